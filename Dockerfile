@@ -1,0 +1,23 @@
+# One image, three roles: web (default), scheduler, migrate.
+#   docker build -t civic-bridge .
+#   docker run --rm -e BRIDGE_DATABASE_URL=postgresql://... civic-bridge bridge db upgrade
+#   docker run -d -p 8080:8080 -e BRIDGE_DATABASE_URL=... civic-bridge
+#   docker run -d -e BRIDGE_DATABASE_URL=... civic-bridge bridge scheduler
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY bridge ./bridge
+COPY plugins ./plugins
+COPY simulator ./simulator
+COPY config ./config
+RUN pip install . gunicorn>=23 \
+    && useradd --system --home /app bridge \
+    && mkdir -p /app/var && chown bridge /app/var
+
+USER bridge
+EXPOSE 8080
+CMD ["gunicorn", "--bind", "0.0.0.0:8080", "--worker-class", "gthread", "--threads", "4", \
+     "--workers", "2", "bridge.app:create_app()"]

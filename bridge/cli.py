@@ -1,0 +1,248 @@
+"""`bridge ...`: the command line of the bridge.
+
+Every command reads its settings from the environment (`BRIDGE_DATABASE_URL`, ...) over an
+optional TOML file (`--config` or `BRIDGE_CONFIG`). Failures end with one line on stderr and a
+non-zero exit code, so that scripts and cron jobs can rely on them.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from functools import cached_property
+
+import click
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from bridge.config import Settings
+from bridge.store import migrate
+from bridge.store.db import make_engine, make_sessionmaker
+from bridge.store.models import Instance
+from bridge.timeutil import iso, utcnow
+
+
+class Context:
+    def __init__(self, config_path: str | None):
+        self.config_path = config_path
+
+    @cached_property
+    def settings(self) -> Settings:
+        try:
+            return Settings.load(self.config_path)
+        except (OSError, ValueError) as exc:
+            raise click.ClickException(f"cannot read the configuration: {exc}") from exc
+
+    @cached_property
+    def engine(self):
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def sessions(self):
+        engine = self.engine
+        if not inspect(engine).has_table("instances"):
+            raise click.ClickException(
+                "the database has no bridge tables yet: run `bridge db upgrade` first"
+            )
+        return make_sessionmaker(engine)
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="TOML settings file (default: $BRIDGE_CONFIG or config/bridge.toml).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (never personal data).")
+@click.version_option(package_name="civic-bridge")
+@click.pass_context
+def main(click_ctx: click.Context, config_path: str | None, verbose: bool) -> None:
+    """civic-bridge: a city's Decidim data in its own store."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    click_ctx.obj = Context(config_path)
+
+
+# -- database ----------------------------------------------------------------------------------
+@main.group()
+def db() -> None:
+    """Create or migrate the database."""
+
+
+@db.command("upgrade")
+@pass_ctx
+def db_upgrade(ctx: Context) -> None:
+    """Create the tables, or bring them to the newest version (Alembic)."""
+    try:
+        migrate.upgrade(ctx.settings.database_url)
+    except Exception as exc:  # noqa: BLE001 - any failure here is the user's to read
+        raise click.ClickException(f"migration failed: {exc}") from exc
+    click.echo(f"database is up to date ({_safe_url(ctx.settings.database_url)})")
+
+
+# -- instances ---------------------------------------------------------------------------------
+@main.group()
+def instance() -> None:
+    """Decidim instances the bridge reads."""
+
+
+@instance.command("add")
+@click.argument("name")
+@click.option(
+    "--url", required=True, help="Site root of the Decidim instance (we POST to URL/api)."
+)
+@click.option("--locale", default="fr", show_default=True, help="Main locale of the city.")
+@click.option("--interval", type=click.IntRange(min=1), help="Sync every N minutes.")
+@click.option("--cron", help="Sync on a crontab schedule, e.g. '0 3 * * *' (Europe/Paris).")
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(min=0),
+    default=90,
+    show_default=True,
+    help="Requests per minute we allow ourselves (Decidim's default limit is 100).",
+)
+@click.option("--api-key", help="Decidim >= 0.31 API user key.")
+@click.option("--api-secret", help="Decidim >= 0.31 API user secret.")
+@click.option("--disabled", is_flag=True, help="Add it without scheduling syncs.")
+@pass_ctx
+def instance_add(
+    ctx: Context,
+    name: str,
+    url: str,
+    locale: str,
+    interval: int | None,
+    cron: str | None,
+    rate_limit: int,
+    api_key: str | None,
+    api_secret: str | None,
+    disabled: bool,
+) -> None:
+    """Add a Decidim instance called NAME."""
+    url = url.rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise click.ClickException(f"--url must start with http:// or https:// (got {url!r})")
+    if url.endswith("/api"):
+        raise click.ClickException("--url is the site root; the bridge adds /api itself")
+    if interval and cron:
+        raise click.ClickException("choose --interval or --cron, not both")
+    if cron:
+        _check_cron(cron)
+    if bool(api_key) != bool(api_secret):
+        raise click.ClickException("--api-key and --api-secret go together")
+    now = utcnow()
+    with ctx.sessions() as session:
+        session.add(
+            Instance(
+                name=name,
+                base_url=url,
+                locale=locale,
+                enabled=not disabled,
+                schedule_interval_minutes=interval,
+                schedule_cron=cron,
+                rate_limit_per_minute=rate_limit,
+                api_key=api_key,
+                api_secret=api_secret,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        try:
+            session.commit()
+        except IntegrityError as exc:
+            raise click.ClickException(f"an instance named {name!r} already exists") from exc
+    click.echo(f"added instance {name} ({url})")
+
+
+@instance.command("list")
+@pass_ctx
+def instance_list(ctx: Context) -> None:
+    """List the instances, their Decidim version and last successful sync."""
+    with ctx.sessions() as session:
+        rows = session.scalars(select(Instance).order_by(Instance.name)).all()
+    if not rows:
+        click.echo("no instance yet: add one with `bridge instance add NAME --url URL`")
+        return
+    for row in rows:
+        schedule = (
+            f"every {row.schedule_interval_minutes} min"
+            if row.schedule_interval_minutes
+            else row.schedule_cron or "manual"
+        )
+        click.echo(
+            f"{row.name}\t{row.base_url}\t{'enabled' if row.enabled else 'disabled'}\t"
+            f"{schedule}\tDecidim {row.decidim_version or row.query_set or '?'}\t"
+            f"last sync {iso(row.last_synced_at) or 'never'}"
+        )
+
+
+# -- sync --------------------------------------------------------------------------------------
+@main.command()
+@click.argument("name", required=False)
+@click.option("--full", is_flag=True, help="Detect the version again and start from scratch.")
+@pass_ctx
+def sync(ctx: Context, name: str | None, full: bool) -> None:
+    """Sync instance NAME now (all enabled instances without NAME)."""
+    from bridge.sync.engine import SyncEngine, UnknownInstance
+    from bridge.sync.lock import LockBusy
+    from bridge.sync.progress import TerminalProgress
+
+    with ctx.sessions() as session:
+        names = (
+            [name]
+            if name
+            else session.scalars(
+                select(Instance.name).where(Instance.enabled.is_(True)).order_by(Instance.name)
+            ).all()
+        )
+    if not names:
+        raise click.ClickException("no enabled instance to sync")
+    failed = False
+    for instance_name in names:
+        progress = TerminalProgress(instance_name)
+        engine = SyncEngine(ctx.sessions, ctx.settings, progress=progress)
+        try:
+            run = engine.run(instance_name, full=full, trigger="cli")
+        except (UnknownInstance, LockBusy) as exc:
+            progress.close()
+            raise click.ClickException(str(exc)) from exc
+        progress.close()
+        click.echo(
+            f"{instance_name}: {run.status} - created {run.created}, updated {run.updated}, "
+            f"unchanged {run.unchanged}, removed {run.removed}; {run.requests} requests, "
+            f"{run.retries} retries" + (f"; {len(run.warnings)} warning(s)" if run.warnings else "")
+        )
+        for warning in run.warnings:
+            click.echo(f"  warning: {warning}", err=True)
+        if run.status != "succeeded":
+            click.echo(f"error: sync of {instance_name} failed: {run.error}", err=True)
+            failed = True
+    if failed:
+        sys.exit(1)
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def _check_cron(expression: str) -> None:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(expression)
+    except ValueError as exc:
+        raise click.ClickException(
+            f"--cron {expression!r} is not a crontab expression: {exc}"
+        ) from exc
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001
+        return "the configured database"

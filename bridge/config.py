@@ -1,0 +1,63 @@
+"""Settings: environment variables (`BRIDGE_*`) over a TOML file, over defaults.
+
+The TOML file is `BRIDGE_CONFIG` if set, else `config/bridge.toml` when it exists. Keys in the
+file are the setting names in lower case (`database_url = "..."`); the environment wins.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATABASE_URL = "sqlite:///var/bridge.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str | None = None
+    log_level: str = "INFO"
+    # Seconds between two looks at the sync_requests and instances tables by the scheduler.
+    scheduler_poll_seconds: float = 5.0
+    # A run lock whose heartbeat is older than this is considered abandoned by a dead process.
+    lock_stale_seconds: float = 120.0
+    http_timeout_seconds: float = 30.0
+    http_retries: int = 5
+    page_size: int = 50
+    plugins: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls, path: str | os.PathLike | None = None, env: dict[str, str] | None = None
+    ) -> Settings:
+        env = dict(os.environ if env is None else env)
+        values: dict[str, Any] = {}
+        path = path or env.get("BRIDGE_CONFIG")
+        if path is None and Path("config/bridge.toml").exists():
+            path = "config/bridge.toml"
+        if path:
+            with open(path, "rb") as fh:
+                values.update(tomllib.load(fh))
+        known = {f.name: f for f in fields(cls)}
+        unknown = set(values) - set(known)
+        if unknown:
+            raise ValueError(f"unknown setting(s) in {path}: {', '.join(sorted(unknown))}")
+        for name, f in known.items():
+            raw = env.get(f"BRIDGE_{name.upper()}")
+            if raw is None or name == "plugins":
+                continue
+            values[name] = _coerce(
+                raw, type(getattr(cls, name, "")) if f.default is not None else str
+            )
+        return cls(**values)
+
+
+def _coerce(raw: str, kind: type) -> Any:
+    if kind is bool:
+        return raw.lower() in {"1", "true", "yes", "on"}
+    if kind in (int, float):
+        return kind(raw)
+    return raw

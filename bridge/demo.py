@@ -1,0 +1,103 @@
+"""`bridge demo`: the Decidim stand-in with Ivry-like data, a first sync, the service on SQLite.
+
+The stand-in runs in a thread of this process on 127.0.0.1; the bridge reads it exactly as it
+would read a city's Decidim, over HTTP. With DEMO_ONESHOT=1 the demo stops after the first sync
+and prints the URLs it would serve.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import click
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from bridge.config import Settings
+from bridge.store.db import make_engine, make_sessionmaker
+from bridge.store.migrate import upgrade
+from bridge.store.models import Instance
+from bridge.sync.engine import SyncEngine
+from bridge.timeutil import utcnow
+
+INSTANCE = "ivry"
+
+
+def start_stand_in(port: int):
+    """Serve the stand-in in a daemon thread; return the server (its `.port` may be chosen)."""
+    from simulator.server import create_app as create_stand_in
+
+    server = make_server("127.0.0.1", port, create_stand_in(), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True, name="decidim-stand-in").start()
+    return server
+
+
+def ensure_instance(sessions, url: str) -> None:
+    with sessions() as session:
+        instance = session.scalar(select(Instance).where(Instance.name == INSTANCE))
+        now = utcnow()
+        if instance is None:
+            session.add(
+                Instance(
+                    name=INSTANCE,
+                    base_url=url,
+                    locale="fr",
+                    enabled=True,
+                    schedule_interval_minutes=15,
+                    rate_limit_per_minute=90,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        elif instance.base_url != url:  # the stand-in's port may differ from the last demo
+            instance.base_url, instance.updated_at = url, now
+        session.commit()
+
+
+def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: bool) -> None:
+    upgrade(settings.database_url)
+    stand_in = start_stand_in(stand_in_port)
+    decidim_url = f"http://127.0.0.1:{stand_in.port}"
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    ensure_instance(sessions, decidim_url)
+
+    sync = SyncEngine(sessions, settings).run(INSTANCE, trigger="demo")
+    click.echo(
+        f"first sync of {INSTANCE}: {sync.status} - created {sync.created}, updated "
+        f"{sync.updated}, unchanged {sync.unchanged}, removed {sync.removed}; "
+        f"{sync.requests} requests"
+    )
+    if sync.status != "succeeded":
+        raise click.ClickException(f"the demo's first sync failed: {sync.error}")
+
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    click.echo(
+        "\n".join(
+            [
+                f"Decidim stand-in (GraphQL):  {decidim_url}/api",
+                f"civic-bridge API:            {base}/api/v1/processes",
+                f"                             {base}/api/v1/proposals?instance={INSTANCE}",
+                f"                             {base}/api/v1/sync-runs?instance={INSTANCE}",
+                f"OpenAPI document:            {base}/api/v1/openapi.json",
+                f"Health:                      {base}/healthz",
+                f"Database:                    {settings.database_url}",
+            ]
+        )
+    )
+    if oneshot:
+        stand_in.shutdown()
+        engine.dispose()
+        return
+    from bridge.app import create_app
+
+    click.echo(
+        f"serving on {base} (Ctrl-C to stop); run `bridge --config config/demo.toml "
+        "scheduler` in another terminal for the periodic syncs"
+    )
+    create_app(settings).run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def oneshot_requested() -> bool:
+    return os.environ.get("DEMO_ONESHOT", "").lower() in {"1", "true", "yes"}

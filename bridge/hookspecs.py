@@ -1,0 +1,159 @@
+"""What a plugin can do: the hook specifications, in one place.
+
+A plugin is a module or object with functions named like the hooks below, decorated with
+`bridge.hookspecs.hookimpl`, and declared in its package's `pyproject.toml`:
+
+    [project.entry-points.civic_bridge.plugins]
+    budget = "plugins.budget.plugin"
+
+Installed is not enabled: a deployment lists the plugins it runs in its settings
+(`[plugins] enabled = ["budget"]`). Every hook is optional. A hook that raises is logged and
+skipped for that call; it never breaks a sync or a page of the core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from flask import Blueprint
+
+    from bridge.store.models import Change, SyncRun
+
+PROJECT = "civic_bridge"
+ENTRY_POINT_GROUP = "civic_bridge.plugins"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """An entry of the admin menu: `label` is a `{locale: text}` map (French first)."""
+
+    label: dict[str, str]
+    endpoint: str
+    role: str = "editor"
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job the scheduler runs: `trigger` is `{"interval": minutes}` or `{"cron": "0 3 * * *"}`."""
+
+    id: str
+    func: Any
+    trigger: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Export:
+    """A download: `func(session) -> bytes` in `media_type`, offered as `filename`."""
+
+    name: str
+    filename: str
+    media_type: str
+    func: Any
+
+
+@hookspec
+def migrations_path() -> str | None:
+    """The folder of the plugin's own Alembic branch, upgraded by `bridge db upgrade`.
+
+    Example::
+
+        @hookimpl
+        def migrations_path():
+            return str(Path(__file__).parent / "migrations")
+    """
+
+
+@hookspec
+def blueprints() -> list[Blueprint]:
+    """Flask blueprints: admin pages, public pages and API routes of the plugin.
+
+    Example::
+
+        @hookimpl
+        def blueprints():
+            return [admin_blueprint, public_blueprint, api_blueprint]
+    """
+
+
+@hookspec
+def admin_menu() -> list[MenuItem]:
+    """Entries of the admin menu.
+
+    Example::
+
+        @hookimpl
+        def admin_menu():
+            return [MenuItem({"fr": "Budget de suivi", "en": "Follow-up budget"}, "budget.index")]
+    """
+
+
+@hookspec
+def scheduled_jobs() -> list[Job]:
+    """Jobs for `bridge scheduler` (reminders, reports).
+
+    Example::
+
+        @hookimpl
+        def scheduled_jobs():
+            return [Job("budget-warnings", check_overruns, {"cron": "0 7 * * 1"})]
+    """
+
+
+@hookspec
+def cli_commands() -> list[click.Command]:
+    """Commands added under `bridge`.
+
+    Example::
+
+        @hookimpl
+        def cli_commands():
+            return [budget_group]   # then: bridge budget ...
+    """
+
+
+@hookspec
+def record_changed(change: Change) -> None:
+    """Called after a synced record changed upstream and the change was committed.
+
+    `change.kind` is created, updated, removed or restored; `field`, `old` and `new` say what.
+
+    Example::
+
+        @hookimpl
+        def record_changed(change):
+            if change.resource == "projects" and change.field == "selected" and change.new:
+                propose_allocation(change.record_id)
+    """
+
+
+@hookspec
+def sync_finished(run: SyncRun) -> None:
+    """Called when a sync run ends, whatever its status.
+
+    Example::
+
+        @hookimpl
+        def sync_finished(run):
+            if run.status == "succeeded":
+                refresh_figures(run.instance_id)
+    """
+
+
+@hookspec
+def exports() -> list[Export]:
+    """Downloads the plugin offers (CSV, XLSX, JSON ...).
+
+    Example::
+
+        @hookimpl
+        def exports():
+            return [Export("envelopes", "enveloppes.csv", "text/csv", envelopes_csv)]
+    """

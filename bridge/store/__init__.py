@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy models, sessions and Alembic migrations. Knows nothing above it."""

@@ -1,0 +1,1 @@
+"""The sync engine: plan -> fetch pages -> normalise -> upsert -> record changes."""

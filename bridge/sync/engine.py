@@ -1,0 +1,625 @@
+"""The sync engine: read one Decidim instance and bring our store level with it.
+
+A run walks: version -> organization -> spaces (processes, assemblies, their categories, scopes and
+components) -> each component's connection, page by page. Every page is written and committed as
+it arrives, so a run killed at any point loses nothing it had read; writes are idempotent upserts,
+so running again converges on the same data. Components finished by an interrupted run are not
+read again by the run that resumes it.
+
+Decidim pages by offset and, in 0.27/0.28, does not order budgets, results, meetings or debates,
+so a page can repeat or skip items when the table changes or the database picks another order.
+The engine counts repeats; when a pass over an unordered connection saw any, it reads the
+connection again (up to MAX_PASSES), and before tombstoning a record it did not see it asks for
+that record by id. What it still cannot settle goes into the run's warnings, and then nothing is
+tombstoned for that component.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bridge.config import Settings
+from bridge.decidim import DecidimClient, DecidimError
+from bridge.decidim.errors import GraphQLErrors
+from bridge.decidim.http import Credentials
+from bridge.store import models
+from bridge.store.models import Change, Instance, SyncRun
+from bridge.sync import normalise
+from bridge.sync.lock import InstanceLock, heartbeat_due
+from bridge.sync.resources import RESOURCES, ComponentResource
+from bridge.sync.writer import Written, jsonable, write_batch
+from bridge.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_PASSES = 3
+# Records not seen in a pass are confirmed one request each, up to this many per component.
+VERIFY_LIMIT = 25
+RESUME_WITHIN = timedelta(hours=12)
+
+
+class UnknownInstance(Exception):
+    pass
+
+
+@dataclass
+class Progress:
+    """Sent to the progress callback after every page."""
+
+    component: int
+    components: int
+    resource: str
+    pages: int
+    records: int
+
+
+@dataclass
+class _Tally:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+    def add(self, written: Written, only: set[str] | None = None) -> None:
+        """Count a batch; `only` restricts counting to items not yet counted in this run."""
+        for bucket, rids in (
+            ("created", written.created),
+            ("updated", written.updated),
+            ("unchanged", written.unchanged),
+        ):
+            n = len(rids) if only is None else sum(rid in only for rid in rids)
+            setattr(self, bucket, getattr(self, bucket) + n)
+
+
+ChangeListener = Callable[[list[Change]], None]
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        settings: Settings | None = None,
+        *,
+        on_changes: ChangeListener | None = None,
+        on_finished: Callable[[SyncRun], None] | None = None,
+        progress: Callable[[Progress], None] | None = None,
+        client_factory: Callable[[Instance], DecidimClient] | None = None,
+    ):
+        self.sessions = sessions
+        self.settings = settings or Settings()
+        self.on_changes = on_changes or (lambda changes: None)
+        self.on_finished = on_finished or (lambda run: None)
+        self.progress = progress or (lambda event: None)
+        self.client_factory = client_factory or self._client_for
+
+    # -- public ------------------------------------------------------------------------------
+    def run(self, instance_name: str, *, full: bool = False, trigger: str = "cli") -> SyncRun:
+        """Sync one instance; returns the finished run record (status succeeded or failed).
+
+        Raises LockBusy when another process is syncing the same instance.
+        """
+        with self.sessions() as session:
+            instance = session.scalar(select(Instance).where(Instance.name == instance_name))
+            if instance is None:
+                raise UnknownInstance(f"no instance named {instance_name!r}")
+        lock = InstanceLock(self.sessions, instance.id, self.settings.lock_stale_seconds)
+        lock.acquire()
+        try:
+            run, done = self._start_run(instance, full, trigger)
+            lock.attach_run(run.id)
+            return self._run_locked(instance, run, done, full, lock)
+        finally:
+            lock.release()
+
+    # -- run lifecycle -----------------------------------------------------------------------
+    def _start_run(self, instance: Instance, full: bool, trigger: str) -> tuple[SyncRun, list]:
+        """Close runs left 'running' by dead processes; resume the last one if it failed."""
+        now = utcnow()
+        with self.sessions() as session:
+            session.execute(
+                update(SyncRun)
+                .where(SyncRun.instance_id == instance.id, SyncRun.status == "running")
+                .values(
+                    status="failed",
+                    finished_at=now,
+                    error="interrupted: the process stopped before the run finished",
+                )
+            )
+            last = session.scalar(
+                select(SyncRun)
+                .where(SyncRun.instance_id == instance.id)
+                .order_by(SyncRun.id.desc())
+                .limit(1)
+            )
+            done: list[str] = []
+            resumed_from = None
+            if (
+                not full
+                and last is not None
+                and last.status == "failed"
+                and (last.progress or {}).get("done")
+                and now - last.started_at < RESUME_WITHIN
+            ):
+                done = list(last.progress["done"])
+                resumed_from = last.id
+            run = SyncRun(
+                instance_id=instance.id,
+                status="running",
+                full=full,
+                trigger=trigger,
+                started_at=now,
+                heartbeat_at=now,
+                warnings=[],
+                progress={"done": done},
+                resumed_from=resumed_from,
+            )
+            session.add(run)
+            session.commit()
+        return run, done
+
+    def _run_locked(
+        self, instance: Instance, run: SyncRun, done: list[str], full: bool, lock: InstanceLock
+    ) -> SyncRun:
+        client = self.client_factory(instance)
+        state = _RunState(
+            run=run, client=client, tally=_Tally(), lock=lock, done=done, last_beat=utcnow()
+        )
+        try:
+            self._sync(instance, state, full)
+            run.status = "succeeded"
+        except DecidimError as exc:
+            run.status, run.error = "failed", str(exc)
+            log.warning("sync of %s failed: %s", instance.name, exc)
+        except Exception as exc:  # noqa: BLE001 - the run record must say what happened
+            run.status, run.error = "failed", f"internal error: {exc!r}"
+            log.exception("sync of %s crashed", instance.name)
+        finally:
+            self._finish(instance, state)
+            client.close()
+        self.on_finished(run)
+        return run
+
+    def _finish(self, instance: Instance, state: _RunState) -> None:
+        run, tally = state.run, state.tally
+        now = utcnow()
+        with self.sessions() as session:
+            values: dict[str, Any] = dict(
+                status=run.status,
+                error=run.error,
+                finished_at=now,
+                heartbeat_at=now,
+                created=tally.created,
+                updated=tally.updated,
+                unchanged=tally.unchanged,
+                removed=tally.removed,
+                requests=state.client.requests_made,
+                retries=state.client.retries_made,
+                warnings=run.warnings,
+                progress={"done": state.done},
+            )
+            session.execute(update(SyncRun).where(SyncRun.id == run.id).values(**values))
+            if run.status == "succeeded":
+                session.execute(
+                    update(Instance).where(Instance.id == instance.id).values(last_synced_at=now)
+                )
+            session.commit()
+        for key, value in values.items():
+            setattr(run, key, value)
+
+    def _client_for(self, instance: Instance) -> DecidimClient:
+        credentials = None
+        if instance.api_key and instance.api_secret:
+            credentials = Credentials(instance.api_key, instance.api_secret)
+        return DecidimClient(
+            instance.base_url,
+            rate_limit=instance.rate_limit_per_minute,
+            timeout=self.settings.http_timeout_seconds,
+            retries=self.settings.http_retries,
+            credentials=credentials,
+            page_size=self.settings.page_size,
+        )
+
+    # -- the walk ----------------------------------------------------------------------------
+    def _sync(self, instance: Instance, state: _RunState, full: bool) -> None:
+        client = state.client
+        if instance.query_set and not full:
+            client.use(instance.query_set)
+        else:
+            self._detect(instance, client)
+        try:
+            organization = client.organization()
+        except GraphQLErrors:
+            # The server changed version since we last looked: detect again, once.
+            self._detect(instance, client)
+            organization = client.organization()
+        with self.sessions() as session:
+            session.execute(
+                update(Instance)
+                .where(Instance.id == instance.id)
+                .values(organization_name=normalise.organization_name(organization))
+            )
+            session.commit()
+        components = self._sync_spaces(instance, state)
+        for position, (component, resource) in enumerate(components, start=1):
+            key = f"component:{component.remote_id}"
+            if key in state.done:
+                continue
+            self._sync_component(instance, state, component, resource, position, len(components))
+            state.done.append(key)
+            self._save_progress(state)
+
+    def _detect(self, instance: Instance, client: DecidimClient) -> None:
+        chosen = client.detect_version()
+        with self.sessions() as session:
+            session.execute(
+                update(Instance)
+                .where(Instance.id == instance.id)
+                .values(decidim_version=client.reported_version, query_set=chosen)
+            )
+            session.commit()
+        instance.query_set, instance.decidim_version = chosen, client.reported_version
+
+    def _sync_spaces(
+        self, instance: Instance, state: _RunState
+    ) -> list[tuple[models.Component, ComponentResource]]:
+        spaces = state.client.spaces()
+        run, now = state.run, utcnow()
+        common = dict(instance_id=instance.id, run_id=run.id, now=now)
+        with self.sessions() as session:
+            changes: list[Change] = []
+            live_spaces: dict[tuple[str, str], int] = {}
+            live_components: set[str] = set()
+            scope_rows, category_rows = {}, {}
+            component_rows: list[dict] = []
+            for space_type, nodes in spaces.items():
+                written = write_batch(
+                    session,
+                    models.Space.__table__,
+                    [normalise.space(n, space_type) for n in nodes],
+                    resource="spaces",
+                    key_extra=("space_type",),
+                    **common,
+                )
+                self._account(state, written, changes)
+                for node in nodes:
+                    space_id = written.ids[str(node["id"])]
+                    live_spaces[(space_type, str(node["id"]))] = space_id
+                    if node.get("scope"):
+                        scope_rows[str(node["scope"]["id"])] = normalise.scope(node["scope"])
+                    for cat in node.get("categories") or []:
+                        if cat:
+                            category_rows[str(cat["id"])] = {
+                                **normalise.category(cat),
+                                "space_id": space_id,
+                            }
+                    for comp in node.get("components") or []:
+                        if comp:  # 0.30+: items the caller may not read come back null
+                            component_rows.append(
+                                {**normalise.component(comp), "space_id": space_id}
+                            )
+                            live_components.add(str(comp["id"]))
+            for table, resource, rows, extra in (
+                (models.Scope.__table__, "scopes", list(scope_rows.values()), ("kind",)),
+                (models.Category.__table__, "categories", list(category_rows.values()), ()),
+                (models.Component.__table__, "components", component_rows, ()),
+            ):
+                written = write_batch(
+                    session, table, rows, resource=resource, key_extra=extra, **common
+                )
+                self._account(state, written, changes)
+            self._tombstone_vanished(
+                session,
+                instance,
+                state,
+                live_spaces,
+                live_components,
+                set(category_rows),
+                changes,
+                now,
+            )
+            session.commit()
+            components = session.scalars(
+                select(models.Component)
+                .where(
+                    models.Component.instance_id == instance.id,
+                    models.Component.removed_at.is_(None),
+                    models.Component.manifest.in_(RESOURCES),
+                )
+                .order_by(models.Component.id)
+            ).all()
+        self.on_changes(changes)
+        return [(c, RESOURCES[c.manifest]) for c in components]
+
+    def _tombstone_vanished(
+        self,
+        session: Session,
+        instance: Instance,
+        state: _RunState,
+        live_spaces: dict,
+        live_components: set[str],
+        live_categories: set,
+        changes: list[Change],
+        now,
+    ) -> None:
+        gone_spaces = [
+            (row.id, row.remote_id)
+            for row in session.execute(
+                select(models.Space.id, models.Space.remote_id, models.Space.space_type).where(
+                    models.Space.instance_id == instance.id, models.Space.removed_at.is_(None)
+                )
+            )
+            if (row.space_type, row.remote_id) not in live_spaces
+        ]
+        self._tombstone(session, state, models.Space, "spaces", gone_spaces, changes, now)
+        gone_categories = self._absent(session, models.Category, instance.id, live_categories)
+        self._tombstone(
+            session, state, models.Category, "categories", gone_categories, changes, now
+        )
+        gone_components = self._absent(session, models.Component, instance.id, live_components)
+        self._tombstone(
+            session, state, models.Component, "components", gone_components, changes, now
+        )
+        # A component that left takes its records with it (they are no longer public upstream).
+        for component_id, _ in gone_components:
+            for model, resource in [(r.model, r.name) for r in RESOURCES.values()] + [
+                (models.Project, "projects")
+            ]:
+                rows = session.execute(
+                    select(model.id, model.remote_id).where(
+                        model.component_id == component_id, model.removed_at.is_(None)
+                    )
+                ).all()
+                self._tombstone(
+                    session, state, model, resource, [tuple(r) for r in rows], changes, now
+                )
+
+    def _sync_component(
+        self,
+        instance: Instance,
+        state: _RunState,
+        component: models.Component,
+        resource: ComponentResource,
+        position: int,
+        total: int,
+    ) -> None:
+        client = state.client
+        seen: set[str] = set()
+        seen_projects: set[str] = set()
+        passes, repeats, pages = 0, 0, 0
+        while True:
+            passes += 1
+            in_pass: set[str] = set()
+            repeats = 0
+            for nodes in client.pages(
+                resource.name, resource.page_operation, resource.connection, component.remote_id
+            ):
+                pages += 1
+                fresh: set[str] = set()
+                for node in nodes:
+                    rid = str(node["id"])
+                    repeats += rid in in_pass
+                    if rid not in in_pass and rid not in seen:
+                        fresh.add(rid)
+                    in_pass.add(rid)
+                seen_projects |= self._write_page(
+                    instance, state, component, resource, nodes, fresh, seen_projects
+                )
+                self._beat(state)
+                self.progress(Progress(position, total, resource.name, pages, len(seen | in_pass)))
+            seen |= in_pass
+            if not repeats or resource.ordered or passes >= MAX_PASSES:
+                break
+            log.info(
+                "%s of component %s: %d repeated item(s), reading again",
+                resource.name,
+                component.remote_id,
+                repeats,
+            )
+        unsettled = bool(repeats) and not resource.ordered
+        if unsettled:
+            state.run.warnings.append(
+                f"component {component.remote_id} ({resource.name}): Decidim's page order kept "
+                f"changing ({repeats} item(s) read twice after {passes} passes); some items may be "
+                "missing from this run and nothing was marked removed"
+            )
+        self._settle_missing(instance, state, component, resource, seen, seen_projects, unsettled)
+
+    def _write_page(
+        self,
+        instance: Instance,
+        state: _RunState,
+        component: models.Component,
+        resource: ComponentResource,
+        nodes: list[dict],
+        fresh: set[str],
+        projects_seen: set[str],
+    ) -> set[str]:
+        """Write one page in one transaction; return the remote ids of projects it carried.
+
+        Only `fresh` items (first time seen in this run) and projects not in `projects_seen`
+        are counted, so a page read twice does not count its items twice.
+        """
+        now = utcnow()
+        common = dict(instance_id=instance.id, run_id=state.run.id, now=now)
+        place = {"component_id": component.id, "space_id": component.space_id}
+        changes: list[Change] = []
+        project_ids: set[str] = set()
+        with self.sessions() as session:
+            scopes = {
+                str(s["id"]): normalise.scope(s) for n in nodes for s in normalise.scopes_in(n)
+            }
+            if scopes:
+                written = write_batch(
+                    session,
+                    models.Scope.__table__,
+                    list(scopes.values()),
+                    resource="scopes",
+                    key_extra=("kind",),
+                    **common,
+                )
+                self._account(state, written, changes)
+            rows = [{**resource.normalise(node), **place} for node in nodes]
+            written = write_batch(
+                session, resource.model.__table__, rows, resource=resource.name, **common
+            )
+            self._account(state, written, changes, only=fresh)
+            if resource.model is models.Budget:
+                projects = [
+                    {**normalise.project(p), **place, "budget_id": written.ids[str(node["id"])]}
+                    for node in nodes
+                    for p in node.get("projects") or []
+                    if p
+                ]
+                project_ids = {p["remote_id"] for p in projects}
+                written = write_batch(
+                    session, models.Project.__table__, projects, resource="projects", **common
+                )
+                self._account(state, written, changes, only=project_ids - projects_seen)
+            session.commit()
+        self.on_changes(changes)
+        return project_ids
+
+    def _settle_missing(
+        self,
+        instance: Instance,
+        state: _RunState,
+        component: models.Component,
+        resource: ComponentResource,
+        seen: set[str],
+        seen_projects: set[str],
+        unsettled: bool,
+    ) -> None:
+        """Tombstone what Decidim no longer shows, after asking for each record by id."""
+        now = utcnow()
+        with self.sessions() as session:
+            missing = self._absent(
+                session,
+                resource.model,
+                instance.id,
+                seen,
+                resource.model.component_id == component.id,
+            )
+        if unsettled:
+            return
+        gone = missing
+        if len(missing) <= VERIFY_LIMIT:
+            gone = []
+            for record_id, rid in missing:
+                node = state.client.one(
+                    resource.name,
+                    resource.by_id_operation,
+                    resource.single,
+                    component.remote_id,
+                    rid,
+                )
+                if node is None:
+                    gone.append((record_id, rid))
+                else:
+                    seen_projects |= self._write_page(
+                        instance, state, component, resource, [node], {rid}, seen_projects
+                    )
+        changes: list[Change] = []
+        with self.sessions() as session:
+            self._tombstone(session, state, resource.model, resource.name, gone, changes, now)
+            if resource.model is models.Budget:
+                gone_projects = self._absent(
+                    session,
+                    models.Project,
+                    instance.id,
+                    seen_projects,
+                    models.Project.component_id == component.id,
+                )
+                self._tombstone(
+                    session, state, models.Project, "projects", gone_projects, changes, now
+                )
+            session.commit()
+        self.on_changes(changes)
+
+    # -- helpers -----------------------------------------------------------------------------
+    @staticmethod
+    def _absent(
+        session: Session, model, instance_id: int, present: set[str], *where
+    ) -> list[tuple[int, str]]:
+        rows = session.execute(
+            select(model.id, model.remote_id).where(
+                model.instance_id == instance_id, model.removed_at.is_(None), *where
+            )
+        )
+        return [(row.id, row.remote_id) for row in rows if row.remote_id not in present]
+
+    @staticmethod
+    def _tombstone(
+        session: Session,
+        state: _RunState,
+        model,
+        resource: str,
+        records: list[tuple[int, str]],
+        changes: list[Change],
+        now,
+    ) -> None:
+        if not records:
+            return
+        ids = [record_id for record_id, _ in records]
+        for start in range(0, len(ids), 500):
+            session.execute(
+                update(model).where(model.id.in_(ids[start : start + 500])).values(removed_at=now)
+            )
+        state.tally.removed += len(records)
+        for record_id, rid in records:
+            change = Change(
+                run_id=state.run.id,
+                instance_id=state.run.instance_id,
+                resource=resource,
+                record_id=record_id,
+                remote_id=rid,
+                kind="removed",
+                field="removed_at",
+                old=None,
+                new=jsonable(now),
+                changed_at=now,
+            )
+            session.add(change)
+            changes.append(change)
+
+    @staticmethod
+    def _account(
+        state: _RunState, written: Written, changes: list[Change], only: set[str] | None = None
+    ) -> None:
+        state.tally.add(written, only)
+        changes.extend(written.changes)
+
+    def _beat(self, state: _RunState) -> None:
+        if heartbeat_due(state.last_beat):
+            state.lock.heartbeat()
+            self._save_progress(state)
+            state.last_beat = utcnow()
+
+    def _save_progress(self, state: _RunState) -> None:
+        with self.sessions() as session:
+            session.execute(
+                update(SyncRun)
+                .where(SyncRun.id == state.run.id)
+                .values(
+                    heartbeat_at=utcnow(),
+                    progress={"done": state.done},
+                    requests=state.client.requests_made,
+                )
+            )
+            session.commit()
+
+
+@dataclass
+class _RunState:
+    run: SyncRun
+    client: DecidimClient
+    tally: _Tally
+    lock: InstanceLock
+    done: list[str]
+    last_beat: Any

@@ -1,0 +1,258 @@
+"""Decidim's answers, whatever the version, into the columns of one local model.
+
+Each function takes one GraphQL node (a dict) and returns the values of the columns it fills,
+Decidim's names in snake_case. Version differences are absorbed here: 0.29's translated
+organization name, 0.30's taxonomies instead of categories and scopes, 0.29's `withdrawn` flag
+instead of the `withdrawn` state, 0.31's likes instead of endorsements.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+
+def translated(field: Any) -> dict[str, str] | None:
+    """`{translations: [{locale, text}]}` -> `{locale: text}`; a plain string -> `{"": text}`."""
+    if field is None:
+        return None
+    if isinstance(field, str):
+        return {"": field}
+    out = {}
+    for item in field.get("translations") or []:
+        if item and item.get("locale"):
+            out[item["locale"]] = item.get("text") or ""
+    return out
+
+
+def timestamp(value: str | None) -> datetime | None:
+    """ISO-8601 with an offset (Decidim uses the organization's zone) -> naive UTC."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        return parsed
+    return parsed.astimezone(UTC).replace(tzinfo=None)
+
+
+def day(value: str | None) -> date | None:
+    """Decidim `Date` (YYYY-MM-DD); tolerate a DateTime where 0.28 changed a type."""
+    if not value:
+        return None
+    return date.fromisoformat(value[:10])
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def remote_id(node: dict | None) -> str | None:
+    return str(node["id"]) if node and node.get("id") is not None else None
+
+
+def taxonomy_ids(node: dict) -> list[str] | None:
+    if "taxonomies" not in node:
+        return None
+    return sorted(str(t["id"]) for t in node.get("taxonomies") or [] if t)
+
+
+def _bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _common(node: dict) -> dict[str, Any]:
+    return {
+        "remote_id": str(node["id"]),
+        "remote_created_at": timestamp(node.get("createdAt")),
+        "remote_updated_at": timestamp(node.get("updatedAt")),
+    }
+
+
+def _classified(node: dict) -> dict[str, Any]:
+    return {
+        "category_remote_id": remote_id(node.get("category")),
+        "scope_remote_id": remote_id(node.get("scope")),
+        "taxonomy_remote_ids": taxonomy_ids(node),
+    }
+
+
+def organization_name(node: dict) -> dict[str, str] | None:
+    return translated(node.get("name"))
+
+
+def space(node: dict, space_type: str) -> dict[str, Any]:
+    return {
+        **_common(node),
+        "space_type": space_type,
+        "slug": node.get("slug"),
+        "reference": node.get("reference"),
+        "title": translated(node.get("title")) or {},
+        "subtitle": translated(node.get("subtitle")),
+        "short_description": translated(node.get("shortDescription")),
+        "description": translated(node.get("description")),
+        "start_date": day(node.get("startDate")),
+        "end_date": day(node.get("endDate")),
+        "published_at": timestamp(node.get("publishedAt")),
+        "scope_remote_id": remote_id(node.get("scope")),
+        "taxonomy_remote_ids": taxonomy_ids(node),
+        "steps": [
+            {
+                "remote_id": str(step["id"]),
+                "title": translated(step.get("title")),
+                "start_date": _iso(day(step.get("startDate"))),
+                "end_date": _iso(day(step.get("endDate"))),
+                "active": bool(step.get("active")),
+                "position": step.get("position"),
+            }
+            for step in node.get("steps") or []
+            if step
+        ],
+    }
+
+
+def component(node: dict) -> dict[str, Any]:
+    return {
+        "remote_id": str(node["id"]),
+        "remote_created_at": timestamp(node.get("createdAt")),
+        "remote_updated_at": timestamp(node.get("updatedAt")),
+        "manifest": node.get("__typename") or "Component",
+        "name": translated(node.get("name")) or {},
+        "weight": node.get("weight"),
+    }
+
+
+def category(node: dict) -> dict[str, Any]:
+    return {
+        "remote_id": str(node["id"]),
+        "name": translated(node.get("name")) or {},
+        "parent_remote_id": remote_id(node.get("parent")),
+    }
+
+
+def scope(node: dict, kind: str = "scope") -> dict[str, Any]:
+    return {
+        "remote_id": str(node["id"]),
+        "kind": kind,
+        "name": translated(node.get("name")) or {},
+        "parent_remote_id": remote_id(node.get("parent")),
+    }
+
+
+def proposal(node: dict) -> dict[str, Any]:
+    state = node.get("state")
+    withdrawn = bool(node.get("withdrawn")) or state == "withdrawn"
+    if state == "not_answered":  # 0.29+ custom states: "not answered" was null before
+        state = None
+    endorsements = node.get("likesCount", node.get("endorsementsCount"))
+    return {
+        **_common(node),
+        **_classified(node),
+        "reference": node.get("reference"),
+        "title": translated(node.get("title")),
+        "body": translated(node.get("body")),
+        "answer": translated(node.get("answer")),
+        "state": state,
+        "withdrawn": withdrawn,
+        "answered_at": timestamp(node.get("answeredAt")),
+        "published_at": timestamp(node.get("publishedAt")),
+        "official": _bool(node.get("official")),
+        "address": node.get("address"),
+        "vote_count": node.get("voteCount"),
+        "endorsements_count": endorsements,
+        "comments_count": node.get("totalCommentsCount"),
+    }
+
+
+def budget(node: dict) -> dict[str, Any]:
+    return {
+        **_common(node),
+        **_classified(node),
+        "reference": node.get("reference"),
+        "title": translated(node.get("title")),
+        "description": translated(node.get("description")),
+        "total_budget": node.get("total_budget"),
+    }
+
+
+def project(node: dict) -> dict[str, Any]:
+    return {
+        **_common(node),
+        **_classified(node),
+        "reference": node.get("reference"),
+        "title": translated(node.get("title")),
+        "description": translated(node.get("description")),
+        "budget_amount": node.get("budget_amount"),
+        "selected": _bool(node.get("selected")),
+        "confirmed_votes": node.get("confirmedVotes"),
+    }
+
+
+def result(node: dict) -> dict[str, Any]:
+    status = node.get("status") or {}
+    entries = node.get("milestones", node.get("timelineEntries")) or []
+    return {
+        **_common(node),
+        **_classified(node),
+        "reference": node.get("reference"),
+        "external_id": node.get("externalId"),
+        "title": translated(node.get("title")),
+        "description": translated(node.get("description")),
+        "start_date": day(node.get("startDate")),
+        "end_date": day(node.get("endDate")),
+        "progress": node.get("progress"),
+        "weight": node.get("weight"),
+        "parent_remote_id": remote_id(node.get("parent")),
+        "status_key": status.get("key"),
+        "status_name": translated(status.get("name")),
+        "status_progress": status.get("progress"),
+        "timeline": [
+            {
+                "remote_id": str(entry["id"]),
+                "entry_date": _iso(day(entry.get("entryDate"))),
+                "title": translated(entry.get("title")),
+                "description": translated(entry.get("description")),
+            }
+            for entry in entries
+            if entry
+        ],
+    }
+
+
+def meeting(node: dict) -> dict[str, Any]:
+    return {
+        **_common(node),
+        **_classified(node),
+        "reference": node.get("reference"),
+        "title": translated(node.get("title")),
+        "description": translated(node.get("description")),
+        "start_time": timestamp(node.get("startTime")),
+        "end_time": timestamp(node.get("endTime")),
+        "type_of_meeting": node.get("typeOfMeeting"),
+        "address": node.get("address"),
+        "location": translated(node.get("location")),
+        "attendee_count": node.get("attendeeCount"),
+        "contribution_count": node.get("contributionCount"),
+        "attending_organizations": node.get("attendingOrganizations"),
+        "closed": _bool(node.get("closed")),
+        "withdrawn": bool(node.get("withdrawn", node.get("isWithdrawn"))),
+    }
+
+
+def debate(node: dict) -> dict[str, Any]:
+    return {
+        **_common(node),
+        **_classified(node),
+        "reference": node.get("reference"),
+        "title": translated(node.get("title")),
+        "description": translated(node.get("description")),
+        "start_time": timestamp(node.get("startTime")),
+        "end_time": timestamp(node.get("endTime")),
+        "comments_count": node.get("totalCommentsCount"),
+    }
+
+
+def scopes_in(node: dict) -> list[dict]:
+    """Scope nodes carried by an item (Decidim has no root list of scopes to read)."""
+    found = [node.get("scope")]
+    found += [p.get("scope") for p in node.get("projects") or [] if p]
+    return [s for s in found if s and s.get("id") is not None and "name" in s]

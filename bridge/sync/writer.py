@@ -1,0 +1,182 @@
+"""Write a batch of normalised records: insert the new, update the changed, skip the unchanged.
+
+An unchanged record costs one read and no write: its fingerprint (a hash of the normalised
+values) matches the stored one. For a changed record we store one change entry per field that
+differs, with the old and the new value. Inserts and updates are one `INSERT ... ON CONFLICT DO
+UPDATE` per batch, in the dialect of the database (SQLite and PostgreSQL both have it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bridge.store.models import Change
+
+BOOKKEEPING = {"id", "fingerprint", "first_seen_at", "last_seen_at", "removed_at"}
+
+
+def fingerprint(values: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(values, sort_keys=True, default=_jsonable).encode()
+    ).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    raise TypeError(f"cannot fingerprint {type(value).__name__}")
+
+
+def jsonable(value: Any) -> Any:
+    """A column value as it goes into a change entry (JSON column)."""
+    return value.isoformat() if isinstance(value, (datetime, date)) else value
+
+
+@dataclass
+class Written:
+    """What one batch did. `ids` maps every remote id of the batch to our id."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+
+def write_batch(
+    session: Session,
+    table: Table,
+    rows: list[dict[str, Any]],
+    *,
+    instance_id: int,
+    run_id: int,
+    now: datetime,
+    resource: str,
+    key_extra: tuple[str, ...] = (),
+) -> Written:
+    """Upsert `rows` (normalised values, each with `remote_id`) into `table` for one instance.
+
+    `key_extra` names the columns that, with instance and remote id, identify a record (spaces:
+    `space_type`, since processes and assemblies are separate tables upstream).
+    """
+    out = Written()
+    if not rows:
+        return out
+    by_key = {_key(row, key_extra): row for row in rows}  # last wins if a page repeats an item
+    conditions = [
+        table.c.instance_id == instance_id,
+        table.c.remote_id.in_({row["remote_id"] for row in rows}),
+    ]
+    existing = {
+        _key(row, key_extra): row
+        for row in session.execute(select(table).where(*conditions)).mappings()
+    }
+    to_write, restored = [], []
+    for key, row in by_key.items():
+        values = {**row, "instance_id": instance_id}
+        digest = fingerprint(values)
+        old = existing.get(key)
+        if old is not None and old["fingerprint"] == digest:
+            out.ids[row["remote_id"]] = old["id"]
+            out.unchanged.append(row["remote_id"])
+            if old["removed_at"] is not None:
+                restored.append(old["id"])
+                out.changes.append(
+                    _change(run_id, instance_id, resource, old["id"], row, "restored", now)
+                )
+            continue
+        to_write.append(
+            {
+                **values,
+                "fingerprint": digest,
+                "first_seen_at": now,
+                "last_seen_at": now,
+                "removed_at": None,
+            }
+        )
+        if old is not None:
+            out.updated.append(row["remote_id"])
+            for column, new_value in row.items():
+                if column not in BOOKKEEPING and jsonable(old[column]) != jsonable(new_value):
+                    out.changes.append(
+                        _change(
+                            run_id,
+                            instance_id,
+                            resource,
+                            old["id"],
+                            row,
+                            "updated",
+                            now,
+                            column,
+                            old[column],
+                            new_value,
+                        )
+                    )
+            if old["removed_at"] is not None:
+                out.changes.append(
+                    _change(run_id, instance_id, resource, old["id"], row, "restored", now)
+                )
+        else:
+            out.created.append(row["remote_id"])
+    if to_write:
+        keys = ["instance_id", *key_extra, "remote_id"]
+        written = session.execute(_upsert(session, table, to_write, keys)).all()
+        for row_id, rid in written:
+            out.ids[rid] = row_id
+        created = set(out.created)
+        for rid in created:
+            out.changes.append(
+                _change(
+                    run_id, instance_id, resource, out.ids[rid], {"remote_id": rid}, "created", now
+                )
+            )
+    if restored:
+        session.execute(
+            update(table).where(table.c.id.in_(restored)).values(removed_at=None, last_seen_at=now)
+        )
+    for change in out.changes:
+        if change.record_id is None:
+            change.record_id = out.ids[change.remote_id]
+    session.add_all(out.changes)
+    return out
+
+
+def _upsert(session: Session, table: Table, rows: list[dict], keys: list[str]):
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table).values(rows)
+    keep_on_update = {"id", "first_seen_at", *keys}
+    stmt = stmt.on_conflict_do_update(
+        index_elements=keys,
+        set_={c: stmt.excluded[c] for c in rows[0] if c not in keep_on_update},
+    )
+    return stmt.returning(table.c.id, table.c.remote_id)
+
+
+def _key(row: Any, extra: tuple[str, ...]) -> tuple:
+    return (*(row[c] for c in extra), row["remote_id"])
+
+
+def _change(
+    run_id, instance_id, resource, record_id, row, kind, now, column=None, old=None, new=None
+) -> Change:
+    return Change(
+        run_id=run_id,
+        instance_id=instance_id,
+        resource=resource,
+        record_id=record_id,
+        remote_id=row["remote_id"],
+        kind=kind,
+        field=column,
+        old=jsonable(old),
+        new=jsonable(new),
+        changed_at=now,
+    )

@@ -1,0 +1,1 @@
+"""City features as plugins. Each plugin is its own package here, found through entry points."""

@@ -1,0 +1,249 @@
+"""The HTTP edge, with Decidim's answers played back by `responses` (no server)."""
+
+import json
+
+import pytest
+import requests
+import responses
+
+from bridge.decidim import DecidimClient
+from bridge.decidim.errors import (
+    AuthenticationError,
+    GraphQLErrors,
+    HTTPStatusError,
+    NotJSONError,
+    UnreachableError,
+)
+from bridge.decidim.http import Credentials, DecidimSession, RateLimiter
+
+BASE = "https://participer.example.fr"
+API = f"{BASE}/api"
+VERSION = {"data": {"decidim": {"version": "0.28.4", "applicationName": "Decidim"}}}
+
+
+def make_client(**kwargs) -> DecidimClient:
+    sleeps: list[float] = []
+    session = DecidimSession(
+        BASE,
+        rate_limit=0,
+        retries=kwargs.pop("retries", 3),
+        sleep=sleeps.append,
+        credentials=kwargs.pop("credentials", None),
+    )
+    client = DecidimClient(BASE, session=session, **kwargs)
+    client.sleeps = sleeps
+    return client
+
+
+@responses.activate
+def test_the_version_decidim_reports_picks_the_query_set():
+    responses.post(API, json=VERSION)
+    client = make_client()
+    assert client.detect_version() == "0.28"
+    assert client.reported_version == "0.28.4"
+    sent = json.loads(responses.calls[0].request.body)
+    assert "decidim" in sent["query"] and "version" in sent["query"]
+    assert responses.calls[0].request.headers["Content-Type"] == "application/json"
+
+
+@responses.activate
+def test_a_hidden_version_is_found_by_probing_fields():
+    # 0.30+: version is null; the 0.31 `likesCount` probe is accepted.
+    responses.post(API, json={"data": {"decidim": {"version": None, "applicationName": "D"}}})
+    responses.post(API, json={"data": {"organization": {"name": {"translation": "Ivry"}}}})
+    responses.post(API, json={"data": {"component": None}})
+    client = make_client()
+    assert client.detect_version() == "0.31"
+    assert client.reported_version is None
+
+
+@responses.activate
+def test_probing_reads_graphql_ruby_undefined_field_errors():
+    missing = {
+        "errors": [
+            {
+                "message": "Field 'translation' doesn't exist on type 'String'",
+                "extensions": {"code": "undefinedField"},
+            }
+        ]
+    }
+    responses.post(API, json={"data": {"decidim": {"version": None, "applicationName": "D"}}})
+    responses.post(API, json=missing)  # name is a String: before 0.29
+    responses.post(API, json={"data": {"component": None}})  # manifest exists: 0.28
+    assert make_client().detect_version() == "0.28"
+
+
+@responses.activate
+def test_5xx_and_429_are_retried_with_backoff_and_retry_after():
+    responses.post(API, status=502, body="bad gateway")
+    responses.post(API, status=429, body="Retry later", headers={"Retry-After": "7"})
+    responses.post(API, json=VERSION)
+    client = make_client()
+    client.detect_version()
+    assert client.requests_made == 3
+    assert client.retries_made == 2
+    assert client.sleeps[1] == 7.0  # Retry-After honoured
+    assert 0 < client.sleeps[0] <= 0.5  # first backoff step
+
+
+@responses.activate
+def test_a_server_fault_that_persists_names_the_status_and_message():
+    body = {"errors": [{"message": "Internal Server error"}], "data": {}}
+    for _ in range(4):
+        responses.post(API, status=500, json=body)
+    with pytest.raises(HTTPStatusError, match="HTTP 500.*Internal Server error"):
+        make_client().detect_version()
+
+
+@responses.activate
+def test_connection_errors_are_retried_then_reported():
+    for _ in range(4):
+        responses.post(API, body=requests.ConnectionError("Connection refused"))
+    with pytest.raises(UnreachableError, match="cannot reach .*Connection refused"):
+        make_client().detect_version()
+
+
+@responses.activate
+def test_graphql_errors_with_http_200_fail_with_the_first_message():
+    responses.post(API, json={"errors": [{"message": "Field 'x' doesn't exist on type 'Y'"}]})
+    client = make_client(version="0.28")
+    with pytest.raises(GraphQLErrors, match="Field 'x' doesn't exist"):
+        client.organization()
+
+
+@responses.activate
+def test_an_html_page_instead_of_json_is_named():
+    responses.post(API, body="<!DOCTYPE html><html>Maintenance</html>", content_type="text/html")
+    with pytest.raises(NotJSONError, match="HTML page"):
+        make_client(version="0.28").organization()
+
+
+@responses.activate
+def test_a_truncated_body_is_named():
+    responses.post(API, body='{"data": {"organization": {"na', content_type="application/json")
+    with pytest.raises(NotJSONError, match="not valid JSON"):
+        make_client(version="0.28").organization()
+
+
+@responses.activate
+def test_a_login_only_organization_redirect_is_not_followed():
+    responses.post(API, status=302, headers={"Location": f"{BASE}/users/sign_in"})
+    with pytest.raises(AuthenticationError, match="requires signing in"):
+        make_client(version="0.28").organization()
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_forced_api_authentication_without_credentials():
+    responses.post(API, status=401, json={"error": "Access denied"})
+    with pytest.raises(AuthenticationError, match="401"):
+        make_client(version="0.28").organization()
+
+
+@responses.activate
+def test_api_user_signs_in_sends_bearer_and_refreshes_on_401():
+    responses.post(
+        f"{API}/sign_in", json={"jwt_token": "t1"}, headers={"Authorization": "Bearer t1"}
+    )
+    responses.post(API, status=401, json={"error": "Access denied"})
+    responses.post(
+        f"{API}/sign_in", json={"jwt_token": "t2"}, headers={"Authorization": "Bearer t2"}
+    )
+    responses.post(API, json={"data": {"organization": {"name": "Ivry"}}})
+    client = make_client(version="0.28", credentials=Credentials("key", "secret"))
+    assert client.organization() == {"name": "Ivry"}
+    sign_in = responses.calls[0].request
+    assert "api_user%5Bkey%5D=key" in sign_in.body and "api_user%5Bsecret%5D=secret" in sign_in.body
+    assert responses.calls[1].request.headers["Authorization"] == "Bearer t1"
+    assert responses.calls[3].request.headers["Authorization"] == "Bearer t2"
+
+
+@responses.activate
+def test_refused_credentials_are_reported():
+    responses.post(f"{API}/sign_in", status=401, json={"error": "Invalid key"})
+    client = make_client(version="0.28", credentials=Credentials("key", "wrong"))
+    with pytest.raises(AuthenticationError, match="refused the API credentials"):
+        client.organization()
+
+
+@responses.activate
+def test_pages_follow_cursors_until_has_next_page_is_false():
+    def page(ids, has_next, cursor):
+        return {
+            "data": {
+                "component": {
+                    "id": "7",
+                    "proposals": {
+                        "pageInfo": {"hasNextPage": has_next, "endCursor": cursor},
+                        "nodes": [{"id": i} for i in ids],
+                    },
+                }
+            }
+        }
+
+    responses.post(API, json=page(["1", "2"], True, "Mg"))
+    responses.post(API, json=page(["3"], False, "Mw"))
+    client = make_client(version="0.28", page_size=2)
+    pages = list(client.pages("proposals", "ProposalsPage", "proposals", "7"))
+    assert [[n["id"] for n in p] for p in pages] == [["1", "2"], ["3"]]
+    second = json.loads(responses.calls[1].request.body)
+    assert second["variables"] == {"component": "7", "first": 2, "after": "Mg"}
+    assert second["operationName"] == "ProposalsPage"
+
+
+@responses.activate
+def test_a_too_complex_page_is_asked_again_smaller():
+    too_complex = {
+        "errors": [
+            {"message": "Query has complexity of 6200, which exceeds max complexity of 5000"}
+        ]
+    }
+    responses.post(API, json=too_complex)
+    responses.post(
+        API,
+        json={
+            "data": {
+                "component": {
+                    "id": "7",
+                    "proposals": {
+                        "pageInfo": {"hasNextPage": False, "endCursor": None},
+                        "nodes": [],
+                    },
+                }
+            }
+        },
+    )
+    client = make_client(version="0.28")
+    assert list(client.pages("proposals", "ProposalsPage", "proposals", "7")) == [[]]
+    assert json.loads(responses.calls[1].request.body)["variables"]["first"] == 25
+
+
+def test_rate_limiter_allows_a_burst_then_waits_for_the_window():
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds):
+        slept.append(seconds)
+        now[0] += seconds
+
+    limiter = RateLimiter(3, period=60, clock=lambda: now[0], sleep=sleep)
+    for _ in range(3):
+        assert limiter.wait() == 0
+    now[0] = 10.0
+    assert limiter.wait() == pytest.approx(50.0)
+    assert slept == [pytest.approx(50.0)]
+
+
+def test_a_query_that_does_not_fit_our_schema_is_refused_before_sending():
+    from gql import GraphQLRequest
+    from graphql import parse
+
+    from bridge.decidim.errors import QueryError
+
+    client = make_client(version="0.28")
+    with pytest.raises(QueryError, match="likesCount"):
+        client._send(
+            client._client,
+            parse("{ component(id: 1) { ... on Proposals { proposal(id: 1) { likesCount } } } }"),
+        )
+    assert GraphQLRequest  # gql 4 request type is what _send builds
