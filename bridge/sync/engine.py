@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -39,7 +39,7 @@ from bridge.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
-MAX_PASSES = 3
+MAX_PASSES = 8
 # Records not seen in a pass are confirmed one request each, up to this many per component.
 VERIFY_LIMIT = 25
 RESUME_WITHIN = timedelta(hours=12)
@@ -243,7 +243,9 @@ class SyncEngine:
             session.execute(
                 update(Instance)
                 .where(Instance.id == instance.id)
-                .values(organization_name=normalise.organization_name(organization))
+                .values(
+                    organization_name=normalise.organization_name(organization, instance.locale)
+                )
             )
             session.commit()
         components = self._sync_spaces(instance, state)
@@ -314,6 +316,7 @@ class SyncEngine:
                     session, table, rows, resource=resource, key_extra=extra, **common
                 )
                 self._account(state, written, changes)
+            state.scopes_seen.update(scope_rows)
             self._tombstone_vanished(
                 session,
                 instance,
@@ -392,15 +395,16 @@ class SyncEngine:
         client = state.client
         seen: set[str] = set()
         seen_projects: set[str] = set()
-        passes, repeats, pages = 0, 0, 0
+        passes, repeats, pages, slots = 0, 0, 0, 0
         while True:
             passes += 1
             in_pass: set[str] = set()
-            repeats = 0
+            repeats = slots = 0
             for nodes in client.pages(
                 resource.name, resource.page_operation, resource.connection, component.remote_id
             ):
                 pages += 1
+                slots += len(nodes)
                 fresh: set[str] = set()
                 for node in nodes:
                     rid = str(node["id"])
@@ -414,7 +418,9 @@ class SyncEngine:
                 self._beat(state)
                 self.progress(Progress(position, total, resource.name, pages, len(seen | in_pass)))
             seen |= in_pass
-            if not repeats or resource.ordered or passes >= MAX_PASSES:
+            # A pass over N items returns N slots: once we have seen N distinct items, we have
+            # seen them all, even if no single pass showed each exactly once.
+            if not repeats or resource.ordered or len(seen) >= slots or passes >= MAX_PASSES:
                 break
             log.info(
                 "%s of component %s: %d repeated item(s), reading again",
@@ -422,12 +428,12 @@ class SyncEngine:
                 component.remote_id,
                 repeats,
             )
-        unsettled = bool(repeats) and not resource.ordered
+        unsettled = bool(repeats) and not resource.ordered and len(seen) < slots
         if unsettled:
             state.run.warnings.append(
                 f"component {component.remote_id} ({resource.name}): Decidim's page order kept "
-                f"changing ({repeats} item(s) read twice after {passes} passes); some items may be "
-                "missing from this run and nothing was marked removed"
+                f"changing; after {passes} passes {len(seen)} of {slots} items were seen, so "
+                "some may be missing from this run and nothing was marked removed there"
             )
         self._settle_missing(instance, state, component, resource, seen, seen_projects, unsettled)
 
@@ -452,9 +458,14 @@ class SyncEngine:
         changes: list[Change] = []
         project_ids: set[str] = set()
         with self.sessions() as session:
+            # Scopes repeat on every page: each is written (or found unchanged) once per run.
             scopes = {
-                str(s["id"]): normalise.scope(s) for n in nodes for s in normalise.scopes_in(n)
+                str(s["id"]): normalise.scope(s)
+                for n in nodes
+                for s in normalise.scopes_in(n)
+                if str(s["id"]) not in state.scopes_seen
             }
+            state.scopes_seen.update(scopes)
             if scopes:
                 written = write_batch(
                     session,
@@ -623,3 +634,4 @@ class _RunState:
     lock: InstanceLock
     done: list[str]
     last_beat: Any
+    scopes_seen: set[str] = field(default_factory=set)

@@ -76,8 +76,10 @@ def _classified(node: dict) -> dict[str, Any]:
     }
 
 
-def organization_name(node: dict) -> dict[str, str] | None:
-    return translated(node.get("name"))
+def organization_name(node: dict, locale: str) -> dict[str, str] | None:
+    """Before 0.29 the name is one string: it is in the organization's main locale."""
+    name = node.get("name")
+    return {locale: name} if isinstance(name, str) else translated(name)
 
 
 def space(node: dict, space_type: str) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from simulator.testing import running_simulator
 from sqlalchemy import func, select
 
 from bridge.config import Settings
@@ -11,6 +10,7 @@ from bridge.store import models
 from bridge.store.models import Change, Instance, SyncRun
 from bridge.sync.engine import SyncEngine
 from bridge.timeutil import utcnow
+from simulator.testing import running_simulator
 
 SETTINGS = Settings(http_retries=3)
 
@@ -106,7 +106,7 @@ def test_second_sync_without_upstream_change_writes_nothing(sessions):
         second = engine.run("ivry")
         assert second.status == "succeeded"
         assert (second.created, second.updated, second.removed) == (0, 0, 0)
-        assert second.unchanged == first.created - first.removed or second.unchanged > 0
+        assert second.unchanged == first.created
         assert count_changes(sessions) == changes_before
 
 
@@ -163,23 +163,22 @@ def first_proposals_component(sessions):
 
 
 def test_unstable_page_order_still_ends_with_every_item_once(sessions):
-    with running_simulator(unstable_order=True) as sim:
+    # Decidim 0.27/0.28 do not order meetings, results, budgets or debates: offset pages may
+    # repeat an item and skip another. Enough items for several pages per component.
+    with running_simulator(unstable_order=True, scale=1500) as sim:
         add_instance(sessions, sim.url)
         run = SyncEngine(sessions, SETTINGS).run("ivry")
         assert run.status == "succeeded", run.error
-    with running_simulator() as sim:
-        stable_url = sim.url
-        # Same seed, stable order: the reference for what "every item" means.
-        from bridge.store.db import make_engine, make_sessionmaker
-        from bridge.store.migrate import upgrade
-
-        engine_url = "sqlite://"
-        del engine_url, stable_url, make_engine, make_sessionmaker, upgrade
-    for model in (models.Meeting, models.Result, models.Budget, models.Debate):
-        with sessions() as session:
-            ids = session.scalars(select(model.remote_id)).all()
-        assert len(ids) == len(set(ids)), model.__tablename__
-    assert run.removed == 0
+        for model, kind in (
+            (models.Meeting, "meeting"),
+            (models.Result, "result"),
+            (models.Budget, "budget"),
+            (models.Project, "project"),
+            (models.Debate, "debate"),
+            (models.Proposal, "proposal"),
+        ):
+            assert count(sessions, model) == sim.world.count(kind), model.__tablename__
+        assert run.removed == 0
 
 
 @pytest.mark.parametrize("fault", ["html", "truncated", "graphql_errors"])

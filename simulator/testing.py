@@ -1,0 +1,105 @@
+"""Run the stand-in from tests: in a thread of the test process, or as a subprocess."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from simulator.faults import Faults
+from simulator.server import Config, StandIn
+from simulator.world import World
+
+
+@dataclass
+class Handle:
+    url: str  # site root; the API is url + "/api"
+    app: StandIn
+
+    @property
+    def world(self) -> World:
+        return self.app.world
+
+    @property
+    def faults(self) -> Faults:
+        return self.app.faults
+
+    @property
+    def stats(self) -> dict:
+        return self.app.stats
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def running_simulator(**options) -> Iterator[Handle]:
+    """`with running_simulator(version="0.31") as sim: ... sim.url ...`"""
+    app = StandIn(Config(**{"rate_limit": 0, **options}))
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Handle(f"http://127.0.0.1:{server.port}", app)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_subprocess(**options) -> tuple[str, Callable[[], None]]:
+    """Start `python -m simulator` on a free port; return its URL and a stop function."""
+    port = free_port()
+    args = [sys.executable, "-m", "simulator", "--port", str(port)]
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            args.append(flag)
+        elif value not in (False, None):
+            args += [flag, str(value)]
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    process = subprocess.Popen(
+        args, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"stand-in exited: {process.stderr.read().decode()[-500:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_simulator/stats", timeout=1) as answer:
+                json.load(answer)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError("stand-in did not start")
+
+    def stop() -> None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+    return url, stop
