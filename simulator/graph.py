@@ -212,6 +212,7 @@ class Graph:
         if kind:
             builder = getattr(self, kind)
             connection, single = CONNECTIONS[c["manifest"]]
+
             def page(info, first=None, after=None, last=None, **_ignored):
                 return self.connection(kind, cid, builder, first, after, last)
 
@@ -375,7 +376,7 @@ class Graph:
                 "updatedAt": "2021-11-30",
                 "results": [],
             },
-            "timelineEntries": [
+            "timelineEntries" if self.options.version < "0.31" else "milestones": [
                 {
                     "id": e["id"],
                     "entryDate": e["date"],
@@ -428,6 +429,8 @@ class Graph:
             "attachments": [],
             "services": [],
             "proposalsFromMeeting": [],
+            "withdrawn": False,
+            "withdrawnAt": None,
             **self._classified(r),
             **self._comments(r, "Decidim::Meetings::Meeting"),
         }

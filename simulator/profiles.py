@@ -31,6 +31,18 @@ type Taxonomy {
 }
 """
 
+MILESTONE = """
+type Milestone {
+  id: ID!
+  entryDate: Date
+  title: TranslatedField
+  description: TranslatedField
+  createdAt: DateTime
+  updatedAt: DateTime
+  result: Result
+}
+"""
+
 
 def _replace_in_type(sdl: str, type_name: str, old: str, new: str) -> str:
     start = sdl.index(f"type {type_name} ")
@@ -68,6 +80,7 @@ def sdl_for(version: str) -> str:
     sdl = _replace_in_type(sdl, "Decidim", "version: String!", "version: String")
     sdl = _replace_in_type(sdl, "Organization", "name: String", "name: TranslatedField")
     sdl = _add_fields(sdl, "Proposal", "  withdrawn: Boolean\n  withdrawnAt: DateTime")
+    sdl = _add_fields(sdl, "Meeting", "  withdrawn: Boolean\n  withdrawnAt: DateTime")
     if version == "0.29":
         return sdl
     # 0.30: taxonomies beside (in Decidim: instead of) categories and scopes.
@@ -77,9 +90,11 @@ def sdl_for(version: str) -> str:
         sdl = _add_fields(sdl, type_name, "  taxonomies: [Taxonomy]")
     if version == "0.30":
         return sdl
-    # 0.31: endorsements are called likes.
+    # 0.31: endorsements are called likes; accountability timeline entries are milestones.
     sdl = sdl.replace("endorsementsCount: Int", "likesCount: Int")
     sdl = sdl.replace("endorsements: [Author]!", "likes: [Author]!")
     sdl = sdl.replace("endorsementCount: String", "likeCount: String")
     sdl = sdl.replace("EndorsableInterface", "LikeableInterface")
+    sdl = sdl.replace("timelineEntries: [TimelineEntry]", "milestones: [Milestone]")
+    sdl += MILESTONE
     return sdl

@@ -293,8 +293,8 @@ class SyncEngine:
                 for node in nodes:
                     space_id = written.ids[str(node["id"])]
                     live_spaces[(space_type, str(node["id"]))] = space_id
-                    if node.get("scope"):
-                        scope_rows[str(node["scope"]["id"])] = normalise.scope(node["scope"])
+                    for row in normalise.classifiers_in(node):
+                        scope_rows[(row["kind"], row["remote_id"])] = row
                     for cat in node.get("categories") or []:
                         if cat:
                             category_rows[str(cat["id"])] = {
@@ -460,10 +460,10 @@ class SyncEngine:
         with self.sessions() as session:
             # Scopes repeat on every page: each is written (or found unchanged) once per run.
             scopes = {
-                str(s["id"]): normalise.scope(s)
+                (row["kind"], row["remote_id"]): row
                 for n in nodes
-                for s in normalise.scopes_in(n)
-                if str(s["id"]) not in state.scopes_seen
+                for row in normalise.classifiers_in(n)
+                if (row["kind"], row["remote_id"]) not in state.scopes_seen
             }
             state.scopes_seen.update(scopes)
             if scopes:
@@ -634,4 +634,4 @@ class _RunState:
     lock: InstanceLock
     done: list[str]
     last_beat: Any
-    scopes_seen: set[str] = field(default_factory=set)
+    scopes_seen: set[tuple[str, str]] = field(default_factory=set)

@@ -253,8 +253,14 @@ def debate(node: dict) -> dict[str, Any]:
     }
 
 
-def scopes_in(node: dict) -> list[dict]:
-    """Scope nodes carried by an item (Decidim has no root list of scopes to read)."""
-    found = [node.get("scope")]
-    found += [p.get("scope") for p in node.get("projects") or [] if p]
-    return [s for s in found if s and s.get("id") is not None and "name" in s]
+def classifiers_in(node: dict) -> list[dict]:
+    """Scope and taxonomy rows carried by an item (Decidim has no root list of scopes to read):
+    its own, and those of the projects inside a budget."""
+    found = []
+    for item in [node, *(p for p in node.get("projects") or [] if p)]:
+        if item.get("scope") and "name" in item["scope"]:
+            found.append(scope(item["scope"]))
+        for taxonomy in item.get("taxonomies") or []:
+            if taxonomy and "name" in taxonomy:
+                found.append(scope(taxonomy, kind="taxonomy"))
+    return found

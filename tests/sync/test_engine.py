@@ -210,3 +210,39 @@ def test_runs_are_recorded(sessions):
         run = session.scalar(select(SyncRun))
         assert run.status == "succeeded" and run.finished_at >= run.started_at
         assert run.requests > 0
+
+
+@pytest.mark.parametrize("version", ["0.27", "0.29", "0.30", "0.31"])
+def test_every_supported_version_is_detected_and_synced(sqlite_url, version):
+    from bridge.store.db import make_engine, make_sessionmaker
+
+    sessions = make_sessionmaker(make_engine(sqlite_url))
+    with running_simulator(version=version) as sim:
+        add_instance(sessions, sim.url)
+        run = SyncEngine(sessions, SETTINGS).run("ivry")
+        assert run.status == "succeeded", run.error
+        with sessions() as session:
+            instance = session.scalar(select(Instance))
+            assert instance.query_set == version
+            # 0.30+ hide their version: it was found by probing.
+            assert (instance.decidim_version is None) == (version >= "0.30")
+            assert instance.organization_name["fr"] == "Ville d'Ivry-sur-Seine"
+            proposal = session.scalar(
+                select(models.Proposal).where(models.Proposal.endorsements_count > 0)
+            )
+            assert proposal is not None  # endorsementsCount or likesCount
+            if version >= "0.30":
+                assert proposal.taxonomy_remote_ids and proposal.scope_remote_id is None
+                kinds = set(session.scalars(select(models.Scope.kind)).all())
+                assert kinds == {"taxonomy"}
+            else:
+                assert proposal.scope_remote_id is not None
+            result = session.scalar(select(models.Result).where(models.Result.timeline != []))
+            assert result.timeline[0]["title"]["fr"]
+        for model, kind in (
+            (models.Proposal, "proposal"),
+            (models.Meeting, "meeting"),
+            (models.Result, "result"),
+            (models.Project, "project"),
+        ):
+            assert count(sessions, model) == sim.world.count(kind)
