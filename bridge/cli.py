@@ -226,6 +226,111 @@ def sync(ctx: Context, name: str | None, full: bool) -> None:
         sys.exit(1)
 
 
+@main.command("request-sync")
+@click.argument("name")
+@click.option("--full", is_flag=True)
+@pass_ctx
+def request_sync_command(ctx: Context, name: str, full: bool) -> None:
+    """Ask the running scheduler to sync NAME now (picked up within seconds)."""
+    from bridge.scheduler import request_sync
+    from bridge.sync.engine import UnknownInstance
+
+    try:
+        request = request_sync(ctx.sessions, name, full=full, requested_by="cli")
+    except UnknownInstance as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"sync of {name} requested (request {request.id}); `bridge scheduler` runs it")
+
+
+# -- processes -----------------------------------------------------------------------------------
+@main.command()
+@pass_ctx
+def scheduler(ctx: Context) -> None:
+    """Run the periodic syncs and the "sync now" requests (one acting scheduler per database)."""
+    from bridge.scheduler import run_scheduler
+
+    ctx.sessions  # noqa: B018 - fail early, with a clear message, on an unmigrated database
+    logging.getLogger().setLevel(ctx.settings.log_level)
+    run_scheduler(ctx.settings)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@pass_ctx
+def serve(ctx: Context, host: str, port: int) -> None:
+    """Serve the web app and the API (use gunicorn in production: see the Dockerfile)."""
+    from bridge.app import create_app
+
+    ctx.sessions  # noqa: B018
+    create_app(ctx.settings).run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8091, show_default=True, type=int)
+@click.option(
+    "--decidim-version",
+    default="0.28",
+    show_default=True,
+    type=click.Choice(["0.27", "0.28", "0.29", "0.30", "0.31"]),
+)
+@click.option("--scale", default=0, type=click.IntRange(min=0), help="Generated proposals.")
+@click.option("--seed", default=2021, show_default=True, type=int)
+@click.option(
+    "--rate-limit",
+    default=100,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Requests per minute per IP, like Decidim (0 = off).",
+)
+@click.option("--page-cap", default=50, show_default=True, type=click.IntRange(min=1))
+@click.option("--latency-ms", default=0, type=click.IntRange(min=0))
+@click.option("--error-rate", default=0.0, type=click.FloatRange(0, 1))
+@click.option("--unstable-order", is_flag=True, help="Unordered connections change order.")
+@click.option("--force-login", is_flag=True, help="Answer 302 to the sign-in page.")
+def simulator(
+    host,
+    port,
+    decidim_version,
+    scale,
+    seed,
+    rate_limit,
+    page_cap,
+    latency_ms,
+    error_rate,
+    unstable_order,
+    force_login,
+) -> None:
+    """Run the Decidim stand-in (a GraphQL server with Ivry-like data)."""
+    from simulator.server import serve as serve_stand_in
+
+    serve_stand_in(
+        host,
+        port,
+        version=decidim_version,
+        scale=scale,
+        seed=seed,
+        rate_limit=rate_limit,
+        page_cap=page_cap,
+        unstable_order=unstable_order,
+        force_login=force_login,
+        faults={"latency_ms": latency_ms, "error_rate": error_rate},
+    )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--stand-in-port", default=8091, show_default=True, type=int)
+@pass_ctx
+def demo(ctx: Context, host: str, port: int, stand_in_port: int) -> None:
+    """The stand-in with Ivry's data, a first sync, the service (DEMO_ONESHOT=1: stop there)."""
+    from bridge import demo as demo_module
+
+    demo_module.run(ctx.settings, host, port, stand_in_port, demo_module.oneshot_requested())
+
+
 # -- helpers -----------------------------------------------------------------------------------
 def _check_cron(expression: str) -> None:
     from apscheduler.triggers.cron import CronTrigger

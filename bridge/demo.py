@@ -26,9 +26,12 @@ INSTANCE = "ivry"
 
 def start_stand_in(port: int):
     """Serve the stand-in in a daemon thread; return the server (its `.port` may be chosen)."""
+    from simulator.server import QuietHandler
     from simulator.server import create_app as create_stand_in
 
-    server = make_server("127.0.0.1", port, create_stand_in(), threaded=True)
+    server = make_server(
+        "127.0.0.1", port, create_stand_in(), threaded=True, request_handler=QuietHandler
+    )
     threading.Thread(target=server.serve_forever, daemon=True, name="decidim-stand-in").start()
     return server
 

@@ -19,7 +19,7 @@ from graphql import build_schema, execute, parse, validate
 from graphql.error import GraphQLError
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from simulator import profiles, seed
@@ -298,6 +298,13 @@ def _json(body: Any, status: int = 200, headers: dict | None = None) -> Response
         headers=headers,
         content_type="application/json; charset=utf-8",
     )
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No access log: the stand-in is a test double, its callers count requests themselves."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
 
 
 def create_app(config: Config | None = None, **options: Any) -> StandIn:

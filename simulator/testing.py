@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 
 from simulator.faults import Faults
-from simulator.server import Config, StandIn
+from simulator.server import Config, QuietHandler, StandIn
 from simulator.world import World
 
 
@@ -38,11 +38,6 @@ class Handle:
     @property
     def stats(self) -> dict:
         return self.app.stats
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:
-        pass
 
 
 @contextlib.contextmanager

@@ -1,0 +1,7 @@
+"""The JSON API under /api/v1: read endpoints over the synced data and the sync history."""
+
+from flask import Blueprint
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from bridge.api import errors, routes  # noqa: E402,F401  (routes register on the blueprint)

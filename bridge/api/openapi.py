@@ -1,0 +1,294 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
+
+Schemas of synced items are read from the models' columns, so that a column added in a migration
+shows up here without a second edit.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, Integer
+
+from bridge import __version__
+from bridge.api.serialise import HIDDEN, RENAMED
+from bridge.store import models
+
+COMMON_LIST = ["limit", "cursor"]
+SYNCED_FILTERS = ["instance", "include_removed", "updated_since"]
+COMPONENT_FILTERS = ["process", "component"]
+
+PARAMETERS: dict[str, dict[str, Any]] = {
+    "limit": {
+        "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+        "description": "Items per page.",
+    },
+    "cursor": {
+        "schema": {"type": "string"},
+        "description": "The `next` value of the previous page.",
+    },
+    "instance": {"schema": {"type": "string"}, "description": "Instance name."},
+    "include_removed": {
+        "schema": {"type": "boolean", "default": False},
+        "description": "Include records gone upstream (`removed_at` set).",
+    },
+    "updated_since": {
+        "schema": {"type": "string", "format": "date-time"},
+        "description": "Only records Decidim changed since then.",
+    },
+    "process": {"schema": {"type": "integer"}, "description": "Our id of the process."},
+    "component": {"schema": {"type": "integer"}, "description": "Our id of the component."},
+    "q": {"schema": {"type": "string"}, "description": "Text search, any locale."},
+    "state": {
+        "schema": {"type": "string"},
+        "description": "Decidim state (accepted, rejected, evaluating, withdrawn ...); "
+        "`none` for unanswered.",
+    },
+    "withdrawn": {"schema": {"type": "boolean"}},
+    "scope": {"schema": {"type": "string"}, "description": "Decidim scope id."},
+    "category": {"schema": {"type": "string"}, "description": "Decidim category id."},
+    "selected": {"schema": {"type": "boolean"}},
+    "budget": {"schema": {"type": "integer"}, "description": "Our id of the budget."},
+    "parent": {"schema": {"type": "string"}, "description": "Decidim id of the parent result."},
+    "root": {"schema": {"type": "boolean"}, "description": "Only results without a parent."},
+    "status": {"schema": {"type": "string"}, "description": "Status key."},
+    "type": {"schema": {"type": "string"}, "description": "Component type (Proposals ...)."},
+    "run": {"schema": {"type": "integer"}},
+    "resource": {"schema": {"type": "string"}},
+    "since_id": {"schema": {"type": "integer"}},
+    "order": {"schema": {"type": "string", "enum": ["asc", "desc"], "default": "desc"}},
+}
+
+LISTS = {
+    "/instances": ("Instances the bridge reads", None, []),
+    "/processes": ("Participatory processes", models.Space, SYNCED_FILTERS + ["q"]),
+    "/assemblies": ("Assemblies", models.Space, SYNCED_FILTERS + ["q"]),
+    "/components": ("Components", models.Component, SYNCED_FILTERS + ["process", "type"]),
+    "/scopes": ("Scopes (neighbourhoods) and taxonomies", models.Scope, SYNCED_FILTERS),
+    "/categories": ("Categories", models.Category, SYNCED_FILTERS + ["process"]),
+    "/proposals": (
+        "Proposals",
+        models.Proposal,
+        SYNCED_FILTERS + COMPONENT_FILTERS + ["state", "withdrawn", "scope", "category", "q"],
+    ),
+    "/budgets": ("Budgets", models.Budget, SYNCED_FILTERS + COMPONENT_FILTERS + ["q"]),
+    "/projects": (
+        "Budget projects",
+        models.Project,
+        SYNCED_FILTERS + COMPONENT_FILTERS + ["budget", "selected", "q"],
+    ),
+    "/results": (
+        "Accountability results",
+        models.Result,
+        SYNCED_FILTERS + COMPONENT_FILTERS + ["parent", "root", "status", "q"],
+    ),
+    "/meetings": ("Meetings", models.Meeting, SYNCED_FILTERS + COMPONENT_FILTERS + ["q"]),
+    "/debates": ("Debates", models.Debate, SYNCED_FILTERS + COMPONENT_FILTERS + ["q"]),
+    "/sync-runs": ("Sync runs, newest first", None, ["instance", "status"]),
+    "/changes": (
+        "Changes seen upstream",
+        None,
+        ["instance", "run", "resource", "since_id", "order"],
+    ),
+}
+
+
+def _column_schema(column) -> dict[str, Any]:
+    kind = column.type
+    if isinstance(kind, Boolean):
+        schema: dict[str, Any] = {"type": "boolean"}
+    elif isinstance(kind, (Integer, BigInteger)):
+        schema = {"type": "integer"}
+    elif isinstance(kind, Float):
+        schema = {"type": "number"}
+    elif isinstance(kind, DateTime):
+        schema = {"type": "string", "format": "date-time"}
+    elif isinstance(kind, Date):
+        schema = {"type": "string", "format": "date"}
+    elif isinstance(kind, JSON):
+        schema = {}
+    else:
+        schema = {"type": "string"}
+    if column.nullable and "type" in schema:
+        schema["type"] = [schema["type"], "null"]
+    return schema
+
+
+def _model_schema(model) -> dict[str, Any]:
+    properties: dict[str, Any] = {"id": {"type": "integer"}, "instance": {"type": "string"}}
+    for column in model.__table__.columns:
+        if column.name in HIDDEN or column.name == "id":
+            continue
+        properties[RENAMED.get(column.name, column.name)] = _column_schema(column)
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [p for p in ("id", "remote_id", "instance") if p in properties],
+    }
+
+
+SCHEMAS: dict[str, Any] = {
+    "Problem": {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "instance": {"type": "string"},
+        },
+    },
+    "Translated": {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "description": "{locale: text}",
+    },
+    "Instance": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "base_url": {"type": "string"},
+            "locale": {"type": "string"},
+            "enabled": {"type": "boolean"},
+            "decidim_version": {"type": ["string", "null"]},
+            "query_set": {"type": ["string", "null"]},
+            "organization_name": {"type": ["object", "null"]},
+            "schedule": {"type": "object"},
+            "rate_limit_per_minute": {"type": "integer"},
+            "last_synced_at": {"type": ["string", "null"], "format": "date-time"},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "SyncRun": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "instance": {"type": "string"},
+            "status": {"type": "string", "enum": ["running", "succeeded", "failed"]},
+            "full": {"type": "boolean"},
+            "trigger": {"type": "string"},
+            "started_at": {"type": "string", "format": "date-time"},
+            "finished_at": {"type": ["string", "null"], "format": "date-time"},
+            "requests": {"type": "integer"},
+            "retries": {"type": "integer"},
+            "error": {"type": ["string", "null"]},
+            "warnings": {"type": "array", "items": {"type": "string"}},
+            "resumed_from": {"type": ["integer", "null"]},
+            "counts": {
+                "type": "object",
+                "properties": {
+                    k: {"type": "integer"} for k in ("created", "updated", "unchanged", "removed")
+                },
+            },
+        },
+    },
+    "Change": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "run": {"type": "integer"},
+            "instance": {"type": "string"},
+            "resource": {"type": "string"},
+            "record_id": {"type": "integer"},
+            "remote_id": {"type": "string"},
+            "kind": {"type": "string", "enum": ["created", "updated", "removed", "restored"]},
+            "field": {"type": ["string", "null"]},
+            "old": {},
+            "new": {},
+            "changed_at": {"type": "string", "format": "date-time"},
+        },
+    },
+}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _problem_response(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": _ref("Problem")}},
+    }
+
+
+@cache
+def document() -> dict[str, Any]:
+    schemas = dict(SCHEMAS)
+    paths: dict[str, Any] = {}
+    for path, (summary, model, filters) in LISTS.items():
+        if model is not None:
+            name = model.__name__ if path not in ("/processes", "/assemblies") else "Space"
+            schemas.setdefault(name, _model_schema(model))
+        else:
+            name = {"/instances": "Instance", "/sync-runs": "SyncRun", "/changes": "Change"}[path]
+        paths[path] = {
+            "get": {
+                "summary": summary,
+                "operationId": "list_" + path.strip("/").replace("-", "_"),
+                "parameters": [
+                    {"name": p, "in": "query", **PARAMETERS[p]} for p in filters + COMMON_LIST
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of items",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["items", "next"],
+                                    "properties": {
+                                        "items": {"type": "array", "items": _ref(name)},
+                                        "next": {"type": ["string", "null"]},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "400": _problem_response("A parameter is invalid"),
+                    "404": _problem_response("The instance named does not exist"),
+                },
+            }
+        }
+    for path, name, summary in (
+        ("/processes/{id}", "Space", "One process, its components and counts"),
+        ("/assemblies/{id}", "Space", "One assembly"),
+        ("/sync-runs/{id}", "SyncRun", "One sync run"),
+    ):
+        paths[path] = {
+            "get": {
+                "summary": summary,
+                "operationId": "get_" + path.split("/")[1].replace("-", "_"),
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                ],
+                "responses": {
+                    "200": {
+                        "description": summary,
+                        "content": {"application/json": {"schema": _ref(name)}},
+                    },
+                    "404": _problem_response("No such id"),
+                },
+            }
+        }
+    paths["/openapi.json"] = {
+        "get": {
+            "summary": "This document",
+            "operationId": "openapi",
+            "responses": {"200": {"description": "OpenAPI 3.1"}},
+        }
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "civic-bridge API",
+            "version": __version__,
+            "description": "Read a city's Decidim data as synced by civic-bridge. Lists "
+            "answer {items, next}; errors are application/problem+json.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }

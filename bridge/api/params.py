@@ -1,0 +1,81 @@
+"""Reading query parameters, with a 400 problem that names the parameter when one is wrong."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+
+from flask import request
+
+from bridge.api.errors import Problem
+
+DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+
+
+def limit() -> int:
+    raw = request.args.get("limit")
+    if raw is None:
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise Problem(
+            400,
+            f"limit must be a whole number from 1 to {MAX_LIMIT} (got {raw!r})",
+            parameter="limit",
+        )
+    return int(raw)
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def cursor() -> int | None:
+    """The id after which the page starts (keyset pagination: stable under inserts)."""
+    raw = request.args.get("cursor")
+    if not raw:
+        return None
+    try:
+        decoded = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        kind, _, value = decoded.partition(":")
+        if kind != "id":
+            raise ValueError
+        return int(value)
+    except ValueError:
+        raise Problem(400, "cursor is not one this API gave out", parameter="cursor") from None
+
+
+def integer(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.lstrip("-").isdigit():
+        raise Problem(400, f"{name} must be a number (got {raw!r})", parameter=name)
+    return int(raw)
+
+
+def boolean(name: str) -> bool | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw.lower() in {"true", "1", "yes"}:
+        return True
+    if raw.lower() in {"false", "0", "no"}:
+        return False
+    raise Problem(400, f"{name} must be true or false (got {raw!r})", parameter=name)
+
+
+def timestamp(name: str) -> datetime | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise Problem(
+            400, f"{name} must be an ISO-8601 date or time (got {raw!r})", parameter=name
+        ) from None
+    if value.tzinfo is not None:
+        from datetime import UTC
+
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value

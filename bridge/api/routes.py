@@ -1,0 +1,337 @@
+"""The read endpoints. Every list answers {"items": [...], "next": cursor-or-null}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from sqlalchemy import Select, String, cast, func, or_, select
+
+from bridge.api import blueprint, params
+from bridge.api.errors import Problem
+from bridge.api.openapi import document
+from bridge.api.serialise import record
+from bridge.app import db
+from bridge.store import models
+from bridge.store.models import Change, Instance, SyncRun
+from bridge.timeutil import iso
+
+
+def instance_id(required: bool = False) -> int | None:
+    name = request.args.get("instance")
+    if not name:
+        if required:
+            raise Problem(400, "instance is required", parameter="instance")
+        return None
+    found = db().scalar(select(Instance.id).where(Instance.name == name))
+    if found is None:
+        raise Problem(404, f"no instance named {name!r}", parameter="instance")
+    return found
+
+
+def page(query: Select, model, serialise, *, descending: bool = False):
+    """Keyset pagination on our id: stable while new rows arrive."""
+    limit, after = params.limit(), params.cursor()
+    if after is not None:
+        query = query.where(model.id < after if descending else model.id > after)
+    query = query.order_by(model.id.desc() if descending else model.id).limit(limit + 1)
+    rows = db().execute(query).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    items = [serialise(*row) for row in rows]
+    last = rows[-1][0].id if rows else None
+    return jsonify(items=items, next=params.encode_cursor(last) if more else None)
+
+
+def synced(model, *, space_type: str | None = None, **filters: Any):
+    """List a synced resource with the filters every resource shares."""
+    query = select(model, Instance.name).join(Instance, model.instance_id == Instance.id)
+    if (found := instance_id()) is not None:
+        query = query.where(model.instance_id == found)
+    if not params.boolean("include_removed"):
+        query = query.where(model.removed_at.is_(None))
+    if space_type:
+        query = query.where(model.space_type == space_type)
+    if hasattr(model, "component_id"):
+        if (process := params.integer("process")) is not None:
+            query = query.where(model.space_id == process)
+        if (component := params.integer("component")) is not None:
+            query = query.where(model.component_id == component)
+    if (since := params.timestamp("updated_since")) is not None:
+        query = query.where(model.remote_updated_at >= since)
+    for condition in filters.values():
+        if condition is not None:
+            query = query.where(condition)
+    return page(query, model, record)
+
+
+def text_search(model, *columns):
+    q = request.args.get("q")
+    if not q:
+        return None
+    pattern = f"%{q}%"
+    return or_(*(cast(getattr(model, c), String).ilike(pattern) for c in columns))
+
+
+# -- instances and spaces -----------------------------------------------------------------------
+@blueprint.get("/instances")
+def instances():
+    query = select(Instance, Instance.name)
+    return page(query, Instance, lambda row, _: instance_json(row))
+
+
+def instance_json(row: Instance) -> dict:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "base_url": row.base_url,
+        "locale": row.locale,
+        "enabled": row.enabled,
+        "decidim_version": row.decidim_version,
+        "query_set": row.query_set,
+        "organization_name": row.organization_name,
+        "schedule": {"interval_minutes": row.schedule_interval_minutes, "cron": row.schedule_cron},
+        "rate_limit_per_minute": row.rate_limit_per_minute,
+        "last_synced_at": iso(row.last_synced_at),
+        "created_at": iso(row.created_at),
+    }
+
+
+@blueprint.get("/processes")
+def processes():
+    return synced(
+        models.Space,
+        space_type="participatory_process",
+        q=text_search(models.Space, "title", "subtitle"),
+    )
+
+
+@blueprint.get("/assemblies")
+def assemblies():
+    return synced(
+        models.Space, space_type="assembly", q=text_search(models.Space, "title", "subtitle")
+    )
+
+
+@blueprint.get("/processes/<int:space_id>")
+@blueprint.get("/assemblies/<int:space_id>")
+def space(space_id: int):
+    row = (
+        db()
+        .execute(
+            select(models.Space, Instance.name).join(Instance).where(models.Space.id == space_id)
+        )
+        .first()
+    )
+    if row is None:
+        raise Problem(404, f"no process or assembly with id {space_id}")
+    space, instance = row
+    out = record(space, instance)
+    out["categories"] = [
+        record(c)
+        for c in db().scalars(
+            select(models.Category).where(
+                models.Category.space_id == space_id, models.Category.removed_at.is_(None)
+            )
+        )
+    ]
+    components = (
+        db()
+        .scalars(
+            select(models.Component)
+            .where(models.Component.space_id == space_id)
+            .order_by(models.Component.weight)
+        )
+        .all()
+    )
+    out["components"] = [record(c) for c in components]
+    out["counts"] = {}
+    for model in (
+        models.Proposal,
+        models.Budget,
+        models.Project,
+        models.Result,
+        models.Meeting,
+        models.Debate,
+    ):
+        out["counts"][model.__tablename__] = db().scalar(
+            select(func.count())
+            .select_from(model)
+            .where(model.space_id == space_id, model.removed_at.is_(None))
+        )
+    return jsonify(out)
+
+
+@blueprint.get("/components")
+def components():
+    space_id = params.integer("process")
+    return synced(
+        models.Component,
+        space=None if space_id is None else models.Component.space_id == space_id,
+        manifest=(
+            models.Component.manifest == request.args["type"] if request.args.get("type") else None
+        ),
+    )
+
+
+@blueprint.get("/scopes")
+def scopes():
+    return synced(models.Scope)
+
+
+@blueprint.get("/categories")
+def categories():
+    space_id = params.integer("process")
+    return synced(
+        models.Category, space=None if space_id is None else models.Category.space_id == space_id
+    )
+
+
+# -- resources ----------------------------------------------------------------------------------
+@blueprint.get("/proposals")
+def proposals():
+    model = models.Proposal
+    state = request.args.get("state")
+    withdrawn = params.boolean("withdrawn")
+    return synced(
+        model,
+        state=(model.state.is_(None) if state == "none" else model.state == state)
+        if state
+        else None,
+        withdrawn=None if withdrawn is None else model.withdrawn.is_(withdrawn),
+        scope=(model.scope_remote_id == request.args["scope"])
+        if request.args.get("scope")
+        else None,
+        category=(model.category_remote_id == request.args["category"])
+        if request.args.get("category")
+        else None,
+        q=text_search(model, "title", "body"),
+    )
+
+
+@blueprint.get("/budgets")
+def budgets():
+    return synced(models.Budget, q=text_search(models.Budget, "title"))
+
+
+@blueprint.get("/projects")
+def projects():
+    model = models.Project
+    selected = params.boolean("selected")
+    budget = params.integer("budget")
+    return synced(
+        model,
+        selected=None if selected is None else model.selected.is_(selected),
+        budget=None if budget is None else model.budget_id == budget,
+        q=text_search(model, "title"),
+    )
+
+
+@blueprint.get("/results")
+def results():
+    model = models.Result
+    parent = request.args.get("parent")
+    root = params.boolean("root")
+    return synced(
+        model,
+        parent=(model.parent_remote_id == parent) if parent else None,
+        root=None
+        if root is None
+        else (model.parent_remote_id.is_(None) if root else model.parent_remote_id.is_not(None)),
+        status=(model.status_key == request.args["status"]) if request.args.get("status") else None,
+        q=text_search(model, "title"),
+    )
+
+
+@blueprint.get("/meetings")
+def meetings():
+    return synced(models.Meeting, q=text_search(models.Meeting, "title"))
+
+
+@blueprint.get("/debates")
+def debates():
+    return synced(models.Debate, q=text_search(models.Debate, "title"))
+
+
+# -- sync history -------------------------------------------------------------------------------
+def run_json(run: SyncRun, instance: str) -> dict:
+    return {
+        "id": run.id,
+        "instance": instance,
+        "status": run.status,
+        "full": run.full,
+        "trigger": run.trigger,
+        "started_at": iso(run.started_at),
+        "finished_at": iso(run.finished_at),
+        "requests": run.requests,
+        "retries": run.retries,
+        "error": run.error,
+        "warnings": run.warnings or [],
+        "resumed_from": run.resumed_from,
+        "counts": {
+            "created": run.created,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "removed": run.removed,
+        },
+    }
+
+
+@blueprint.get("/sync-runs")
+def sync_runs():
+    query = select(SyncRun, Instance.name).join(Instance)
+    if (found := instance_id()) is not None:
+        query = query.where(SyncRun.instance_id == found)
+    if status := request.args.get("status"):
+        query = query.where(SyncRun.status == status)
+    return page(query, SyncRun, run_json, descending=True)
+
+
+@blueprint.get("/sync-runs/<int:run_id>")
+def sync_run(run_id: int):
+    row = (
+        db()
+        .execute(select(SyncRun, Instance.name).join(Instance).where(SyncRun.id == run_id))
+        .first()
+    )
+    if row is None:
+        raise Problem(404, f"no sync run with id {run_id}")
+    return jsonify(run_json(*row))
+
+
+def change_json(change: Change, instance: str) -> dict:
+    return {
+        "id": change.id,
+        "run": change.run_id,
+        "instance": instance,
+        "resource": change.resource,
+        "record_id": change.record_id,
+        "remote_id": change.remote_id,
+        "kind": change.kind,
+        "field": change.field,
+        "old": change.old,
+        "new": change.new,
+        "changed_at": iso(change.changed_at),
+    }
+
+
+@blueprint.get("/changes")
+def changes():
+    query = select(Change, Instance.name).join(Instance)
+    if (found := instance_id()) is not None:
+        query = query.where(Change.instance_id == found)
+    if (run := params.integer("run")) is not None:
+        query = query.where(Change.run_id == run)
+    if resource := request.args.get("resource"):
+        query = query.where(Change.resource == resource)
+    if (since := params.integer("since_id")) is not None:
+        query = query.where(Change.id > since)
+    order = request.args.get("order", "desc")
+    if order not in ("asc", "desc"):
+        raise Problem(400, f"order must be asc or desc (got {order!r})", parameter="order")
+    return page(query, Change, change_json, descending=order == "desc")
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    return jsonify(document())

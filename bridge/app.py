@@ -1,0 +1,61 @@
+"""The Flask app factory: the read API today, the admin UI and plugins' pages next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, g, jsonify
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bridge.config import Settings
+from bridge.store.db import make_engine, make_sessionmaker
+
+
+@dataclass
+class Bridge:
+    """What every request needs, built once per app."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.load()
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = settings.secret_key
+    app.json.ensure_ascii = False  # French text stays readable in the JSON
+    app.json.sort_keys = False
+    engine = make_engine(settings.database_url)
+    app.extensions["bridge"] = Bridge(settings, engine, make_sessionmaker(engine))
+
+    from bridge.api import blueprint as api
+
+    app.register_blueprint(api)
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+            return jsonify(status="error", database="unreachable"), 503
+        return jsonify(status="ok", database="ok")
+
+    @app.teardown_appcontext
+    def close_session(_exc):
+        session = g.pop("db", None)
+        if session is not None:
+            session.close()
+
+    return app
+
+
+def db() -> Session:
+    """The request's session, opened on first use."""
+    from flask import current_app
+
+    if "db" not in g:
+        g.db = current_app.extensions["bridge"].sessions()
+    return g.db

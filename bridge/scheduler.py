@@ -1,0 +1,204 @@
+"""`bridge scheduler`: periodic syncs and "sync now" requests, in a process of its own.
+
+Jobs are built from the instances table (interval or cron, Europe/Paris) and rebuilt when that
+table changes; nothing is pickled: the run history lives in our sync_runs table. A "sync now" is
+a row in sync_requests, claimed atomically and run within `scheduler_poll_seconds`. Only the
+scheduler holding the leader lock acts.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bridge.config import Settings
+from bridge.leader import LeaderLock
+from bridge.store.db import make_engine, make_sessionmaker
+from bridge.store.models import Instance, SyncRequest
+from bridge.sync.engine import SyncEngine, UnknownInstance
+from bridge.sync.lock import LockBusy
+from bridge.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+TIMEZONE = "Europe/Paris"
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
+
+
+def wanted_jobs(instances: list[Instance]) -> dict[str, tuple[str, object]]:
+    """job id -> (instance name, trigger) for each enabled instance with a schedule."""
+    jobs = {}
+    for instance in instances:
+        if not instance.enabled:
+            continue
+        if instance.schedule_cron:
+            trigger = CronTrigger.from_crontab(instance.schedule_cron, timezone=TIMEZONE)
+        elif instance.schedule_interval_minutes:
+            trigger = IntervalTrigger(minutes=instance.schedule_interval_minutes, timezone=TIMEZONE)
+        else:
+            continue
+        jobs[f"sync:{instance.id}"] = (instance.name, trigger)
+    return jobs
+
+
+def signature(instances: list[Instance]) -> tuple:
+    """Changes when anything that shapes the jobs changes."""
+    return tuple(
+        sorted(
+            (i.id, i.name, i.enabled, i.schedule_interval_minutes, i.schedule_cron)
+            for i in instances
+        )
+    )
+
+
+def request_sync(
+    sessions: sessionmaker[Session],
+    instance_name: str,
+    *,
+    full: bool = False,
+    requested_by: str | None = None,
+) -> SyncRequest:
+    """Ask the scheduler for a sync now."""
+    with sessions() as session:
+        instance_id = session.scalar(select(Instance.id).where(Instance.name == instance_name))
+        if instance_id is None:
+            raise UnknownInstance(f"no instance named {instance_name!r}")
+        request = SyncRequest(
+            instance_id=instance_id, full=full, requested_at=utcnow(), requested_by=requested_by
+        )
+        session.add(request)
+        session.commit()
+        return request
+
+
+class Scheduler:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session] | None = None,
+        run_sync: Callable[..., object] | None = None,
+    ):
+        self.settings = settings
+        self.sessions = sessions or make_sessionmaker(make_engine(settings.database_url))
+        engine = SyncEngine(self.sessions, settings)
+        self.run_sync = run_sync or engine.run
+        self.aps = BackgroundScheduler(
+            timezone=TIMEZONE,
+            job_defaults=JOB_DEFAULTS,
+            executors={"default": ThreadPoolExecutor(4)},
+        )
+        self._signature: tuple | None = None
+
+    def sync_job(self, instance_name: str, full: bool = False, trigger: str = "scheduler"):
+        try:
+            run = self.run_sync(instance_name, full=full, trigger=trigger)
+        except LockBusy:
+            log.info("sync of %s skipped: already running", instance_name)
+            return None
+        except UnknownInstance as exc:
+            log.warning("%s", exc)
+            return None
+        log.info(
+            "sync of %s: %s (created %s, updated %s, unchanged %s, removed %s)%s",
+            instance_name,
+            run.status,
+            run.created,
+            run.updated,
+            run.unchanged,
+            run.removed,
+            f": {run.error}" if run.error else "",
+        )
+        return run
+
+    def reconcile(self) -> bool:
+        """Make the scheduler's jobs match the instances table; True if anything changed."""
+        with self.sessions() as session:
+            instances = session.scalars(select(Instance)).all()
+        current = signature(instances)
+        if current == self._signature:
+            return False
+        wanted = wanted_jobs(instances)
+        for job in self.aps.get_jobs():
+            if job.id.startswith("sync:") and job.id not in wanted:
+                job.remove()
+        for job_id, (name, trigger) in wanted.items():
+            self.aps.add_job(
+                self.sync_job, trigger, args=[name], id=job_id, name=name, replace_existing=True
+            )
+        self._signature = current
+        log.info("schedule: %d periodic sync job(s)", len(wanted))
+        return True
+
+    def pending_requests(self) -> int:
+        """Claim each unclaimed sync request and run it; return how many were run."""
+        done = 0
+        with self.sessions() as session:
+            rows = session.execute(
+                select(SyncRequest.id, Instance.name, SyncRequest.full)
+                .join(Instance, Instance.id == SyncRequest.instance_id)
+                .where(SyncRequest.picked_at.is_(None))
+                .order_by(SyncRequest.id)
+            ).all()
+        for request_id, name, full in rows:
+            with self.sessions() as session:
+                claimed = session.execute(
+                    update(SyncRequest)
+                    .where(SyncRequest.id == request_id, SyncRequest.picked_at.is_(None))
+                    .values(picked_at=utcnow())
+                ).rowcount
+                session.commit()
+            if claimed != 1:
+                continue  # another scheduler (or a previous loop) took it
+            run = self.sync_job(name, full=full, trigger="request")
+            if run is not None:
+                with self.sessions() as session:
+                    session.execute(
+                        update(SyncRequest)
+                        .where(SyncRequest.id == request_id)
+                        .values(run_id=run.id)
+                    )
+                    session.commit()
+            done += 1
+        return done
+
+    def loop(self, stop: threading.Event) -> None:
+        self.aps.start()
+        try:
+            while not stop.is_set():
+                self.reconcile()
+                self.pending_requests()
+                stop.wait(self.settings.scheduler_poll_seconds)
+        finally:
+            self.aps.shutdown(wait=True)
+
+
+def run_scheduler(settings: Settings, *, stop_event: threading.Event | None = None) -> None:
+    """Run until SIGTERM/SIGINT (or `stop_event`); wait for the leader lock first."""
+    stop = stop_event or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+    leader = LeaderLock(settings.database_url)
+    waiting_logged = False
+    while not stop.is_set() and not leader.try_acquire():
+        if not waiting_logged:
+            log.warning("another scheduler holds the leader lock for this database; waiting")
+            waiting_logged = True
+        stop.wait(max(1.0, settings.scheduler_poll_seconds))
+    if stop.is_set():
+        leader.release()
+        return
+    log.info("scheduler started (leader)")
+    try:
+        Scheduler(settings).loop(stop)
+    finally:
+        leader.release()
+        log.info("scheduler stopped")
