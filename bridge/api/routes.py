@@ -69,8 +69,10 @@ def text_search(model, *columns):
     q = request.args.get("q")
     if not q:
         return None
-    pattern = f"%{q}%"
-    return or_(*(cast(getattr(model, c), String).ilike(pattern) for c in columns))
+    if db().get_bind().dialect.name == "sqlite":
+        pattern = f"%{q.casefold()}%"
+        return or_(*(func.casefold(cast(getattr(model, c), String)).like(pattern) for c in columns))
+    return or_(*(cast(getattr(model, c), String).ilike(f"%{q}%") for c in columns))
 
 
 # -- instances and spaces -----------------------------------------------------------------------

@@ -1,0 +1,63 @@
+"""One synced database per database kind, shared by the API tests of a module."""
+
+import pytest
+from sqlalchemy import select
+
+from bridge.app import create_app
+from bridge.config import Settings
+from bridge.store.db import make_engine, make_sessionmaker
+from bridge.store.migrate import upgrade
+from bridge.store.models import Instance
+from bridge.sync.engine import SyncEngine
+from bridge.timeutil import utcnow
+from simulator.testing import running_simulator
+from tests.conftest import POSTGRES_URL, reset_postgres
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def synced(request, tmp_path_factory):
+    """A database after one sync of the Ivry stand-in, and the stand-in's world."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('api')}/bridge.db"
+    else:
+        if not POSTGRES_URL:
+            pytest.skip("BRIDGE_TEST_POSTGRES_URL is not set")
+        url = POSTGRES_URL
+        reset_postgres(url)
+    upgrade(url)
+    engine = make_engine(url)
+    sessions = make_sessionmaker(engine)
+    with running_simulator() as sim:
+        with sessions() as session:
+            now = utcnow()
+            session.add(
+                Instance(
+                    name="ivry",
+                    base_url=sim.url,
+                    rate_limit_per_minute=0,
+                    schedule_interval_minutes=60,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            session.commit()
+        run = SyncEngine(sessions, Settings(database_url=url)).run("ivry")
+        assert run.status == "succeeded", run.error
+        proposal = sim.world.visible("proposal", "1")[0]
+        sim.world.edit_proposal(proposal["id"], votes=proposal["votes"] + 1)
+        sim.world.unpublish("meeting", "1")
+        run = SyncEngine(sessions, Settings(database_url=url)).run("ivry")
+        assert run.status == "succeeded", run.error
+        with sessions() as session:  # credentials the API must never show
+            instance = session.scalar(select(Instance))
+            instance.api_key, instance.api_secret = "key-123", "secret-456"
+            session.commit()
+        yield url, sim.world
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(synced):
+    url, _ = synced
+    app = create_app(Settings(database_url=url))
+    return app.test_client()
