@@ -351,3 +351,7 @@ def _safe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001
         return "the configured database"
+
+
+if __name__ == "__main__":
+    main()
