@@ -68,7 +68,7 @@ def start_subprocess(**options) -> tuple[str, Callable[[], None]]:
         flag = "--" + name.replace("_", "-")
         if value is True:
             args.append(flag)
-        elif value not in (False, None):
+        elif value is not False and value is not None:
             args += [flag, str(value)]
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": str(root)}
