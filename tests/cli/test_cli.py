@@ -14,8 +14,14 @@ from simulator.testing import running_simulator
 def bridge(*args: str, database_url: str, check: bool = False) -> subprocess.CompletedProcess:
     env = {**os.environ, "BRIDGE_DATABASE_URL": database_url}
     env.pop("BRIDGE_CONFIG", None)
-    result = subprocess.run([sys.executable, "-m", "bridge.cli", *args], env=env,
-                            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "bridge.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -30,8 +36,16 @@ def db_url(tmp_path) -> str:
 
 def test_help_lists_the_commands(tmp_path):
     out = bridge("--help", database_url=f"sqlite:///{tmp_path}/x.db", check=True).stdout
-    for command in ("db", "instance", "sync", "scheduler", "serve", "simulator", "demo",
-                    "request-sync"):
+    for command in (
+        "db",
+        "instance",
+        "sync",
+        "scheduler",
+        "serve",
+        "simulator",
+        "demo",
+        "request-sync",
+    ):
         assert command in out
 
 
@@ -47,8 +61,19 @@ def test_an_unmigrated_database_is_named(tmp_path):
 
 def test_add_list_and_sync_an_instance(db_url):
     with running_simulator() as sim:
-        bridge("instance", "add", "ivry", "--url", sim.url, "--locale", "fr", "--interval", "30",
-               database_url=db_url, check=True)
+        bridge(
+            "instance",
+            "add",
+            "ivry",
+            "--url",
+            sim.url,
+            "--locale",
+            "fr",
+            "--interval",
+            "30",
+            database_url=db_url,
+            check=True,
+        )
         listing = bridge("instance", "list", database_url=db_url, check=True).stdout
         assert "ivry" in listing and "every 30 min" in listing
         result = bridge("sync", "ivry", database_url=db_url)
@@ -80,8 +105,9 @@ def test_duplicate_instance_is_refused(db_url):
 
 
 def test_failed_sync_exits_non_zero_with_one_line_reason(db_url):
-    bridge("instance", "add", "down", "--url", "http://127.0.0.1:9", database_url=db_url,
-           check=True)
+    bridge(
+        "instance", "add", "down", "--url", "http://127.0.0.1:9", database_url=db_url, check=True
+    )
     result = bridge("sync", "down", database_url=db_url)
     assert result.returncode == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
@@ -102,9 +128,14 @@ def test_request_sync_writes_a_request_row(db_url):
 def test_demo_oneshot(tmp_path):
     env_url = f"sqlite:///{tmp_path}/demo.db"
     env = {**os.environ, "BRIDGE_DATABASE_URL": env_url, "DEMO_ONESHOT": "1"}
-    result = subprocess.run([sys.executable, "-m", "bridge.cli", "demo", "--stand-in-port", "0"],
-                            env=env, capture_output=True, text=True, timeout=120,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "bridge.cli", "demo", "--stand-in-port", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert result.returncode == 0, result.stderr
     assert "sync of ivry: succeeded" in result.stdout
     assert "/api/v1/proposals" in result.stdout and "/healthz" in result.stdout

@@ -36,8 +36,12 @@ def test_a_sync_killed_mid_run_and_run_again_equals_an_uninterrupted_one(session
         add_instance(sessions, url)
         database_url = str(sessions.kw["bind"].url.render_as_string(hide_password=False))
         env = {**os.environ, "BRIDGE_DATABASE_URL": database_url}
-        victim = subprocess.Popen([sys.executable, "-m", "bridge.cli", "sync", "ivry"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        victim = subprocess.Popen(
+            [sys.executable, "-m", "bridge.cli", "sync", "ivry"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while proposals_stored(sessions) < 400 and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -110,8 +114,11 @@ def test_a_stale_lock_from_another_machine_expires(sessions):
     with sessions() as session:
         instance_id = session.scalar(select(models.Instance.id))
         old = utcnow().replace(year=2020)
-        session.add(SyncLock(instance_id=instance_id, owner="elsewhere:1:x", acquired_at=old,
-                             heartbeat_at=old))
+        session.add(
+            SyncLock(
+                instance_id=instance_id, owner="elsewhere:1:x", acquired_at=old, heartbeat_at=old
+            )
+        )
         session.commit()
     run = SyncEngine(sessions, Settings(http_retries=0)).run("ivry")
     assert run.status == "failed" and "cannot reach" in run.error
@@ -144,8 +151,9 @@ def test_a_login_only_organization_is_reported(sessions):
 
 
 def test_decidim_031_api_user_signs_in_and_refreshes(sessions):
-    options = dict(version="0.31", force_api_auth=True, api_credentials=("key", "secret"),
-                   token_lifetime=0.3)
+    options = dict(
+        version="0.31", force_api_auth=True, api_credentials=("key", "secret"), token_lifetime=0.3
+    )
     with running_simulator(**options) as sim:
         add_instance(sessions, sim.url)
         assert SyncEngine(sessions, SETTINGS).run("ivry").status == "failed"  # no credentials
@@ -180,8 +188,20 @@ def test_unchanged_sync_writes_no_record(sessions):
             engine.run("ivry")
         finally:
             event.remove(bind, "before_cursor_execute", count)
-        record_tables = ("proposals", "budgets", "projects", "results", "meetings", "debates",
-                         "spaces", "components", "scopes", "categories", "changes")
-        touched = [w for w in writes if any(f" {t} " in f" {w} ".replace('"', " ")
-                                            for t in record_tables)]
+        record_tables = (
+            "proposals",
+            "budgets",
+            "projects",
+            "results",
+            "meetings",
+            "debates",
+            "spaces",
+            "components",
+            "scopes",
+            "categories",
+            "changes",
+        )
+        touched = [
+            w for w in writes if any(f" {t} " in f" {w} ".replace('"', " ") for t in record_tables)
+        ]
         assert touched == []
