@@ -11,7 +11,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from bridge.config import Settings
 from bridge.leader import LeaderLock
