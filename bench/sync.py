@@ -126,12 +126,11 @@ def run_child(database_url: str, full: bool) -> dict:
 
 
 def bench(scale: int, latency_ms: int) -> dict:
-    from simulator.testing import start_subprocess
-
     from bridge.store.db import make_engine, make_sessionmaker
     from bridge.store.migrate import upgrade
     from bridge.store.models import Instance
     from bridge.timeutil import utcnow
+    from simulator.testing import start_subprocess
 
     url, stop = start_subprocess(scale=scale, latency_ms=latency_ms, rate_limit=0)
     try:

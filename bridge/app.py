@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bridge.config import Settings
+from bridge.pluginhost import PluginHost, host_for
 from bridge.store.db import make_engine, make_sessionmaker
 
 
@@ -19,6 +20,7 @@ class Bridge:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    plugins: PluginHost
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -28,11 +30,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False  # French text stays readable in the JSON
     app.json.sort_keys = False
     engine = make_engine(settings.database_url)
-    app.extensions["bridge"] = Bridge(settings, engine, make_sessionmaker(engine))
+    plugins = host_for(settings)
+    app.extensions["bridge"] = Bridge(settings, engine, make_sessionmaker(engine), plugins)
 
     from bridge.api import blueprint as api
 
     app.register_blueprint(api)
+    for blueprint in plugins.collect("blueprints"):
+        app.register_blueprint(blueprint)
 
     @app.get("/healthz")
     def healthz():

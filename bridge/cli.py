@@ -38,6 +38,12 @@ class Context:
         return make_engine(self.settings.database_url)
 
     @cached_property
+    def plugins(self):
+        from bridge.pluginhost import host_for
+
+        return host_for(self.settings)
+
+    @cached_property
     def sessions(self):
         engine = self.engine
         if not inspect(engine).has_table("instances"):
@@ -50,7 +56,26 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group()
+class BridgeGroup(click.Group):
+    """`bridge` plus the commands of the enabled plugins (`cli_commands` hook)."""
+
+    def _plugin_commands(self, click_ctx: click.Context) -> dict[str, click.Command]:
+        try:
+            settings = Settings.load(click_ctx.params.get("config_path"))
+        except (OSError, ValueError):
+            return {}
+        from bridge.pluginhost import host_for
+
+        return {c.name: c for c in host_for(settings).collect("cli_commands")}
+
+    def list_commands(self, click_ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(click_ctx), *self._plugin_commands(click_ctx)})
+
+    def get_command(self, click_ctx: click.Context, name: str) -> click.Command | None:
+        return super().get_command(click_ctx, name) or self._plugin_commands(click_ctx).get(name)
+
+
+@click.group(cls=BridgeGroup)
 @click.option(
     "--config",
     "config_path",
@@ -80,7 +105,7 @@ def db() -> None:
 def db_upgrade(ctx: Context) -> None:
     """Create the tables, or bring them to the newest version (Alembic)."""
     try:
-        migrate.upgrade(ctx.settings.database_url)
+        migrate.upgrade(ctx.settings.database_url, ctx.plugins.call("migrations_path"))
     except Exception as exc:  # noqa: BLE001 - any failure here is the user's to read
         raise click.ClickException(f"migration failed: {exc}") from exc
     click.echo(f"database is up to date ({_safe_url(ctx.settings.database_url)})")
@@ -205,7 +230,7 @@ def sync(ctx: Context, name: str | None, full: bool) -> None:
     failed = False
     for instance_name in names:
         progress = TerminalProgress(instance_name)
-        engine = SyncEngine(ctx.sessions, ctx.settings, progress=progress)
+        engine = SyncEngine(ctx.sessions, ctx.settings, plugins=ctx.plugins, progress=progress)
         try:
             run = engine.run(instance_name, full=full, trigger="cli")
         except (UnknownInstance, LockBusy) as exc:

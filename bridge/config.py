@@ -27,7 +27,12 @@ class Settings:
     http_timeout_seconds: float = 30.0
     http_retries: int = 5
     page_size: int = 50
+    # [plugins] enabled = ["budget"], and one table of options per plugin: [plugins.budget]
     plugins: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def enabled_plugins(self) -> list[str]:
+        return list(self.plugins.get("enabled", []))
 
     @classmethod
     def load(
@@ -47,7 +52,13 @@ class Settings:
             raise ValueError(f"unknown setting(s) in {path}: {', '.join(sorted(unknown))}")
         for name, f in known.items():
             raw = env.get(f"BRIDGE_{name.upper()}")
-            if raw is None or name == "plugins":
+            if raw is None:
+                continue
+            if name == "plugins":  # BRIDGE_PLUGINS=budget,committees: the enabled plugins
+                values["plugins"] = {
+                    **values.get("plugins", {}),
+                    "enabled": [p.strip() for p in raw.split(",") if p.strip()],
+                }
                 continue
             values[name] = _coerce(
                 raw, type(getattr(cls, name, "")) if f.default is not None else str

@@ -21,7 +21,9 @@ import pluggy
 if TYPE_CHECKING:
     import click
     from flask import Blueprint
+    from sqlalchemy.orm import Session, sessionmaker
 
+    from bridge.config import Settings
     from bridge.store.models import Change, SyncRun
 
 PROJECT = "civic_bridge"
@@ -96,13 +98,13 @@ def admin_menu() -> list[MenuItem]:
 
 
 @hookspec
-def scheduled_jobs() -> list[Job]:
-    """Jobs for `bridge scheduler` (reminders, reports).
+def scheduled_jobs(settings: Settings) -> list[Job]:
+    """Jobs for `bridge scheduler` (reminders, reports). `func` is called with no argument.
 
     Example::
 
         @hookimpl
-        def scheduled_jobs():
+        def scheduled_jobs(settings):
             return [Job("budget-warnings", check_overruns, {"cron": "0 7 * * 1"})]
     """
 
@@ -120,28 +122,32 @@ def cli_commands() -> list[click.Command]:
 
 
 @hookspec
-def record_changed(change: Change) -> None:
+def record_changed(change: Change, sessions: sessionmaker[Session]) -> None:
     """Called after a synced record changed upstream and the change was committed.
 
-    `change.kind` is created, updated, removed or restored; `field`, `old` and `new` say what.
+    `change.kind` is created, updated, removed or restored; `change.resource` the table
+    (proposals, projects, results ...); `field`, `old` and `new` say what changed. `sessions`
+    opens a session on the bridge's database.
 
     Example::
 
         @hookimpl
-        def record_changed(change):
+        def record_changed(change, sessions):
             if change.resource == "projects" and change.field == "selected" and change.new:
-                propose_allocation(change.record_id)
+                with sessions() as session:
+                    propose_allocation(session, change.record_id)
+                    session.commit()
     """
 
 
 @hookspec
-def sync_finished(run: SyncRun) -> None:
+def sync_finished(run: SyncRun, sessions: sessionmaker[Session]) -> None:
     """Called when a sync run ends, whatever its status.
 
     Example::
 
         @hookimpl
-        def sync_finished(run):
+        def sync_finished(run, sessions):
             if run.status == "succeeded":
                 refresh_figures(run.instance_id)
     """

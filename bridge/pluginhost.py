@@ -57,3 +57,16 @@ class PluginHost:
     def collect(self, hook: str, **kwargs: Any) -> list[Any]:
         """For hooks that return lists: one flat list from every plugin."""
         return [item for result in self.call(hook, **kwargs) for item in result]
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Installed plugins and whether this deployment enabled them (for the admin UI)."""
+        loaded = {name for name, _ in self.manager.list_name_plugin()}
+        return [
+            {"name": name, "module": module, "enabled": name in loaded}
+            for name, module in sorted(self.installed.items())
+        ]
+
+
+def host_for(settings) -> PluginHost:
+    """The plugins a deployment enabled (`[plugins] enabled = [...]` or BRIDGE_PLUGINS)."""
+    return PluginHost(settings.enabled_plugins)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bridge.config import Settings
 from bridge.leader import LeaderLock
+from bridge.pluginhost import host_for
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import Instance, SyncRequest
 from bridge.sync.engine import SyncEngine, UnknownInstance
@@ -88,7 +89,8 @@ class Scheduler:
     ):
         self.settings = settings
         self.sessions = sessions or make_sessionmaker(make_engine(settings.database_url))
-        engine = SyncEngine(self.sessions, settings)
+        self.plugins = host_for(settings)
+        engine = SyncEngine(self.sessions, settings, plugins=self.plugins)
         self.run_sync = run_sync or engine.run
         self.aps = BackgroundScheduler(
             timezone=TIMEZONE,
@@ -169,7 +171,33 @@ class Scheduler:
             done += 1
         return done
 
+    def add_plugin_jobs(self) -> int:
+        """Jobs plugins ask for (`scheduled_jobs` hook): interval in minutes or a crontab."""
+        jobs = self.plugins.collect("scheduled_jobs", settings=self.settings)
+        for job in jobs:
+            if "cron" in job.trigger:
+                trigger = CronTrigger.from_crontab(job.trigger["cron"], timezone=TIMEZONE)
+            else:
+                trigger = IntervalTrigger(minutes=job.trigger["interval"], timezone=TIMEZONE)
+            self.aps.add_job(
+                self._plugin_job,
+                trigger,
+                args=[job],
+                id=f"plugin:{job.id}",
+                name=job.id,
+                replace_existing=True,
+            )
+        return len(jobs)
+
+    @staticmethod
+    def _plugin_job(job) -> None:
+        try:
+            job.func()
+        except Exception:  # noqa: BLE001 - a plugin's job never stops the scheduler
+            log.exception("plugin job %s failed", job.id)
+
     def loop(self, stop: threading.Event) -> None:
+        self.add_plugin_jobs()
         self.aps.start()
         try:
             while not stop.is_set():

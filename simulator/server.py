@@ -315,7 +315,7 @@ def create_app(config: Config | None = None, **options: Any) -> StandIn:
 def serve(host: str = "127.0.0.1", port: int = 8091, **options: Any) -> None:
     """Serve the stand-in until interrupted. Options are `Config`'s fields."""
     app = create_app(**options)
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(host, port, app, threaded=True, request_handler=QuietHandler)
     print(
         f"Decidim stand-in ({app.config.version}, {app.world.count('proposal')} proposals) "
         f"on http://{host}:{server.port}/api",

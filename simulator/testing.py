@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -72,14 +73,16 @@ def start_subprocess(**options) -> tuple[str, Callable[[], None]]:
             args += [flag, str(value)]
     root = Path(__file__).resolve().parents[1]
     env = {**os.environ, "PYTHONPATH": str(root)}
-    process = subprocess.Popen(
-        args, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # stderr to a file, not a pipe: nobody reads a pipe while tests run, and a full pipe
+    # would block the server.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
+    process = subprocess.Popen(args, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"stand-in exited: {process.stderr.read().decode()[-500:]}")
+            log.seek(0)
+            raise RuntimeError(f"stand-in exited: {log.read().decode()[-500:]}")
         try:
             with urllib.request.urlopen(f"{url}/_simulator/stats", timeout=1) as answer:
                 json.load(answer)
@@ -96,5 +99,6 @@ def start_subprocess(**options) -> tuple[str, Callable[[], None]]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
     return url, stop

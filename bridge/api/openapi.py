@@ -273,6 +273,33 @@ def document() -> dict[str, Any]:
                 },
             }
         }
+    paths["/plugins"] = {
+        "get": {
+            "summary": "Installed plugins, enabled or not, and their menu",
+            "operationId": "list_plugins",
+            "responses": {"200": {"description": "Plugins"}},
+        }
+    }
+    paths["/exports"] = {
+        "get": {
+            "summary": "Downloads offered by plugins",
+            "operationId": "list_exports",
+            "responses": {"200": {"description": "Exports"}},
+        }
+    }
+    paths["/exports/{name}"] = {
+        "get": {
+            "summary": "One download",
+            "operationId": "get_export",
+            "parameters": [
+                {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": {"description": "The file"},
+                "404": _problem_response("No such export"),
+            },
+        }
+    }
     paths["/openapi.json"] = {
         "get": {
             "summary": "This document",

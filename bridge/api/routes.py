@@ -337,3 +337,49 @@ def changes():
 @blueprint.get("/openapi.json")
 def openapi():
     return jsonify(document())
+
+
+# -- plugins ------------------------------------------------------------------------------------
+def _plugins():
+    from flask import current_app
+
+    return current_app.extensions["bridge"].plugins
+
+
+@blueprint.get("/plugins")
+def plugins():
+    host = _plugins()
+    menu = [
+        {"label": m.label, "endpoint": m.endpoint, "role": m.role}
+        for m in host.collect("admin_menu")
+    ]
+    return jsonify(items=host.describe(), next=None, admin_menu=menu)
+
+
+@blueprint.get("/exports")
+def exports():
+    items = [
+        {
+            "name": e.name,
+            "filename": e.filename,
+            "media_type": e.media_type,
+            "url": f"/api/v1/exports/{e.name}",
+        }
+        for e in _plugins().collect("exports")
+    ]
+    return jsonify(items=items, next=None)
+
+
+@blueprint.get("/exports/<name>")
+def export(name: str):
+    from flask import Response
+
+    for item in _plugins().collect("exports"):
+        if item.name == name:
+            body = item.func(db())
+            return Response(
+                body,
+                mimetype=item.media_type,
+                headers={"Content-Disposition": f'attachment; filename="{item.filename}"'},
+            )
+    raise Problem(404, f"no export named {name!r}")

@@ -22,5 +22,9 @@ def alembic_config(database_url: str, extra_locations: list[str] | None = None) 
     return cfg
 
 
-def upgrade(database_url: str, revision: str = "heads") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+def upgrade(
+    database_url: str, plugin_locations: list[str] | None = None, revision: str = "heads"
+) -> None:
+    """Upgrade the core branch and every plugin branch (each plugin has its own Alembic branch,
+    with `depends_on` the core revision it needs)."""
+    command.upgrade(alembic_config(database_url, plugin_locations), revision)

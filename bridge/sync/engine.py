@@ -29,12 +29,13 @@ from bridge.config import Settings
 from bridge.decidim import DecidimClient, DecidimError
 from bridge.decidim.errors import GraphQLErrors
 from bridge.decidim.http import Credentials
+from bridge.pluginhost import PluginHost
 from bridge.store import models
 from bridge.store.models import Change, Instance, SyncRun
 from bridge.sync import normalise
 from bridge.sync.lock import InstanceLock, heartbeat_due
 from bridge.sync.resources import RESOURCES, ComponentResource
-from bridge.sync.writer import Written, jsonable, write_batch
+from bridge.sync.writer import Written, jsonable, save_changes, write_batch
 from bridge.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -87,17 +88,24 @@ class SyncEngine:
         sessions: sessionmaker[Session],
         settings: Settings | None = None,
         *,
+        plugins: PluginHost | None = None,
         on_changes: ChangeListener | None = None,
-        on_finished: Callable[[SyncRun], None] | None = None,
         progress: Callable[[Progress], None] | None = None,
         client_factory: Callable[[Instance], DecidimClient] | None = None,
     ):
         self.sessions = sessions
         self.settings = settings or Settings()
-        self.on_changes = on_changes or (lambda changes: None)
-        self.on_finished = on_finished or (lambda run: None)
+        self.plugins = plugins
+        self.on_changes = on_changes or self._tell_plugins
         self.progress = progress or (lambda event: None)
         self.client_factory = client_factory or self._client_for
+
+    def _tell_plugins(self, changes: list[Change]) -> None:
+        """record_changed for each committed change; a failing plugin is logged and skipped."""
+        if self.plugins is None:
+            return
+        for change in changes:
+            self.plugins.call("record_changed", change=change, sessions=self.sessions)
 
     # -- public ------------------------------------------------------------------------------
     def run(self, instance_name: str, *, full: bool = False, trigger: str = "cli") -> SyncRun:
@@ -183,7 +191,8 @@ class SyncEngine:
         finally:
             self._finish(instance, state)
             client.close()
-        self.on_finished(run)
+        if self.plugins is not None:
+            self.plugins.call("sync_finished", run=run, sessions=self.sessions)
         return run
 
     def _finish(self, instance: Instance, state: _RunState) -> None:
@@ -596,8 +605,8 @@ class SyncEngine:
                 new=jsonable(now),
                 changed_at=now,
             )
-            session.add(change)
             changes.append(change)
+        save_changes(session, changes[-len(records) :])
 
     @staticmethod
     def _account(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -145,8 +145,18 @@ def write_batch(
     for change in out.changes:
         if change.record_id is None:
             change.record_id = out.ids[change.remote_id]
-    session.add_all(out.changes)
+    save_changes(session, out.changes)
     return out
+
+
+def save_changes(session: Session, changes: list[Change]) -> None:
+    """One multi-row INSERT for a batch's changes (the ORM would send one per row)."""
+    if changes:
+        columns = [c.name for c in Change.__table__.columns if c.name != "id"]
+        session.execute(
+            insert(Change.__table__),
+            [{name: getattr(change, name) for name in columns} for change in changes],
+        )
 
 
 def _upsert(session: Session, table: Table, rows: list[dict], keys: list[str]):

@@ -185,6 +185,7 @@ def test_openapi_document_describes_every_route(client):
         r.rule.removeprefix("/api/v1")
         .replace("<int:space_id>", "{id}")
         .replace("<int:run_id>", "{id}")
+        .replace("<name>", "{name}")
         for r in client.application.url_map.iter_rules()
         if r.rule.startswith("/api/v1")
     }
