@@ -1,0 +1,130 @@
+"""Count, per day and resource, what changed upstream; show it, export it, log it nightly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import Date, Integer, String, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bridge.plugin import Export, Job, MenuItem, hookimpl
+from bridge.store.models import Base
+
+log = logging.getLogger(__name__)
+
+
+class DigestRow(Base):
+    __tablename__ = "changes_digest"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    resource: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def add_one(session, day: date, resource: str) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(DigestRow).values(day=day, resource=resource, count=1)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["day", "resource"], set_={"count": DigestRow.count + 1}
+        )
+    )
+
+
+def rows(session) -> list[DigestRow]:
+    return session.scalars(select(DigestRow).order_by(DigestRow.day, DigestRow.resource)).all()
+
+
+# -- hooks ------------------------------------------------------------------------------------
+@hookimpl
+def migrations_path():
+    return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def record_changed(change, sessions):
+    with sessions() as session:
+        add_one(session, change.changed_at.date(), change.resource)
+        session.commit()
+
+
+@hookimpl
+def sync_finished(run, sessions):
+    log.info("digest: run %s %s", run.id, run.status)
+
+
+blueprint = Blueprint("changes_digest", __name__, url_prefix="/digest")
+
+
+@blueprint.get("/")
+def digest():
+    with current_app.extensions["bridge"].sessions() as session:
+        return jsonify(
+            items=[
+                {"day": r.day.isoformat(), "resource": r.resource, "count": r.count}
+                for r in rows(session)
+            ],
+            next=None,
+        )
+
+
+@hookimpl
+def blueprints():
+    return [blueprint]
+
+
+@hookimpl
+def admin_menu():
+    return [
+        MenuItem(
+            {"fr": "Résumé des changements", "en": "Changes digest"},
+            "changes_digest.digest",
+            role="viewer",
+        )
+    ]
+
+
+@click.command("digest")
+def digest_command():
+    """Print the changes digest."""
+    from bridge.config import Settings
+    from bridge.store.db import make_engine, make_sessionmaker
+
+    sessions = make_sessionmaker(make_engine(Settings.load().database_url))
+    with sessions() as session:
+        for row in rows(session):
+            click.echo(f"{row.day}\t{row.resource}\t{row.count}")
+
+
+@hookimpl
+def cli_commands():
+    return [digest_command]
+
+
+@hookimpl
+def scheduled_jobs(settings):
+    return [
+        Job("changes-digest-log", lambda: log.info("digest is up to date"), {"cron": "0 6 * * *"})
+    ]
+
+
+def digest_csv(session) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["jour", "ressource", "changements"])
+    for row in rows(session):
+        writer.writerow([row.day.isoformat(), row.resource, row.count])
+    return out.getvalue().encode("utf-8")
+
+
+@hookimpl
+def exports():
+    return [Export("changes-digest", "resume-changements.csv", "text/csv", digest_csv)]

@@ -1,0 +1,155 @@
+"""The plugin system, end to end, with the tutorial's example plugin installed by pip."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import inspect, select
+
+from bridge.app import create_app
+from bridge.config import Settings
+from bridge.hookspecs import hookimpl
+from bridge.pluginhost import PluginHost
+from bridge.store.db import make_engine, make_sessionmaker
+from bridge.store.migrate import upgrade
+from bridge.sync.engine import SyncEngine
+from simulator.testing import running_simulator
+from tests.sync.test_engine import SETTINGS, add_instance
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "changes_digest"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """pip-install the example plugin into a folder put on sys.path (its entry point with it)."""
+    target = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--target",
+            str(target),
+            str(EXAMPLE),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    sys.path.insert(0, str(target))
+    importlib.invalidate_caches()
+    yield target
+    sys.path.remove(str(target))
+
+
+def test_installed_is_not_enabled(installed):
+    host = PluginHost([])
+    assert {
+        "name": "changes_digest",
+        "module": "changes_digest",
+        "enabled": False,
+    } in host.describe()
+    assert host.call("migrations_path") == []
+
+
+def test_every_hook_of_the_example_plugin(installed, tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path}/bridge.db"
+    settings = Settings(database_url=url, plugins={"enabled": ["changes_digest"]})
+    host = PluginHost(settings.enabled_plugins)
+
+    # migrations_path: `bridge db upgrade` creates the plugin's table on its own branch.
+    upgrade(url, host.call("migrations_path"))
+    assert inspect(make_engine(url)).has_table("changes_digest")
+
+    # record_changed + sync_finished: a sync feeds the digest.
+    sessions = make_sessionmaker(make_engine(url))
+    with running_simulator() as sim:
+        add_instance(sessions, sim.url)
+        run = SyncEngine(sessions, SETTINGS, plugins=host).run("ivry")
+    assert run.status == "succeeded"
+    from changes_digest import DigestRow
+
+    with sessions() as session:
+        counts = {r.resource: r.count for r in session.scalars(select(DigestRow))}
+    assert counts["proposals"] == 166
+
+    # blueprints, admin_menu and exports, through the app.
+    client = create_app(settings).test_client()
+    digest = client.get("/digest/").get_json()["items"]
+    assert {(d["resource"], d["count"]) for d in digest} >= {("proposals", 166)}
+    plugins = client.get("/api/v1/plugins").get_json()
+    assert plugins["admin_menu"][0]["label"]["fr"] == "Résumé des changements"
+    csv = client.get("/api/v1/exports/changes-digest")
+    assert csv.mimetype == "text/csv" and "proposals;166" in csv.get_data(as_text=True)
+
+    # cli_commands: `bridge digest`.
+    from bridge.cli import main
+
+    monkeypatch.setenv("BRIDGE_DATABASE_URL", url)
+    monkeypatch.setenv("BRIDGE_PLUGINS", "changes_digest")
+    result = CliRunner().invoke(main, ["digest"])
+    assert result.exit_code == 0, result.output
+    assert "proposals\t166" in result.output
+
+    # scheduled_jobs: the scheduler adds them.
+    from bridge.scheduler import Scheduler
+
+    scheduler = Scheduler(settings, sessions, run_sync=lambda *a, **k: None)
+    assert scheduler.add_plugin_jobs() == 1
+    assert [j.id for j in scheduler.aps.get_jobs()] == ["plugin:changes-digest-log"]
+
+
+class Broken:
+    """A plugin that raises in every hook it implements."""
+
+    @hookimpl
+    def record_changed(self, change, sessions):
+        raise RuntimeError("boom")
+
+    @hookimpl
+    def sync_finished(self, run, sessions):
+        raise RuntimeError("boom")
+
+    @hookimpl
+    def admin_menu(self):
+        raise RuntimeError("boom")
+
+
+class Counting:
+    def __init__(self):
+        self.changes = 0
+
+    @hookimpl
+    def record_changed(self, change, sessions):
+        self.changes += 1
+
+
+def test_a_failing_plugin_never_breaks_a_sync_or_a_page(sqlite_url, caplog):
+    counting = Counting()
+    host = PluginHost([], extra={"broken": Broken(), "counting": counting})
+    sessions = make_sessionmaker(make_engine(sqlite_url))
+    with running_simulator() as sim:
+        add_instance(sessions, sim.url)
+        run = SyncEngine(sessions, SETTINGS, plugins=host).run("ivry")
+    assert run.status == "succeeded"
+    assert counting.changes > 0  # the healthy plugin still got every change
+    assert "plugin broken failed in record_changed" in caplog.text
+    assert host.collect("admin_menu") == []
+
+
+def test_settings_enable_plugins_from_toml_or_environment(tmp_path):
+    path = tmp_path / "bridge.toml"
+    path.write_text('[plugins]\nenabled = ["budget"]\n[plugins.budget]\ncurrency = "EUR"\n')
+    settings = Settings.load(path, env={})
+    assert settings.enabled_plugins == ["budget"]
+    assert settings.plugins["budget"]["currency"] == "EUR"
+    assert Settings.load(env={"BRIDGE_PLUGINS": "a, b"}).enabled_plugins == ["a", "b"]
