@@ -1,0 +1,207 @@
+"""Import ledger lines from the finance department's CSV export.
+
+The file is read whole and checked whole before anything is written: a file with one bad row
+imports nothing, and every bad row is reported as `line N: reason`. Lines already imported
+(same envelope, kind and reference, same values) are skipped, so importing a file twice adds
+nothing; the same reference with other values is an error, not a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bridge.timeutil import utcnow
+from plugins.budget.models import LedgerLine
+from plugins.budget.money import AmountError, parse_euros
+
+REQUIRED = ("date", "reference", "kind", "amount")
+OPTIONAL = ("supplier", "label", "note")
+KINDS = {
+    "engagement": "commitment",
+    "commitment": "commitment",
+    "mandatement": "payment",
+    "payment": "payment",
+}
+
+
+@dataclass
+class Row:
+    line: int
+    kind: str
+    day: date
+    amount_cents: int
+    reference: str
+    supplier: str | None
+    label: str | None
+    note: str | None
+
+
+@dataclass
+class Report:
+    rows: list[Row] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    new: list[Row] = field(default_factory=list)
+    already: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 — what spreadsheets write in France."""
+    if b"\x00" in data:
+        raise ValueError("the file is not a text CSV (UTF-16 or binary?): save it as CSV UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def _key(name: str) -> str:
+    """Header names compared without case, accents or surrounding spaces."""
+    folded = unicodedata.normalize("NFKD", name.strip().casefold())
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def parse_date(text: str) -> date:
+    text = text.strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"not a date: {text!r} (expected 31/12/2024 or 2024-12-31)")
+
+
+def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
+    """Parse and check every row; no database involved."""
+    report = Report()
+    try:
+        text = decode(data)
+    except ValueError as exc:
+        report.errors.append(f"line 1: {exc}")
+        return report
+    if not text.strip():
+        report.errors.append("line 1: the file is empty")
+        return report
+    first = text.splitlines()[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader)
+    wanted = {name: _key((mapping or {}).get(name, name)) for name in REQUIRED + OPTIONAL}
+    position = {_key(h): i for i, h in enumerate(header)}
+    missing = [name for name in REQUIRED if wanted[name] not in position]
+    if missing:
+        report.errors.append(
+            f"line 1: missing column(s): {', '.join(missing)} "
+            f"(found: {', '.join(h.strip() for h in header)})"
+        )
+        return report
+    seen: dict[tuple[str, str], int] = {}
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+
+        def cell(name: str, cells=cells) -> str:
+            index = position.get(wanted[name])
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        problems = []
+        kind = KINDS.get(_key(cell("kind")))
+        if kind is None:
+            problems.append(f"kind {cell('kind')!r} is not engagement or mandatement")
+        try:
+            day = parse_date(cell("date"))
+        except ValueError as exc:
+            problems.append(str(exc))
+        try:
+            amount = parse_euros(cell("amount"))
+            if amount == 0:
+                problems.append("amount is zero")
+        except AmountError as exc:
+            problems.append(str(exc))
+        reference = cell("reference")
+        if not reference:
+            problems.append("reference is empty")
+        elif kind and (kind, reference) in seen:
+            problems.append(
+                f"duplicate reference {reference!r} (also line {seen[(kind, reference)]})"
+            )
+        if problems:
+            report.errors.append(f"line {line}: " + "; ".join(problems))
+            continue
+        seen[(kind, reference)] = line
+        report.rows.append(
+            Row(
+                line,
+                kind,
+                day,
+                amount,
+                reference,
+                cell("supplier") or None,
+                cell("label") or None,
+                cell("note") or None,
+            )
+        )
+    if not report.rows and not report.errors:
+        report.errors.append("line 2: the file has a header but no row")
+    return report
+
+
+def check_against_store(session: Session, envelope_id: int, report: Report) -> None:
+    """Split rows into new and already imported; a reference reused with other values fails."""
+    stored = {
+        (line.kind, line.reference): line
+        for line in session.scalars(select(LedgerLine).where(LedgerLine.envelope_id == envelope_id))
+    }
+    for row in report.rows:
+        old = stored.get((row.kind, row.reference))
+        if old is None:
+            report.new.append(row)
+        elif (old.day, old.amount_cents) == (row.day, row.amount_cents):
+            report.already += 1
+        else:
+            report.errors.append(
+                f"line {row.line}: reference {row.reference!r} was already "
+                f"imported with another date or amount"
+            )
+
+
+def import_file(
+    session: Session,
+    envelope_id: int,
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    mapping: dict[str, str] | None = None,
+) -> Report:
+    """All or nothing: writes the new rows only when the whole file is clean."""
+    report = read(data, mapping)
+    if report.ok:
+        check_against_store(session, envelope_id, report)
+    if report.ok and not dry_run and report.new:
+        now = utcnow()
+        session.add_all(
+            LedgerLine(
+                envelope_id=envelope_id,
+                kind=r.kind,
+                day=r.day,
+                amount_cents=r.amount_cents,
+                reference=r.reference,
+                supplier=r.supplier,
+                label=r.label,
+                note=r.note,
+                imported_at=now,
+            )
+            for r in report.new
+        )
+        session.commit()
+    return report

@@ -1,0 +1,53 @@
+"""Euros as exact integers of cents: parsing what finance departments type, and printing it."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]")
+NARROW_NBSP = "\u202f"
+FRENCH_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")  # 1.234.567,89
+
+
+class AmountError(ValueError):
+    pass
+
+
+def parse_euros(text: str, *, allow_negative: bool = False) -> int:
+    """'1 234,56' / '1234.56' / '700000' / '700 000 €' -> cents (123456). Never a float."""
+    raw = SPACES.sub("", str(text)).replace("€", "").replace("EUR", "")
+    if not raw:
+        raise AmountError("empty amount")
+    if FRENCH_DOTS.match(raw.lstrip("-")):
+        raw = raw.replace(".", "")
+    if raw.count(",") == 1 and "." not in raw:
+        raw = raw.replace(",", ".")
+    if not re.fullmatch(r"-?\d+(\.\d{1,2})?", raw):
+        raise AmountError(f"not an amount in euros: {text!r}")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise AmountError(f"not an amount in euros: {text!r}") from exc
+    if value < 0 and not allow_negative:
+        raise AmountError(f"negative amount: {text!r}")
+    return int(value * 100)
+
+
+def euros(cents: int) -> str:
+    """123456 -> '1234.56' (the API's decimal strings)."""
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d}"
+
+
+def french(cents: int) -> str:
+    """123456 -> '1 234,56 €' (narrow no-break spaces), for pages people read."""
+    whole, part = euros(cents).split(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    groups = []
+    while digits:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    return sign + NARROW_NBSP.join(groups) + "," + part + "\u00a0€"
