@@ -15,6 +15,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from bridge.config import Settings
+from bridge.pluginhost import host_for
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.migrate import upgrade
 from bridge.store.models import Instance
@@ -59,21 +60,23 @@ def ensure_instance(sessions, url: str) -> None:
 
 
 def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: bool) -> None:
-    upgrade(settings.database_url)
+    plugins = host_for(settings)
+    upgrade(settings.database_url, plugins.call("migrations_path"))
     stand_in = start_stand_in(stand_in_port)
     decidim_url = f"http://127.0.0.1:{stand_in.port}"
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     ensure_instance(sessions, decidim_url)
 
-    sync = SyncEngine(sessions, settings).run(INSTANCE, trigger="demo")
+    sync = SyncEngine(sessions, settings, plugins=plugins).run(INSTANCE, trigger="demo")
     click.echo(
-        f"first sync of {INSTANCE}: {sync.status} - created {sync.created}, updated "
+        f"sync of {INSTANCE}: {sync.status} - created {sync.created}, updated "
         f"{sync.updated}, unchanged {sync.unchanged}, removed {sync.removed}; "
         f"{sync.requests} requests"
     )
     if sync.status != "succeeded":
         raise click.ClickException(f"the demo's first sync failed: {sync.error}")
+    plugins.call("seed_demo", sessions=sessions)
 
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     click.echo(
@@ -84,6 +87,7 @@ def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: b
                 f"                             {base}/api/v1/proposals?instance={INSTANCE}",
                 f"                             {base}/api/v1/sync-runs?instance={INSTANCE}",
                 f"OpenAPI document:            {base}/api/v1/openapi.json",
+                f"Plugins:                     {base}/api/v1/plugins",
                 f"Health:                      {base}/healthz",
                 f"Database:                    {settings.database_url}",
             ]

@@ -163,3 +163,18 @@ def exports() -> list[Export]:
         def exports():
             return [Export("envelopes", "enveloppes.csv", "text/csv", envelopes_csv)]
     """
+
+
+@hookspec
+def seed_demo(sessions: sessionmaker[Session]) -> None:
+    """Called by `bridge demo` after its first sync: add plausible demo data, idempotently.
+
+    Example::
+
+        @hookimpl
+        def seed_demo(sessions):
+            with sessions() as session:
+                if not session.scalar(select(Envelope)):
+                    session.add(Envelope(name="Suites du vote", amount_cents=70_000_000, ...))
+                    session.commit()
+    """

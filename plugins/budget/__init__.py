@@ -69,3 +69,10 @@ def record_changed(change, sessions):
                 )
             )
             session.commit()
+
+
+@hookimpl
+def seed_demo(sessions):
+    from plugins.budget.demo import seed
+
+    seed(sessions)

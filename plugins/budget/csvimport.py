@@ -23,6 +23,16 @@ from plugins.budget.money import AmountError, parse_euros
 
 REQUIRED = ("date", "reference", "kind", "amount")
 OPTIONAL = ("supplier", "label", "note")
+# French headers a finance export may carry, accepted beside the English names.
+ALIASES = {
+    "date": ["date"],
+    "reference": ["reference", "numero", "n° piece", "piece"],
+    "kind": ["kind", "nature", "type"],
+    "amount": ["amount", "montant", "montant ttc"],
+    "supplier": ["supplier", "fournisseur", "tiers"],
+    "label": ["label", "libelle", "objet"],
+    "note": ["note", "commentaire", "observations"],
+}
 KINDS = {
     "engagement": "commitment",
     "commitment": "commitment",
@@ -96,8 +106,13 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader)
-    wanted = {name: _key((mapping or {}).get(name, name)) for name in REQUIRED + OPTIONAL}
     position = {_key(h): i for i, h in enumerate(header)}
+    wanted = {}
+    for name in REQUIRED + OPTIONAL:
+        if mapping and name in mapping:
+            wanted[name] = _key(mapping[name])
+        else:
+            wanted[name] = next((_key(a) for a in ALIASES[name] if _key(a) in position), _key(name))
     missing = [name for name in REQUIRED if wanted[name] not in position]
     if missing:
         report.errors.append(
