@@ -214,13 +214,21 @@ class DecidimClient:
         return result
 
 
+SCHEMA_MISMATCH_WORDS = (
+    "doesn't exist on type",  # graphql-ruby: unknown field
+    "Cannot query field",  # graphql-js / graphql-core: unknown field
+    "Selections can't be made on scalars",  # graphql-ruby: a String where we expect an object
+    "must not have a selection",  # graphql-core: the same
+    "must have a selection of subfields",  # an object where we expect a scalar
+)
+
+
 def _is_schema_mismatch(error: dict) -> bool:
+    """Does this error say the query does not fit the server's schema (and nothing else)?"""
     message = error.get("message", "")
     code = (error.get("extensions") or {}).get("code")
-    return (
-        code in {"undefinedField", "selectionMismatch"}
-        or "doesn't exist on type" in message
-        or "Cannot query field" in message
+    return code in {"undefinedField", "selectionMismatch"} or any(
+        words in message for words in SCHEMA_MISMATCH_WORDS
     )
 
 

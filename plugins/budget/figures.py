@@ -17,6 +17,7 @@ class Figures:
     allocated: int
     committed: int
     paid: int
+    upstream_changes: int = 0  # allocations whose Decidim amount moved after allocation
 
     @property
     def remaining(self) -> int:
@@ -31,6 +32,10 @@ class Figures:
             out.append("allocated exceeds the envelope")
         if self.paid > self.committed:
             out.append("paid exceeds committed")
+        if self.upstream_changes:
+            out.append(
+                f"{self.upstream_changes} project amount(s) changed in Decidim after allocation"
+            )
         return out
 
     def as_json(self) -> dict:
@@ -62,12 +67,23 @@ def for_envelopes(session: Session) -> dict[int, Figures]:
             ).group_by(LedgerLine.envelope_id)
         )
     }
+    moved = dict(
+        session.execute(
+            select(Allocation.envelope_id, func.count())
+            .where(
+                Allocation.upstream_amount_cents.is_not(None),
+                Allocation.upstream_amount_cents != Allocation.amount_cents,
+            )
+            .group_by(Allocation.envelope_id)
+        ).all()
+    )
     return {
         envelope.id: Figures(
             envelope.amount_cents,
             int(allocated.get(envelope.id) or 0),
             int(ledger.get(envelope.id, (0, 0))[0]),
             int(ledger.get(envelope.id, (0, 0))[1]),
+            int(moved.get(envelope.id) or 0),
         )
         for envelope in session.scalars(select(Envelope))
     }

@@ -44,3 +44,6 @@ def test_selected_projects_get_proposed_allocations_and_amount_changes_are_noted
                 )
             )
         assert changed.upstream_amount_cents == (project["budget_amount"]) * 100
+        with sessions() as session:
+            warnings = next(iter(for_envelopes(session).values())).warnings()
+        assert warnings == ["1 project amount(s) changed in Decidim after allocation"]

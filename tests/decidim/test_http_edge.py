@@ -247,3 +247,25 @@ def test_a_query_that_does_not_fit_our_schema_is_refused_before_sending():
             parse("{ component(id: 1) { ... on Proposals { proposal(id: 1) { likesCount } } } }"),
         )
     assert GraphQLRequest  # gql 4 request type is what _send builds
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Selections can't be made on scalars (field 'name' returns String but has selections "
+        "[translation])",
+        "Field 'name' must not have a selection since type 'String' has no subfields.",
+        "Cannot query field 'translation' on type 'String'.",
+    ],
+)
+@responses.activate
+def test_probes_understand_every_way_of_saying_the_field_does_not_fit(message):
+    responses.post(API, json={"data": {"decidim": {"version": None, "applicationName": "D"}}})
+    responses.post(API, json={"errors": [{"message": message}]})
+    responses.post(
+        API,
+        json={
+            "errors": [{"message": "Field 'manifest' doesn't exist on type 'ParticipatorySpace'"}]
+        },
+    )
+    assert make_client().detect_version() == "0.27"
