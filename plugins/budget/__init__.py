@@ -31,9 +31,10 @@ def cli_commands():
 
 @hookimpl
 def blueprints():
-    from plugins.budget.api import blueprint
+    from plugins.budget.api import blueprint as api
+    from plugins.budget.public import blueprint as public
 
-    return [blueprint]
+    return [api, public]
 
 
 @hookimpl
@@ -76,3 +77,10 @@ def seed_demo(sessions):
     from plugins.budget.demo import seed
 
     seed(sessions)
+
+
+@hookimpl
+def exports():
+    from plugins.budget.exports import EXPORTS
+
+    return EXPORTS

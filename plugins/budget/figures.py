@@ -87,3 +87,58 @@ def for_envelopes(session: Session) -> dict[int, Figures]:
         )
         for envelope in session.scalars(select(Envelope))
     }
+
+
+def _project_labels(session: Session) -> dict[int, tuple[dict | None, dict | None]]:
+    """project id -> (category name, scope name), both {locale: text}, from the synced data."""
+    from bridge.store.models import Category, Project, Scope
+
+    categories = {c.remote_id: c.name for c in session.scalars(select(Category))}
+    scopes = {s.remote_id: s.name for s in session.scalars(select(Scope))}
+    return {
+        p.id: (categories.get(p.category_remote_id), scopes.get(p.scope_remote_id))
+        for p in session.scalars(select(Project))
+    }
+
+
+def by_group(session: Session, group: str, locale: str = "fr") -> list[tuple[str, Figures]]:
+    """Confirmed allocations and their ledger, per theme or per neighbourhood.
+
+    An allocation's own theme/neighbourhood wins; else the synced project's category/scope.
+    """
+    labels = _project_labels(session)
+    totals: dict[str, list[int]] = {}
+    ledger: dict[int, list[int]] = {}
+    for line in session.scalars(select(LedgerLine).where(LedgerLine.allocation_id.is_not(None))):
+        sums = ledger.setdefault(line.allocation_id, [0, 0])
+        sums[0 if line.kind == "commitment" else 1] += line.amount_cents
+    unknown = "Non renseigné" if locale == "fr" else "Not set"
+    for a in session.scalars(select(Allocation).where(Allocation.status == "confirmed")):
+        own = a.theme if group == "theme" else a.neighbourhood
+        if own is None and a.project_id in labels:
+            names = labels[a.project_id][0 if group == "theme" else 1] or {}
+            own = names.get(locale) or names.get("fr")
+        row = totals.setdefault(own or unknown, [0, 0, 0])
+        committed, paid = ledger.get(a.id, [0, 0])
+        row[0] += a.amount_cents
+        row[1] += committed
+        row[2] += paid
+    return sorted(
+        ((label, Figures(v[0], v[0], v[1], v[2])) for label, v in totals.items()),
+        key=lambda item: -item[1].amount,
+    )
+
+
+def over_time(session: Session, envelope_id: int) -> list[tuple[str, int, int]]:
+    """(month, cumulative committed, cumulative paid) for one envelope."""
+    committed = paid = 0
+    months: dict[str, tuple[int, int]] = {}
+    for line in session.scalars(
+        select(LedgerLine).where(LedgerLine.envelope_id == envelope_id).order_by(LedgerLine.day)
+    ):
+        if line.kind == "commitment":
+            committed += line.amount_cents
+        else:
+            paid += line.amount_cents
+        months[line.day.strftime("%Y-%m")] = (committed, paid)
+    return [(month, c, p) for month, (c, p) in months.items()]

@@ -6,25 +6,17 @@ from sqlalchemy import select
 from bridge.app import create_app
 from bridge.config import Settings
 from bridge.store.db import make_engine, make_sessionmaker
-from bridge.store.migrate import upgrade
 from bridge.store.models import Instance
 from bridge.sync.engine import SyncEngine
 from bridge.timeutil import utcnow
 from simulator.testing import running_simulator
-from tests.conftest import POSTGRES_URL, reset_postgres
+from tests.conftest import _database_url
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def synced(request, tmp_path_factory):
     """A database after one sync of the Ivry stand-in, and the stand-in's world."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('api')}/bridge.db"
-    else:
-        if not POSTGRES_URL:
-            pytest.skip("BRIDGE_TEST_POSTGRES_URL is not set")
-        url = POSTGRES_URL
-        reset_postgres(url)
-    upgrade(url)
+    url = _database_url(request.param, tmp_path_factory.mktemp("api"))
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     with running_simulator() as sim:

@@ -1,0 +1,76 @@
+"""The public page and the downloads, over the demo's data (a sync, then the demo seed)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from bridge.app import create_app
+from bridge.config import Settings
+from bridge.pluginhost import PluginHost
+from bridge.store.db import make_engine, make_sessionmaker
+from bridge.store.migrate import upgrade
+from bridge.sync.engine import SyncEngine
+from simulator.testing import running_simulator
+from tests.sync.test_engine import SETTINGS, add_instance
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('budget')}/bridge.db"
+    host = PluginHost(["budget"])
+    upgrade(url, host.call("migrations_path"))
+    sessions = make_sessionmaker(make_engine(url))
+    with running_simulator() as sim:
+        add_instance(sessions, sim.url)
+        assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
+    host.call("seed_demo", sessions=sessions)
+    host.call("seed_demo", sessions=sessions)  # idempotent
+    return create_app(Settings(database_url=url, plugins={"enabled": ["budget"]})).test_client()
+
+
+def test_public_envelopes_endpoint(client):
+    items = client.get("/api/v1/budget/envelopes").get_json()["items"]
+    assert [i["amount"] for i in items] == ["700000.00", "150000.00", "111847.00"]
+    follow_up = items[0]
+    assert follow_up["allocated"] == "625000.00"
+    assert float(follow_up["remaining"]) == float(follow_up["amount"]) - float(
+        follow_up["committed"])
+
+
+def test_public_page_in_french_then_english(client):
+    page = client.get("/budget/").get_data(as_text=True)
+    assert '<html lang="fr">' in page and "Budget de suivi" in page
+    assert "700\u202f000,00\u00a0€" in page
+    assert "Par quartier" in page and "Petit-Ivry" in page  # from the synced projects' scopes
+    assert page.count("<svg") == 4 and "http" not in page.split("<body>")[1].split("hreflang")[0]
+    english = client.get("/budget/?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english and "Follow-up budget" in english
+    assert "By neighbourhood" in english
+
+
+def test_exports(client):
+    listed = {e["name"] for e in client.get("/api/v1/exports").get_json()["items"]}
+    assert listed == {"budget-envelopes", "budget-ledger", "budget-ledger-xlsx", "budget-ocds"}
+
+    csv = client.get("/api/v1/exports/budget-envelopes").get_data(as_text=True)
+    assert csv.startswith("\ufeffenveloppe;montant")
+    assert "Communication de la démarche climat;111847,00" in csv
+
+    ledger = json.loads(client.get("/api/v1/exports/budget-ledger").data)["items"]
+    assert {line["kind"] for line in ledger} == {"commitment", "payment"}
+
+    book = load_workbook(io.BytesIO(client.get("/api/v1/exports/budget-ledger-xlsx").data))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Enveloppe", "Nature", "Date", "Montant (€)")
+    assert len(rows) == len(ledger) + 1
+
+    package = json.loads(client.get("/api/v1/exports/budget-ocds").data)
+    assert package["version"] == "1.1"
+    budget = package["releases"][0]["planning"]["budget"]
+    assert budget["amount"] == {"amount": 700000.0, "currency": "EUR"}
+    contracts = package["releases"][0]["contracts"]
+    assert contracts and contracts[0]["implementation"]["transactions"]
