@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import select
 
-from plugins.budget.figures import for_envelopes
-from plugins.budget.models import Envelope
+from plugins.budget.figures import by_group, for_envelopes, over_time
+from plugins.budget.models import Allocation, Envelope, LedgerLine
+from plugins.budget.money import euros
 
 blueprint = Blueprint("budget_api", __name__, url_prefix="/api/v1/budget")
 
@@ -27,3 +28,66 @@ def envelopes():
             for e in session.scalars(select(Envelope).order_by(Envelope.id))
         ]
     return jsonify(items=items, next=None)
+
+
+@blueprint.get("/allocations")
+def allocations():
+    with current_app.extensions["bridge"].sessions() as session:
+        items = [
+            {
+                "id": a.id,
+                "envelope": a.envelope_id,
+                "label": a.label,
+                "amount": euros(a.amount_cents),
+                "project": a.project_id,
+                "result": a.result_id,
+                "theme": a.theme,
+                "neighbourhood": a.neighbourhood,
+                "status": a.status,
+                "upstream_amount": None
+                if a.upstream_amount_cents is None
+                else euros(a.upstream_amount_cents),
+            }
+            for a in session.scalars(select(Allocation).order_by(Allocation.id))
+        ]
+    return jsonify(items=items, next=None)
+
+
+@blueprint.get("/ledger")
+def ledger():
+    with current_app.extensions["bridge"].sessions() as session:
+        items = [
+            {
+                "id": line.id,
+                "envelope": line.envelope_id,
+                "allocation": line.allocation_id,
+                "kind": line.kind,
+                "date": line.day.isoformat(),
+                "amount": euros(line.amount_cents),
+                "reference": line.reference,
+                "supplier": line.supplier,
+                "label": line.label,
+            }
+            for line in session.scalars(select(LedgerLine).order_by(LedgerLine.day, LedgerLine.id))
+        ]
+    return jsonify(items=items, next=None)
+
+
+@blueprint.get("/figures")
+def figures():
+    """Allocated/committed/paid per theme and per neighbourhood, and over time per envelope."""
+    with current_app.extensions["bridge"].sessions() as session:
+        groups = {
+            key: [{"label": label, **f.as_json()} for label, f in by_group(session, key)]
+            for key in ("theme", "neighbourhood")
+        }
+        timeline = {
+            e.id: [
+                {"month": m, "committed": euros(c), "paid": euros(p)}
+                for m, c, p in over_time(session, e.id)
+            ]
+            for e in session.scalars(select(Envelope))
+        }
+    return jsonify(
+        by_theme=groups["theme"], by_neighbourhood=groups["neighbourhood"], over_time=timeline
+    )

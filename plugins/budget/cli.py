@@ -21,6 +21,18 @@ def _sessions():
     return make_sessionmaker(make_engine(Settings.load().database_url))
 
 
+def _configured_columns() -> dict[str, str]:
+    """[plugins.budget.columns] in the settings: the finance export's own header names."""
+    return dict(Settings.load().plugins.get("budget", {}).get("columns", {}))
+
+
+def _envelope(session, name: str) -> Envelope:
+    found = session.scalar(select(Envelope).where(Envelope.name == name))
+    if found is None:
+        raise click.ClickException(f"no envelope named {name!r}")
+    return found
+
+
 @click.group()
 def budget() -> None:
     """Follow-up budgets: envelopes, allocations, commitments and payments."""
@@ -90,11 +102,9 @@ def envelope_list() -> None:
 )
 def import_command(file: Path, envelope_name: str, dry_run: bool, mapping: tuple[str]) -> None:
     """Import commitments and payments from FILE (all or nothing; idempotent)."""
-    columns = dict(_pair(m) for m in mapping)
+    columns = {**_configured_columns(), **dict(_pair(m) for m in mapping)}
     with _sessions()() as session:
-        found = session.scalar(select(Envelope).where(Envelope.name == envelope_name))
-        if found is None:
-            raise click.ClickException(f"no envelope named {envelope_name!r}")
+        found = _envelope(session, envelope_name)
         report = csvimport.import_file(
             session, found.id, file.read_bytes(), dry_run=dry_run, mapping=columns
         )
@@ -114,3 +124,76 @@ def _pair(text: str) -> tuple[str, str]:
             f"{', '.join(csvimport.REQUIRED + csvimport.OPTIONAL)}"
         )
     return field, column
+
+
+@budget.command("allocate")
+@click.argument("envelope_name")
+@click.option("--amount", required=True, help="In euros.")
+@click.option("--project", "project_id", type=int, help="Our id of a synced budget project.")
+@click.option("--result", "result_id", type=int, help="Our id of a synced result.")
+@click.option("--label", help="What the money is for (required for a local action).")
+@click.option("--theme")
+@click.option("--neighbourhood")
+def allocate(
+    envelope_name: str,
+    amount: str,
+    project_id: int | None,
+    result_id: int | None,
+    label: str | None,
+    theme: str | None,
+    neighbourhood: str | None,
+) -> None:
+    """Allocate part of ENVELOPE_NAME to a project, a result or a local action."""
+    from bridge.store.models import Project, Result
+    from plugins.budget.models import Allocation
+
+    try:
+        cents = parse_euros(amount)
+    except AmountError as exc:
+        raise click.ClickException(f"--amount: {exc}") from exc
+    with _sessions()() as session:
+        envelope = _envelope(session, envelope_name)
+        target = None
+        if project_id is not None:
+            target = session.get(Project, project_id)
+        elif result_id is not None:
+            target = session.get(Result, result_id)
+        if (project_id or result_id) and target is None:
+            raise click.ClickException("no such project or result (use our id, see the API)")
+        if target is None and not label:
+            raise click.ClickException("a local action needs --label")
+        label = label or (target.title or {}).get("fr") or target.remote_id
+        allocation = Allocation(
+            envelope_id=envelope.id,
+            label=label,
+            amount_cents=cents,
+            project_id=project_id,
+            result_id=result_id,
+            theme=theme,
+            neighbourhood=neighbourhood,
+            status="confirmed",
+            upstream_amount_cents=(
+                target.budget_amount * 100
+                if project_id and target.budget_amount is not None
+                else None
+            ),
+            created_at=utcnow(),
+        )
+        session.add(allocation)
+        session.commit()
+        click.echo(f"allocation {allocation.id}: {euros(cents)} EUR to {label}")
+
+
+@budget.command("confirm")
+@click.argument("allocation_id", type=int)
+def confirm(allocation_id: int) -> None:
+    """Confirm an allocation the plugin proposed (a Decidim project became selected)."""
+    from plugins.budget.models import Allocation
+
+    with _sessions()() as session:
+        allocation = session.get(Allocation, allocation_id)
+        if allocation is None:
+            raise click.ClickException(f"no allocation {allocation_id}")
+        allocation.status = "confirmed"
+        session.commit()
+    click.echo(f"allocation {allocation_id} confirmed")

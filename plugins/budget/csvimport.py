@@ -18,11 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bridge.timeutil import utcnow
-from plugins.budget.models import LedgerLine
+from plugins.budget.models import Allocation, LedgerLine
 from plugins.budget.money import AmountError, parse_euros
 
 REQUIRED = ("date", "reference", "kind", "amount")
-OPTIONAL = ("supplier", "label", "note")
+OPTIONAL = ("supplier", "label", "note", "allocation")
 # French headers a finance export may carry, accepted beside the English names.
 ALIASES = {
     "date": ["date"],
@@ -32,6 +32,7 @@ ALIASES = {
     "supplier": ["supplier", "fournisseur", "tiers"],
     "label": ["label", "libelle", "objet"],
     "note": ["note", "commentaire", "observations"],
+    "allocation": ["allocation", "operation", "action"],
 }
 KINDS = {
     "engagement": "commitment",
@@ -51,6 +52,8 @@ class Row:
     supplier: str | None
     label: str | None
     note: str | None
+    allocation: str | None = None
+    allocation_id: int | None = None
 
 
 @dataclass
@@ -164,6 +167,7 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
                 cell("supplier") or None,
                 cell("label") or None,
                 cell("note") or None,
+                cell("allocation") or None,
             )
         )
     if not report.rows and not report.errors:
@@ -177,7 +181,20 @@ def check_against_store(session: Session, envelope_id: int, report: Report) -> N
         (line.kind, line.reference): line
         for line in session.scalars(select(LedgerLine).where(LedgerLine.envelope_id == envelope_id))
     }
+    allocations = {}
+    for a in session.scalars(select(Allocation).where(Allocation.envelope_id == envelope_id)):
+        allocations[str(a.id)] = allocations[_key(a.label)] = a.id
     for row in report.rows:
+        if row.allocation:
+            row.allocation_id = allocations.get(row.allocation) or allocations.get(
+                _key(row.allocation)
+            )
+            if row.allocation_id is None:
+                report.errors.append(
+                    f"line {row.line}: no allocation {row.allocation!r} in "
+                    "this envelope (give its id or its exact label)"
+                )
+                continue
         old = stored.get((row.kind, row.reference))
         if old is None:
             report.new.append(row)
@@ -207,6 +224,7 @@ def import_file(
         session.add_all(
             LedgerLine(
                 envelope_id=envelope_id,
+                allocation_id=r.allocation_id,
                 kind=r.kind,
                 day=r.day,
                 amount_cents=r.amount_cents,

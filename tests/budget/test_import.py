@@ -144,6 +144,34 @@ def test_the_cli_contract(tmp_path):
     listing = bridge("budget", "envelope", "list", url=url).stdout
     assert "committed 205000.00" in listing and "paid 60000.00" in listing  # nothing added
 
+    allocated = bridge(
+        "budget",
+        "allocate",
+        "Suites du vote climat",
+        "--amount",
+        "120 000",
+        "--label",
+        "Arbres fruitiers",
+        "--theme",
+        "Végétalisation",
+        url=url,
+    )
+    assert allocated.returncode == 0 and "120000.00 EUR to Arbres fruitiers" in allocated.stdout
+    linked = tmp_path / "linked.csv"
+    linked.write_bytes(
+        b"date;reference;kind;amount;allocation\n"
+        b"01/06/2023;MAN-2023-050;mandatement;20 000;Arbres fruitiers\n"
+        b"01/06/2023;MAN-2023-051;mandatement;5;Nulle part\n"
+    )
+    unknown = bridge(
+        "budget", "import", str(linked), "--envelope", "Suites du vote climat", url=url
+    )
+    assert unknown.returncode != 0 and "line 3: no allocation 'Nulle part'" in unknown.stderr
+    assert (
+        bridge("budget", "allocate", "Nope", "--amount", "1", "--label", "x", url=url).returncode
+        != 0
+    )
+
     from bridge.app import create_app
     from bridge.config import Settings
 
@@ -153,7 +181,7 @@ def test_the_cli_contract(tmp_path):
         **envelope,
         "name": "Suites du vote climat",
         "amount": "700000.00",
-        "allocated": "0.00",
+        "allocated": "120000.00",
         "committed": "205000.00",
         "paid": "60000.00",
         "remaining": "495000.00",

@@ -38,7 +38,8 @@ def test_public_envelopes_endpoint(client):
     follow_up = items[0]
     assert follow_up["allocated"] == "625000.00"
     assert float(follow_up["remaining"]) == float(follow_up["amount"]) - float(
-        follow_up["committed"])
+        follow_up["committed"]
+    )
 
 
 def test_public_page_in_french_then_english(client):
@@ -74,3 +75,17 @@ def test_exports(client):
     assert budget["amount"] == {"amount": 700000.0, "currency": "EUR"}
     contracts = package["releases"][0]["contracts"]
     assert contracts and contracts[0]["implementation"]["transactions"]
+
+
+def test_allocations_ledger_and_figures_endpoints(client):
+    allocations = client.get("/api/v1/budget/allocations").get_json()["items"]
+    assert allocations and all(a["status"] == "confirmed" for a in allocations)
+    ledger = client.get("/api/v1/budget/ledger").get_json()["items"]
+    assert {line["allocation"] for line in ledger} <= {a["id"] for a in allocations}
+    figures = client.get("/api/v1/budget/figures").get_json()
+    themes = {row["label"] for row in figures["by_theme"]}
+    assert "Végétalisation" in themes
+    total = sum(float(row["allocated"]) for row in figures["by_neighbourhood"])
+    assert total == 625000.0
+    months = next(iter(figures["over_time"].values()))
+    assert months[0]["month"] == "2022-03"
