@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DATABASE_URL = "sqlite:///var/bridge.db"
+BUNDLED_PLUGINS = ("budget",)
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,9 @@ class Settings:
 
     @property
     def enabled_plugins(self) -> list[str]:
-        return list(self.plugins.get("enabled", []))
+        """The plugins this deployment runs; without a choice, the ones shipped with the bridge
+        (an installed third-party plugin is never enabled by default)."""
+        return list(self.plugins.get("enabled", BUNDLED_PLUGINS))
 
     @classmethod
     def load(

@@ -178,3 +178,17 @@ def seed_demo(sessions: sessionmaker[Session]) -> None:
                     session.add(Envelope(name="Suites du vote", amount_cents=70_000_000, ...))
                     session.commit()
     """
+
+
+@hookspec
+def openapi_paths() -> dict[str, Any]:
+    """OpenAPI 3.1 path items of the plugin's API routes, merged into /api/v1/openapi.json.
+    Paths are relative to /api/v1.
+
+    Example::
+
+        @hookimpl
+        def openapi_paths():
+            return {"/budget/envelopes": {"get": {"summary": "Envelopes and their figures",
+                                                  "responses": {"200": {"description": "OK"}}}}}
+    """

@@ -7,6 +7,8 @@ import os
 import pytest
 from sqlalchemy import create_engine, text
 
+from bridge.config import Settings
+from bridge.pluginhost import host_for
 from bridge.store.db import make_engine, make_sessionmaker, normalise_url
 from bridge.store.migrate import upgrade
 
@@ -29,7 +31,7 @@ def _database_url(kind: str, tmp_path) -> str:
             pytest.skip("BRIDGE_TEST_POSTGRES_URL is not set")
         url = POSTGRES_URL
         reset_postgres(url)
-    upgrade(url)
+    upgrade(url, host_for(Settings()).call("migrations_path"))  # as `bridge db upgrade` does
     return url
 
 

@@ -336,7 +336,12 @@ def changes():
 
 @blueprint.get("/openapi.json")
 def openapi():
-    return jsonify(document())
+    spec = dict(document())
+    extra = {}
+    for paths in _plugins().call("openapi_paths"):
+        extra.update(paths)
+    spec["paths"] = {**spec["paths"], **extra}
+    return jsonify(spec)
 
 
 # -- plugins ------------------------------------------------------------------------------------

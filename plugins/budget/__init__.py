@@ -84,3 +84,10 @@ def exports():
     from plugins.budget.exports import EXPORTS
 
     return EXPORTS
+
+
+@hookimpl
+def openapi_paths():
+    from plugins.budget.api import OPENAPI_PATHS
+
+    return OPENAPI_PATHS

@@ -91,3 +91,59 @@ def figures():
     return jsonify(
         by_theme=groups["theme"], by_neighbourhood=groups["neighbourhood"], over_time=timeline
     )
+
+
+def _list(summary: str, item: dict) -> dict:
+    return {
+        "get": {
+            "summary": summary,
+            "tags": ["budget"],
+            "responses": {
+                "200": {
+                    "description": summary,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["items", "next"],
+                                "properties": {
+                                    "items": {"type": "array", "items": item},
+                                    "next": {"type": ["string", "null"]},
+                                },
+                            }
+                        }
+                    },
+                }
+            },
+        }
+    }
+
+
+MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "euros"}
+OPENAPI_PATHS = {
+    "/budget/envelopes": _list(
+        "Envelopes with allocated, committed, paid and remaining",
+        {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "amount": MONEY,
+                "allocated": MONEY,
+                "committed": MONEY,
+                "paid": MONEY,
+                "remaining": MONEY,
+                "warnings": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    ),
+    "/budget/allocations": _list("Allocations of envelopes", {"type": "object"}),
+    "/budget/ledger": _list("Commitments and payments", {"type": "object"}),
+    "/budget/figures": {
+        "get": {
+            "summary": "Figures by theme, neighbourhood and over time",
+            "tags": ["budget"],
+            "responses": {"200": {"description": "Figures"}},
+        }
+    },
+}
