@@ -36,8 +36,12 @@ ALIASES = {
 }
 KINDS = {
     "engagement": "commitment",
+    "engagement juridique": "commitment",
+    "engage": "commitment",
     "commitment": "commitment",
     "mandatement": "payment",
+    "mandat": "payment",
+    "paiement": "payment",
     "payment": "payment",
 }
 
@@ -86,7 +90,9 @@ def _key(name: str) -> str:
 
 def parse_date(text: str) -> date:
     text = text.strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y"):
+    # Spreadsheets often append a time to dates: "31/12/2024 00:00:00", "2024-12-31T00:00".
+    text = text.split(" ")[0].split("T")[0] if len(text) > 10 else text
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%Y"):
         try:
             return datetime.strptime(text, fmt).date()
         except ValueError:

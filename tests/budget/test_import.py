@@ -36,6 +36,19 @@ def test_windows_1252_and_commas_and_any_column_order():
     assert report.rows[0].label == "Réparation" and report.rows[0].amount_cents == 150050
 
 
+def test_dates_with_times_and_other_words_for_the_kind():
+    text = (
+        "date;reference;kind;amount\n31/12/2024 00:00:00;A;Mandat;10\n"
+        "2024-12-30T00:00;B;Engagement juridique;10\n"
+    )
+    report = csvimport.read(text.encode())
+    assert report.ok, report.errors
+    assert [(r.kind, r.day.isoformat()) for r in report.rows] == [
+        ("payment", "2024-12-31"),
+        ("commitment", "2024-12-30"),
+    ]
+
+
 def test_a_configured_column_mapping():
     text = "Date mandat;N° pièce;Nature;Montant TTC\n01/02/2023;P1;mandatement;10\n"
     report = csvimport.read(
