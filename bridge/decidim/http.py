@@ -70,7 +70,6 @@ class Credentials:
 class Counters:
     requests: int = 0
     retries: int = 0
-    throttled_seconds: float = 0.0
 
 
 class DecidimSession(requests.Session):
@@ -113,7 +112,9 @@ class DecidimSession(requests.Session):
             self.sign_in()
         attempt, signed_in_again = 0, False
         while True:
-            self.counters.throttled_seconds += self.limiter.wait()
+            waited = self.limiter.wait()
+            if waited:
+                log.info("rate limit: waited %.1fs before the next request", waited)
             self.counters.requests += 1
             if self._token and not signing_in:
                 kwargs["headers"] = {**(kwargs.get("headers") or {}), "Authorization": self._token}

@@ -8,6 +8,7 @@ taken over with a compare-and-swap update.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import uuid
@@ -19,6 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bridge.store.models import SyncLock
 from bridge.timeutil import utcnow
+
+log = logging.getLogger(__name__)
 
 
 class LockBusy(Exception):
@@ -48,7 +51,6 @@ class InstanceLock:
         self.sessions, self.instance_id = sessions, instance_id
         self.stale_after = timedelta(seconds=stale_after)
         self.owner = new_owner()
-        self.taken_over: SyncLock | None = None
 
     def acquire(self) -> None:
         now = utcnow()
@@ -74,13 +76,7 @@ class InstanceLock:
                     f"a sync of this instance is already running ({held.owner}, "
                     f"since {held.acquired_at:%Y-%m-%d %H:%M:%S} UTC)"
                 )
-            self.taken_over = SyncLock(
-                instance_id=held.instance_id,
-                run_id=held.run_id,
-                owner=held.owner,
-                acquired_at=held.acquired_at,
-                heartbeat_at=held.heartbeat_at,
-            )
+            log.warning("taking over the sync lock of %s: its holder is gone", held.owner)
             swapped = session.execute(
                 update(SyncLock)
                 .where(
