@@ -105,7 +105,9 @@ def db() -> None:
 def db_upgrade(ctx: Context) -> None:
     """Create the tables, or bring them to the newest version (Alembic)."""
     try:
-        migrate.upgrade(ctx.settings.database_url, ctx.plugins.call("migrations_path"))
+        folders = ctx.plugins.migration_folders()
+        enabled = [name for name in ctx.settings.enabled_plugins if name in folders]
+        migrate.upgrade(ctx.settings.database_url, list(folders.values()), enabled)
     except Exception as exc:  # noqa: BLE001 - any failure here is the user's to read
         raise click.ClickException(f"migration failed: {exc}") from exc
     click.echo(f"database is up to date ({_safe_url(ctx.settings.database_url)})")

@@ -58,6 +58,22 @@ class PluginHost:
         """For hooks that return lists: one flat list from every plugin."""
         return [item for result in self.call(hook, **kwargs) for item in result]
 
+    def migration_folders(self) -> dict[str, str]:
+        """Every installed plugin's Alembic folder, enabled or not.
+
+        Alembic must see the branch of a plugin a deployment disabled after upgrading, or it
+        cannot read the database's version table; only enabled branches are upgraded.
+        """
+        folders = {}
+        for ep in entry_points(group=hookspecs.ENTRY_POINT_GROUP):
+            try:
+                hook = getattr(ep.load(), "migrations_path", None)
+                if callable(hook) and (folder := hook()):
+                    folders[ep.name] = folder
+            except Exception:  # noqa: BLE001 - a broken plugin must not block migrations
+                log.exception("plugin %s: cannot read its migrations", ep.name)
+        return folders
+
     def describe(self) -> list[dict[str, Any]]:
         """Installed plugins and whether this deployment enabled them (for the admin UI)."""
         loaded = {name for name, _ in self.manager.list_name_plugin()}

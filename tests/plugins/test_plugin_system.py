@@ -153,3 +153,19 @@ def test_settings_enable_plugins_from_toml_or_environment(tmp_path):
     assert settings.enabled_plugins == ["budget"]
     assert settings.plugins["budget"]["currency"] == "EUR"
     assert Settings.load(env={"BRIDGE_PLUGINS": "a, b"}).enabled_plugins == ["a", "b"]
+
+
+def test_db_upgrade_follows_enabled_plugins_and_survives_disabling_one(tmp_path, monkeypatch):
+    from bridge.cli import main
+
+    url = f"sqlite:///{tmp_path}/bridge.db"
+    monkeypatch.setenv("BRIDGE_DATABASE_URL", url)
+    monkeypatch.setenv("BRIDGE_PLUGINS", "")
+    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+    assert not inspect(make_engine(url)).has_table("budget_envelopes")
+    monkeypatch.setenv("BRIDGE_PLUGINS", "budget")
+    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+    assert inspect(make_engine(url)).has_table("budget_envelopes")
+    monkeypatch.setenv("BRIDGE_PLUGINS", "")  # disabled after upgrading: still upgradable
+    result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
