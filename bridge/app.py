@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Flask, g, jsonify
 from sqlalchemy import Engine, text
@@ -26,7 +28,13 @@ class Bridge:
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.load()
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = settings.secret_key
+    app.config.update(
+        SECRET_KEY=settings.secret_key or _ephemeral_secret(app),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    )
     app.json.ensure_ascii = False  # French text stays readable in the JSON
     app.json.sort_keys = False
     engine = make_engine(settings.database_url)
@@ -34,8 +42,16 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["bridge"] = Bridge(settings, engine, make_sessionmaker(engine), plugins)
 
     from bridge.api import blueprint as api
+    from bridge.web import auth, csrf, i18n
 
     app.register_blueprint(api)
+    app.register_blueprint(auth.blueprint)
+    app.before_request(csrf.check)
+
+    @app.context_processor
+    def page_context():
+        return {"lang": i18n.current_language(), "t": i18n.words(), "csrf_token": csrf.token}
+
     for blueprint in plugins.collect("blueprints"):
         app.register_blueprint(blueprint)
 
@@ -55,6 +71,12 @@ def create_app(settings: Settings | None = None) -> Flask:
             session.close()
 
     return app
+
+
+def _ephemeral_secret(app: Flask) -> str:
+    """No secret configured: sign sessions with a random key (they end when the process does)."""
+    app.logger.warning("BRIDGE_SECRET_KEY is not set: sessions will not survive a restart")
+    return secrets.token_hex(32)
 
 
 def db() -> Session:

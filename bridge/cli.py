@@ -208,6 +208,99 @@ def instance_list(ctx: Context) -> None:
         )
 
 
+# -- accounts ------------------------------------------------------------------------------
+@main.group()
+def user() -> None:
+    """People who use the admin pages and the API."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "editor", "viewer"]), required=True)
+@click.option("--name")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from standard input; otherwise one is generated.",
+)
+@pass_ctx
+def user_create(
+    ctx: Context, email: str, role: str, name: str | None, password_stdin: bool
+) -> None:
+    """Create an account; a generated password is printed once."""
+    from bridge.accounts import AccountError, create_user
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    with ctx.sessions() as session:
+        try:
+            _, password = create_user(session, email, role, password, name)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        session.commit()
+    click.echo(f"created {email} ({role})")
+    if not password_stdin:
+        click.echo(f"password (shown once): {password}")
+
+
+@user.command("list")
+@pass_ctx
+def user_list(ctx: Context) -> None:
+    """Accounts and their roles (no passwords, no tokens)."""
+    from bridge.store.models import User
+
+    with ctx.sessions() as session:
+        for row in session.scalars(select(User).order_by(User.email)):
+            click.echo(f"{row.email}\t{row.role}\tlast login {iso(row.last_login_at) or 'never'}")
+
+
+@main.group()
+def token() -> None:
+    """API tokens (stored hashed, shown once)."""
+
+
+@token.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="What the token is for, e.g. 'open data portal'.")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "editor", "viewer"]),
+    help="Act with this role (at most the user's); default: the user's role.",
+)
+@pass_ctx
+def token_create(ctx: Context, email: str, name: str, role: str | None) -> None:
+    """Create an API token for EMAIL; the secret is printed once."""
+    from bridge.accounts import AccountError, create_token
+    from bridge.store.models import User
+
+    with ctx.sessions() as session:
+        owner = session.scalar(select(User).where(User.email == email.strip().lower()))
+        if owner is None:
+            raise click.ClickException(f"no user {email}")
+        try:
+            made, secret = create_token(session, owner, name, role, actor="cli")
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        session.commit()
+        click.echo(f"token {made.id} ({made.role}) for {owner.email}: {secret}")
+        click.echo("keep it now: it is stored hashed and cannot be shown again")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@pass_ctx
+def token_revoke(ctx: Context, token_id: int) -> None:
+    """Revoke API token TOKEN_ID."""
+    from bridge.accounts import revoke_token
+    from bridge.store.models import ApiToken
+
+    with ctx.sessions() as session:
+        found = session.get(ApiToken, token_id)
+        if found is None:
+            raise click.ClickException(f"no token {token_id}")
+        revoke_token(session, found, actor="cli")
+    click.echo(f"token {token_id} revoked")
+
+
 # -- sync --------------------------------------------------------------------------------------
 @main.command()
 @click.argument("name", required=False)

@@ -20,6 +20,8 @@ BUNDLED_PLUGINS = ("budget",)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     secret_key: str | None = None
+    # Session cookies only over HTTPS; the demo on http://127.0.0.1 turns this off.
+    cookie_secure: bool = True
     log_level: str = "INFO"
     # Seconds between two looks at the sync_requests and instances tables by the scheduler.
     scheduler_poll_seconds: float = 5.0

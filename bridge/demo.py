@@ -8,6 +8,7 @@ and prints the URLs it would serve.
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 
 import click
@@ -77,6 +78,7 @@ def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: b
     if sync.status != "succeeded":
         raise click.ClickException(f"the demo's first sync failed: {sync.error}")
     plugins.call("seed_demo", sessions=sessions)
+    admin, password = demo_admin(sessions)
 
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     click.echo(
@@ -89,6 +91,8 @@ def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: b
                 f"OpenAPI document:            {base}/api/v1/openapi.json",
                 f"Plugins:                     {base}/api/v1/plugins",
                 f"Health:                      {base}/healthz",
+                f"Sign in:                     {base}/login  as {admin} / {password}",
+                f"Budget (public page):        {base}/budget/",
                 f"Database:                    {settings.database_url}",
             ]
         )
@@ -104,6 +108,26 @@ def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: b
         "scheduler` in another terminal for the periodic syncs"
     )
     create_app(settings).run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+def demo_admin(sessions) -> tuple[str, str]:
+    """The demo's administrator, with a fresh password printed at each start (demo only)."""
+    from werkzeug.security import generate_password_hash
+
+    from bridge.accounts import create_user
+    from bridge.store.models import User
+
+    email = "admin@ivry.example"
+    password = secrets.token_urlsafe(12)
+    with sessions() as session:
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
+            create_user(session, email, "admin", password, name="Démo")
+        else:
+            user.password_hash = generate_password_hash(password, method="scrypt")
+            user.password_changed_at = utcnow()
+        session.commit()
+    return email, password
 
 
 def oneshot_requested() -> bool:

@@ -273,6 +273,31 @@ def document() -> dict[str, Any]:
                 },
             }
         }
+    paths["/me"] = {
+        "get": {
+            "summary": "Who the request acts as (needs a token or a session)",
+            "operationId": "me",
+            "security": [{"token": []}],
+            "responses": {
+                "200": {"description": "Identity"},
+                "401": _problem_response("No credentials"),
+            },
+        }
+    }
+    paths["/audit"] = {
+        "get": {
+            "summary": "Audit log, newest first (admin); ?format=csv to export",
+            "operationId": "audit",
+            "security": [{"token": []}],
+            "parameters": [{"name": "format", "in": "query", "schema": {"enum": ["json", "csv"]}}]
+            + [{"name": p, "in": "query", **PARAMETERS[p]} for p in COMMON_LIST],
+            "responses": {
+                "200": {"description": "Entries"},
+                "401": _problem_response("No credentials"),
+                "403": _problem_response("Role too low"),
+            },
+        }
+    }
     paths["/plugins"] = {
         "get": {
             "summary": "Installed plugins, enabled or not, and their menu",
@@ -317,5 +342,14 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token (`bridge token create`), shown once",
+                }
+            },
+        },
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import jsonify, request
@@ -15,6 +16,7 @@ from bridge.app import db
 from bridge.store import models
 from bridge.store.models import Change, Instance, SyncRun
 from bridge.timeutil import iso
+from bridge.web.access import current_identity, require_role
 
 
 def instance_id(required: bool = False) -> int | None:
@@ -388,3 +390,57 @@ def export(name: str):
                 headers={"Content-Disposition": f'attachment; filename="{item.filename}"'},
             )
     raise Problem(404, f"no export named {name!r}")
+
+
+# -- who am I, and the audit log ---------------------------------------------------------------
+@blueprint.get("/me")
+@require_role("viewer")
+def me():
+    identity = current_identity()
+    return jsonify(email=identity.user.email, name=identity.user.name, role=identity.role)
+
+
+@blueprint.get("/audit")
+@require_role("admin")
+def audit_log():
+    from bridge.store.models import AuditEntry
+
+    def entry(row: AuditEntry, _unused=None) -> dict:
+        return {
+            "id": row.id,
+            "at": iso(row.at),
+            "actor": row.actor,
+            "action": row.action,
+            "target": row.target,
+            "before": row.before,
+            "after": row.after,
+        }
+
+    if request.args.get("format") == "csv":
+        import csv
+        import io
+
+        from flask import Response
+
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(["id", "at", "actor", "action", "target", "before", "after"])
+        for row in db().scalars(select(AuditEntry).order_by(AuditEntry.id)):
+            e = entry(row)
+            writer.writerow(
+                [
+                    e["id"],
+                    e["at"],
+                    e["actor"],
+                    e["action"],
+                    e["target"],
+                    json.dumps(e["before"]),
+                    json.dumps(e["after"]),
+                ]
+            )
+        return Response(
+            out.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+        )
+    return page(select(AuditEntry, AuditEntry.id), AuditEntry, entry, descending=True)

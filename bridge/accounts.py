@@ -1,0 +1,174 @@
+"""Accounts, roles, API tokens and the audit log: the rules, with no web framework in them.
+
+Roles are ordered: `viewer` reads everything that is not personal, `editor` also runs the city
+features, `admin` does everything. Passwords are hashed with scrypt (werkzeug); API tokens are
+random, shown once, and stored as a SHA-256 digest (a token is already high-entropy, so a slow
+hash adds nothing). After `MAX_FAILURES` wrong passwords an account is locked for `LOCK_TIME`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from bridge.store.models import ApiToken, AuditEntry, User
+from bridge.timeutil import utcnow
+
+ROLES = ("viewer", "editor", "admin")
+MIN_PASSWORD = 12
+MAX_FAILURES = 5
+LOCK_TIME = timedelta(minutes=15)
+TOKEN_PREFIX = "cbt_"
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Checked when the email is unknown, so that a wrong email costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
+
+
+class AccountError(ValueError):
+    """Bad input for an account operation; the message is for the person who typed it."""
+
+
+class LoginRefused(Exception):
+    """Wrong email or password, or a locked account. One message for both: no hint."""
+
+
+def has_role(role: str, needed: str) -> bool:
+    return ROLES.index(role) >= ROLES.index(needed)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+
+
+def create_user(
+    session: Session, email: str, role: str, password: str | None = None, name: str | None = None
+) -> tuple[User, str]:
+    """Returns the user and its password (generated when none is given, to show once)."""
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        raise AccountError(f"{email!r} is not an email address")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError(f"a user with the email {email} already exists")
+    password = password or secrets.token_urlsafe(12)
+    check_password_rules(password)
+    now = utcnow()
+    user = User(
+        email=email,
+        role=role,
+        name=name,
+        created_at=now,
+        password_changed_at=now,
+        password_hash=generate_password_hash(password, method="scrypt"),
+        failed_logins=0,
+    )
+    session.add(user)
+    session.flush()
+    audit(session, "cli", "user.create", f"user:{email}", after={"role": role})
+    return user, password
+
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    """The user, or LoginRefused. Counts failures and locks the account after too many."""
+    now = utcnow()
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        raise LoginRefused
+    if user.locked_until and user.locked_until > now:
+        raise LoginRefused
+    if not check_password_hash(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until, user.failed_logins = now + LOCK_TIME, 0
+            audit(session, f"user:{user.email}", "user.locked", f"user:{user.email}")
+        session.commit()
+        raise LoginRefused
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    session.commit()
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("the current password is wrong")
+    check_password_rules(new)
+    user.password_hash = generate_password_hash(new, method="scrypt")
+    user.password_changed_at = utcnow()
+    audit(session, f"user:{user.email}", "user.password", f"user:{user.email}")
+    session.commit()
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(
+    session: Session, user: User, name: str, role: str | None = None, actor: str | None = None
+) -> tuple[ApiToken, str]:
+    """A token acting with `role` (at most the user's own). Returns it and its secret."""
+    role = role or user.role
+    if role not in ROLES or not has_role(user.role, role):
+        raise AccountError(f"a token of {user.email} can have role {user.role} or lower")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        digest=digest(secret),
+        prefix=secret[: len(TOKEN_PREFIX) + 4],
+        role=role,
+        created_at=utcnow(),
+    )
+    session.add(token)
+    session.flush()
+    audit(
+        session,
+        actor or f"user:{user.email}",
+        "token.create",
+        f"token:{token.id}",
+        after={"name": name, "role": role},
+    )
+    return token, secret
+
+
+def token_owner(session: Session, secret: str) -> tuple[User, ApiToken] | None:
+    """The user and token behind a bearer secret, if it is valid; records its last use."""
+    token = session.scalar(
+        select(ApiToken).where(ApiToken.digest == digest(secret), ApiToken.revoked_at.is_(None))
+    )
+    if token is None:
+        return None
+    token.last_used_at = utcnow()
+    session.commit()
+    return session.get(User, token.user_id), token
+
+
+def revoke_token(session: Session, token: ApiToken, actor: str) -> None:
+    token.revoked_at = utcnow()
+    audit(session, actor, "token.revoke", f"token:{token.id}")
+    session.commit()
+
+
+def audit(
+    session: Session,
+    actor: str,
+    action: str,
+    target: str | None,
+    before: Any = None,
+    after: Any = None,
+) -> None:
+    """Record a write. Added to the caller's transaction: it lands with the write or not."""
+    session.add(
+        AuditEntry(
+            at=utcnow(), actor=actor, action=action, target=target, before=before, after=after
+        )
+    )

@@ -1,0 +1,1 @@
+"""Pages people use: sign in, sign out, change password (the admin UI grows from here)."""

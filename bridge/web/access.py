@@ -1,0 +1,64 @@
+"""Who is asking: a signed-in person (session cookie) or an API token; and what they may do."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import g, request, session
+
+from bridge.accounts import has_role, token_owner
+from bridge.store.models import User
+
+
+@dataclass(frozen=True)
+class Identity:
+    user: User
+    role: str  # a token may act with less than its user's role
+    actor: str  # for the audit log: "user:<email>" or "token:<id>:<email>"
+
+
+def current_identity() -> Identity | None:
+    if "identity" in g:
+        return g.identity
+    from bridge.app import db
+
+    identity = None
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        found = token_owner(db(), header[7:].strip())
+        if found:
+            user, token = found
+            identity = Identity(user, token.role, f"token:{token.id}:{user.email}")
+    elif (user_id := session.get("user_id")) is not None:
+        user = db().get(User, user_id)
+        if user is not None and session.get("pw") == password_mark(user):
+            identity = Identity(user, user.role, f"user:{user.email}")
+    g.identity = identity
+    return identity
+
+
+def password_mark(user: User) -> str:
+    """Kept in the session: a password change (new salt, new hash) ends the other sessions."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def require_role(role: str):
+    """401 without credentials, 403 with a role too low (problem+json under /api/)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            from bridge.api.errors import Problem
+
+            identity = current_identity()
+            if identity is None:
+                raise Problem(401, "sign in or send an API token (Authorization: Bearer ...)")
+            if not has_role(identity.role, role):
+                raise Problem(403, f"this needs the {role} role; you act as {identity.role}")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate

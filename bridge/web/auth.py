@@ -1,0 +1,62 @@
+"""Sign in, sign out, change password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+
+from bridge.accounts import AccountError, LoginRefused, authenticate, change_password
+from bridge.web.access import current_identity, password_mark
+from bridge.web.i18n import words
+
+blueprint = Blueprint("auth", __name__)
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    from bridge.app import db
+
+    email = request.form.get("email", "")
+    if request.method == "POST":
+        try:
+            user = authenticate(db(), email, request.form.get("password", ""))
+        except LoginRefused:
+            flash(words()["refused"], "error")
+            return render_template("login.html", email=email), 401
+        lang = session.get("lang")
+        session.clear()  # a new session on sign-in: no fixation
+        session.update(user_id=user.id, pw=password_mark(user))
+        if lang:
+            session["lang"] = lang
+        session.permanent = True
+        return redirect(url_for("auth.account"))
+    return render_template("login.html", email=email)
+
+
+@blueprint.post("/logout")
+def logout():
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+def account():
+    from bridge.app import db
+
+    identity = current_identity()
+    if identity is None or request.headers.get("Authorization"):
+        return redirect(url_for("auth.login"))
+    if request.method == "POST":
+        try:
+            change_password(
+                db(), identity.user, request.form.get("current", ""), request.form.get("new", "")
+            )
+        except AccountError as exc:
+            flash(str(exc), "error")
+            return render_template("account.html", user=identity.user), 422
+        session["pw"] = password_mark(identity.user)
+        flash(words()["password_changed"], "ok")
+        return redirect(url_for("auth.account"))
+    return render_template("account.html", user=identity.user)
