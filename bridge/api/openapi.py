@@ -273,6 +273,77 @@ def document() -> dict[str, Any]:
                 },
             }
         }
+    instance_body = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "base_url": {"type": "string"},
+                        "locale": {"type": "string"},
+                        "enabled": {"type": "boolean"},
+                        "schedule_interval_minutes": {"type": ["integer", "null"], "minimum": 1},
+                        "schedule_cron": {"type": ["string", "null"]},
+                        "rate_limit_per_minute": {"type": "integer", "minimum": 0},
+                        "api_key": {"type": ["string", "null"]},
+                        "api_secret": {"type": ["string", "null"]},
+                    },
+                }
+            }
+        },
+    }
+    write_errors = {
+        "400": _problem_response("Not a JSON object"),
+        "401": _problem_response("No credentials"),
+        "403": _problem_response("Role too low"),
+        "422": _problem_response("A field is refused; `field` names it"),
+    }
+    paths["/instances"]["post"] = {
+        "summary": "Add an instance (admin)",
+        "operationId": "create_instance",
+        "security": [{"token": []}],
+        "requestBody": instance_body,
+        "responses": {
+            "201": {
+                "description": "Created",
+                "content": {"application/json": {"schema": _ref("Instance")}},
+            },
+            **write_errors,
+        },
+    }
+    name_param = [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}]
+    paths["/instances/{name}"] = {
+        "patch": {
+            "summary": "Change an instance's settings (admin); the scheduler follows",
+            "operationId": "update_instance",
+            "security": [{"token": []}],
+            "parameters": name_param,
+            "requestBody": instance_body,
+            "responses": {
+                "200": {
+                    "description": "Changed",
+                    "content": {"application/json": {"schema": _ref("Instance")}},
+                },
+                "404": _problem_response("No such instance"),
+                **write_errors,
+            },
+        }
+    }
+    paths["/instances/{name}/sync"] = {
+        "post": {
+            "summary": "Sync now (editor): a request the scheduler runs within seconds",
+            "operationId": "request_sync",
+            "security": [{"token": []}],
+            "parameters": name_param,
+            "responses": {
+                "202": {"description": "Requested"},
+                "404": _problem_response("No such instance"),
+                **write_errors,
+            },
+        }
+    }
     paths["/me"] = {
         "get": {
             "summary": "Who the request acts as (needs a token or a session)",

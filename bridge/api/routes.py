@@ -444,3 +444,67 @@ def audit_log():
             headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
         )
     return page(select(AuditEntry, AuditEntry.id), AuditEntry, entry, descending=True)
+
+
+# -- writing (tokens or a signed-in session) ------------------------------------------------------
+def _body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Problem(400, "send a JSON object (Content-Type: application/json)")
+    return data
+
+
+def _invalid(exc) -> Problem:
+    return Problem(422, str(exc), field=exc.field)
+
+
+def _instance_named(name: str) -> Instance:
+    found = db().scalar(select(Instance).where(Instance.name == name))
+    if found is None:
+        raise Problem(404, f"no instance named {name!r}")
+    return found
+
+
+@blueprint.post("/instances")
+@require_role("admin")
+def create_instance():
+    from bridge import instances
+
+    try:
+        made = instances.create(db(), _body(), current_identity().actor)
+    except instances.InvalidField as exc:
+        raise _invalid(exc) from None
+    return jsonify(instance_json(made)), 201
+
+
+@blueprint.patch("/instances/<name>")
+@require_role("admin")
+def update_instance(name: str):
+    from bridge import instances
+
+    try:
+        changed = instances.update(db(), _instance_named(name), _body(), current_identity().actor)
+    except instances.InvalidField as exc:
+        raise _invalid(exc) from None
+    return jsonify(instance_json(changed))
+
+
+@blueprint.post("/instances/<name>/sync")
+@require_role("editor")
+def request_instance_sync(name: str):
+    from bridge.accounts import audit
+    from bridge.scheduler import request_sync
+
+    instance = _instance_named(name)
+    full = bool((request.get_json(silent=True) or {}).get("full", False))
+    actor = current_identity().actor
+    made = request_sync(current_app_sessions(), instance.name, full=full, requested_by=actor)
+    audit(db(), actor, "sync.request", f"instance:{instance.name}", after={"full": full})
+    db().commit()
+    return jsonify(request=made.id, instance=instance.name, full=full), 202
+
+
+def current_app_sessions():
+    from flask import current_app
+
+    return current_app.extensions["bridge"].sessions

@@ -1,0 +1,141 @@
+"""Instances as the admin UI, the write API and the CLI change them: one set of rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bridge.accounts import audit
+from bridge.store.models import Instance
+from bridge.timeutil import utcnow
+
+EDITABLE = (
+    "base_url",
+    "locale",
+    "enabled",
+    "schedule_interval_minutes",
+    "schedule_cron",
+    "rate_limit_per_minute",
+    "api_key",
+    "api_secret",
+)
+SECRET = {"api_key", "api_secret"}
+
+
+class InvalidField(ValueError):
+    """One field's value is refused; `field` names it (HTTP 422, the form's field in error)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    """Checked and normalised values; raises InvalidField on the first bad one."""
+    out = {}
+    unknown = set(values) - set(EDITABLE) - ({"name"} if creating else set())
+    if unknown:
+        field = sorted(unknown)[0]
+        raise InvalidField(field, f"{field} cannot be set here")
+    if creating:
+        name = str(values.get("name") or "").strip()
+        if not name or len(name) > 100 or "/" in name:
+            raise InvalidField("name", "name is required (100 characters at most, no '/')")
+        out["name"] = name
+        if "base_url" not in values:
+            raise InvalidField("base_url", "base_url is required")
+    if "base_url" in values:
+        url = str(values["base_url"] or "").strip().rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise InvalidField("base_url", "base_url must start with http:// or https://")
+        if url.endswith("/api"):
+            raise InvalidField("base_url", "base_url is the site root; the bridge adds /api")
+        out["base_url"] = url
+    if "locale" in values:
+        locale = str(values["locale"] or "")
+        if not 2 <= len(locale) <= 10:
+            raise InvalidField("locale", "locale is a language code such as fr or en")
+        out["locale"] = locale
+    if "enabled" in values:
+        if not isinstance(values["enabled"], bool):
+            raise InvalidField("enabled", "enabled is true or false")
+        out["enabled"] = values["enabled"]
+    for field, low in (("schedule_interval_minutes", 1), ("rate_limit_per_minute", 0)):
+        if field in values and values[field] is not None:
+            value = values[field]
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                raise InvalidField(field, f"{field} is a whole number, at least {low}")
+            out[field] = value
+        elif field in values and field == "schedule_interval_minutes":
+            out[field] = None
+    if "schedule_cron" in values:
+        cron = values["schedule_cron"]
+        if cron:
+            from apscheduler.triggers.cron import CronTrigger
+
+            try:
+                CronTrigger.from_crontab(cron)
+            except ValueError as exc:
+                raise InvalidField("schedule_cron", f"not a crontab expression: {exc}") from exc
+        out["schedule_cron"] = cron or None
+    for field in SECRET:
+        if field in values:
+            out[field] = values[field] or None
+    return out
+
+
+def create(session: Session, values: dict[str, Any], actor: str) -> Instance:
+    values = validate(values, creating=True)
+    if session.scalar(select(Instance.id).where(Instance.name == values["name"])):
+        raise InvalidField("name", f"an instance named {values['name']!r} already exists")
+    _check_schedule(values, None)
+    now = utcnow()
+    instance = Instance(**values, created_at=now, updated_at=now)
+    session.add(instance)
+    session.flush()
+    audit(
+        session,
+        actor,
+        "instance.create",
+        f"instance:{instance.name}",
+        after=public_values(instance),
+    )
+    session.commit()
+    return instance
+
+
+def update(session: Session, instance: Instance, values: dict[str, Any], actor: str) -> Instance:
+    values = validate(values, creating=False)
+    _check_schedule(values, instance)
+    before = public_values(instance)
+    for field, value in values.items():
+        setattr(instance, field, value)
+    instance.updated_at = utcnow()
+    audit(
+        session,
+        actor,
+        "instance.update",
+        f"instance:{instance.name}",
+        before=before,
+        after=public_values(instance),
+    )
+    session.commit()
+    return instance
+
+
+def _check_schedule(values: dict[str, Any], instance: Instance | None) -> None:
+    interval = values.get(
+        "schedule_interval_minutes", instance.schedule_interval_minutes if instance else None
+    )
+    cron = values.get("schedule_cron", instance.schedule_cron if instance else None)
+    if interval and cron:
+        raise InvalidField("schedule_cron", "choose an interval or a crontab, not both")
+
+
+def public_values(instance: Instance) -> dict[str, Any]:
+    """What the audit log keeps: every setting, secrets only as set / not set."""
+    out = {field: getattr(instance, field) for field in EDITABLE if field not in SECRET}
+    out.update({field: bool(getattr(instance, field)) for field in SECRET})
+    return out
