@@ -10,6 +10,7 @@ from flask import request
 from bridge.api.errors import Problem
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+BIGGEST = 2**63 - 1  # what both databases can compare an id with
 
 
 def limit() -> int:
@@ -37,7 +38,7 @@ def cursor() -> int | None:
     try:
         decoded = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
         kind, _, value = decoded.partition(":")
-        if kind != "id":
+        if kind != "id" or not 0 <= int(value) <= BIGGEST:
             raise ValueError
         return int(value)
     except ValueError:
@@ -48,7 +49,7 @@ def integer(name: str) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.lstrip("-").isdigit():
+    if not raw.lstrip("-").isdigit() or abs(int(raw)) > BIGGEST:
         raise Problem(400, f"{name} must be a number (got {raw!r})", parameter=name)
     return int(raw)
 

@@ -120,6 +120,8 @@ def assemblies():
 @blueprint.get("/processes/<int:space_id>")
 @blueprint.get("/assemblies/<int:space_id>")
 def space(space_id: int):
+    if space_id > params.BIGGEST:
+        raise Problem(404, f"no process or assembly with id {space_id}")
     row = (
         db()
         .execute(
@@ -293,6 +295,8 @@ def sync_runs():
 
 @blueprint.get("/sync-runs/<int:run_id>")
 def sync_run(run_id: int):
+    if run_id > params.BIGGEST:
+        raise Problem(404, f"no sync run with id {run_id}")
     row = (
         db()
         .execute(select(SyncRun, Instance.name).join(Instance).where(SyncRun.id == run_id))
