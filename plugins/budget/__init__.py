@@ -4,6 +4,9 @@ Decidim knows how much each voted project costs, not what was committed or paid 
 This plugin keeps envelopes, their allocations to synced projects, results or local actions,
 and the ledger of commitments (engagements) and payments (mandatements) imported from the
 finance department's CSV.
+
+No submodule may be named like a hook (importing `plugins.budget.exports` would replace the
+`exports` hook below with the module, for every later registration).
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def seed_demo(sessions):
 
 @hookimpl
 def exports():
-    from plugins.budget.exports import EXPORTS
+    from plugins.budget.downloads import EXPORTS
 
     return EXPORTS
 

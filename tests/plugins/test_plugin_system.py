@@ -169,3 +169,15 @@ def test_db_upgrade_follows_enabled_plugins_and_survives_disabling_one(tmp_path,
     monkeypatch.setenv("BRIDGE_PLUGINS", "")  # disabled after upgrading: still upgradable
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_plugin_module_keeps_its_hooks_after_its_submodules_are_imported():
+    import importlib
+
+    import plugins.budget as budget
+
+    for name in ("api", "cli", "csvimport", "demo", "downloads", "figures", "public"):
+        importlib.import_module(f"plugins.budget.{name}")
+    host = PluginHost(["budget"])
+    assert len(host.collect("exports")) == 4
+    assert callable(budget.exports)
