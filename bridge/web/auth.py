@@ -28,7 +28,7 @@ def login():
         if lang:
             session["lang"] = lang
         session.permanent = True
-        return redirect(url_for("auth.account"))
+        return redirect(url_for("admin.index"))
     return render_template("login.html", email=email)
 
 

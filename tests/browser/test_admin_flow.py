@@ -1,0 +1,122 @@
+"""A person of the participation service, in a real browser: sign in, add the city's Decidim,
+test the connection, sync, watch the run finish, read a proposal, sign out; in both languages."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+
+from bridge.accounts import create_user
+from bridge.app import create_app
+from bridge.config import Settings
+from bridge.scheduler import Scheduler
+from bridge.store.db import make_engine, make_sessionmaker
+from simulator.testing import running_simulator
+from tests.browser.conftest import serve
+from tests.conftest import _database_url
+
+pytestmark = pytest.mark.browser
+
+WORDS = {
+    "fr": {
+        "sign_in": "Se connecter",
+        "add": "Ajouter une instance",
+        "save": "Enregistrer",
+        "test": "Tester la connexion",
+        "ok": "Connexion réussie",
+        "sync": "Synchroniser maintenant",
+        "proposals": "Propositions",
+        "sign_out": "Se déconnecter",
+        "account": "Mon compte",
+        "name": "Nom",
+        "url": "Adresse du site Decidim",
+    },
+    "en": {
+        "sign_in": "Sign in",
+        "add": "Add an instance",
+        "save": "Save",
+        "test": "Test the connection",
+        "ok": "Connection works",
+        "sync": "Sync now",
+        "proposals": "Proposals",
+        "sign_out": "Sign out",
+        "account": "My account",
+        "name": "Name",
+        "url": "Decidim site address",
+    },
+}
+
+
+@pytest.fixture
+def stack(tmp_path):
+    url = _database_url("sqlite", tmp_path)
+    settings = Settings(
+        database_url=url, secret_key="browser", cookie_secure=False, scheduler_poll_seconds=0.2
+    )
+    sessions = make_sessionmaker(make_engine(url))
+    with sessions() as session:
+        create_user(session, "agent@ivry.example", "admin", "une longue phrase secrète")
+        session.commit()
+    stop = threading.Event()
+    scheduler = threading.Thread(target=Scheduler(settings).loop, args=(stop,), daemon=True)
+    scheduler.start()
+    with running_simulator() as decidim:
+        base, shutdown = serve(create_app(settings))
+        yield base, decidim.url
+        shutdown()
+    stop.set()
+    scheduler.join(10)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_sign_in_add_instance_sync_read_sign_out(browser, stack, lang):
+    base, decidim_url = stack
+    w = WORDS[lang]
+    page = browser.new_page()
+    page.goto(f"{base}/login?lang={lang}")
+    page.get_by_label(re.compile("e-mail|Email", re.I)).fill("agent@ivry.example")
+    page.get_by_label(re.compile("Mot de passe|Password")).fill("une longue phrase secrète")
+    page.get_by_role("button", name=w["sign_in"]).click()
+
+    page.get_by_role("link", name=w["add"]).click()
+    page.get_by_label(w["name"], exact=True).fill(f"ivry-{lang}")
+    page.get_by_label(w["url"]).fill(decidim_url)
+    page.get_by_role("button", name=w["save"]).click()
+
+    page.get_by_role("button", name=w["test"]).click()
+    assert w["ok"] in page.locator("p.ok").inner_text()
+    assert "Decidim 0.28.4" in page.locator("p.ok").inner_text()
+
+    page.get_by_role("button", name=w["sync"]).click()
+    page.locator("tr.run.succeeded").wait_for(timeout=30000)  # the page refreshes itself
+    assert "320 / 0 / 0 / 0" in page.locator("tr.run.succeeded").inner_text()
+
+    page.get_by_role("link", name=w["proposals"]).click()
+    page.get_by_role("link", name=re.compile("arbres fruitiers|fruit trees")).first.click()
+    assert re.search("arbres fruitiers|fruit trees", page.locator("h1").inner_text())
+
+    page.get_by_role("link", name=w["account"]).click()
+    page.get_by_role("button", name=w["sign_out"]).click()
+    assert page.get_by_role("button", name=w["sign_in"]).is_visible()
+    page.goto(f"{base}/admin/")
+    assert "/login" in page.url  # signed out means signed out
+    page.close()
+
+
+def test_a_bad_url_is_refused_and_the_form_keeps_what_was_typed(browser, stack):
+    base, _ = stack
+    page = browser.new_page()
+    page.goto(f"{base}/login")
+    page.get_by_label("Adresse e-mail").fill("agent@ivry.example")
+    page.get_by_label("Mot de passe").fill("une longue phrase secrète")
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(f"{base}/admin/instances/new")
+    page.get_by_label("Nom", exact=True).fill("paris")
+    page.get_by_label("Adresse du site Decidim").fill("https://decidim.paris/api")
+    page.get_by_role("button", name="Enregistrer").click()
+    assert "site root" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Nom", exact=True).input_value() == "paris"
+    assert page.get_by_label("Adresse du site Decidim").get_attribute("aria-invalid") == "true"
+    page.close()
