@@ -51,7 +51,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.context_processor
     def page_context():
-        return {"lang": i18n.current_language(), "t": i18n.words(), "csrf_token": csrf.token}
+        return {
+            "lang": i18n.current_language(),
+            "t": i18n.words(),
+            "csrf_token": csrf.token,
+            "plugin_menu": lambda: plugins.collect("admin_menu"),
+        }
 
     for blueprint in plugins.collect("blueprints"):
         app.register_blueprint(blueprint)

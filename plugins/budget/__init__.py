@@ -34,10 +34,22 @@ def cli_commands():
 
 @hookimpl
 def blueprints():
+    from plugins.budget.admin import blueprint as admin
     from plugins.budget.api import blueprint as api
     from plugins.budget.public import blueprint as public
 
-    return [api, public]
+    return [admin, api, public]
+
+
+@hookimpl
+def admin_menu():
+    from bridge.plugin import MenuItem
+
+    return [
+        MenuItem(
+            {"fr": "Budget de suivi", "en": "Follow-up budget"}, "budget_admin.index", role="viewer"
+        )
+    ]
 
 
 @hookimpl

@@ -1,0 +1,100 @@
+"""The budget's admin pages: envelopes and their figures, allocations to confirm, CSV import."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from bridge.plugin import audit, current_identity, db, has_role
+from plugins.budget import csvimport
+from plugins.budget.figures import for_envelopes
+from plugins.budget.models import Allocation, Envelope
+from plugins.budget.money import french
+
+blueprint = Blueprint(
+    "budget_admin", __name__, url_prefix="/admin/budget", template_folder="templates"
+)
+
+
+@blueprint.before_request
+def signed_in():
+    if current_identity() is None or request.headers.get("Authorization"):
+        return redirect(url_for("auth.login"))
+    return None
+
+
+def need(role: str) -> None:
+    if not has_role(current_identity().role, role):
+        abort(403)
+
+
+@blueprint.get("/")
+def index():
+    figures = for_envelopes(db())
+    envelopes = db().scalars(select(Envelope).order_by(Envelope.id)).all()
+    allocations = (
+        db().scalars(select(Allocation).order_by(Allocation.status.desc(), Allocation.id)).all()
+    )
+    return render_template(
+        "budget/admin.html",
+        envelopes=envelopes,
+        figures=figures,
+        allocations=allocations,
+        french=french,
+        report=None,
+    )
+
+
+@blueprint.post("/allocations/<int:allocation_id>/confirm")
+def confirm(allocation_id: int):
+    need("editor")
+    allocation = db().get(Allocation, allocation_id)
+    if allocation is None:
+        abort(404)
+    before = allocation.status
+    allocation.status = "confirmed"
+    audit(
+        db(),
+        current_identity().actor,
+        "budget.allocation.confirm",
+        f"allocation:{allocation.id}",
+        before={"status": before},
+        after={"status": "confirmed"},
+    )
+    db().commit()
+    return redirect(url_for("budget_admin.index"))
+
+
+@blueprint.post("/import")
+def import_csv():
+    need("editor")
+    envelope = db().get(Envelope, request.form.get("envelope", type=int) or 0)
+    upload = request.files.get("file")
+    if envelope is None or upload is None or not upload.filename:
+        flash("Choisissez une enveloppe et un fichier CSV.", "error")
+        return redirect(url_for("budget_admin.index"))
+    dry_run = request.form.get("dry_run") == "1"
+    report = csvimport.import_file(db(), envelope.id, upload.read(), dry_run=dry_run)
+    if report.ok and not dry_run and report.new:
+        audit(
+            db(),
+            current_identity().actor,
+            "budget.import",
+            f"envelope:{envelope.id}",
+            after={"file": upload.filename, "lines": len(report.new)},
+        )
+        db().commit()
+    figures = for_envelopes(db())
+    envelopes = db().scalars(select(Envelope).order_by(Envelope.id)).all()
+    allocations = db().scalars(select(Allocation).order_by(Allocation.id)).all()
+    status = 200 if report.ok else 422
+    return render_template(
+        "budget/admin.html",
+        envelopes=envelopes,
+        figures=figures,
+        allocations=allocations,
+        french=french,
+        report=report,
+        dry_run=dry_run,
+        filename=upload.filename,
+    ), status

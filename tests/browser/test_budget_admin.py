@@ -1,0 +1,77 @@
+"""The budget's admin page in a real browser: confirm a proposed allocation, try a bad file
+(every bad line listed, nothing imported), then import a good one."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.accounts import create_user
+from bridge.app import create_app
+from bridge.config import Settings
+from bridge.pluginhost import PluginHost
+from bridge.store.db import make_engine, make_sessionmaker
+from bridge.sync.engine import SyncEngine
+from plugins.budget.models import Envelope
+from simulator.testing import running_simulator
+from tests.browser.conftest import serve
+from tests.conftest import _database_url
+from tests.sync.test_engine import SETTINGS, add_instance
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def site(tmp_path):
+    url = _database_url("sqlite", tmp_path)
+    sessions = make_sessionmaker(make_engine(url))
+    with sessions() as session:
+        create_user(session, "finances@ivry.example", "editor", "une longue phrase secrète")
+        from bridge.timeutil import utcnow
+
+        session.add(Envelope(name="Suites du vote", amount_cents=70_000_000, created_at=utcnow()))
+        session.commit()
+    with running_simulator() as sim:
+        add_instance(sessions, sim.url)
+        SyncEngine(sessions, SETTINGS, plugins=PluginHost(["budget"])).run("ivry")
+    base, stop = serve(create_app(Settings(database_url=url, secret_key="b", cookie_secure=False)))
+    yield base
+    stop()
+
+
+def test_confirm_and_import(browser, site, tmp_path):
+    page = browser.new_page()
+    page.goto(f"{site}/login")
+    page.get_by_label("Adresse e-mail").fill("finances@ivry.example")
+    page.get_by_label("Mot de passe").fill("une longue phrase secrète")
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Budget de suivi").click()  # the plugin's menu entry
+
+    proposed = page.locator("li.allocation.proposed")
+    count = proposed.count()
+    assert count > 0
+    proposed.first.get_by_role("button", name="Confirmer").click()
+    assert page.locator("li.allocation.proposed").count() == count - 1
+
+    bad = tmp_path / "mauvais.csv"
+    bad.write_text(
+        "date;reference;kind;amount\n01/02/2024;E1;engagement;-3\n99/99/2024;E2;engagement;10\n",
+        encoding="utf-8",
+    )
+    page.get_by_label("Fichier CSV du service financier").set_input_files(str(bad))
+    page.get_by_label("Essai : vérifier sans rien écrire").uncheck()
+    page.get_by_role("button", name="Importer").click()
+    alert = page.get_by_role("alert").inner_text()
+    assert "line 2: negative amount" in alert and "line 3: not a date" in alert
+
+    good = tmp_path / "bon.csv"
+    good.write_text(
+        "date;reference;kind;amount\n01/02/2024;E1;engagement;120 000,00\n", encoding="cp1252"
+    )
+    page.get_by_label("Fichier CSV du service financier").set_input_files(str(good))
+    page.get_by_label("Essai : vérifier sans rien écrire").uncheck()
+    page.get_by_role("button", name="Importer").click()
+    assert "1 ligne(s) nouvelle(s)" in page.get_by_role("status").inner_text()
+    assert "120 000,00 €" in page.locator("table").inner_text().replace("\u202f", " ").replace(
+        "\u00a0", " "
+    )
+    page.close()
