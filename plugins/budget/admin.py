@@ -71,7 +71,10 @@ def import_csv():
     envelope = db().get(Envelope, request.form.get("envelope", type=int) or 0)
     upload = request.files.get("file")
     if envelope is None or upload is None or not upload.filename:
-        flash("Choisissez une enveloppe et un fichier CSV.", "error")
+        flash(
+            _("Choisissez une enveloppe et un fichier CSV.", "Choose an envelope and a CSV file."),
+            "error",
+        )
         return redirect(url_for("budget_admin.index"))
     dry_run = request.form.get("dry_run") == "1"
     report = csvimport.import_file(db(), envelope.id, upload.read(), dry_run=dry_run)
@@ -98,3 +101,53 @@ def import_csv():
         dry_run=dry_run,
         filename=upload.filename,
     ), status
+
+
+def _(fr: str, en: str) -> str:
+    from bridge.web.i18n import current_language
+
+    return en if current_language() == "en" else fr
+
+
+@blueprint.post("/envelopes")
+def add_envelope():
+    """Create an envelope from the page (editor): name, amount in euros, years."""
+    from sqlalchemy.exc import IntegrityError
+
+    from bridge.timeutil import utcnow
+    from plugins.budget.money import AmountError, parse_euros
+
+    need("editor")
+    name = request.form.get("name", "").strip()
+    try:
+        cents = parse_euros(request.form.get("amount", ""))
+        if not name:
+            raise AmountError(_("le nom est obligatoire", "the name is required"))
+    except AmountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("budget_admin.index"))
+    year = request.form.get("year", type=int)
+    envelope = Envelope(
+        name=name,
+        amount_cents=cents,
+        year_start=year,
+        year_end=year,
+        source=request.form.get("source") or None,
+        created_at=utcnow(),
+    )
+    db().add(envelope)
+    try:
+        db().flush()
+    except IntegrityError:
+        db().rollback()
+        flash(_("Une enveloppe porte déjà ce nom.", "An envelope already has this name."), "error")
+        return redirect(url_for("budget_admin.index"))
+    audit(
+        db(),
+        current_identity().actor,
+        "budget.envelope.create",
+        f"envelope:{envelope.id}",
+        after={"name": name, "amount_cents": cents},
+    )
+    db().commit()
+    return redirect(url_for("budget_admin.index"))

@@ -46,6 +46,15 @@ def test_confirm_and_import(browser, site, tmp_path):
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("link", name="Budget de suivi").click()  # the plugin's menu entry
 
+    page.get_by_label("Nom", exact=True).fill("Budget de la démarche climat 2021")
+    page.get_by_label("Montant en euros (ex. 700 000)").fill("150 000")
+    page.get_by_role("button", name="Créer l’enveloppe").click()
+    assert "Budget de la démarche climat 2021" in page.locator("table").inner_text()
+    page.get_by_label("Nom", exact=True).fill("Sans montant")
+    page.get_by_label("Montant en euros (ex. 700 000)").fill("beaucoup")
+    page.get_by_role("button", name="Créer l’enveloppe").click()
+    assert "not an amount" in page.locator("p.error").inner_text()
+
     proposed = page.locator("li.allocation.proposed")
     count = proposed.count()
     assert count > 0
