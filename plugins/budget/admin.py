@@ -28,21 +28,23 @@ def need(role: str) -> None:
         abort(403)
 
 
-@blueprint.get("/")
-def index():
-    figures = for_envelopes(db())
-    envelopes = db().scalars(select(Envelope).order_by(Envelope.id)).all()
-    allocations = (
-        db().scalars(select(Allocation).order_by(Allocation.status.desc(), Allocation.id)).all()
-    )
+def _page(status: int = 200, **extra):
+    """The budget page: envelopes with their figures, allocations (proposed first)."""
     return render_template(
         "budget/admin.html",
-        envelopes=envelopes,
-        figures=figures,
-        allocations=allocations,
+        envelopes=db().scalars(select(Envelope).order_by(Envelope.id)).all(),
+        figures=for_envelopes(db()),
+        allocations=db()
+        .scalars(select(Allocation).order_by(Allocation.status.desc(), Allocation.id))
+        .all(),
         french=french,
-        report=None,
-    )
+        **{"report": None, **extra},
+    ), status
+
+
+@blueprint.get("/")
+def index():
+    return _page()
 
 
 @blueprint.post("/allocations/<int:allocation_id>/confirm")
@@ -87,20 +89,9 @@ def import_csv():
             after={"file": upload.filename, "lines": len(report.new)},
         )
         db().commit()
-    figures = for_envelopes(db())
-    envelopes = db().scalars(select(Envelope).order_by(Envelope.id)).all()
-    allocations = db().scalars(select(Allocation).order_by(Allocation.id)).all()
-    status = 200 if report.ok else 422
-    return render_template(
-        "budget/admin.html",
-        envelopes=envelopes,
-        figures=figures,
-        allocations=allocations,
-        french=french,
-        report=report,
-        dry_run=dry_run,
-        filename=upload.filename,
-    ), status
+    return _page(
+        200 if report.ok else 422, report=report, dry_run=dry_run, filename=upload.filename
+    )
 
 
 def _(fr: str, en: str) -> str:

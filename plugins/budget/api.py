@@ -57,17 +57,7 @@ def allocations():
 def ledger():
     with current_app.extensions["bridge"].sessions() as session:
         items = [
-            {
-                "id": line.id,
-                "envelope": line.envelope_id,
-                "allocation": line.allocation_id,
-                "kind": line.kind,
-                "date": line.day.isoformat(),
-                "amount": euros(line.amount_cents),
-                "reference": line.reference,
-                "supplier": line.supplier,
-                "label": line.label,
-            }
+            line.as_json()
             for line in session.scalars(select(LedgerLine).order_by(LedgerLine.day, LedgerLine.id))
         ]
     return jsonify(items=items, next=None)
@@ -78,8 +68,8 @@ def figures():
     """Allocated/committed/paid per theme and per neighbourhood, and over time per envelope."""
     with current_app.extensions["bridge"].sessions() as session:
         groups = {
-            key: [{"label": label, **f.as_json()} for label, f in by_group(session, key)]
-            for key in ("theme", "neighbourhood")
+            key: [{"label": label, **f.as_json()} for label, f in rows]
+            for key, rows in by_group(session).items()
         }
         timeline = {
             e.id: [

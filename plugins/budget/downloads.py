@@ -46,19 +46,7 @@ def _ledger(session: Session) -> list[tuple[LedgerLine, str]]:
 
 
 def ledger_json(session: Session) -> bytes:
-    items = [
-        {
-            "envelope": name,
-            "kind": line.kind,
-            "date": line.day.isoformat(),
-            "amount": euros(line.amount_cents),
-            "reference": line.reference,
-            "supplier": line.supplier,
-            "label": line.label,
-            "allocation": line.allocation_id,
-        }
-        for line, name in _ledger(session)
-    ]
+    items = [{**line.as_json(), "envelope": name} for line, name in _ledger(session)]
     return json.dumps({"items": items}, ensure_ascii=False, indent=2).encode("utf-8")
 
 

@@ -101,32 +101,37 @@ def _project_labels(session: Session) -> dict[int, tuple[dict | None, dict | Non
     }
 
 
-def by_group(session: Session, group: str, locale: str = "fr") -> list[tuple[str, Figures]]:
-    """Confirmed allocations and their ledger, per theme or per neighbourhood.
+def by_group(session: Session, locale: str = "fr") -> dict[str, list[tuple[str, Figures]]]:
+    """Confirmed allocations and their ledger, per theme and per neighbourhood (one read of
+    the allocations, the ledger and the synced labels for both groupings).
 
     An allocation's own theme/neighbourhood wins; else the synced project's category/scope.
     """
     labels = _project_labels(session)
-    totals: dict[str, list[int]] = {}
     ledger: dict[int, list[int]] = {}
     for line in session.scalars(select(LedgerLine).where(LedgerLine.allocation_id.is_not(None))):
         sums = ledger.setdefault(line.allocation_id, [0, 0])
         sums[0 if line.kind == "commitment" else 1] += line.amount_cents
     unknown = "Non renseigné" if locale == "fr" else "Not set"
+    totals: dict[str, dict[str, list[int]]] = {"theme": {}, "neighbourhood": {}}
     for a in session.scalars(select(Allocation).where(Allocation.status == "confirmed")):
-        own = a.theme if group == "theme" else a.neighbourhood
-        if own is None and a.project_id in labels:
-            names = labels[a.project_id][0 if group == "theme" else 1] or {}
-            own = names.get(locale) or names.get("fr")
-        row = totals.setdefault(own or unknown, [0, 0, 0])
         committed, paid = ledger.get(a.id, [0, 0])
-        row[0] += a.amount_cents
-        row[1] += committed
-        row[2] += paid
-    return sorted(
-        ((label, Figures(v[0], v[0], v[1], v[2])) for label, v in totals.items()),
-        key=lambda item: -item[1].amount,
-    )
+        for index, group in enumerate(totals):
+            own = a.theme if group == "theme" else a.neighbourhood
+            if own is None and a.project_id in labels:
+                names = labels[a.project_id][index] or {}
+                own = names.get(locale) or names.get("fr")
+            row = totals[group].setdefault(own or unknown, [0, 0, 0])
+            row[0] += a.amount_cents
+            row[1] += committed
+            row[2] += paid
+    return {
+        group: sorted(
+            ((label, Figures(v[0], v[0], v[1], v[2])) for label, v in rows.items()),
+            key=lambda item: -item[1].amount,
+        )
+        for group, rows in totals.items()
+    }
 
 
 def over_time(session: Session, envelope_id: int) -> list[tuple[str, int, int]]:

@@ -74,3 +74,19 @@ class LedgerLine(Base):
     label: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+    def as_json(self) -> dict:
+        """The API's and the JSON export's view of a line (amounts as euro strings)."""
+        from plugins.budget.money import euros
+
+        return {
+            "id": self.id,
+            "envelope": self.envelope_id,
+            "allocation": self.allocation_id,
+            "kind": self.kind,
+            "date": self.day.isoformat(),
+            "amount": euros(self.amount_cents),
+            "reference": self.reference,
+            "supplier": self.supplier,
+            "label": self.label,
+        }

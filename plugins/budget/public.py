@@ -106,7 +106,7 @@ def page():
         figures = for_envelopes(session)
         envelopes = session.scalars(select(Envelope).order_by(Envelope.id)).all()
         main = max(envelopes, key=lambda e: e.amount_cents, default=None)
-        groups = {key: by_group(session, key, lang) for key in ("theme", "neighbourhood")}
+        groups = by_group(session, lang)
         timeline = over_time(session, main.id) if main else []
     return render_template(
         "budget/public.html",

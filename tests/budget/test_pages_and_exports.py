@@ -10,25 +10,12 @@ from openpyxl import load_workbook
 
 from bridge.app import create_app
 from bridge.config import Settings
-from bridge.pluginhost import PluginHost
-from bridge.store.db import make_engine, make_sessionmaker
-from bridge.store.migrate import upgrade
-from bridge.sync.engine import SyncEngine
-from simulator.testing import running_simulator
-from tests.sync.test_engine import SETTINGS, add_instance
+from tests.budget.demo_data import demo_budget_database
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('budget')}/bridge.db"
-    host = PluginHost(["budget"])
-    upgrade(url, host.call("migrations_path"))
-    sessions = make_sessionmaker(make_engine(url))
-    with running_simulator() as sim:
-        add_instance(sessions, sim.url)
-        assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
-    host.call("seed_demo", sessions=sessions)
-    host.call("seed_demo", sessions=sessions)  # idempotent
+    url = demo_budget_database(tmp_path_factory.mktemp("budget"), seed_twice=True)  # idempotent
     return create_app(Settings(database_url=url, plugins={"enabled": ["budget"]})).test_client()
 
 

@@ -1,0 +1,25 @@
+"""A database as the demo leaves it: one sync of the Ivry stand-in, then the budget demo seed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge.pluginhost import PluginHost
+from bridge.store.db import make_engine, make_sessionmaker
+from bridge.store.migrate import upgrade
+from bridge.sync.engine import SyncEngine
+from simulator.testing import running_simulator
+from tests.sync.test_engine import SETTINGS, add_instance
+
+
+def demo_budget_database(folder: Path, *, seed_twice: bool = False) -> str:
+    url = f"sqlite:///{folder}/bridge.db"
+    host = PluginHost(["budget"])
+    upgrade(url, host.call("migrations_path"))
+    sessions = make_sessionmaker(make_engine(url))
+    with running_simulator() as sim:
+        add_instance(sessions, sim.url)
+        assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
+    for _ in range(2 if seed_twice else 1):
+        host.call("seed_demo", sessions=sessions)
+    return url
