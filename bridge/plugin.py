@@ -1,5 +1,6 @@
 """The one module plugins import: the hook marker, the types hooks return, and the helpers a
-plugin's pages need (who is asking, roles, the audit log, the request's database session).
+plugin's pages and API routes need (who is asking, roles, the audit log, the request's
+database session, problem+json errors).
 
     from bridge.plugin import hookimpl, MenuItem, Job, Export
 
@@ -7,8 +8,20 @@ Hooks and their arguments are documented in `bridge/hookspecs.py` and `docs/plug
 """
 
 from bridge.accounts import audit, has_role
+from bridge.api.errors import Problem
 from bridge.app import db
 from bridge.hookspecs import Export, Job, MenuItem, hookimpl
-from bridge.web.access import current_identity
+from bridge.web.access import current_identity, require_role
 
-__all__ = ["Export", "Job", "MenuItem", "audit", "current_identity", "db", "has_role", "hookimpl"]
+__all__ = [
+    "Export",
+    "Job",
+    "MenuItem",
+    "Problem",
+    "audit",
+    "current_identity",
+    "db",
+    "has_role",
+    "hookimpl",
+    "require_role",
+]

@@ -23,8 +23,19 @@ def alembic_config(database_url: str, extra_locations: list[str] | None = None) 
 
 
 def upgrade(
-    database_url: str, plugin_locations: list[str] | None = None, revision: str = "heads"
+    database_url: str,
+    plugin_locations: list[str] | None = None,
+    plugins: list[str] | None = None,
 ) -> None:
-    """Upgrade the core branch and every plugin branch (each plugin has its own Alembic branch,
-    with `depends_on` the core revision it needs)."""
-    command.upgrade(alembic_config(database_url, plugin_locations), revision)
+    """Upgrade the core branch, then each plugin's branch (a plugin has its own Alembic branch,
+    labelled with its name, whose `depends_on` names the core revision it needs).
+
+    `plugins` names the branches to upgrade (the enabled plugins); None upgrades every branch
+    found in `plugin_locations`. The core always comes first, whatever a plugin depends on.
+    """
+    config = alembic_config(database_url, plugin_locations)
+    if plugins is None:
+        command.upgrade(config, "heads")
+        return
+    for branch in ["core", *plugins]:
+        command.upgrade(config, f"{branch}@head")

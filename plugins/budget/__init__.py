@@ -106,3 +106,10 @@ def openapi_paths():
     from plugins.budget.api import OPENAPI_PATHS
 
     return OPENAPI_PATHS
+
+
+@hookimpl
+def public_links():
+    from bridge.plugin import PublicLink
+
+    return [PublicLink({"fr": "Budget de suivi", "en": "Follow-up budget"}, "budget_public.page")]

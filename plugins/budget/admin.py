@@ -1,25 +1,29 @@
-"""The budget's admin pages: envelopes and their figures, allocations to confirm, CSV import."""
+"""The budget's admin pages: envelopes and their figures with charts, allocations (proposed,
+confirmed, new, edited), the ledger of each allocation typed by hand, and the CSV import with
+its column mapping. Viewers read; editors write; every write goes through `writes` (audited)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bridge.plugin import audit, current_identity, db, has_role
-from plugins.budget import csvimport
-from plugins.budget.figures import for_envelopes
-from plugins.budget.models import Allocation, Envelope
+from bridge.plugin import current_identity, db, has_role
+from bridge.store.models import Project, Result
+from plugins.budget import charts, csvimport, writes
+from plugins.budget.figures import by_group, for_allocations, for_envelopes, over_time
+from plugins.budget.models import Allocation, Envelope, LedgerLine
 from plugins.budget.money import french
 
 blueprint = Blueprint(
     "budget_admin", __name__, url_prefix="/admin/budget", template_folder="templates"
 )
+COLUMNS = csvimport.REQUIRED + csvimport.OPTIONAL
 
 
 @blueprint.before_request
 def signed_in():
     if current_identity() is None or request.headers.get("Authorization"):
-        return redirect(url_for("auth.login"))
+        return redirect(url_for("auth.login", next=request.path))
     return None
 
 
@@ -28,17 +32,58 @@ def need(role: str) -> None:
         abort(403)
 
 
+def _(fr: str, en: str) -> str:
+    from bridge.web.i18n import current_language
+
+    return en if current_language() == "en" else fr
+
+
+def _lang() -> str:
+    from bridge.web.i18n import current_language
+
+    return current_language()
+
+
+def _configured_columns() -> dict[str, str]:
+    return csvimport.configured_mapping(current_app.extensions["bridge"].settings)
+
+
 def _page(status: int = 200, **extra):
-    """The budget page: envelopes with their figures, allocations (proposed first)."""
+    """The budget page: envelopes with figures and charts, allocations (proposed first), the
+    forms. `extra` carries a form's typed values and error, or an import report."""
+    session = db()
+    envelopes = session.scalars(select(Envelope).order_by(Envelope.id)).all()
+    figures = for_envelopes(session)
+    groups = by_group(session, _lang())
+    main = max(envelopes, key=lambda e: e.amount_cents, default=None)
+    context = {
+        "report": None,
+        "envelope_form": {},
+        "envelope_error": None,
+        "mapping": _configured_columns(),
+        **extra,
+    }
     return render_template(
         "budget/admin.html",
-        envelopes=db().scalars(select(Envelope).order_by(Envelope.id)).all(),
-        figures=for_envelopes(db()),
-        allocations=db()
-        .scalars(select(Allocation).order_by(Allocation.status.desc(), Allocation.id))
-        .all(),
+        envelopes=envelopes,
+        figures=figures,
+        allocations=session.scalars(
+            select(Allocation).order_by(Allocation.status.desc(), Allocation.id)
+        ).all(),
+        allocation_figures=for_allocations(session),
+        names={e.id: e.name for e in envelopes},
+        charts={
+            "theme": charts.bars([(k, f.amount, f.committed, f.paid) for k, f in groups["theme"]]),
+            "neighbourhood": charts.bars(
+                [(k, f.amount, f.committed, f.paid) for k, f in groups["neighbourhood"]]
+            ),
+            "time": charts.line_chart(over_time(session, main.id) if main else []),
+        },
+        main=main,
         french=french,
-        **{"report": None, **extra},
+        columns=COLUMNS,
+        can_edit=has_role(current_identity().role, "editor"),
+        **context,
     ), status
 
 
@@ -47,31 +92,172 @@ def index():
     return _page()
 
 
+@blueprint.post("/envelopes")
+def add_envelope():
+    need("editor")
+    form = request.form.to_dict()
+    try:
+        writes.create_envelope(db(), form, current_identity().actor)
+    except writes.Invalid as exc:
+        db().rollback()
+        return _page(422, envelope_form=form, envelope_error=exc)
+    db().commit()
+    flash(_("Enveloppe créée.", "Envelope created."), "ok")
+    return redirect(url_for("budget_admin.index"))
+
+
+# -- allocations ------------------------------------------------------------------------------
+def _allocation(allocation_id: int) -> Allocation:
+    found = db().get(Allocation, allocation_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _choices() -> dict:
+    """What an allocation form offers: envelopes, synced projects and results, names in use."""
+    session = db()
+    taken = set(session.scalars(select(Allocation.project_id).where(Allocation.project_id > 0)))
+    used = session.execute(select(Allocation.theme, Allocation.neighbourhood)).all()
+    return {
+        "envelopes": session.scalars(select(Envelope).order_by(Envelope.id)).all(),
+        "projects": [
+            p
+            for p in session.scalars(
+                select(Project).where(Project.removed_at.is_(None)).order_by(Project.id)
+            )
+            if p.id not in taken
+        ],
+        "results": session.scalars(
+            select(Result).where(Result.removed_at.is_(None)).order_by(Result.id)
+        ).all(),
+        "themes": sorted({t for t, _ in used if t}),
+        "neighbourhoods": sorted({n for _, n in used if n}),
+        "french": french,
+    }
+
+
+@blueprint.route("/allocations/new", methods=["GET", "POST"])
+def new_allocation():
+    need("editor")
+    form = {"envelope": request.args.get("envelope", "")}
+    if request.method == "POST":
+        form = request.form.to_dict()
+        try:
+            made = writes.allocate(db(), form, current_identity().actor)
+        except writes.Invalid as exc:
+            db().rollback()
+            return render_template(
+                "budget/allocation_form.html", form=form, error=exc, **_choices()
+            ), 422
+        db().commit()
+        flash(_("Allocation enregistrée.", "Allocation saved."), "ok")
+        return redirect(url_for("budget_admin.allocation", allocation_id=made.id))
+    return render_template("budget/allocation_form.html", form=form, error=None, **_choices())
+
+
+def _allocation_page(allocation: Allocation, status: int = 200, **extra):
+    session = db()
+    lines = session.scalars(
+        select(LedgerLine)
+        .where(LedgerLine.allocation_id == allocation.id)
+        .order_by(LedgerLine.day, LedgerLine.id)
+    ).all()
+    context = {
+        "edit_form": None,
+        "edit_error": None,
+        "line_form": {"kind": "commitment"},
+        "line_error": None,
+        **extra,
+    }
+    return render_template(
+        "budget/allocation.html",
+        allocation=allocation,
+        envelope=session.get(Envelope, allocation.envelope_id),
+        project=session.get(Project, allocation.project_id) if allocation.project_id else None,
+        result=session.get(Result, allocation.result_id) if allocation.result_id else None,
+        figures=for_allocations(session).get(allocation.id),
+        lines=lines,
+        can_edit=has_role(current_identity().role, "editor"),
+        **_choices(),
+        **context,
+    ), status
+
+
+@blueprint.get("/allocations/<int:allocation_id>")
+def allocation(allocation_id: int):
+    return _allocation_page(_allocation(allocation_id))
+
+
+@blueprint.post("/allocations/<int:allocation_id>")
+def edit_allocation(allocation_id: int):
+    need("editor")
+    found = _allocation(allocation_id)
+    form = {
+        k: request.form.get(k, "") for k in ("label", "amount", "theme", "neighbourhood", "status")
+    }
+    try:
+        writes.update_allocation(db(), found, form, current_identity().actor)
+    except writes.Invalid as exc:
+        db().rollback()
+        return _allocation_page(_allocation(allocation_id), 422, edit_form=form, edit_error=exc)
+    db().commit()
+    flash(_("Allocation modifiée.", "Allocation updated."), "ok")
+    return redirect(url_for("budget_admin.allocation", allocation_id=allocation_id))
+
+
 @blueprint.post("/allocations/<int:allocation_id>/confirm")
 def confirm(allocation_id: int):
     need("editor")
-    allocation = db().get(Allocation, allocation_id)
-    if allocation is None:
-        abort(404)
-    before = allocation.status
-    allocation.status = "confirmed"
-    audit(
-        db(),
-        current_identity().actor,
-        "budget.allocation.confirm",
-        f"allocation:{allocation.id}",
-        before={"status": before},
-        after={"status": "confirmed"},
+    writes.update_allocation(
+        db(), _allocation(allocation_id), {"status": "confirmed"}, current_identity().actor
     )
     db().commit()
     return redirect(url_for("budget_admin.index"))
 
 
+@blueprint.post("/allocations/<int:allocation_id>/lines")
+def add_line(allocation_id: int):
+    need("editor")
+    found = _allocation(allocation_id)
+    form = request.form.to_dict()
+    form.pop("csrf_token", None)
+    try:
+        writes.add_line(db(), {**form, "allocation": str(found.id)}, current_identity().actor)
+    except writes.Invalid as exc:
+        db().rollback()
+        return _allocation_page(_allocation(allocation_id), 422, line_form=form, line_error=exc)
+    db().commit()
+    flash(_("Ligne ajoutée au grand livre.", "Line added to the ledger."), "ok")
+    return redirect(url_for("budget_admin.allocation", allocation_id=allocation_id))
+
+
+@blueprint.post("/lines/<int:line_id>/delete")
+def delete_line(line_id: int):
+    need("editor")
+    line = db().get(LedgerLine, line_id)
+    if line is None:
+        abort(404)
+    back = line.allocation_id
+    writes.delete_line(db(), line, current_identity().actor)
+    db().commit()
+    flash(_("Ligne supprimée.", "Line deleted."), "ok")
+    if back is None:
+        return redirect(url_for("budget_admin.index"))
+    return redirect(url_for("budget_admin.allocation", allocation_id=back))
+
+
+# -- the finance department's CSV -------------------------------------------------------------
 @blueprint.post("/import")
 def import_csv():
     need("editor")
     envelope = db().get(Envelope, request.form.get("envelope", type=int) or 0)
     upload = request.files.get("file")
+    mapping = {
+        name: request.form[f"column_{name}"].strip()
+        for name in COLUMNS
+        if request.form.get(f"column_{name}", "").strip()
+    }
     if envelope is None or upload is None or not upload.filename:
         flash(
             _("Choisissez une enveloppe et un fichier CSV.", "Choose an envelope and a CSV file."),
@@ -79,66 +265,23 @@ def import_csv():
         )
         return redirect(url_for("budget_admin.index"))
     dry_run = request.form.get("dry_run") == "1"
-    report = csvimport.import_file(db(), envelope.id, upload.read(), dry_run=dry_run)
-    if report.ok and not dry_run and report.new:
-        audit(
-            db(),
-            current_identity().actor,
-            "budget.import",
-            f"envelope:{envelope.id}",
-            after={"file": upload.filename, "lines": len(report.new)},
-        )
-        db().commit()
-    return _page(
-        200 if report.ok else 422, report=report, dry_run=dry_run, filename=upload.filename
-    )
-
-
-def _(fr: str, en: str) -> str:
-    from bridge.web.i18n import current_language
-
-    return en if current_language() == "en" else fr
-
-
-@blueprint.post("/envelopes")
-def add_envelope():
-    """Create an envelope from the page (editor): name, amount in euros, years."""
-    from sqlalchemy.exc import IntegrityError
-
-    from bridge.timeutil import utcnow
-    from plugins.budget.money import AmountError, parse_euros
-
-    need("editor")
-    name = request.form.get("name", "").strip()
-    try:
-        cents = parse_euros(request.form.get("amount", ""))
-        if not name:
-            raise AmountError(_("le nom est obligatoire", "the name is required"))
-    except AmountError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("budget_admin.index"))
-    year = request.form.get("year", type=int)
-    envelope = Envelope(
-        name=name,
-        amount_cents=cents,
-        year_start=year,
-        year_end=year,
-        source=request.form.get("source") or None,
-        created_at=utcnow(),
-    )
-    db().add(envelope)
-    try:
-        db().flush()
-    except IntegrityError:
-        db().rollback()
-        flash(_("Une enveloppe porte déjà ce nom.", "An envelope already has this name."), "error")
-        return redirect(url_for("budget_admin.index"))
-    audit(
+    report = writes.import_csv(
         db(),
+        envelope,
+        upload.read(),
         current_identity().actor,
-        "budget.envelope.create",
-        f"envelope:{envelope.id}",
-        after={"name": name, "amount_cents": cents},
+        filename=upload.filename,
+        dry_run=dry_run,
+        mapping={**_configured_columns(), **mapping},
     )
-    db().commit()
-    return redirect(url_for("budget_admin.index"))
+    if report.ok and not dry_run:
+        db().commit()
+    else:
+        db().rollback()
+    return _page(
+        200 if report.ok else 422,
+        report=report,
+        dry_run=dry_run,
+        filename=upload.filename,
+        mapping={**_configured_columns(), **mapping},
+    )

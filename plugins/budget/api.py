@@ -1,11 +1,18 @@
-"""GET /api/v1/budget/envelopes (public): each envelope with its figures in euros."""
+"""The budget's REST API under /api/v1/budget.
+
+Reading is public (the figures are what the transparency page shows); writing needs a token
+with the editor role and answers problem+json, 422 naming the `field` at fault.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 
-from plugins.budget.figures import by_group, for_envelopes, over_time
+from bridge.plugin import Problem, current_identity, db, require_role
+from plugins.budget import csvimport, writes
+from plugins.budget.csvimport import configured_mapping
+from plugins.budget.figures import by_group, for_envelopes, over_time, over_time_by_group
 from plugins.budget.models import Allocation, Envelope, LedgerLine
 from plugins.budget.money import euros
 
@@ -30,25 +37,28 @@ def envelopes():
     return jsonify(items=items, next=None)
 
 
+def allocation_json(a: Allocation) -> dict:
+    return {
+        "id": a.id,
+        "envelope": a.envelope_id,
+        "label": a.label,
+        "amount": euros(a.amount_cents),
+        "project": a.project_id,
+        "result": a.result_id,
+        "theme": a.theme,
+        "neighbourhood": a.neighbourhood,
+        "status": a.status,
+        "upstream_amount": None
+        if a.upstream_amount_cents is None
+        else euros(a.upstream_amount_cents),
+    }
+
+
 @blueprint.get("/allocations")
 def allocations():
     with current_app.extensions["bridge"].sessions() as session:
         items = [
-            {
-                "id": a.id,
-                "envelope": a.envelope_id,
-                "label": a.label,
-                "amount": euros(a.amount_cents),
-                "project": a.project_id,
-                "result": a.result_id,
-                "theme": a.theme,
-                "neighbourhood": a.neighbourhood,
-                "status": a.status,
-                "upstream_amount": None
-                if a.upstream_amount_cents is None
-                else euros(a.upstream_amount_cents),
-            }
-            for a in session.scalars(select(Allocation).order_by(Allocation.id))
+            allocation_json(a) for a in session.scalars(select(Allocation).order_by(Allocation.id))
         ]
     return jsonify(items=items, next=None)
 
@@ -65,22 +75,130 @@ def ledger():
 
 @blueprint.get("/figures")
 def figures():
-    """Allocated/committed/paid per theme and per neighbourhood, and over time per envelope."""
+    """Allocated/committed/paid per theme and per neighbourhood; over time per envelope, per
+    theme and per neighbourhood (cumulative by month)."""
     with current_app.extensions["bridge"].sessions() as session:
         groups = {
             key: [{"label": label, **f.as_json()} for label, f in rows]
             for key, rows in by_group(session).items()
         }
         timeline = {
-            e.id: [
-                {"month": m, "committed": euros(c), "paid": euros(p)}
-                for m, c, p in over_time(session, e.id)
-            ]
-            for e in session.scalars(select(Envelope))
+            e.id: _months(over_time(session, e.id)) for e in session.scalars(select(Envelope))
+        }
+        by = {
+            group: {
+                name: _months(points) for name, points in over_time_by_group(session, group).items()
+            }
+            for group in ("theme", "neighbourhood")
         }
     return jsonify(
-        by_theme=groups["theme"], by_neighbourhood=groups["neighbourhood"], over_time=timeline
+        by_theme=groups["theme"],
+        by_neighbourhood=groups["neighbourhood"],
+        over_time=timeline,
+        over_time_by_theme=by["theme"],
+        over_time_by_neighbourhood=by["neighbourhood"],
     )
+
+
+def _months(points: list[tuple[str, int, int]]) -> list[dict]:
+    return [{"month": m, "committed": euros(c), "paid": euros(p)} for m, c, p in points]
+
+
+# -- writing (editor token) -------------------------------------------------------------------
+def _body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Problem(400, "send a JSON object (Content-Type: application/json)")
+    return data
+
+
+def _write(operation, *args):
+    """Run one of `writes` as the caller; a bad value is a 422 naming its field."""
+    try:
+        made = operation(db(), *args, current_identity().actor)
+    except writes.Invalid as exc:
+        db().rollback()
+        raise Problem(422, str(exc), field=exc.field) from None
+    db().commit()
+    return made
+
+
+def _found(model, key: int):
+    found = db().get(model, key)
+    if found is None:
+        raise Problem(404, f"no {model.__tablename__.removeprefix('budget_')} {key}")
+    return found
+
+
+@blueprint.post("/envelopes")
+@require_role("editor")
+def create_envelope():
+    made = _write(writes.create_envelope, _body())
+    figures = for_envelopes(db())[made.id]
+    return jsonify(id=made.id, name=made.name, **figures.as_json()), 201
+
+
+@blueprint.post("/allocations")
+@require_role("editor")
+def create_allocation():
+    return jsonify(allocation_json(_write(writes.allocate, _body()))), 201
+
+
+@blueprint.patch("/allocations/<int:allocation_id>")
+@require_role("editor")
+def update_allocation(allocation_id: int):
+    allocation = _found(Allocation, allocation_id)
+    _write(writes.update_allocation, allocation, _body())
+    return jsonify(allocation_json(allocation))
+
+
+@blueprint.post("/ledger")
+@require_role("editor")
+def add_line():
+    return jsonify(_write(writes.add_line, _body()).as_json()), 201
+
+
+@blueprint.delete("/ledger/<int:line_id>")
+@require_role("editor")
+def delete_line(line_id: int):
+    _write(writes.delete_line, _found(LedgerLine, line_id))
+    return "", 204
+
+
+@blueprint.post("/envelopes/<int:envelope_id>/import")
+@require_role("editor")
+def import_ledger(envelope_id: int):
+    """The finance department's CSV as the request body; `?dry_run=1` checks and writes
+    nothing. 422 lists every bad line, and nothing is imported."""
+    envelope = _found(Envelope, envelope_id)
+    dry_run = request.args.get("dry_run") in ("1", "true")
+    mapping = configured_mapping(current_app.extensions["bridge"].settings)
+    for key, column in request.args.items():
+        if key.startswith("column_"):
+            if key.removeprefix("column_") not in csvimport.REQUIRED + csvimport.OPTIONAL:
+                raise Problem(422, f"{key}: no such field of a ledger line", field=key)
+            mapping[key.removeprefix("column_")] = column
+    report = writes.import_csv(
+        db(),
+        envelope,
+        request.get_data(),
+        current_identity().actor,
+        dry_run=dry_run,
+        filename=request.args.get("filename", ""),
+        mapping=mapping,
+    )
+    if not report.ok:
+        db().rollback()
+        raise Problem(
+            422,
+            f"{len(report.errors)} bad line(s); nothing was imported",
+            errors=[{"line": e.line, "reasons": [r.en for r in e.reasons]} for e in report.errors],
+        )
+    if dry_run:
+        db().rollback()
+    else:
+        db().commit()
+    return jsonify(dry_run=dry_run, new=len(report.new), already=report.already)
 
 
 def _list(summary: str, item: dict) -> dict:
@@ -110,25 +228,168 @@ def _list(summary: str, item: dict) -> dict:
 
 
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "euros"}
-OPENAPI_PATHS = {
-    "/budget/envelopes": _list(
-        "Envelopes with allocated, committed, paid and remaining",
-        {
-            "type": "object",
-            "properties": {
-                "id": {"type": "integer"},
-                "name": {"type": "string"},
-                "amount": MONEY,
-                "allocated": MONEY,
-                "committed": MONEY,
-                "paid": MONEY,
-                "remaining": MONEY,
-                "warnings": {"type": "array", "items": {"type": "string"}},
-            },
+AMOUNT_IN = {
+    "type": ["string", "integer"],
+    "description": 'euros: "700000", "1234.56" or "1 234,56" (never a float)',
+}
+TOKEN = [{"token": []}]
+
+
+def _problem(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
         },
-    ),
-    "/budget/allocations": _list("Allocations of envelopes", {"type": "object"}),
-    "/budget/ledger": _list("Commitments and payments", {"type": "object"}),
+    }
+
+
+WRITE_ERRORS = {
+    "400": _problem("Not a JSON object"),
+    "401": _problem("No credentials"),
+    "403": _problem("The editor role is needed"),
+    "422": _problem("A field is refused; `field` names it"),
+}
+
+
+def _write_doc(summary: str, operation: str, body: dict | None, status: str = "200") -> dict:
+    doc = {
+        "summary": summary,
+        "operationId": operation,
+        "tags": ["budget"],
+        "security": TOKEN,
+        "responses": {status: {"description": "Done"}, **WRITE_ERRORS},
+    }
+    if body is not None:
+        doc["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object", **body}}},
+        }
+    return doc
+
+
+def _path_id(name: str) -> list[dict]:
+    return [{"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+
+ALLOCATION_FIELDS = {
+    "envelope": {"type": ["string", "integer"], "description": "name or id"},
+    "label": {"type": "string"},
+    "amount": AMOUNT_IN,
+    "project": {"type": ["integer", "null"], "description": "our id of a synced project"},
+    "result": {"type": ["integer", "null"], "description": "our id of a synced result"},
+    "theme": {"type": ["string", "null"]},
+    "neighbourhood": {"type": ["string", "null"]},
+}
+OPENAPI_PATHS = {
+    "/budget/envelopes": {
+        **_list(
+            "Envelopes with allocated, committed, paid and remaining",
+            {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "name": {"type": "string"},
+                    "amount": MONEY,
+                    "allocated": MONEY,
+                    "committed": MONEY,
+                    "paid": MONEY,
+                    "remaining": MONEY,
+                    "warnings": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        ),
+        "post": _write_doc(
+            "Create an envelope (editor)",
+            "budget_create_envelope",
+            {
+                "required": ["name", "amount"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "amount": AMOUNT_IN,
+                    "year_start": {"type": ["integer", "null"]},
+                    "year_end": {"type": ["integer", "null"]},
+                    "source": {"type": ["string", "null"]},
+                },
+            },
+            "201",
+        ),
+    },
+    "/budget/envelopes/{envelope_id}/import": {
+        "post": {
+            **_write_doc(
+                "Import the finance department's CSV into an envelope (editor); all or "
+                "nothing, idempotent; 422 lists every bad line",
+                "budget_import",
+                None,
+            ),
+            "parameters": [
+                *_path_id("envelope_id"),
+                {"name": "dry_run", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            },
+        }
+    },
+    "/budget/allocations": {
+        **_list("Allocations of envelopes", {"type": "object"}),
+        "post": _write_doc(
+            "Allocate part of an envelope to a project, a result or a local action (editor)",
+            "budget_create_allocation",
+            {"required": ["envelope"], "properties": ALLOCATION_FIELDS},
+            "201",
+        ),
+    },
+    "/budget/allocations/{allocation_id}": {
+        "patch": {
+            **_write_doc(
+                "Change an allocation; status `confirmed` accepts a proposed one (editor)",
+                "budget_update_allocation",
+                {
+                    "properties": {
+                        **ALLOCATION_FIELDS,
+                        "status": {"type": "string", "enum": ["proposed", "confirmed"]},
+                    }
+                },
+            ),
+            "parameters": _path_id("allocation_id"),
+        }
+    },
+    "/budget/ledger": {
+        **_list("Commitments and payments", {"type": "object"}),
+        "post": _write_doc(
+            "Add a commitment (engagement) or a payment (mandatement) (editor)",
+            "budget_add_line",
+            {
+                "required": ["kind", "date", "amount", "reference"],
+                "properties": {
+                    "envelope": {"type": ["string", "integer"]},
+                    "allocation": {"type": ["integer", "null"]},
+                    "kind": {"type": "string", "description": "commitment or payment"},
+                    "date": {"type": "string", "description": "2024-12-31 or 31/12/2024"},
+                    "amount": AMOUNT_IN,
+                    "reference": {"type": "string"},
+                    "supplier": {"type": ["string", "null"]},
+                    "label": {"type": ["string", "null"]},
+                    "note": {"type": ["string", "null"]},
+                },
+            },
+            "201",
+        ),
+    },
+    "/budget/ledger/{line_id}": {
+        "delete": {
+            **_write_doc(
+                "Delete a ledger line (editor); the audit log keeps it",
+                "budget_delete_line",
+                None,
+                "204",
+            ),
+            "parameters": _path_id("line_id"),
+        }
+    },
     "/budget/figures": {
         "get": {
             "summary": "Figures by theme, neighbourhood and over time",

@@ -6,15 +6,17 @@ from pathlib import Path
 
 import click
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from bridge.config import Settings
 from bridge.store.db import make_engine, make_sessionmaker
-from bridge.timeutil import utcnow
-from plugins.budget import csvimport
+from plugins.budget import csvimport, writes
 from plugins.budget.figures import for_envelopes
 from plugins.budget.models import Envelope
-from plugins.budget.money import AmountError, euros, parse_euros
+from plugins.budget.money import euros
+
+CLI_ACTOR = "cli"
+OPTION = {"name": "NAME", "year_start": "--year", "year_end": "--until"}
+OPTION["envelope"] = "ENVELOPE_NAME"
 
 
 def _sessions():
@@ -22,8 +24,7 @@ def _sessions():
 
 
 def _configured_columns() -> dict[str, str]:
-    """[plugins.budget.columns] in the settings: the finance export's own header names."""
-    return dict(Settings.load().plugins.get("budget", {}).get("columns", {}))
+    return csvimport.configured_mapping(Settings.load())
 
 
 def _envelope(session, name: str) -> Envelope:
@@ -53,26 +54,20 @@ def envelope_add(
     name: str, amount: str, year: int | None, until: int | None, source: str | None
 ) -> None:
     """Create envelope NAME."""
-    try:
-        cents = parse_euros(amount)
-    except AmountError as exc:
-        raise click.ClickException(f"--amount: {exc}") from exc
+    data = {"name": name, "amount": amount, "year_start": year, "year_end": until or year}
     with _sessions()() as session:
-        session.add(
-            Envelope(
-                name=name,
-                amount_cents=cents,
-                year_start=year,
-                year_end=until or year,
-                source=source,
-                created_at=utcnow(),
-            )
-        )
-        try:
-            session.commit()
-        except IntegrityError as exc:
-            raise click.ClickException(f"an envelope named {name!r} already exists") from exc
-    click.echo(f"envelope {name}: {euros(cents)} EUR")
+        made = _write(session, writes.create_envelope, {**data, "source": source})
+        click.echo(f"envelope {made.name}: {euros(made.amount_cents)} EUR")
+
+
+def _write(session, operation, *args):
+    """Run one of `writes` as the CLI (audited as "cli"); a bad value is `--field: reason`."""
+    try:
+        made = operation(session, *args, CLI_ACTOR)
+    except writes.Invalid as exc:
+        raise click.ClickException(f"{OPTION.get(exc.field, '--' + exc.field)}: {exc}") from None
+    session.commit()
+    return made
 
 
 @envelope.command("list")
@@ -104,12 +99,18 @@ def import_command(file: Path, envelope_name: str, dry_run: bool, mapping: tuple
     """Import commitments and payments from FILE (all or nothing; idempotent)."""
     columns = {**_configured_columns(), **dict(_pair(m) for m in mapping)}
     with _sessions()() as session:
-        found = _envelope(session, envelope_name)
-        report = csvimport.import_file(
-            session, found.id, file.read_bytes(), dry_run=dry_run, mapping=columns
+        report = writes.import_csv(
+            session,
+            _envelope(session, envelope_name),
+            file.read_bytes(),
+            CLI_ACTOR,
+            filename=file.name,
+            dry_run=dry_run,
+            mapping=columns,
         )
+        session.commit()
     for error in report.errors:
-        click.echo(error, err=True)
+        click.echo(str(error), err=True)
     if not report.ok:
         raise click.ClickException(f"{len(report.errors)} bad row(s); nothing was imported")
     verb = "would import" if dry_run else "imported"
@@ -128,7 +129,7 @@ def _pair(text: str) -> tuple[str, str]:
 
 @budget.command("allocate")
 @click.argument("envelope_name")
-@click.option("--amount", required=True, help="In euros.")
+@click.option("--amount", help="In euros (default for a project: its Decidim amount).")
 @click.option("--project", "project_id", type=int, help="Our id of a synced budget project.")
 @click.option("--result", "result_id", type=int, help="Our id of a synced result.")
 @click.option("--label", help="What the money is for (required for a local action).")
@@ -136,7 +137,7 @@ def _pair(text: str) -> tuple[str, str]:
 @click.option("--neighbourhood")
 def allocate(
     envelope_name: str,
-    amount: str,
+    amount: str | None,
     project_id: int | None,
     result_id: int | None,
     label: str | None,
@@ -144,44 +145,18 @@ def allocate(
     neighbourhood: str | None,
 ) -> None:
     """Allocate part of ENVELOPE_NAME to a project, a result or a local action."""
-    from bridge.store.models import Project, Result
-    from plugins.budget.models import Allocation
-
-    try:
-        cents = parse_euros(amount)
-    except AmountError as exc:
-        raise click.ClickException(f"--amount: {exc}") from exc
+    data = {
+        "envelope": envelope_name,
+        "amount": amount,
+        "project": project_id,
+        "result": result_id,
+        "label": label,
+        "theme": theme,
+        "neighbourhood": neighbourhood,
+    }
     with _sessions()() as session:
-        envelope = _envelope(session, envelope_name)
-        target = None
-        if project_id is not None:
-            target = session.get(Project, project_id)
-        elif result_id is not None:
-            target = session.get(Result, result_id)
-        if (project_id or result_id) and target is None:
-            raise click.ClickException("no such project or result (use our id, see the API)")
-        if target is None and not label:
-            raise click.ClickException("a local action needs --label")
-        label = label or (target.title or {}).get("fr") or target.remote_id
-        allocation = Allocation(
-            envelope_id=envelope.id,
-            label=label,
-            amount_cents=cents,
-            project_id=project_id,
-            result_id=result_id,
-            theme=theme,
-            neighbourhood=neighbourhood,
-            status="confirmed",
-            upstream_amount_cents=(
-                target.budget_amount * 100
-                if project_id and target.budget_amount is not None
-                else None
-            ),
-            created_at=utcnow(),
-        )
-        session.add(allocation)
-        session.commit()
-        click.echo(f"allocation {allocation.id}: {euros(cents)} EUR to {label}")
+        made = _write(session, writes.allocate, data)
+        click.echo(f"allocation {made.id}: {euros(made.amount_cents)} EUR to {made.label}")
 
 
 @budget.command("confirm")
@@ -194,6 +169,5 @@ def confirm(allocation_id: int) -> None:
         allocation = session.get(Allocation, allocation_id)
         if allocation is None:
             raise click.ClickException(f"no allocation {allocation_id}")
-        allocation.status = "confirmed"
-        session.commit()
+        _write(session, writes.update_allocation, allocation, {"status": "confirmed"})
     click.echo(f"allocation {allocation_id} confirmed")

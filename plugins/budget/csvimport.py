@@ -60,10 +60,32 @@ class Row:
     allocation_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Reason:
+    en: str
+    fr: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A bad line and why: `line N: reason` in English (the CLI's contract), French on pages."""
+
+    line: int
+    reasons: tuple[Reason, ...]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: " + "; ".join(r.en for r in self.reasons)
+
+    def text(self, lang: str) -> str:
+        if lang != "fr":
+            return str(self)
+        return f"ligne {self.line} : " + " ; ".join(r.fr for r in self.reasons)
+
+
 @dataclass
 class Report:
     rows: list[Row] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
     new: list[Row] = field(default_factory=list)
     already: int = 0
 
@@ -75,7 +97,7 @@ class Report:
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 — what spreadsheets write in France."""
     if b"\x00" in data:
-        raise ValueError("the file is not a text CSV (UTF-16 or binary?): save it as CSV UTF-8")
+        raise ValueError(NOT_TEXT.en)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -88,6 +110,21 @@ def _key(name: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
+NOT_TEXT = Reason(
+    "the file is not a text CSV (UTF-16 or binary?): save it as CSV UTF-8",
+    "le fichier n’est pas un CSV texte (UTF-16 ou binaire ?) : enregistrez-le en CSV UTF-8",
+)
+
+
+class DateError(ValueError):
+    def __init__(self, text: str) -> None:
+        self.reason = Reason(
+            f"not a date: {text!r} (expected 31/12/2024 or 2024-12-31)",
+            f"« {text} » n’est pas une date (attendu : 31/12/2024 ou 2024-12-31)",
+        )
+        super().__init__(self.reason.en)
+
+
 def parse_date(text: str) -> date:
     text = text.strip()
     # Spreadsheets often append a time to dates: "31/12/2024 00:00:00", "2024-12-31T00:00".
@@ -97,7 +134,13 @@ def parse_date(text: str) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"not a date: {text!r} (expected 31/12/2024 or 2024-12-31)")
+    raise DateError(text)
+
+
+def configured_mapping(settings) -> dict[str, str]:
+    """[plugins.budget.columns] of the settings: the finance export's own header names, e.g.
+    `amount = "Montant TTC"`."""
+    return dict(settings.plugins.get("budget", {}).get("columns", {}))
 
 
 def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
@@ -105,11 +148,11 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
     report = Report()
     try:
         text = decode(data)
-    except ValueError as exc:
-        report.errors.append(f"line 1: {exc}")
+    except ValueError:
+        report.errors.append(Problem(1, (NOT_TEXT,)))
         return report
     if not text.strip():
-        report.errors.append("line 1: the file is empty")
+        report.errors.append(Problem(1, (Reason("the file is empty", "le fichier est vide"),)))
         return report
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
@@ -124,9 +167,17 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
             wanted[name] = next((_key(a) for a in ALIASES[name] if _key(a) in position), _key(name))
     missing = [name for name in REQUIRED if wanted[name] not in position]
     if missing:
+        names, found = ", ".join(missing), ", ".join(h.strip() for h in header)
         report.errors.append(
-            f"line 1: missing column(s): {', '.join(missing)} "
-            f"(found: {', '.join(h.strip() for h in header)})"
+            Problem(
+                1,
+                (
+                    Reason(
+                        f"missing column(s): {names} (found: {found})",
+                        f"colonne(s) manquante(s) : {names} (trouvées : {found})",
+                    ),
+                ),
+            )
         )
         return report
     seen: dict[tuple[str, str], int] = {}
@@ -141,26 +192,35 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
         problems = []
         kind = KINDS.get(_key(cell("kind")))
         if kind is None:
-            problems.append(f"kind {cell('kind')!r} is not engagement or mandatement")
+            problems.append(
+                Reason(
+                    f"kind {cell('kind')!r} is not engagement or mandatement",
+                    f"nature « {cell('kind')} » : ni engagement ni mandatement",
+                )
+            )
         try:
             day = parse_date(cell("date"))
-        except ValueError as exc:
-            problems.append(str(exc))
+        except DateError as exc:
+            problems.append(exc.reason)
         try:
             amount = parse_euros(cell("amount"))
             if amount == 0:
-                problems.append("amount is zero")
+                problems.append(Reason("amount is zero", "montant nul"))
         except AmountError as exc:
-            problems.append(str(exc))
+            problems.append(Reason(str(exc), exc.fr))
         reference = cell("reference")
         if not reference:
-            problems.append("reference is empty")
+            problems.append(Reason("reference is empty", "référence vide"))
         elif kind and (kind, reference) in seen:
+            other = seen[(kind, reference)]
             problems.append(
-                f"duplicate reference {reference!r} (also line {seen[(kind, reference)]})"
+                Reason(
+                    f"duplicate reference {reference!r} (also line {other})",
+                    f"référence « {reference} » en double (aussi ligne {other})",
+                )
             )
         if problems:
-            report.errors.append(f"line {line}: " + "; ".join(problems))
+            report.errors.append(Problem(line, tuple(problems)))
             continue
         seen[(kind, reference)] = line
         report.rows.append(
@@ -177,7 +237,12 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
             )
         )
     if not report.rows and not report.errors:
-        report.errors.append("line 2: the file has a header but no row")
+        report.errors.append(
+            Problem(
+                2,
+                (Reason("the file has a header but no row", "le fichier n’a qu’un en-tête"),),
+            )
+        )
     return report
 
 
@@ -197,8 +262,17 @@ def check_against_store(session: Session, envelope_id: int, report: Report) -> N
             )
             if row.allocation_id is None:
                 report.errors.append(
-                    f"line {row.line}: no allocation {row.allocation!r} in "
-                    "this envelope (give its id or its exact label)"
+                    Problem(
+                        row.line,
+                        (
+                            Reason(
+                                f"no allocation {row.allocation!r} in this envelope "
+                                "(give its id or its exact label)",
+                                f"aucune allocation « {row.allocation} » dans cette enveloppe "
+                                "(donnez son numéro ou son libellé exact)",
+                            ),
+                        ),
+                    )
                 )
                 continue
         old = stored.get((row.kind, row.reference))
@@ -208,8 +282,17 @@ def check_against_store(session: Session, envelope_id: int, report: Report) -> N
             report.already += 1
         else:
             report.errors.append(
-                f"line {row.line}: reference {row.reference!r} was already "
-                f"imported with another date or amount"
+                Problem(
+                    row.line,
+                    (
+                        Reason(
+                            f"reference {row.reference!r} was already imported "
+                            "with another date or amount",
+                            f"la référence « {row.reference} » a déjà été importée "
+                            "avec une autre date ou un autre montant",
+                        ),
+                    ),
+                )
             )
 
 
@@ -221,7 +304,8 @@ def import_file(
     dry_run: bool = False,
     mapping: dict[str, str] | None = None,
 ) -> Report:
-    """All or nothing: writes the new rows only when the whole file is clean."""
+    """All or nothing: adds the new rows only when the whole file is clean (the caller
+    commits, with its audit entry: see `writes.import_csv`)."""
     report = read(data, mapping)
     if report.ok:
         check_against_store(session, envelope_id, report)
@@ -242,5 +326,5 @@ def import_file(
             )
             for r in report.new
         )
-        session.commit()
+        session.flush()
     return report

@@ -24,17 +24,23 @@ class Figures:
         """What can still be committed: the envelope minus its commitments."""
         return self.amount - self.committed
 
-    def warnings(self) -> list[str]:
+    def warnings(self, lang: str = "en") -> list[str]:
+        """What a person should look at; English in the API, French on the pages."""
+        fr = lang == "fr"
         out = []
         if self.committed > self.amount:
-            out.append("committed exceeds the envelope")
+            out.append("l’engagé dépasse le montant" if fr else "committed exceeds the envelope")
         if self.allocated > self.amount:
-            out.append("allocated exceeds the envelope")
+            out.append("l’alloué dépasse le montant" if fr else "allocated exceeds the envelope")
         if self.paid > self.committed:
-            out.append("paid exceeds committed")
+            out.append("le payé dépasse l’engagé" if fr else "paid exceeds committed")
         if self.upstream_changes:
             out.append(
-                f"{self.upstream_changes} project amount(s) changed in Decidim after allocation"
+                f"{self.upstream_changes} montant(s) de projet modifié(s) dans Decidim "
+                "après l’allocation"
+                if fr
+                else f"{self.upstream_changes} project amount(s) changed in Decidim "
+                "after allocation"
             )
         return out
 
@@ -101,28 +107,65 @@ def _project_labels(session: Session) -> dict[int, tuple[dict | None, dict | Non
     }
 
 
-def by_group(session: Session, locale: str = "fr") -> dict[str, list[tuple[str, Figures]]]:
-    """Confirmed allocations and their ledger, per theme and per neighbourhood (one read of
-    the allocations, the ledger and the synced labels for both groupings).
+GROUPS = ("theme", "neighbourhood")
+
+
+def _allocation_groups(session: Session, locale: str) -> dict[int, tuple[str, str]]:
+    """Confirmed allocation id -> (theme, neighbourhood).
 
     An allocation's own theme/neighbourhood wins; else the synced project's category/scope.
     """
     labels = _project_labels(session)
-    ledger: dict[int, list[int]] = {}
-    for line in session.scalars(select(LedgerLine).where(LedgerLine.allocation_id.is_not(None))):
-        sums = ledger.setdefault(line.allocation_id, [0, 0])
-        sums[0 if line.kind == "commitment" else 1] += line.amount_cents
     unknown = "Non renseigné" if locale == "fr" else "Not set"
-    totals: dict[str, dict[str, list[int]]] = {"theme": {}, "neighbourhood": {}}
+    out = {}
     for a in session.scalars(select(Allocation).where(Allocation.status == "confirmed")):
-        committed, paid = ledger.get(a.id, [0, 0])
-        for index, group in enumerate(totals):
-            own = a.theme if group == "theme" else a.neighbourhood
+        names = []
+        for index, own in enumerate((a.theme, a.neighbourhood)):
             if own is None and a.project_id in labels:
-                names = labels[a.project_id][index] or {}
-                own = names.get(locale) or names.get("fr")
-            row = totals[group].setdefault(own or unknown, [0, 0, 0])
-            row[0] += a.amount_cents
+                synced = labels[a.project_id][index] or {}
+                own = synced.get(locale) or synced.get("fr")
+            names.append(own or unknown)
+        out[a.id] = (names[0], names[1])
+    return out
+
+
+def _ledger_by_allocation(session: Session) -> dict[int, tuple[int, int]]:
+    rows = session.execute(
+        select(
+            LedgerLine.allocation_id,
+            func.sum(case((LedgerLine.kind == "commitment", LedgerLine.amount_cents), else_=0)),
+            func.sum(case((LedgerLine.kind == "payment", LedgerLine.amount_cents), else_=0)),
+        )
+        .where(LedgerLine.allocation_id.is_not(None))
+        .group_by(LedgerLine.allocation_id)
+    )
+    return {a: (int(c or 0), int(p or 0)) for a, c, p in rows}
+
+
+def for_allocations(session: Session) -> dict[int, Figures]:
+    """Each allocation (a project, a result, a local action) with its own ledger."""
+    ledger = _ledger_by_allocation(session)
+    return {
+        a.id: Figures(
+            a.amount_cents,
+            a.amount_cents,
+            *ledger.get(a.id, (0, 0)),
+            int(a.upstream_amount_cents is not None and a.upstream_amount_cents != a.amount_cents),
+        )
+        for a in session.scalars(select(Allocation))
+    }
+
+
+def by_group(session: Session, locale: str = "fr") -> dict[str, list[tuple[str, Figures]]]:
+    """Confirmed allocations and their ledger, per theme and per neighbourhood, largest first."""
+    ledger = _ledger_by_allocation(session)
+    amounts = dict(session.execute(select(Allocation.id, Allocation.amount_cents)).all())
+    totals: dict[str, dict[str, list[int]]] = {group: {} for group in GROUPS}
+    for allocation_id, names in _allocation_groups(session, locale).items():
+        committed, paid = ledger.get(allocation_id, (0, 0))
+        for group, name in zip(GROUPS, names, strict=True):
+            row = totals[group].setdefault(name, [0, 0, 0])
+            row[0] += amounts[allocation_id]
             row[1] += committed
             row[2] += paid
     return {
@@ -131,6 +174,32 @@ def by_group(session: Session, locale: str = "fr") -> dict[str, list[tuple[str, 
             key=lambda item: -item[1].amount,
         )
         for group, rows in totals.items()
+    }
+
+
+def over_time_by_group(
+    session: Session, group: str, locale: str = "fr"
+) -> dict[str, list[tuple[str, int, int]]]:
+    """Per theme (or neighbourhood): (month, cumulative committed, cumulative paid), from the
+    ledger lines attached to confirmed allocations."""
+    names = {
+        a: pair[GROUPS.index(group)] for a, pair in _allocation_groups(session, locale).items()
+    }
+    running: dict[str, list[int]] = {}
+    months: dict[str, dict[str, tuple[int, int]]] = {}
+    for line in session.scalars(
+        select(LedgerLine)
+        .where(LedgerLine.allocation_id.is_not(None))
+        .order_by(LedgerLine.day, LedgerLine.id)
+    ):
+        name = names.get(line.allocation_id)
+        if name is None:  # a proposed allocation: not counted until confirmed
+            continue
+        sums = running.setdefault(name, [0, 0])
+        sums[0 if line.kind == "commitment" else 1] += line.amount_cents
+        months.setdefault(name, {})[line.day.strftime("%Y-%m")] = (sums[0], sums[1])
+    return {
+        name: [(m, c, p) for m, (c, p) in by_month.items()] for name, by_month in months.items()
     }
 
 

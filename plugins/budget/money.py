@@ -11,27 +11,42 @@ FRENCH_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")  # 1.234.567,89
 
 
 class AmountError(ValueError):
-    pass
+    """Why a text is not an amount: in English (`str(error)`, for logs and the CLI) and in
+    French (`error.fr`, for the pages people read)."""
+
+    def __init__(self, en: str, fr: str) -> None:
+        super().__init__(en)
+        self.fr = fr
+
+    def text(self, lang: str) -> str:
+        return self.fr if lang == "fr" else str(self)
 
 
 def parse_euros(text: str, *, allow_negative: bool = False) -> int:
     """'1 234,56' / '1234.56' / '700000' / '700 000 €' -> cents (123456). Never a float."""
     raw = SPACES.sub("", str(text)).replace("€", "").replace("EUR", "")
     if not raw:
-        raise AmountError("empty amount")
+        raise AmountError("empty amount", "montant vide")
     if FRENCH_DOTS.match(raw.lstrip("-")):
         raw = raw.replace(".", "")
     if raw.count(",") == 1 and "." not in raw:
         raw = raw.replace(",", ".")
     if not re.fullmatch(r"-?\d+(\.\d{1,2})?", raw):
-        raise AmountError(f"not an amount in euros: {text!r}")
+        raise _not_an_amount(text)
     try:
         value = Decimal(raw)
     except InvalidOperation as exc:
-        raise AmountError(f"not an amount in euros: {text!r}") from exc
+        raise _not_an_amount(text) from exc
     if value < 0 and not allow_negative:
-        raise AmountError(f"negative amount: {text!r}")
+        raise AmountError(f"negative amount: {text!r}", f"montant négatif : « {text} »")
     return int(value * 100)
+
+
+def _not_an_amount(text: str) -> AmountError:
+    return AmountError(
+        f"not an amount in euros: {text!r}",
+        f"« {text} » n’est pas un montant en euros (ex. 1 234,56)",
+    )
 
 
 def euros(cents: int) -> str:

@@ -8,8 +8,15 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import select
 
-from plugins.budget.figures import by_group, for_envelopes, over_time
-from plugins.budget.models import Envelope
+from plugins.budget import charts
+from plugins.budget.figures import (
+    by_group,
+    for_allocations,
+    for_envelopes,
+    over_time,
+    over_time_by_group,
+)
+from plugins.budget.models import Allocation, Envelope
 from plugins.budget.money import french
 
 blueprint = Blueprint("budget_public", __name__, url_prefix="/budget", template_folder="templates")
@@ -32,6 +39,10 @@ TEXT = {
         "other_lang": "en",
         "none": "Aucune enveloppe pour l'instant.",
         "chart": "Graphique",
+        "by_project": "Par projet ou action",
+        "project": "Projet ou action",
+        "paid_by_theme": "Paiements cumulés par thème",
+        "paid_by_neighbourhood": "Paiements cumulés par quartier",
     },
     "en": {
         "title": "Follow-up budget",
@@ -49,54 +60,12 @@ TEXT = {
         "other_lang": "fr",
         "none": "No envelope yet.",
         "chart": "Chart",
+        "by_project": "By project or action",
+        "project": "Project or action",
+        "paid_by_theme": "Cumulative payments by theme",
+        "paid_by_neighbourhood": "Cumulative payments by neighbourhood",
     },
 }
-
-
-def bars(rows: list[tuple[str, int, int, int]], width: int = 640) -> dict:
-    """Horizontal bars: total (light), committed (mid), paid (dark), scaled to the largest."""
-    top = max([r[1] for r in rows] + [1])
-    height = 34
-    return {
-        "width": width,
-        "height": height * len(rows) + 10,
-        "rows": [
-            {
-                "y": 5 + i * height,
-                "label": label,
-                "total": total * (width - 220) // top,
-                "committed": committed * (width - 220) // top,
-                "paid": paid * (width - 220) // top,
-                "text": french(committed),
-            }
-            for i, (label, total, committed, paid) in enumerate(rows)
-        ],
-    }
-
-
-def line_chart(points: list[tuple[str, int, int]], width: int = 640, height: int = 200) -> dict:
-    if not points:
-        return {"width": width, "height": height, "committed": "", "paid": "", "labels": []}
-    top = max(max(c, p) for _, c, p in points) or 1
-    step = (width - 60) / max(len(points) - 1, 1)
-
-    def path(index: int) -> str:
-        return " ".join(
-            f"{40 + i * step:.0f},{height - 30 - v[index] * (height - 50) / top:.0f}"
-            for i, v in enumerate(points)
-        )
-
-    return {
-        "width": width,
-        "height": height,
-        "committed": path(1),
-        "paid": path(2),
-        "labels": [
-            {"x": 40 + i * step, "text": m}
-            for i, (m, _, _) in enumerate(points)
-            if i in (0, len(points) - 1)
-        ],
-    }
 
 
 @blueprint.get("/")
@@ -108,22 +77,39 @@ def page():
         main = max(envelopes, key=lambda e: e.amount_cents, default=None)
         groups = by_group(session, lang)
         timeline = over_time(session, main.id) if main else []
+        per_allocation = for_allocations(session)
+        projects = [
+            (a.label, per_allocation[a.id])
+            for a in session.scalars(
+                select(Allocation)
+                .where(Allocation.status == "confirmed")
+                .order_by(Allocation.amount_cents.desc(), Allocation.id)
+            )
+        ]
+        paid_by = {
+            group: charts.lines_by_group(over_time_by_group(session, group, lang))
+            for group in ("theme", "neighbourhood")
+        }
     return render_template(
         "budget/public.html",
         t=TEXT[lang],
         lang=lang,
         french=french,
         envelopes=[(e, figures[e.id]) for e in envelopes],
-        envelope_chart=bars(
+        projects=projects,
+        envelope_chart=charts.bars(
             [
                 (e.name, figures[e.id].amount, figures[e.id].committed, figures[e.id].paid)
                 for e in envelopes
             ]
         ),
-        theme_chart=bars([(label, f.amount, f.committed, f.paid) for label, f in groups["theme"]]),
-        neighbourhood_chart=bars(
+        theme_chart=charts.bars(
+            [(label, f.amount, f.committed, f.paid) for label, f in groups["theme"]]
+        ),
+        neighbourhood_chart=charts.bars(
             [(label, f.amount, f.committed, f.paid) for label, f in groups["neighbourhood"]]
         ),
-        time_chart=line_chart(timeline),
+        time_chart=charts.line_chart(timeline),
+        paid_by=paid_by,
         main=main,
     )

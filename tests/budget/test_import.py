@@ -100,7 +100,7 @@ def test_a_configured_column_mapping():
 def test_bad_files_name_each_bad_line(content, expected):
     report = csvimport.read(content)
     assert not report.ok
-    assert any(e.startswith(expected) for e in report.errors), report.errors
+    assert any(str(e).startswith(expected) for e in report.errors), report.errors
 
 
 def test_every_bad_row_is_reported_not_just_the_first():
@@ -109,7 +109,9 @@ def test_every_bad_row_is_reported_not_just_the_first():
         "01/01/2024;B;engagement;10\n99/99/2024;C;engagement;10\n"
     )
     report = csvimport.read(text.encode())
-    assert [e.split(":")[0] for e in report.errors] == ["line 2", "line 4"]
+    assert [e.line for e in report.errors] == [2, 4]
+    assert str(report.errors[0]).startswith("line 2: not an amount in euros: 'x'")
+    assert report.errors[0].text("fr").startswith("ligne 2 : « x » n’est pas un montant")
 
 
 def bridge(*args, url, input_file=None):

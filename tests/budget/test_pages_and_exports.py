@@ -34,7 +34,9 @@ def test_public_page_in_french_then_english(client):
     assert '<html lang="fr">' in page and "Budget de suivi" in page
     assert "700\u202f000,00\u00a0€" in page
     assert "Par quartier" in page and "Petit-Ivry" in page  # from the synced projects' scopes
-    assert page.count("<svg") == 4 and "http" not in page.split("<body>")[1].split("hreflang")[0]
+    assert page.count('role="img"') == 6  # envelopes, theme, neighbourhood, time, 2 by group
+    assert "Paiements cumulés par thème" in page and "Par projet ou action" in page
+    assert "http" not in page.split("<body>")[1].split("hreflang")[0]
     english = client.get("/budget/?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in english and "Follow-up budget" in english
     assert "By neighbourhood" in english

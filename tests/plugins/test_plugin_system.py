@@ -160,12 +160,19 @@ def test_db_upgrade_follows_enabled_plugins_and_survives_disabling_one(tmp_path,
 
     url = f"sqlite:///{tmp_path}/bridge.db"
     monkeypatch.setenv("BRIDGE_DATABASE_URL", url)
+    monkeypatch.setenv("BRIDGE_PLUGINS", "budget")  # a plugin's branch alone used to stop
+    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0  # the core at 0001
+    assert inspect(make_engine(url)).has_table("audit_log")
+    url = f"sqlite:///{tmp_path}/second.db"
+    monkeypatch.setenv("BRIDGE_DATABASE_URL", url)
     monkeypatch.setenv("BRIDGE_PLUGINS", "")
     assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
     assert not inspect(make_engine(url)).has_table("budget_envelopes")
+    assert inspect(make_engine(url)).has_table("audit_log")  # the core's newest revision
     monkeypatch.setenv("BRIDGE_PLUGINS", "budget")
     assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
     assert inspect(make_engine(url)).has_table("budget_envelopes")
+    assert inspect(make_engine(url)).has_table("audit_log")
     monkeypatch.setenv("BRIDGE_PLUGINS", "")  # disabled after upgrading: still upgradable
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
