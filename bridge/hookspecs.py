@@ -43,6 +43,15 @@ class MenuItem:
 
 
 @dataclass(frozen=True)
+class PublicLink:
+    """A link on the public site: `label` is a `{locale: text}` map (French first), `endpoint`
+    a public page of the plugin (no sign-in needed)."""
+
+    label: dict[str, str]
+    endpoint: str
+
+
+@dataclass(frozen=True)
 class Job:
     """A job the scheduler runs: `trigger` is `{"interval": minutes}` or `{"cron": "0 3 * * *"}`."""
 
@@ -94,6 +103,20 @@ def admin_menu() -> list[MenuItem]:
         @hookimpl
         def admin_menu():
             return [MenuItem({"fr": "Budget de suivi", "en": "Follow-up budget"}, "budget.index")]
+    """
+
+
+@hookspec
+def public_links() -> list[PublicLink]:
+    """Links shown on every page of the public site (`/`, `/public/...`), to the plugin's own
+    public pages. The endpoint must need no sign-in; `?lang=en` is added in English.
+
+    Example::
+
+        @hookimpl
+        def public_links():
+            return [PublicLink({"fr": "Budget de suivi", "en": "Follow-up budget"},
+                               "budget_public.page")]
     """
 
 

@@ -2,7 +2,7 @@
 plugin's pages and API routes need (who is asking, roles, the audit log, the request's
 database session, problem+json errors).
 
-    from bridge.plugin import hookimpl, MenuItem, Job, Export
+    from bridge.plugin import hookimpl, MenuItem, PublicLink, Job, Export
 
 Hooks and their arguments are documented in `bridge/hookspecs.py` and `docs/plugins.md`.
 """
@@ -10,7 +10,7 @@ Hooks and their arguments are documented in `bridge/hookspecs.py` and `docs/plug
 from bridge.accounts import audit, has_role
 from bridge.api.errors import Problem
 from bridge.app import db
-from bridge.hookspecs import Export, Job, MenuItem, hookimpl
+from bridge.hookspecs import Export, Job, MenuItem, PublicLink, hookimpl
 from bridge.web.access import current_identity, require_role
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "Job",
     "MenuItem",
     "Problem",
+    "PublicLink",
     "audit",
     "current_identity",
     "db",
