@@ -193,9 +193,8 @@ def allocation(allocation_id: int):
 def edit_allocation(allocation_id: int):
     need("editor")
     found = _allocation(allocation_id)
-    form = {
-        k: request.form.get(k, "") for k in ("label", "amount", "theme", "neighbourhood", "status")
-    }
+    fields = ("label", "amount", "theme", "neighbourhood", "status")
+    form = {k: request.form[k] for k in fields if k in request.form}
     try:
         writes.update_allocation(db(), found, form, current_identity().actor)
     except writes.Invalid as exc:

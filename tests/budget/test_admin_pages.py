@@ -1,0 +1,185 @@
+"""The budget's admin pages: who may read and write them, what a refused form keeps, and the
+audit trail of what the pages write."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from bridge.accounts import create_user
+from bridge.app import create_app
+from bridge.config import Settings
+from bridge.store.models import AuditEntry
+from bridge.timeutil import utcnow
+from plugins.budget.models import Allocation, Envelope, LedgerLine
+
+PAGES = ["/admin/budget/", "/admin/budget/allocations/1", "/admin/budget/allocations/new"]
+WRITES = [
+    "/admin/budget/envelopes",
+    "/admin/budget/allocations/new",
+    "/admin/budget/allocations/1",
+    "/admin/budget/allocations/1/confirm",
+    "/admin/budget/allocations/1/lines",
+    "/admin/budget/lines/1/delete",
+    "/admin/budget/import",
+]
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def client_for(database_url, sessions):
+    with sessions() as session:
+        for role in ("editor", "viewer"):
+            create_user(session, f"{role}@ivry.example", role, "a long password 12")
+        envelope = Envelope(name="Suites du vote", amount_cents=70_000_000, created_at=utcnow())
+        session.add(envelope)
+        session.flush()
+        allocation = Allocation(
+            envelope_id=envelope.id,
+            label="Vergers partagés",
+            amount_cents=2_000_000,
+            status="proposed",
+            created_at=utcnow(),
+        )
+        session.add(allocation)
+        session.flush()
+        session.add(
+            LedgerLine(
+                envelope_id=envelope.id,
+                allocation_id=allocation.id,
+                kind="commitment",
+                day=utcnow().date(),
+                amount_cents=500_000,
+                reference="EJ-1",
+                imported_at=utcnow(),
+            )
+        )
+        session.commit()
+    app = create_app(Settings(database_url=database_url, secret_key="t", cookie_secure=False))
+
+    def make(role: str | None):
+        client = app.test_client()
+        client.csrf = ""
+        if role:
+            client.post(
+                "/login",
+                data={
+                    "csrf_token": csrf_of(client.get("/login").get_data(as_text=True)),
+                    "email": f"{role}@ivry.example",
+                    "password": "a long password 12",
+                },
+            )
+            client.csrf = csrf_of(client.get("/account").get_data(as_text=True))
+        return client
+
+    return make
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client_for):
+    anonymous = client_for(None)
+    for path in PAGES:
+        answer = anonymous.get(path)
+        assert answer.status_code == 302 and "/login" in answer.location, path
+    for path in WRITES:
+        assert anonymous.post(path).status_code in (302, 400), path  # sign-in or CSRF refusal
+
+
+def test_a_viewer_reads_but_writes_nothing(client_for, sessions):
+    viewer = client_for("viewer")
+    for path in PAGES[:2]:
+        page = viewer.get(path)
+        assert page.status_code == 200, path
+        assert "Ajouter la ligne" not in page.get_data(as_text=True)  # no forms to fill
+    assert viewer.get(PAGES[2]).status_code == 403
+    for path in WRITES:
+        assert viewer.post(path, data={"csrf_token": viewer.csrf}).status_code == 403, path
+    with sessions() as session:
+        assert session.scalar(select(LedgerLine.id)) is not None  # nothing deleted
+
+
+def test_an_editors_forms_need_the_csrf_token(client_for):
+    editor = client_for("editor")
+    for path in WRITES:
+        assert editor.post(path, data={"name": "x"}).status_code == 400, path
+
+
+def test_an_editor_confirms_edits_and_types_lines(client_for, sessions):
+    editor = client_for("editor")
+    ok = editor.post("/admin/budget/allocations/1/confirm", data={"csrf_token": editor.csrf})
+    assert ok.status_code == 302
+    refused = editor.post(
+        "/admin/budget/allocations/1/lines",
+        data={
+            "csrf_token": editor.csrf,
+            "kind": "payment",
+            "date": "2024-02-30",
+            "amount": "1 000",
+            "reference": "MA-9",
+        },
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "« 2024-02-30 » n’est pas une date" in page
+    assert 'id="line-date"' in page and 'value="2024-02-30"' in page and 'value="MA-9"' in page
+    added = editor.post(
+        "/admin/budget/allocations/1/lines",
+        data={
+            "csrf_token": editor.csrf,
+            "kind": "payment",
+            "date": "28/02/2024",
+            "amount": "1 000",
+            "reference": "MA-9",
+        },
+    )
+    assert added.status_code == 302
+    edited = editor.post(
+        "/admin/budget/allocations/1",
+        data={"csrf_token": editor.csrf, "label": "Vergers partagés", "amount": "25 000,00"},
+    )
+    assert edited.status_code == 302
+    english = editor.get("/admin/budget/allocations/1?lang=en").get_data(as_text=True)
+    assert "Commitments and payments" in english and "MA-9" in english
+    delete = editor.post("/admin/budget/lines/1/delete", data={"csrf_token": editor.csrf})
+    assert delete.status_code == 302
+    with sessions() as session:
+        allocation = session.get(Allocation, 1)
+        assert (allocation.status, allocation.amount_cents) == ("confirmed", 2_500_000)
+        assert [r.reference for r in session.scalars(select(LedgerLine))] == ["MA-9"]
+        actions = [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert [a for a in actions if a.startswith("budget.")] == [
+        "budget.allocation.update",
+        "budget.ledger.add",
+        "budget.allocation.update",
+        "budget.ledger.delete",
+    ]
+
+
+def test_a_new_local_action_from_the_form(client_for, sessions):
+    editor = client_for("editor")
+    form = editor.get("/admin/budget/allocations/new").get_data(as_text=True)
+    assert "Nouvelle allocation" in form and "Suites du vote" in form
+    refused = editor.post(
+        "/admin/budget/allocations/new",
+        data={"csrf_token": editor.csrf, "envelope": "1", "amount": "3 000", "theme": "Mobilités"},
+    )
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "obligatoire" in page and 'value="Mobilités"' in page
+    made = editor.post(
+        "/admin/budget/allocations/new",
+        data={
+            "csrf_token": editor.csrf,
+            "envelope": "1",
+            "label": "Abris vélos",
+            "amount": "3 000",
+            "theme": "Mobilités",
+        },
+    )
+    assert made.status_code == 302 and made.location.endswith("/admin/budget/allocations/2")
+    with sessions() as session:
+        assert session.get(Allocation, 2).amount_cents == 300_000
