@@ -42,11 +42,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["bridge"] = Bridge(settings, engine, make_sessionmaker(engine), plugins)
 
     from bridge.api import blueprint as api
-    from bridge.web import admin, auth, csrf, i18n, public
+    from bridge.web import admin, auth, csrf, i18n, processes, public
 
     app.register_blueprint(api)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(admin.blueprint)
+    app.register_blueprint(processes.blueprint)
     app.register_blueprint(public.blueprint)
     app.before_request(csrf.check)
 

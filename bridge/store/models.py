@@ -351,3 +351,58 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(400))
     before: Mapped[Any] = mapped_column(Json, nullable=True)
     after: Mapped[Any] = mapped_column(Json, nullable=True)
+
+
+class SyncExclusion(Base):
+    """A space or a component an administrator switched off: the engine no longer reads it.
+
+    By default everything is synced; a row here switches one thing off, by Decidim's id so that
+    the choice survives re-syncs (and a space or component that leaves and comes back).
+    `target` is `participatory_process` or `assembly` (a space: processes and assemblies are
+    two tables upstream, so their ids overlap) or `component`. Deleting the row switches it on.
+    """
+
+    __tablename__ = "sync_exclusions"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "target", "remote_id", name="uq_sync_exclusions_remote"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
+    target: Mapped[str] = mapped_column(String(40))
+    remote_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String(400))
+
+
+class ScopeNeighbourhood(Base):
+    """Decidim scope (or, from 0.30, taxonomy: `scope_kind`) -> the city's neighbourhood name."""
+
+    __tablename__ = "scope_neighbourhoods"
+    __table_args__ = (
+        UniqueConstraint(
+            "instance_id", "scope_kind", "scope_remote_id", name="uq_scope_neighbourhoods_remote"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
+    scope_kind: Mapped[str] = mapped_column(String(20), default="scope")
+    scope_remote_id: Mapped[str] = mapped_column(String(64))
+    neighbourhood: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CategoryTheme(Base):
+    """Decidim category (one table upstream, whatever its space) -> the city's theme name."""
+
+    __tablename__ = "category_themes"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "category_remote_id", name="uq_category_themes_remote"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"), index=True)
+    category_remote_id: Mapped[str] = mapped_column(String(64))
+    theme: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)

@@ -4,7 +4,8 @@ A run walks: version -> organization -> spaces (processes, assemblies, their cat
 components) -> each component's connection, page by page. Every page is written and committed as
 it arrives, so a run killed at any point loses nothing it had read; writes are idempotent upserts,
 so running again converges on the same data. Components finished by an interrupted run are not
-read again by the run that resumes it.
+read again by the run that resumes it. Spaces and components an administrator switched off
+(`bridge.sync.selection`) are still listed but not read: their stored records stay as they were.
 
 Decidim pages by offset and, in 0.27/0.28, does not order budgets, results, meetings or debates,
 so a page can repeat or skip items when the table changes or the database picks another order.
@@ -32,7 +33,7 @@ from bridge.decidim.http import Credentials
 from bridge.pluginhost import PluginHost
 from bridge.store import models
 from bridge.store.models import Change, Instance, SyncRun
-from bridge.sync import normalise
+from bridge.sync import normalise, selection
 from bridge.sync.lock import InstanceLock, heartbeat_due
 from bridge.sync.resources import RESOURCES, ComponentResource
 from bridge.sync.writer import Written, jsonable, save_changes, write_batch
@@ -337,8 +338,9 @@ class SyncEngine:
                 now,
             )
             session.commit()
-            components = session.scalars(
-                select(models.Component)
+            rows = session.execute(
+                select(models.Component, models.Space.space_type, models.Space.remote_id)
+                .join(models.Space, models.Component.space_id == models.Space.id)
                 .where(
                     models.Component.instance_id == instance.id,
                     models.Component.removed_at.is_(None),
@@ -346,7 +348,16 @@ class SyncEngine:
                 )
                 .order_by(models.Component.id)
             ).all()
+            switches = selection.load(session, instance.id)
         self.on_changes(changes)
+        # Switched off by an administrator: not read, and (not being read) not tombstoned.
+        components = [c for c, kind, rid in rows if switches.component_on(c.remote_id, kind, rid)]
+        if len(components) < len(rows):
+            log.info(
+                "%s: %d component(s) switched off, not read",
+                instance.name,
+                len(rows) - len(components),
+            )
         return [(c, RESOURCES[c.manifest]) for c in components]
 
     def _tombstone_vanished(

@@ -155,7 +155,7 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
         report.errors.append(Problem(1, (Reason("the file is empty", "le fichier est vide"),)))
         return report
     first = text.splitlines()[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    delimiter = max(";,\t", key=first.count)  # the separator the header uses most; ";" on ties
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader)
     position = {_key(h): i for i, h in enumerate(header)}

@@ -95,16 +95,62 @@ def for_envelopes(session: Session) -> dict[int, Figures]:
     }
 
 
-def _project_labels(session: Session) -> dict[int, tuple[dict | None, dict | None]]:
-    """project id -> (category name, scope name), both {locale: text}, from the synced data."""
-    from bridge.store.models import Category, Project, Scope
+def _synced_labels(
+    session: Session, allocations: list[Allocation], locale: str
+) -> dict[tuple[str, int], tuple[str | None, str | None]]:
+    """("project" | "result", id) -> (theme, neighbourhood) of the synced records allocated.
 
-    categories = {c.remote_id: c.name for c in session.scalars(select(Category))}
-    scopes = {s.remote_id: s.name for s in session.scalars(select(Scope))}
-    return {
-        p.id: (categories.get(p.category_remote_id), scopes.get(p.scope_remote_id))
-        for p in session.scalars(select(Project))
+    The city's own names come first (`bridge.mappings`: a category mapped to a theme, a scope
+    or a 0.30+ taxonomy mapped to a neighbourhood); else Decidim's category and scope names.
+    """
+    from bridge import mappings
+    from bridge.store.models import Category, Project, Result, Scope
+
+    wanted = {
+        Project: [a.project_id for a in allocations if a.project_id],
+        Result: [a.result_id for a in allocations if a.result_id],
     }
+    records = [
+        (model, record)
+        for model, ids in wanted.items()
+        if ids
+        for record in session.scalars(select(model).where(model.id.in_(ids)))
+    ]
+    instances = {record.instance_id for _, record in records}
+    themes = {i: mappings.themes(session, i) for i in instances}
+    scoped = {i: mappings.neighbourhoods(session, i) for i in instances}
+    taxonomies = {i: mappings.neighbourhoods(session, i, "taxonomy") for i in instances}
+    categories = {
+        (c.instance_id, c.remote_id): c.name
+        for c in session.scalars(select(Category).where(Category.instance_id.in_(instances)))
+    }
+    scopes = {
+        (s.instance_id, s.remote_id): s.name
+        for s in session.scalars(
+            select(Scope).where(Scope.instance_id.in_(instances), Scope.kind == "scope")
+        )
+    }
+
+    def name(names: dict | None) -> str | None:
+        return (names or {}).get(locale) or (names or {}).get("fr")
+
+    out = {}
+    for model, record in records:
+        i = record.instance_id
+        theme = themes[i].get(record.category_remote_id) or name(
+            categories.get((i, record.category_remote_id))
+        )
+        neighbourhood = scoped[i].get(record.scope_remote_id) or next(
+            (
+                taxonomies[i][str(t)]
+                for t in record.taxonomy_remote_ids or []
+                if str(t) in taxonomies[i]
+            ),
+            None,
+        )
+        neighbourhood = neighbourhood or name(scopes.get((i, record.scope_remote_id)))
+        out[("project" if model is Project else "result", record.id)] = (theme, neighbourhood)
+    return out
 
 
 GROUPS = ("theme", "neighbourhood")
@@ -113,19 +159,17 @@ GROUPS = ("theme", "neighbourhood")
 def _allocation_groups(session: Session, locale: str) -> dict[int, tuple[str, str]]:
     """Confirmed allocation id -> (theme, neighbourhood).
 
-    An allocation's own theme/neighbourhood wins; else the synced project's category/scope.
+    An allocation's own theme/neighbourhood wins; else its synced project's or result's (see
+    `_synced_labels`); else "not set".
     """
-    labels = _project_labels(session)
+    allocations = session.scalars(select(Allocation).where(Allocation.status == "confirmed")).all()
+    synced = _synced_labels(session, allocations, locale)
     unknown = "Non renseigné" if locale == "fr" else "Not set"
     out = {}
-    for a in session.scalars(select(Allocation).where(Allocation.status == "confirmed")):
-        names = []
-        for index, own in enumerate((a.theme, a.neighbourhood)):
-            if own is None and a.project_id in labels:
-                synced = labels[a.project_id][index] or {}
-                own = synced.get(locale) or synced.get("fr")
-            names.append(own or unknown)
-        out[a.id] = (names[0], names[1])
+    for a in allocations:
+        key = ("project", a.project_id) if a.project_id else ("result", a.result_id)
+        theme, neighbourhood = synced.get(key, (None, None))
+        out[a.id] = (a.theme or theme or unknown, a.neighbourhood or neighbourhood or unknown)
     return out
 
 

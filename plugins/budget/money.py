@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]")
 NARROW_NBSP = "\u202f"
 FRENCH_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")  # 1.234.567,89
+ENGLISH_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+\.\d{1,2}$")  # 1,234,567.89 (never 12,345)
 
 
 class AmountError(ValueError):
@@ -29,6 +30,8 @@ def parse_euros(text: str, *, allow_negative: bool = False) -> int:
         raise AmountError("empty amount", "montant vide")
     if FRENCH_DOTS.match(raw.lstrip("-")):
         raw = raw.replace(".", "")
+    elif ENGLISH_COMMAS.match(raw.lstrip("-")):
+        raw = raw.replace(",", "")
     if raw.count(",") == 1 and "." not in raw:
         raw = raw.replace(",", ".")
     if not re.fullmatch(r"-?\d+(\.\d{1,2})?", raw):

@@ -36,6 +36,13 @@ def test_windows_1252_and_commas_and_any_column_order():
     assert report.rows[0].label == "Réparation" and report.rows[0].amount_cents == 150050
 
 
+def test_tab_separated_exports_with_english_thousands():
+    text = "Date\tRéférence\tNature\tMontant\r\n2024-03-01\tEJ-9\tEngagement\t1,234.56\r\n"
+    report = csvimport.read(text.encode("utf-8-sig"))
+    assert report.ok, report.errors
+    assert (report.rows[0].reference, report.rows[0].amount_cents) == ("EJ-9", 123456)
+
+
 def test_dates_with_times_and_other_words_for_the_kind():
     text = (
         "date;reference;kind;amount\n31/12/2024 00:00:00;A;Mandat;10\n"

@@ -20,6 +20,8 @@ from plugins.budget.money import AmountError, euros, french, parse_euros
         ("1234.5", 123450),
         ("12,3 €", 1230),
         ("0,01", 1),
+        ("1,234.56", 123456),
+        ("1,234,567.8", 123456780),
     ],
 )
 def test_french_and_plain_amounts(text, cents):

@@ -78,3 +78,38 @@ def test_allocations_ledger_and_figures_endpoints(client):
     assert total == 625000.0
     months = next(iter(figures["over_time"].values()))
     assert months[0]["month"] == "2022-03"
+
+
+def test_the_citys_own_names_replace_decidims_in_the_figures(tmp_path):
+    """A scope mapped to a neighbourhood, a category to a theme (the admin's mapping page):
+    the budget groups by the city's names, and by Decidim's where nothing is mapped."""
+    from sqlalchemy import select
+
+    from bridge import mappings
+    from bridge.store.db import make_engine, make_sessionmaker
+    from bridge.store.models import Instance, Project
+    from plugins.budget.figures import by_group
+    from plugins.budget.models import Allocation
+
+    sessions = make_sessionmaker(make_engine(demo_budget_database(tmp_path)))
+    with sessions() as session:
+        before = by_group(session)
+        allocated = session.scalars(
+            select(Project).join(Allocation, Allocation.project_id == Project.id)
+        ).all()
+        project = next(p for p in allocated if p.scope_remote_id and p.category_remote_id)
+        mappings.save(
+            session,
+            session.get(Instance, project.instance_id),
+            "test",
+            neighbourhoods={("scope", project.scope_remote_id): "Quartier Marat-Parmentier"},
+            themes={project.category_remote_id: "Transition écologique"},
+        )
+        session.commit()
+        after = by_group(session)
+    hoods = [label for label, _ in after["neighbourhood"]]
+    assert "Quartier Marat-Parmentier" in hoods
+    assert "Quartier Marat-Parmentier" not in [label for label, _ in before["neighbourhood"]]
+    assert "Transition écologique" in [label for label, _ in after["theme"]]
+    total = sum(f.amount for _, f in after["neighbourhood"])
+    assert total == sum(f.amount for _, f in before["neighbourhood"])  # regrouped, not lost

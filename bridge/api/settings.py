@@ -1,0 +1,465 @@
+"""Per-instance settings over the API (editor): what is synced, and the city's words for
+Decidim's scopes and categories.
+
+    GET/PUT /api/v1/instances/NAME/sync-settings   spaces and components switched off
+    GET/PUT /api/v1/instances/NAME/mappings        scopes -> neighbourhoods, categories -> themes
+
+A PUT replaces each list it sends (a list left out is kept as it is). Invalid input is 422
+problem+json with `field` naming the value refused, e.g. `components_off[2]`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from sqlalchemy import select
+
+from bridge import mappings
+from bridge.api import blueprint
+from bridge.api.errors import Problem
+from bridge.app import db
+from bridge.store import models
+from bridge.store.models import Instance
+from bridge.sync import selection
+from bridge.sync.resources import RESOURCES
+from bridge.web.access import current_identity, require_role
+
+
+def _instance(name: str) -> Instance:
+    found = db().scalar(select(Instance).where(Instance.name == name))
+    if found is None:
+        raise Problem(404, f"no instance named {name!r}")
+    return found
+
+
+def _body(allowed: tuple[str, ...]) -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Problem(400, "send a JSON object (Content-Type: application/json)")
+    for key in data:
+        if key not in allowed:
+            raise Problem(422, f"{key} cannot be set here (use {', '.join(allowed)})", field=key)
+    return data
+
+
+def _invalid(field: str, detail: str) -> Problem:
+    return Problem(422, detail, field=field)
+
+
+def _list(data: dict, key: str) -> list | None:
+    if key not in data:
+        return None
+    if not isinstance(data[key], list):
+        raise _invalid(key, f"{key} is a list")
+    return data[key]
+
+
+def _remote_id(value: Any, field: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise _invalid(field, "a Decidim id is a string (or a whole number)")
+    value = str(value).strip()
+    if not value or len(value) > 64:
+        raise _invalid(field, "a Decidim id has 1 to 64 characters")
+    return value
+
+
+# -- what is synced ------------------------------------------------------------------------------
+def sync_settings_json(instance: Instance) -> dict:
+    """The switches, and every known space with its components and whether each is read."""
+    switches = selection.load(db(), instance.id)
+    spaces = db().scalars(
+        select(models.Space)
+        .where(models.Space.instance_id == instance.id, models.Space.removed_at.is_(None))
+        .order_by(models.Space.space_type.desc(), models.Space.id)
+    )
+    components: dict[int, list] = {}
+    for c in db().scalars(
+        select(models.Component)
+        .where(models.Component.instance_id == instance.id, models.Component.removed_at.is_(None))
+        .order_by(models.Component.weight, models.Component.id)
+    ):
+        components.setdefault(c.space_id, []).append(c)
+    listed = []
+    for space in spaces:
+        listed.append(
+            {
+                "id": space.id,
+                "space_type": space.space_type,
+                "remote_id": space.remote_id,
+                "title": space.title,
+                "synced": switches.space_on(space.space_type, space.remote_id),
+                "components": [
+                    {
+                        "id": c.id,
+                        "remote_id": c.remote_id,
+                        "manifest": c.manifest,
+                        "name": c.name,
+                        "syncable": c.manifest in RESOURCES,
+                        "synced": c.manifest in RESOURCES
+                        and switches.component_on(c.remote_id, space.space_type, space.remote_id),
+                    }
+                    for c in components.get(space.id, [])
+                ],
+            }
+        )
+    return {"instance": instance.name, **switches.as_json(), "spaces": listed}
+
+
+@blueprint.get("/instances/<name>/sync-settings")
+@require_role("editor")
+def get_sync_settings(name: str):
+    return jsonify(sync_settings_json(_instance(name)))
+
+
+@blueprint.put("/instances/<name>/sync-settings")
+@require_role("editor")
+def put_sync_settings(name: str):
+    instance = _instance(name)
+    data = _body(("spaces_off", "components_off"))
+    known_spaces = set(
+        db().execute(
+            select(models.Space.space_type, models.Space.remote_id).where(
+                models.Space.instance_id == instance.id
+            )
+        )
+    )
+    known_components = set(
+        db().scalars(
+            select(models.Component.remote_id).where(models.Component.instance_id == instance.id)
+        )
+    )
+    spaces_off = None
+    if (given := _list(data, "spaces_off")) is not None:
+        spaces_off = set()
+        for index, item in enumerate(given):
+            field = f"spaces_off[{index}]"
+            if not isinstance(item, dict):
+                raise _invalid(field, "a space is {space_type, remote_id}")
+            kind = item.get("space_type")
+            if kind not in selection.SPACE_TYPES:
+                raise _invalid(
+                    f"{field}.space_type", "space_type is participatory_process or assembly"
+                )
+            rid = _remote_id(item.get("remote_id"), f"{field}.remote_id")
+            if (kind, rid) not in known_spaces:
+                raise _invalid(f"{field}.remote_id", f"no {kind} {rid} has been synced here")
+            spaces_off.add((kind, rid))
+    components_off = None
+    if (given := _list(data, "components_off")) is not None:
+        components_off = set()
+        for index, item in enumerate(given):
+            field = f"components_off[{index}]"
+            rid = _remote_id(item, field)
+            if rid not in known_components:
+                raise _invalid(field, f"no component {rid} has been synced here")
+            components_off.add(rid)
+    selection.replace(
+        db(),
+        instance,
+        current_identity().actor,
+        spaces_off=spaces_off,
+        components_off=components_off,
+    )
+    db().commit()
+    return jsonify(sync_settings_json(instance))
+
+
+# -- neighbourhoods and themes -----------------------------------------------------------------
+def mappings_json(instance: Instance) -> dict:
+    """Every known scope/taxonomy and category, with what it is mapped to (null: not mapped)."""
+    hoods = {
+        kind: mappings.neighbourhoods(db(), instance.id, kind) for kind in mappings.SCOPE_KINDS
+    }
+    themes = mappings.themes(db(), instance.id)
+    scopes = db().scalars(
+        select(models.Scope)
+        .where(models.Scope.instance_id == instance.id, models.Scope.removed_at.is_(None))
+        .order_by(models.Scope.kind, models.Scope.id)
+    )
+    categories = db().execute(
+        select(models.Category, models.Space.space_type, models.Space.remote_id)
+        .join(models.Space, models.Category.space_id == models.Space.id)
+        .where(models.Category.instance_id == instance.id, models.Category.removed_at.is_(None))
+        .order_by(models.Category.space_id, models.Category.id)
+    )
+    return {
+        "instance": instance.name,
+        "neighbourhoods": [
+            {
+                "kind": s.kind,
+                "remote_id": s.remote_id,
+                "name": s.name,
+                "neighbourhood": hoods.get(s.kind, {}).get(s.remote_id),
+            }
+            for s in scopes
+        ],
+        "themes": [
+            {
+                "remote_id": c.remote_id,
+                "name": c.name,
+                "space": {"id": c.space_id, "space_type": kind, "remote_id": rid},
+                "theme": themes.get(c.remote_id),
+            }
+            for c, kind, rid in categories
+        ],
+    }
+
+
+@blueprint.get("/instances/<name>/mappings")
+@require_role("editor")
+def get_mappings(name: str):
+    return jsonify(mappings_json(_instance(name)))
+
+
+def _mapped_name(item: dict, key: str, field: str) -> str | None:
+    try:
+        return mappings.clean_name(item.get(key))
+    except ValueError as exc:
+        raise _invalid(f"{field}.{key}", str(exc)) from None
+
+
+@blueprint.put("/instances/<name>/mappings")
+@require_role("editor")
+def put_mappings(name: str):
+    instance = _instance(name)
+    data = _body(("neighbourhoods", "themes"))
+    hoods = None
+    if (given := _list(data, "neighbourhoods")) is not None:
+        known = set(
+            db().execute(
+                select(models.Scope.kind, models.Scope.remote_id).where(
+                    models.Scope.instance_id == instance.id
+                )
+            )
+        )
+        hoods = {}
+        for index, item in enumerate(given):
+            field = f"neighbourhoods[{index}]"
+            if not isinstance(item, dict):
+                raise _invalid(field, "an entry is {kind, remote_id, neighbourhood}")
+            kind = item.get("kind", "scope")
+            if kind not in mappings.SCOPE_KINDS:
+                raise _invalid(f"{field}.kind", "kind is scope or taxonomy")
+            rid = _remote_id(item.get("remote_id"), f"{field}.remote_id")
+            if (kind, rid) not in known:
+                raise _invalid(f"{field}.remote_id", f"no {kind} {rid} has been synced here")
+            hoods[(kind, rid)] = _mapped_name(item, "neighbourhood", field)
+    themes = None
+    if (given := _list(data, "themes")) is not None:
+        known_categories = set(
+            db().scalars(
+                select(models.Category.remote_id).where(models.Category.instance_id == instance.id)
+            )
+        )
+        themes = {}
+        for index, item in enumerate(given):
+            field = f"themes[{index}]"
+            if not isinstance(item, dict):
+                raise _invalid(field, "an entry is {remote_id, theme}")
+            rid = _remote_id(item.get("remote_id"), f"{field}.remote_id")
+            if rid not in known_categories:
+                raise _invalid(f"{field}.remote_id", f"no category {rid} has been synced here")
+            themes[rid] = _mapped_name(item, "theme", field)
+    mappings.save(
+        db(),
+        instance,
+        current_identity().actor,
+        neighbourhoods=hoods,
+        themes=themes,
+        replace=True,
+    )
+    db().commit()
+    return jsonify(mappings_json(instance))
+
+
+# -- OpenAPI -------------------------------------------------------------------------------------
+def _problem(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+
+
+_ID = {"type": ["string", "integer"], "description": "Decidim's id"}
+_TRANSLATED = {"$ref": "#/components/schemas/Translated"}
+_SPACE_REF = {
+    "type": "object",
+    "required": ["space_type", "remote_id"],
+    "properties": {
+        "space_type": {"type": "string", "enum": list(selection.SPACE_TYPES)},
+        "remote_id": _ID,
+    },
+}
+_SWITCHES = {
+    "spaces_off": {
+        "type": "array",
+        "items": _SPACE_REF,
+        "description": "Spaces not read (nor any of their components)",
+    },
+    "components_off": {
+        "type": "array",
+        "items": _ID,
+        "description": "Components not read (Decidim ids)",
+    },
+}
+_NEIGHBOURHOOD = {
+    "type": "object",
+    "required": ["remote_id"],
+    "properties": {
+        "kind": {"type": "string", "enum": list(mappings.SCOPE_KINDS), "default": "scope"},
+        "remote_id": _ID,
+        "neighbourhood": {"type": ["string", "null"], "maxLength": mappings.NAME_LENGTH},
+    },
+}
+_THEME = {
+    "type": "object",
+    "required": ["remote_id"],
+    "properties": {
+        "remote_id": _ID,
+        "theme": {"type": ["string", "null"], "maxLength": mappings.NAME_LENGTH},
+    },
+}
+
+
+def openapi_paths() -> dict[str, Any]:
+    """This module's paths for the OpenAPI document (bridge/api/openapi.py adds them)."""
+    name_param = [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}]
+    errors = {
+        "401": _problem("No credentials"),
+        "403": _problem("Role too low (editor needed)"),
+        "404": _problem("No such instance"),
+    }
+    write_errors = {
+        **errors,
+        "400": _problem("Not a JSON object"),
+        "422": _problem("A value is refused; `field` names it, e.g. components_off[2]"),
+    }
+    settings_answer = {
+        "type": "object",
+        "properties": {
+            "instance": {"type": "string"},
+            **_SWITCHES,
+            "spaces": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "space_type": {"type": "string"},
+                        "remote_id": {"type": "string"},
+                        "title": _TRANSLATED,
+                        "synced": {"type": "boolean"},
+                        "components": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "remote_id": {"type": "string"},
+                                    "manifest": {"type": "string"},
+                                    "name": _TRANSLATED,
+                                    "syncable": {"type": "boolean"},
+                                    "synced": {"type": "boolean"},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    }
+    mappings_answer = {
+        "type": "object",
+        "properties": {
+            "instance": {"type": "string"},
+            "neighbourhoods": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        **_NEIGHBOURHOOD["properties"],
+                        "remote_id": {"type": "string"},
+                        "name": _TRANSLATED,
+                    },
+                },
+            },
+            "themes": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        **_THEME["properties"],
+                        "remote_id": {"type": "string"},
+                        "name": _TRANSLATED,
+                        "space": {"type": "object"},
+                    },
+                },
+            },
+        },
+    }
+
+    def answer(schema: dict, description: str) -> dict:
+        return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+    def body(properties: dict) -> dict:
+        return {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": properties,
+                    }
+                }
+            },
+        }
+
+    return {
+        "/instances/{name}/sync-settings": {
+            "get": {
+                "summary": "What is synced (editor): switched-off spaces and components",
+                "operationId": "get_sync_settings",
+                "security": [{"token": []}],
+                "parameters": name_param,
+                "responses": {"200": answer(settings_answer, "The switches"), **errors},
+            },
+            "put": {
+                "summary": "Switch spaces and components off or on (editor); a list sent "
+                "replaces the current one, a list left out is kept. Switched-off records are "
+                "kept as they were, not refreshed.",
+                "operationId": "put_sync_settings",
+                "security": [{"token": []}],
+                "parameters": name_param,
+                "requestBody": body(_SWITCHES),
+                "responses": {"200": answer(settings_answer, "Changed"), **write_errors},
+            },
+        },
+        "/instances/{name}/mappings": {
+            "get": {
+                "summary": "Scopes and taxonomies -> neighbourhoods, categories -> themes "
+                "(editor); null: not mapped",
+                "operationId": "get_mappings",
+                "security": [{"token": []}],
+                "parameters": name_param,
+                "responses": {"200": answer(mappings_answer, "The mappings"), **errors},
+            },
+            "put": {
+                "summary": "Set the mappings (editor): a list sent replaces the current "
+                "mappings of its kind; null or an empty name removes one",
+                "operationId": "put_mappings",
+                "security": [{"token": []}],
+                "parameters": name_param,
+                "requestBody": body(
+                    {
+                        "neighbourhoods": {"type": "array", "items": _NEIGHBOURHOOD},
+                        "themes": {"type": "array", "items": _THEME},
+                    }
+                ),
+                "responses": {"200": answer(mappings_answer, "Changed"), **write_errors},
+            },
+        },
+    }

@@ -1,0 +1,224 @@
+"""Decidim's scopes and categories, in the city's words: neighbourhoods and themes.
+
+An administrator maps, per instance, each Decidim scope (or, from Decidim 0.30, each taxonomy:
+`Scope.kind`) to one of the city's neighbourhood names, and each category to a theme name. The
+mapping is kept by Decidim's ids, so it survives re-syncs. Plugins read it with the functions
+below (one value, a bulk dict, or the value for a synced record); the admin page and the write
+API change it through `save`, which validates and audits.
+
+    from bridge.mappings import neighbourhood_for_record, themes
+    by_category = themes(session, instance_id)           # {"12": "Climat", ...}
+    where = neighbourhood_for_record(session, proposal)  # "Centre-ville" or None
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bridge.accounts import audit
+from bridge.store.models import CategoryTheme, Instance, ScopeNeighbourhood
+from bridge.timeutil import utcnow
+
+SCOPE_KINDS = ("scope", "taxonomy")
+NAME_LENGTH = 200
+
+
+# -- reading (for plugins) ---------------------------------------------------------------------
+def neighbourhood_for_scope(
+    session: Session, instance_id: int, scope_remote_id: str | None, kind: str = "scope"
+) -> str | None:
+    """The neighbourhood a Decidim scope (or taxonomy, `kind="taxonomy"`) is mapped to, or None
+    when it is not mapped (or `scope_remote_id` is None)."""
+    if scope_remote_id is None:
+        return None
+    return session.scalar(
+        select(ScopeNeighbourhood.neighbourhood).where(
+            ScopeNeighbourhood.instance_id == instance_id,
+            ScopeNeighbourhood.scope_kind == kind,
+            ScopeNeighbourhood.scope_remote_id == str(scope_remote_id),
+        )
+    )
+
+
+def theme_for_category(
+    session: Session, instance_id: int, category_remote_id: str | None
+) -> str | None:
+    """The theme a Decidim category is mapped to, or None when it is not mapped."""
+    if category_remote_id is None:
+        return None
+    return session.scalar(
+        select(CategoryTheme.theme).where(
+            CategoryTheme.instance_id == instance_id,
+            CategoryTheme.category_remote_id == str(category_remote_id),
+        )
+    )
+
+
+def neighbourhoods(session: Session, instance_id: int, kind: str = "scope") -> dict[str, str]:
+    """Every mapped scope of one kind (`scope` or `taxonomy`): {scope remote id: neighbourhood}.
+    One query; use it instead of `neighbourhood_for_scope` in a loop."""
+    return dict(
+        session.execute(
+            select(ScopeNeighbourhood.scope_remote_id, ScopeNeighbourhood.neighbourhood).where(
+                ScopeNeighbourhood.instance_id == instance_id, ScopeNeighbourhood.scope_kind == kind
+            )
+        ).all()
+    )
+
+
+def themes(session: Session, instance_id: int) -> dict[str, str]:
+    """Every mapped category: {category remote id: theme}. One query."""
+    return dict(
+        session.execute(
+            select(CategoryTheme.category_remote_id, CategoryTheme.theme).where(
+                CategoryTheme.instance_id == instance_id
+            )
+        ).all()
+    )
+
+
+def neighbourhood_for_record(session: Session, record: Any) -> str | None:
+    """The neighbourhood of a synced record (a proposal, project, result, meeting ...): its
+    scope's, else that of the first of its taxonomies that is mapped; None when none is."""
+    found = neighbourhood_for_scope(session, record.instance_id, record.scope_remote_id)
+    if found is not None:
+        return found
+    taxonomies = [str(t) for t in getattr(record, "taxonomy_remote_ids", None) or []]
+    if not taxonomies:
+        return None
+    mapped = neighbourhoods(session, record.instance_id, "taxonomy")
+    return next((mapped[t] for t in taxonomies if t in mapped), None)
+
+
+def theme_for_record(session: Session, record: Any) -> str | None:
+    """The theme of a synced record with a category, or None."""
+    return theme_for_category(
+        session, record.instance_id, getattr(record, "category_remote_id", None)
+    )
+
+
+def names_in_use(session: Session) -> tuple[list[str], list[str]]:
+    """(neighbourhood names, theme names) already used by any instance, sorted: what the admin
+    form offers to pick from, so that one neighbourhood is spelt one way."""
+    hoods = session.scalars(select(ScopeNeighbourhood.neighbourhood).distinct()).all()
+    names = session.scalars(select(CategoryTheme.theme).distinct()).all()
+    return sorted(hoods, key=str.casefold), sorted(names, key=str.casefold)
+
+
+# -- changing (admin page, write API) ----------------------------------------------------------
+def clean_name(value: Any) -> str | None:
+    """A neighbourhood or theme name as stored: trimmed; None (no mapping) when empty.
+
+    Raises ValueError with a message for anything else than a string (or null) of at most
+    NAME_LENGTH characters.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("a name is a string (or null to remove the mapping)")
+    value = " ".join(value.split())
+    if len(value) > NAME_LENGTH:
+        raise ValueError(f"a name has {NAME_LENGTH} characters at most")
+    return value or None
+
+
+def current(session: Session, instance_id: int) -> dict[str, dict[str, str]]:
+    """The instance's mappings: {"neighbourhoods": {"scope:1": name, "taxonomy:7": name},
+    "themes": {"12": name}} (the shape of the audit entries)."""
+    hoods = {
+        f"{kind}:{rid}": name
+        for kind, rid, name in session.execute(
+            select(
+                ScopeNeighbourhood.scope_kind,
+                ScopeNeighbourhood.scope_remote_id,
+                ScopeNeighbourhood.neighbourhood,
+            ).where(ScopeNeighbourhood.instance_id == instance_id)
+        )
+    }
+    return {"neighbourhoods": hoods, "themes": themes(session, instance_id)}
+
+
+def save(
+    session: Session,
+    instance: Instance,
+    actor: str,
+    *,
+    neighbourhoods: dict[tuple[str, str], str | None] | None = None,
+    themes: dict[str, str | None] | None = None,
+    replace: bool = False,
+) -> tuple[dict, dict]:
+    """Set mappings: `neighbourhoods` {(kind, scope remote id): name or None}, `themes`
+    {category remote id: name or None}; None removes a mapping. With `replace`, the mappings of a
+    given dict's kind that it does not name are removed too (a dict left None is not touched).
+
+    Names must already be clean (`clean_name`) and ids known; adds to the caller's transaction
+    and audits the change (before/after as `current` gives them). Returns (before, after).
+    """
+    before = current(session, instance.id)
+    now = utcnow()
+    if neighbourhoods is not None:
+        wanted = {f"{k}:{r}": v for (k, r), v in neighbourhoods.items()}
+        if replace:
+            wanted = {**dict.fromkeys(before["neighbourhoods"]), **wanted}
+        for key, name in wanted.items():
+            kind, rid = key.split(":", 1)
+            old = before["neighbourhoods"].get(key)
+            if name == old:
+                continue
+            if old is not None:
+                session.execute(
+                    delete(ScopeNeighbourhood).where(
+                        ScopeNeighbourhood.instance_id == instance.id,
+                        ScopeNeighbourhood.scope_kind == kind,
+                        ScopeNeighbourhood.scope_remote_id == rid,
+                    )
+                )
+            if name is not None:
+                session.add(
+                    ScopeNeighbourhood(
+                        instance_id=instance.id,
+                        scope_kind=kind,
+                        scope_remote_id=rid,
+                        neighbourhood=name,
+                        updated_at=now,
+                    )
+                )
+    if themes is not None:
+        wanted_themes = dict(themes)
+        if replace:
+            wanted_themes = {**dict.fromkeys(before["themes"]), **wanted_themes}
+        for rid, name in wanted_themes.items():
+            old = before["themes"].get(rid)
+            if name == old:
+                continue
+            if old is not None:
+                session.execute(
+                    delete(CategoryTheme).where(
+                        CategoryTheme.instance_id == instance.id,
+                        CategoryTheme.category_remote_id == rid,
+                    )
+                )
+            if name is not None:
+                session.add(
+                    CategoryTheme(
+                        instance_id=instance.id,
+                        category_remote_id=rid,
+                        theme=name,
+                        updated_at=now,
+                    )
+                )
+    session.flush()
+    after = current(session, instance.id)
+    if after != before:
+        audit(
+            session,
+            actor,
+            "mappings.update",
+            f"instance:{instance.name}",
+            before=before,
+            after=after,
+        )
+    return before, after
