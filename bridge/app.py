@@ -35,6 +35,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.cookie_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
     )
+    if settings.proxies:  # the visitor's address and scheme, as the proxies tell them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies)
     app.json.ensure_ascii = False  # French text stays readable in the JSON
     app.json.sort_keys = False
     engine = make_engine(settings.database_url)

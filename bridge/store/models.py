@@ -406,3 +406,14 @@ class CategoryTheme(Base):
     category_remote_id: Mapped[str] = mapped_column(String(64))
     theme: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LoginFailure(Base):
+    """A refused sign-in, by network address: too many from one address in a while and that
+    address waits, whichever accounts it tries (the per-account lock is on `User`)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)

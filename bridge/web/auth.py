@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
 from bridge.accounts import AccountError, LoginRefused, authenticate, change_password
+from bridge.web import throttle
 from bridge.web.access import current_identity, password_mark
-from bridge.web.i18n import words
+from bridge.web.i18n import current_language, words
 
 blueprint = Blueprint("auth", __name__)
 
@@ -17,9 +18,14 @@ def login():
 
     email = request.form.get("email", "")
     if request.method == "POST":
+        address = request.remote_addr or "unknown"
+        if throttle.blocked(db(), address):
+            flash(throttle.MESSAGE[current_language()], "error")
+            return render_template("login.html", email=email), 429
         try:
             user = authenticate(db(), email, request.form.get("password", ""))
         except LoginRefused:
+            throttle.record_failure(db(), address)
             flash(words()["refused"], "error")
             return render_template("login.html", email=email), 401
         lang = session.get("lang")
