@@ -91,7 +91,9 @@ def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: b
                 f"OpenAPI document:            {base}/api/v1/openapi.json",
                 f"Plugins:                     {base}/api/v1/plugins",
                 f"Health:                      {base}/healthz",
+                f"Public site (no sign-in):    {base}/public/ivry/",
                 f"Sign in:                     {base}/login  as {admin} / {password}",
+                f"Admin pages:                 {base}/admin/  (English: ?lang=en)",
                 f"Budget (public page):        {base}/budget/",
                 f"Database:                    {settings.database_url}",
             ]
