@@ -36,6 +36,11 @@ PAGES = [
     ("public process", "/public/ivry/processes/{process}", False),
     ("budget public", "/budget/", False),
     ("budget admin", "/admin/budget/", True),
+    ("budget allocation", "/admin/budget/allocations/1", True),
+    ("budget new allocation", "/admin/budget/allocations/new", True),
+    ("synced spaces", "/admin/instances/ivry/processes", True),
+    ("neighbourhoods and themes", "/admin/instances/ivry/mappings", True),
+    ("admin process", "/admin/processes/{process}", True),
 ]
 LANGS = ["fr", "en"]
 
