@@ -11,7 +11,7 @@ from bridge.accounts import audit, has_role
 from bridge.api.errors import Problem
 from bridge.app import db
 from bridge.hookspecs import Export, Job, MenuItem, PublicLink, hookimpl
-from bridge.web.access import current_identity, require_role
+from bridge.web.access import current_identity, need, pages_need_sign_in, require_role
 
 __all__ = [
     "Export",
@@ -24,5 +24,7 @@ __all__ = [
     "db",
     "has_role",
     "hookimpl",
+    "need",
+    "pages_need_sign_in",
     "require_role",
 ]

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import g, request, session
+from flask import Blueprint, abort, g, redirect, request, session, url_for
 
 from bridge.accounts import has_role, token_owner
 from bridge.store.models import User
@@ -62,3 +62,20 @@ def require_role(role: str):
         return wrapped
 
     return decorate
+
+
+def pages_need_sign_in(blueprint: Blueprint) -> None:
+    """Every page of `blueprint` needs a signed-in person (a token is for the API, not for
+    pages): anyone else is sent to the sign-in page, and back afterwards."""
+
+    @blueprint.before_request
+    def signed_in():
+        if current_identity() is None or request.headers.get("Authorization"):
+            return redirect(url_for("auth.login", next=request.path))
+        return None
+
+
+def need(role: str) -> None:
+    """In a page that writes: 403 unless the signed-in person has `role` (or more)."""
+    if not has_role(current_identity().role, role):
+        abort(403)

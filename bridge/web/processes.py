@@ -16,7 +16,7 @@ from bridge.store import models
 from bridge.store.models import Instance
 from bridge.sync import selection
 from bridge.sync.resources import RESOURCES
-from bridge.web.access import current_identity
+from bridge.web.access import current_identity, need, pages_need_sign_in
 from bridge.web.i18n import current_language
 
 blueprint = Blueprint("processes", __name__, url_prefix="/admin")
@@ -131,16 +131,7 @@ def text() -> dict[str, str]:
     return TEXT[current_language()]
 
 
-@blueprint.before_request
-def signed_in():
-    if current_identity() is None or request.headers.get("Authorization"):
-        return redirect(url_for("auth.login", next=request.path))
-    return None
-
-
-def need(role: str) -> None:
-    if not has_role(current_identity().role, role):
-        abort(403)
+pages_need_sign_in(blueprint)
 
 
 def can_edit() -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bridge.plugin import current_identity, db, has_role
+from bridge.plugin import current_identity, db, has_role, need, pages_need_sign_in
 from bridge.store.models import Project, Result
 from plugins.budget import charts, csvimport, writes
 from plugins.budget.figures import by_group, for_allocations, for_envelopes, over_time
@@ -20,16 +20,7 @@ blueprint = Blueprint(
 COLUMNS = csvimport.REQUIRED + csvimport.OPTIONAL
 
 
-@blueprint.before_request
-def signed_in():
-    if current_identity() is None or request.headers.get("Authorization"):
-        return redirect(url_for("auth.login", next=request.path))
-    return None
-
-
-def need(role: str) -> None:
-    if not has_role(current_identity().role, role):
-        abort(403)
+pages_need_sign_in(blueprint)
 
 
 def _(fr: str, en: str) -> str:
