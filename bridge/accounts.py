@@ -14,7 +14,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -32,7 +32,13 @@ _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
 
 
 class AccountError(ValueError):
-    """Bad input for an account operation; the message is for the person who typed it."""
+    """Bad input for an account operation; the message is for the person who typed it.
+
+    `field` names the input in error when there is one (the form's field, the API's 422)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class LoginRefused(Exception):
@@ -45,20 +51,36 @@ def has_role(role: str, needed: str) -> bool:
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+        raise AccountError(
+            f"the password needs at least {MIN_PASSWORD} characters", field="password"
+        )
+
+
+def check_role(role: Any) -> str:
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}", field="role")
+    return role
 
 
 def create_user(
-    session: Session, email: str, role: str, password: str | None = None, name: str | None = None
+    session: Session,
+    email: str,
+    role: str,
+    password: str | None = None,
+    name: str | None = None,
+    actor: str = "cli",
 ) -> tuple[User, str]:
-    """Returns the user and its password (generated when none is given, to show once)."""
-    email = email.strip().lower()
-    if not EMAIL.match(email):
-        raise AccountError(f"{email!r} is not an email address")
-    if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    """Returns the user and its password (generated when none is given, to show once).
+
+    Added to the caller's transaction (the caller commits)."""
+    email = str(email or "").strip().lower()
+    if not EMAIL.match(email) or len(email) > 320:
+        raise AccountError(f"{email!r} is not an email address", field="email")
+    check_role(role)
+    if name is not None and len(name) > 200:
+        raise AccountError("the name has 200 characters at most", field="name")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError(f"a user with the email {email} already exists")
+        raise AccountError(f"a user with the email {email} already exists", field="email")
     password = password or secrets.token_urlsafe(12)
     check_password_rules(password)
     now = utcnow()
@@ -73,8 +95,55 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit(session, "cli", "user.create", f"user:{email}", after={"role": role})
+    audit(session, actor, "user.create", f"user:{email}", after={"role": role})
     return user, password
+
+
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def set_role(session: Session, user: User, role: str, actor: str) -> None:
+    """Change a user's role; their tokens never act above it afterwards. The last admin stays.
+
+    Added to the caller's transaction (the caller commits)."""
+    check_role(role)
+    if role == user.role:
+        return
+    if user.role == "admin" and role != "admin":
+        admins = session.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
+        if admins <= 1:
+            raise AccountError("the last administrator cannot lose the admin role", field="role")
+    before = user.role
+    user.role = role
+    capped = []
+    for token in session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ):
+        if not has_role(role, token.role):
+            token.role = role
+            capped.append(token.id)
+    audit(
+        session,
+        actor,
+        "user.role",
+        f"user:{user.email}",
+        before={"role": before},
+        after={"role": role, "tokens_lowered": capped},
+    )
+
+
+def unlock_user(session: Session, user: User, actor: str) -> None:
+    """Lift a lock left by too many wrong passwords. The caller commits."""
+    before = user.locked_until
+    user.locked_until, user.failed_logins = None, 0
+    audit(
+        session,
+        actor,
+        "user.unlock",
+        f"user:{user.email}",
+        before={"locked_until": before.isoformat() if before else None},
+    )
 
 
 def authenticate(session: Session, email: str, password: str) -> User:
@@ -113,12 +182,22 @@ def digest(token: str) -> str:
 
 
 def create_token(
-    session: Session, user: User, name: str, role: str | None = None, actor: str | None = None
+    session: Session,
+    user: User,
+    name: str,
+    role: str | None = None,
+    actor: str | None = None,
+    ceiling: str | None = None,
 ) -> tuple[ApiToken, str]:
-    """A token acting with `role` (at most the user's own). Returns it and its secret."""
-    role = role or user.role
-    if role not in ROLES or not has_role(user.role, role):
-        raise AccountError(f"a token of {user.email} can have role {user.role} or lower")
+    """A token acting with `role` (at most the user's own, and at most `ceiling`: the role the
+    request creating it acts with). Returns it and its secret; the caller commits."""
+    name = str(name or "").strip()
+    if not name or len(name) > 200:
+        raise AccountError("a token needs a name (200 characters at most)", field="name")
+    limit = user.role if ceiling is None or has_role(ceiling, user.role) else ceiling
+    role = role or limit
+    if role not in ROLES or not has_role(limit, role):
+        raise AccountError(f"a token of {user.email} can have role {limit} or lower", field="role")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,

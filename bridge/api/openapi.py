@@ -57,6 +57,10 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "run": {"schema": {"type": "integer"}},
     "resource": {"schema": {"type": "string"}},
     "since_id": {"schema": {"type": "integer"}},
+    "include_revoked": {
+        "schema": {"type": "boolean", "default": False},
+        "description": "Include revoked tokens.",
+    },
     "order": {"schema": {"type": "string", "enum": ["asc", "desc"], "default": "desc"}},
 }
 
@@ -181,6 +185,43 @@ SCHEMAS: dict[str, Any] = {
                 "properties": {
                     k: {"type": "integer"} for k in ("created", "updated", "unchanged", "removed")
                 },
+            },
+        },
+    },
+    "User": {
+        "type": "object",
+        "description": "A person (admins only: it holds an email address).",
+        "properties": {
+            "id": {"type": "integer"},
+            "email": {"type": "string"},
+            "name": {"type": ["string", "null"]},
+            "role": {"type": "string", "enum": ["viewer", "editor", "admin"]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "last_login_at": {"type": ["string", "null"], "format": "date-time"},
+            "locked": {"type": "boolean"},
+            "locked_until": {"type": ["string", "null"], "format": "date-time"},
+            "password": {
+                "type": "string",
+                "description": "Only in the answer to a creation without a password: the "
+                "generated one, shown this once.",
+            },
+        },
+    },
+    "Token": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "prefix": {"type": "string", "description": "The secret's first characters."},
+            "role": {"type": "string", "enum": ["viewer", "editor", "admin"]},
+            "user": {"type": "integer", "description": "The owner's id."},
+            "owner_email": {"type": "string", "description": "Admins only."},
+            "created_at": {"type": "string", "format": "date-time"},
+            "last_used_at": {"type": ["string", "null"], "format": "date-time"},
+            "revoked_at": {"type": ["string", "null"], "format": "date-time"},
+            "token": {
+                "type": "string",
+                "description": "Only in the answer to a creation: the secret, shown this once.",
             },
         },
     },
@@ -369,9 +410,127 @@ def document() -> dict[str, Any]:
             },
         }
     }
+    id_param = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+    def listing(summary: str, operation: str, schema: str, extra: list[str]) -> dict:
+        return {
+            "summary": summary,
+            "operationId": operation,
+            "security": [{"token": []}],
+            "parameters": [
+                {"name": p, "in": "query", **PARAMETERS[p]} for p in extra + COMMON_LIST
+            ],
+            "responses": {
+                "200": {
+                    "description": "A page of items",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["items", "next"],
+                                "properties": {
+                                    "items": {"type": "array", "items": _ref(schema)},
+                                    "next": {"type": ["string", "null"]},
+                                },
+                            }
+                        }
+                    },
+                },
+                "401": _problem_response("No credentials"),
+                "403": _problem_response("Role too low"),
+            },
+        }
+
+    def json_body(properties: dict, required: list[str] | None = None) -> dict:
+        schema: dict[str, Any] = {"type": "object", "properties": properties}
+        if required:
+            schema["required"] = required
+        return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+    role_schema = {"type": "string", "enum": ["viewer", "editor", "admin"]}
+    paths["/users"] = {
+        "get": listing("People with an account (admin)", "list_users", "User", []),
+        "post": {
+            "summary": "Create an account (admin); without `password`, one is generated and "
+            "answered once",
+            "operationId": "create_user",
+            "security": [{"token": []}],
+            "requestBody": json_body(
+                {
+                    "email": {"type": "string"},
+                    "role": role_schema,
+                    "name": {"type": ["string", "null"]},
+                    "password": {"type": "string", "minLength": 12},
+                },
+                ["email", "role"],
+            ),
+            "responses": {
+                "201": {
+                    "description": "Created",
+                    "content": {"application/json": {"schema": _ref("User")}},
+                },
+                **write_errors,
+            },
+        },
+    }
+    paths["/users/{id}"] = {
+        "patch": {
+            "summary": "Change a role, or unlock (`locked: false`) an account (admin); the "
+            "person's tokens are lowered to the new role",
+            "operationId": "update_user",
+            "security": [{"token": []}],
+            "parameters": id_param,
+            "requestBody": json_body({"role": role_schema, "locked": {"const": False}}),
+            "responses": {
+                "200": {
+                    "description": "Changed",
+                    "content": {"application/json": {"schema": _ref("User")}},
+                },
+                "404": _problem_response("No such user"),
+                **write_errors,
+            },
+        }
+    }
+    paths["/tokens"] = {
+        "get": listing(
+            "API tokens: your own; an admin sees everyone's, with the owner's email",
+            "list_tokens",
+            "Token",
+            ["include_revoked"],
+        ),
+        "post": {
+            "summary": "Create an API token for yourself, with a role no higher than the one "
+            "you act with; the secret is answered once",
+            "operationId": "create_token",
+            "security": [{"token": []}],
+            "requestBody": json_body({"name": {"type": "string"}, "role": role_schema}, ["name"]),
+            "responses": {
+                "201": {
+                    "description": "Created",
+                    "content": {"application/json": {"schema": _ref("Token")}},
+                },
+                **write_errors,
+            },
+        },
+    }
+    paths["/tokens/{id}"] = {
+        "delete": {
+            "summary": "Revoke a token (its owner, or an admin)",
+            "operationId": "revoke_token",
+            "security": [{"token": []}],
+            "parameters": id_param,
+            "responses": {
+                "204": {"description": "Revoked"},
+                "401": _problem_response("No credentials"),
+                "403": _problem_response("Neither the owner nor an admin"),
+                "404": _problem_response("No such token"),
+            },
+        }
+    }
     paths["/plugins"] = {
         "get": {
-            "summary": "Installed plugins, enabled or not, and their menu",
+            "summary": "Installed plugins, enabled or not, the hooks each implements, "
+            "and their menu",
             "operationId": "list_plugins",
             "responses": {"200": {"description": "Plugins"}},
         }
@@ -396,6 +555,9 @@ def document() -> dict[str, Any]:
             },
         }
     }
+    from bridge.api.settings import openapi_paths as settings_paths  # sync settings, mappings
+
+    paths.update(settings_paths())
     paths["/openapi.json"] = {
         "get": {
             "summary": "This document",

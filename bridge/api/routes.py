@@ -359,12 +359,14 @@ def _plugins():
 
 @blueprint.get("/plugins")
 def plugins():
+    from bridge.web.admin_plugins import describe
+
     host = _plugins()
     menu = [
         {"label": m.label, "endpoint": m.endpoint, "role": m.role}
         for m in host.collect("admin_menu")
     ]
-    return jsonify(items=host.describe(), next=None, admin_menu=menu)
+    return jsonify(items=describe(host), next=None, admin_menu=menu)
 
 
 @blueprint.get("/exports")
@@ -512,3 +514,180 @@ def current_app_sessions():
     from flask import current_app
 
     return current_app.extensions["bridge"].sessions
+
+
+# -- people and API tokens ------------------------------------------------------------------------
+USER_FIELDS = {"email", "role", "name", "password"}
+USER_CHANGES = {"role", "locked"}
+TOKEN_FIELDS = {"name", "role"}
+
+
+def _account_invalid(exc) -> Problem:
+    return Problem(422, str(exc), field=exc.field or "body")
+
+
+def _only(body: dict, allowed: set[str]) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise Problem(422, f"{unknown[0]} cannot be set here", field=unknown[0])
+
+
+def user_json(row) -> dict:
+    from bridge.accounts import is_locked
+
+    return {
+        "id": row.id,
+        "email": row.email,
+        "name": row.name,
+        "role": row.role,
+        "created_at": iso(row.created_at),
+        "last_login_at": iso(row.last_login_at),
+        "locked": is_locked(row),
+        "locked_until": iso(row.locked_until) if is_locked(row) else None,
+    }
+
+
+def token_json(row, email: str | None = None) -> dict:
+    out = {
+        "id": row.id,
+        "name": row.name,
+        "prefix": row.prefix,
+        "role": row.role,
+        "user": row.user_id,
+        "created_at": iso(row.created_at),
+        "last_used_at": iso(row.last_used_at),
+        "revoked_at": iso(row.revoked_at),
+    }
+    if email is not None:  # personal data: admins only
+        out["owner_email"] = email
+    return out
+
+
+def _user_by_id(user_id: int):
+    from bridge.store.models import User
+
+    found = db().get(User, user_id) if user_id <= params.BIGGEST else None
+    if found is None:
+        raise Problem(404, f"no user with id {user_id}")
+    return found
+
+
+@blueprint.get("/users")
+@require_role("admin")
+def list_users():
+    from bridge.store.models import User
+
+    return page(select(User, User.id), User, lambda row, _: user_json(row))
+
+
+@blueprint.post("/users")
+@require_role("admin")
+def add_user():
+    from bridge.accounts import AccountError, create_user
+
+    body = _body()
+    _only(body, USER_FIELDS)
+    for key in USER_FIELDS:
+        if key in body and body[key] is not None and not isinstance(body[key], str):
+            raise Problem(422, f"{key} is a string", field=key)
+    try:
+        user, password = create_user(
+            db(),
+            body.get("email") or "",
+            body.get("role") or "",
+            body.get("password") or None,
+            name=body.get("name") or None,
+            actor=current_identity().actor,
+        )
+    except AccountError as exc:
+        db().rollback()
+        raise _account_invalid(exc) from None
+    db().commit()
+    out = user_json(user)
+    if not body.get("password"):
+        out["password"] = password  # generated: shown this once
+    return jsonify(out), 201
+
+
+@blueprint.patch("/users/<int:user_id>")
+@require_role("admin")
+def update_user(user_id: int):
+    from bridge.accounts import AccountError, set_role, unlock_user
+
+    user = _user_by_id(user_id)
+    body = _body()
+    _only(body, USER_CHANGES)
+    actor = current_identity().actor
+    try:
+        if "locked" in body:
+            if body["locked"] is not False:
+                raise AccountError("locked can only be set to false (unlock)", field="locked")
+            unlock_user(db(), user, actor)
+        if "role" in body:
+            set_role(db(), user, body["role"], actor)
+    except AccountError as exc:
+        db().rollback()
+        raise _account_invalid(exc) from None
+    db().commit()
+    return jsonify(user_json(user))
+
+
+@blueprint.get("/tokens")
+@require_role("viewer")
+def list_tokens():
+    from bridge.store.models import ApiToken, User
+
+    identity = current_identity()
+    admin = identity.role == "admin"
+    query = select(ApiToken, User.email).join(User, ApiToken.user_id == User.id)
+    if not admin:
+        query = query.where(ApiToken.user_id == identity.user.id)
+    if not params.boolean("include_revoked"):
+        query = query.where(ApiToken.revoked_at.is_(None))
+    return page(
+        query,
+        ApiToken,
+        lambda row, email: token_json(row, email if admin else None),
+        descending=True,
+    )
+
+
+@blueprint.post("/tokens")
+@require_role("viewer")
+def add_token():
+    from bridge.accounts import AccountError, create_token
+
+    identity = current_identity()
+    body = _body()
+    _only(body, TOKEN_FIELDS)
+    try:
+        token, secret = create_token(
+            db(),
+            identity.user,
+            body.get("name") if isinstance(body.get("name"), str) else "",
+            body.get("role") or None,
+            actor=identity.actor,
+            ceiling=identity.role,
+        )
+    except AccountError as exc:
+        db().rollback()
+        raise _account_invalid(exc) from None
+    db().commit()
+    return jsonify({**token_json(token), "token": secret}), 201
+
+
+@blueprint.delete("/tokens/<int:token_id>")
+@require_role("viewer")
+def delete_token(token_id: int):
+    from bridge.accounts import revoke_token
+    from bridge.store.models import ApiToken
+
+    identity = current_identity()
+    token = db().get(ApiToken, token_id) if token_id <= params.BIGGEST else None
+    if token is None:
+        raise Problem(404, f"no token with id {token_id}")
+    if token.user_id != identity.user.id and identity.role != "admin":
+        raise Problem(403, "only the token's owner or an admin revokes it")
+    if token.revoked_at is None:
+        revoke_token(db(), token, identity.actor)
+    return "", 204

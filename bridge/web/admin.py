@@ -1,14 +1,18 @@
-"""The admin pages: instances, connection test, "sync now", runs, proposals."""
+"""The admin pages: instances (add, edit), connection test, "sync now", runs with their
+progress, the change feed, proposals, plugins. Users and API tokens: `admin_accounts`."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from bridge import instances
-from bridge.accounts import audit, has_role
-from bridge.store.models import Instance, Proposal, Space, SyncRequest, SyncRun
-from bridge.web.access import current_identity
+from bridge.accounts import audit
+from bridge.store.models import Change, Instance, Proposal, Space, SyncRequest, SyncRun
+from bridge.timeutil import utcnow
+from bridge.web.access import current_identity, need, pages_need_sign_in
 from bridge.web.i18n import words
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -20,18 +24,18 @@ FORM_FIELDS = (
     "schedule_cron",
     "rate_limit_per_minute",
 )
+EDIT_FIELDS = FORM_FIELDS[1:]
+CHANGES_PER_PAGE = 50
+PICKED_GRACE = timedelta(seconds=30)
 
 
-@blueprint.before_request
-def signed_in():
-    if current_identity() is None or request.headers.get("Authorization"):
-        return redirect(url_for("auth.login", next=request.path))
-    return None
+pages_need_sign_in(blueprint)
 
 
-def need(role: str) -> None:
-    if not has_role(current_identity().role, role):
-        abort(403)
+@blueprint.app_context_processor
+def who():
+    """`current_identity()` in every template (the menu of plugins' pages too), or None."""
+    return {"current_identity": current_identity}
 
 
 def _db():
@@ -53,9 +57,9 @@ def index():
     return render_template("admin/instances.html", instances=rows, identity=current_identity())
 
 
-def _form_values() -> dict:
+def _form_values(fields=FORM_FIELDS) -> dict:
     values = {}
-    for field in FORM_FIELDS:
+    for field in fields:
         raw = request.form.get(field, "").strip()
         if field in ("schedule_interval_minutes", "rate_limit_per_minute"):
             values[field] = int(raw) if raw.isdigit() else (raw or None)
@@ -81,6 +85,27 @@ def new_instance():
     return render_template("admin/instance_form.html", form=form, error=None)
 
 
+@blueprint.route("/instances/<name>/edit", methods=["GET", "POST"])
+def edit_instance(name: str):
+    need("admin")
+    found = _instance(name)
+    form = {field: getattr(found, field) for field in EDIT_FIELDS}
+    form["enabled"] = found.enabled
+    if request.method == "POST":
+        form = _form_values(EDIT_FIELDS)
+        form["enabled"] = request.form.get("enabled") == "on"
+        try:
+            instances.update(_db(), found, dict(form), current_identity().actor)
+        except instances.InvalidField as exc:
+            _db().rollback()
+            return render_template(
+                "admin/instance_edit.html", instance=found, form=form, error=exc
+            ), 422
+        flash(words()["saved"], "ok")
+        return redirect(url_for("admin.instance", name=found.name))
+    return render_template("admin/instance_edit.html", instance=found, form=form, error=None)
+
+
 @blueprint.get("/instances/<name>")
 def instance(name: str):
     found = _instance(name)
@@ -94,19 +119,91 @@ def instance(name: str):
         )
         .all()
     )
+    # Waiting: a request not picked yet, or picked a moment ago by a scheduler that has not
+    # opened its run yet (without this, the page could stop refreshing in between).
     pending = _db().scalar(
-        select(SyncRequest.id).where(
-            SyncRequest.instance_id == found.id, SyncRequest.picked_at.is_(None)
+        select(SyncRequest.id)
+        .where(
+            SyncRequest.instance_id == found.id,
+            or_(
+                SyncRequest.picked_at.is_(None),
+                and_(
+                    SyncRequest.run_id.is_(None),
+                    SyncRequest.picked_at > utcnow() - PICKED_GRACE,
+                ),
+            ),
         )
+        .limit(1)
     )
     busy = pending is not None or any(r.status == "running" for r in runs)
+    running = [r.id for r in runs if r.status == "running"]
+    # What a running run has stored so far: components done and requests (the engine saves
+    # them as it goes) and the changes it has committed, page by page.
+    changes_so_far = dict(
+        _db()
+        .execute(
+            select(Change.run_id, func.count())
+            .where(Change.run_id.in_(running))
+            .group_by(Change.run_id)
+        )
+        .all()
+        if running
+        else []
+    )
     processes = (
         _db()
         .scalars(select(Space).where(Space.instance_id == found.id, Space.removed_at.is_(None)))
         .all()
     )
     return render_template(
-        "admin/instance.html", instance=found, runs=runs, busy=busy, processes=processes
+        "admin/instance.html",
+        instance=found,
+        runs=runs,
+        busy=busy,
+        processes=processes,
+        changes_so_far=changes_so_far,
+        identity=current_identity(),
+    )
+
+
+@blueprint.get("/instances/<name>/changes")
+def changes(name: str):
+    """The change feed, newest first, by keyset on the id (`?before=` the last id shown)."""
+    found = _instance(name)
+    resource = request.args.get("resource") or None
+    before = request.args.get("before", "")
+    query = select(Change).where(Change.instance_id == found.id)
+    if resource:
+        query = query.where(Change.resource == resource)
+    if before.isdigit() and int(before) < 2**63:
+        query = query.where(Change.id < int(before))
+    rows = _db().scalars(query.order_by(Change.id.desc()).limit(CHANGES_PER_PAGE + 1)).all()
+    more = len(rows) > CHANGES_PER_PAGE
+    rows = rows[:CHANGES_PER_PAGE]
+    resources = _db().scalars(
+        select(Change.resource)
+        .where(Change.instance_id == found.id)
+        .distinct()
+        .order_by(Change.resource)
+    )
+    return render_template(
+        "admin/changes.html",
+        instance=found,
+        changes=rows,
+        resource=resource,
+        resources=list(resources),
+        next_before=rows[-1].id if more else None,
+    )
+
+
+@blueprint.get("/plugins")
+def plugins():
+    from flask import current_app
+
+    from bridge.web.admin_plugins import describe
+
+    return render_template(
+        "admin/plugins.html", plugins=describe(current_app.extensions["bridge"].plugins)
     )
 
 
@@ -174,3 +271,6 @@ def proposal(proposal_id: int):
     return render_template(
         "admin/proposal.html", proposal=found, instance=_db().get(Instance, found.instance_id)
     )
+
+
+from bridge.web import admin_accounts  # noqa: E402,F401  (users and tokens, on this blueprint)

@@ -2,69 +2,38 @@
 
 from __future__ import annotations
 
-import re
-
-import pytest
-
-from bridge.accounts import create_user
-from bridge.app import create_app
-from bridge.config import Settings
-from bridge.store.models import Instance
-from bridge.timeutil import utcnow
-
 PAGES = [
     "/admin/",
     "/admin/instances/new",
     "/admin/instances/ivry",
+    "/admin/instances/ivry/edit",
+    "/admin/instances/ivry/changes",
     "/admin/instances/ivry/proposals",
     "/admin/proposals/1",
+    "/admin/users",
+    "/admin/tokens",
+    "/admin/plugins",
 ]
+# Pages to read, and the role they need.
+READS = [
+    ("/admin/instances/ivry/edit", "admin"),
+    ("/admin/users", "admin"),
+    ("/admin/tokens", "viewer"),
+    ("/admin/plugins", "viewer"),
+    ("/admin/instances/ivry/changes", "viewer"),
+]
+# Users are made in this order: admin is 1, editor 2, viewer 3.
 WRITES = [
     ("/admin/instances/new", "admin"),
+    ("/admin/instances/ivry/edit", "admin"),
     ("/admin/instances/ivry/test", "admin"),
     ("/admin/instances/ivry/sync", "editor"),
+    ("/admin/users", "admin"),
+    ("/admin/users/3/role", "admin"),
+    ("/admin/users/3/unlock", "admin"),
+    ("/admin/tokens", "viewer"),
 ]
-
-
-@pytest.fixture
-def client_for(database_url, sessions):
-    with sessions() as session:
-        for role in ("admin", "editor", "viewer"):
-            create_user(session, f"{role}@ivry.example", role, "a long password 12")
-        now = utcnow()
-        session.add(
-            Instance(
-                name="ivry",
-                base_url="http://127.0.0.1:9",
-                created_at=now,
-                updated_at=now,
-                rate_limit_per_minute=0,
-            )
-        )
-        session.commit()
-    app = create_app(Settings(database_url=database_url, secret_key="t", cookie_secure=False))
-
-    def make(role: str | None):
-        client = app.test_client()
-        if role:
-            token = re.search(
-                r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)
-            ).group(1)
-            client.post(
-                "/login",
-                data={
-                    "csrf_token": token,
-                    "email": f"{role}@ivry.example",
-                    "password": "a long password 12",
-                },
-            )
-            # signing in starts a new session, with a new CSRF token
-            client.csrf = re.search(
-                r'name="csrf_token" value="([^"]+)"', client.get("/account").get_data(as_text=True)
-            ).group(1)
-        return client
-
-    return make
+FORMS = [path for path, _ in WRITES] + ["/admin/tokens/1/revoke", "/login", "/logout"]
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client_for):
@@ -86,7 +55,43 @@ def test_writes_need_the_right_role(client_for):
             assert (response.status_code != 403) == allowed, (path, role, response.status_code)
 
 
+def test_pages_need_the_right_role(client_for):
+    ranks = ["viewer", "editor", "admin"]
+    clients = {role: client_for(role) for role in ranks}
+    for path, needed in READS:
+        for role in ranks:
+            status = clients[role].get(path).status_code
+            allowed = ranks.index(role) >= ranks.index(needed)
+            assert status == (200 if allowed else 403), (path, role, status)
+
+
+def test_the_menu_shows_accounts_to_admins_only(client_for):
+    admin = client_for("admin").get("/admin/").get_data(as_text=True)
+    viewer = client_for("viewer").get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/users"' in admin and 'href="/admin/users"' not in viewer
+    for page in (admin, viewer):
+        assert 'href="/admin/tokens"' in page and 'href="/admin/plugins"' in page
+
+
 def test_admin_form_posts_need_the_csrf_token(client_for):
     client = client_for("admin")
-    response = client.post("/admin/instances/ivry/sync")
-    assert response.status_code == 400
+    client.post("/admin/tokens", data={"csrf_token": client.csrf, "name": "to revoke"})
+    for path in FORMS:
+        response = client.post(path, data={"name": "x", "email": "x@ivry.example"})
+        assert response.status_code == 400, path
+        wrong = client.post(path, data={"csrf_token": "forged", "role": "viewer"})
+        assert wrong.status_code == 400, path
+
+
+def test_nobody_revokes_the_tokens_of_others_but_an_admin(client_for):
+    admin, viewer, editor = client_for("admin"), client_for("viewer"), client_for("editor")
+    admin.post("/admin/tokens", data={"csrf_token": admin.csrf, "name": "portail"})
+    refused = viewer.post("/admin/tokens/1/revoke", data={"csrf_token": viewer.csrf})
+    assert refused.status_code == 403
+    editor.post("/admin/tokens", data={"csrf_token": editor.csrf, "name": "tableau"})
+    assert "tableau" not in viewer.get("/admin/tokens").get_data(as_text=True)
+    assert "tableau" in admin.get("/admin/tokens").get_data(as_text=True)
+    done = admin.post("/admin/tokens/2/revoke", data={"csrf_token": admin.csrf})
+    assert done.status_code == 302
+    assert "tableau" in editor.get("/admin/tokens").get_data(as_text=True)
+    assert 'class="token revoked"' in editor.get("/admin/tokens").get_data(as_text=True)

@@ -1,0 +1,253 @@
+"""The admin pages behind the forms: instance settings, accounts, tokens, plugins, the change
+feed and a running sync's progress (the browser tests drive the same pages end to end)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bridge.scheduler import wanted_jobs
+from bridge.store.models import (
+    ApiToken,
+    AuditEntry,
+    Change,
+    Instance,
+    SyncRequest,
+    SyncRun,
+    User,
+)
+from bridge.timeutil import utcnow
+from tests.web.conftest import csrf_of
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_an_admin_edits_the_schedule_and_disables_an_instance(client_for, sessions):
+    admin = client_for("admin")
+    form = text(admin.get("/admin/instances/ivry/edit"))
+    assert 'value="http://127.0.0.1:9"' in form and 'name="enabled"' in form
+    assert re.search(r'id="enabled"[^>]*checked', form)
+    values = {
+        "csrf_token": admin.csrf,
+        "base_url": "https://decidim.ivry94.fr",
+        "locale": "fr",
+        "schedule_interval_minutes": "30",
+        "schedule_cron": "tous les jours",
+        "rate_limit_per_minute": "60",
+        "enabled": "on",
+    }
+    refused = admin.post("/admin/instances/ivry/edit", data=values)
+    assert refused.status_code == 422
+    page = text(refused)
+    assert 'value="tous les jours"' in page and 'value="https://decidim.ivry94.fr"' in page
+    assert re.search(r'id="schedule_cron"[^>]*aria-invalid="true"', page)
+    assert not re.search(r'id="base_url"[^>]*aria-invalid', page)
+    with sessions() as session:
+        assert session.scalar(select(Instance)).base_url == "http://127.0.0.1:9"
+
+    values.update(schedule_interval_minutes="", schedule_cron="0 3 * * *")
+    del values["enabled"]  # an unticked box is not sent
+    saved = admin.post("/admin/instances/ivry/edit", data=values)
+    assert saved.status_code == 302
+    with sessions() as session:
+        instance = session.scalar(select(Instance))
+        assert instance.base_url == "https://decidim.ivry94.fr"
+        assert (instance.schedule_interval_minutes, instance.schedule_cron) == (None, "0 3 * * *")
+        assert instance.rate_limit_per_minute == 60 and instance.enabled is False
+        assert wanted_jobs([instance]) == {}  # the scheduler drops its job
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "instance.update"))
+    assert entry.actor == "user:admin@ivry.example"
+    assert entry.before["enabled"] is True and entry.after["enabled"] is False
+    shown = text(admin.get("/admin/instances/ivry"))
+    assert "0 3 * * *" in shown and "désactivée" in shown
+    assert 'href="/admin/instances/ivry/edit"' in shown
+    assert 'href="/admin/instances/ivry/edit"' not in text(client_for("editor").get(saved.location))
+
+
+def test_an_admin_creates_an_account_and_sees_its_password_once(client_for, sessions):
+    admin = client_for("admin")
+    bad = admin.post(
+        "/admin/users",
+        data={"csrf_token": admin.csrf, "email": "pas-une-adresse", "role": "editor"},
+    )
+    assert bad.status_code == 422
+    assert 'value="pas-une-adresse"' in text(bad)
+    assert re.search(r'id="email"[^>]*aria-invalid="true"', text(bad))
+    made = admin.post(
+        "/admin/users",
+        data={"csrf_token": admin.csrf, "email": "Elu@Ivry.example", "role": "editor"},
+    )
+    assert made.status_code == 200
+    password = re.search(r'<code id="new-password">([^<]+)</code>', text(made)).group(1)
+    assert password not in text(admin.get("/admin/users"))
+    with sessions() as session:
+        user = session.scalar(select(User).where(User.email == "elu@ivry.example"))
+        assert user.role == "editor"
+        entry = session.scalar(
+            select(AuditEntry).where(AuditEntry.target == "user:elu@ivry.example")
+        )
+        assert entry.actor == "user:admin@ivry.example"
+    newcomer = client_for(None)
+    signed_in = newcomer.post(
+        "/login",
+        data={
+            "csrf_token": csrf_of(text(newcomer.get("/login"))),
+            "email": "elu@ivry.example",
+            "password": password,
+        },
+    )
+    assert signed_in.status_code == 302
+    assert newcomer.get("/api/v1/me").get_json()["role"] == "editor"
+
+
+def test_an_admin_changes_a_role_and_unlocks_an_account(client_for, sessions):
+    admin = client_for("admin")
+    with sessions() as session:
+        viewer = session.scalar(select(User).where(User.email == "viewer@ivry.example"))
+        viewer.locked_until = utcnow() + timedelta(minutes=10)
+        session.commit()
+        viewer_id = viewer.id
+        admin_id = session.scalar(select(User.id).where(User.email == "admin@ivry.example"))
+    listing = text(admin.get("/admin/users"))
+    assert "verrouillé jusqu&#39;à" in listing and "Déverrouiller" in listing
+    admin.post(f"/admin/users/{viewer_id}/unlock", data={"csrf_token": admin.csrf})
+    admin.post(f"/admin/users/{viewer_id}/role", data={"csrf_token": admin.csrf, "role": "editor"})
+    last = admin.post(
+        f"/admin/users/{admin_id}/role", data={"csrf_token": admin.csrf, "role": "viewer"}
+    )
+    assert "last administrator" in text(admin.get(last.location))
+    with sessions() as session:
+        viewer = session.get(User, viewer_id)
+        assert viewer.locked_until is None and viewer.role == "editor"
+        assert session.get(User, admin_id).role == "admin"
+        actions = set(session.scalars(select(AuditEntry.action)))
+    assert {"user.unlock", "user.role"} <= actions
+
+
+def test_a_token_is_shown_once_and_works(client_for, sessions):
+    editor = client_for("editor")
+    form = text(editor.get("/admin/tokens"))
+    assert '<option value="editor"' in form and '<option value="admin"' not in form
+    too_high = editor.post(
+        "/admin/tokens", data={"csrf_token": editor.csrf, "name": "x", "role": "admin"}
+    )
+    assert too_high.status_code == 422
+    assert re.search(r'id="role"[^>]*aria-invalid="true"', text(too_high))
+    made = editor.post(
+        "/admin/tokens", data={"csrf_token": editor.csrf, "name": "portail", "role": "viewer"}
+    )
+    secret = re.search(r'<code id="new-token">(cbt_[^<]+)</code>', text(made)).group(1)
+    listing = text(editor.get("/admin/tokens"))
+    assert "portail" in listing and secret not in listing and secret[:8] in listing
+    anonymous = client_for(None)
+    me = anonymous.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert me.get_json() == {"email": "editor@ivry.example", "name": None, "role": "viewer"}
+    with sessions() as session:
+        token = session.scalar(select(ApiToken).where(ApiToken.name == "portail"))
+        assert token.last_used_at is not None
+    editor.post(f"/admin/tokens/{token.id}/revoke", data={"csrf_token": editor.csrf})
+    me = anonymous.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert me.status_code == 401
+
+
+def test_the_plugins_page_shows_each_plugins_hooks(client_for):
+    page = text(client_for("viewer").get("/admin/plugins"))
+    row = re.search(r'<tr class="plugin"><td>budget</td>.*?</tr>', page, re.S).group(0)
+    assert "activée" in row and "blueprints" in row and "migrations_path" in row
+    api = client_for(None).get("/api/v1/plugins").get_json()["items"]
+    assert "admin_menu" in next(p for p in api if p["name"] == "budget")["hooks"]
+
+
+def _changes(sessions, count: int, running: bool = False) -> int:
+    now = utcnow()
+    with sessions() as session:
+        instance = session.scalar(select(Instance))
+        run = SyncRun(
+            instance_id=instance.id,
+            status="running" if running else "succeeded",
+            started_at=now,
+            heartbeat_at=now,
+            progress={"done": ["component:1", "component:2"]},
+            requests=7,
+            warnings=[],
+        )
+        session.add(run)
+        session.flush()
+        for n in range(count):
+            session.add(
+                Change(
+                    run_id=run.id,
+                    instance_id=instance.id,
+                    resource="proposals" if n % 2 else "meetings",
+                    record_id=n + 1,
+                    remote_id=str(1000 + n),
+                    kind="updated",
+                    field="title",
+                    old={"fr": f"avant {n}"},
+                    new={"fr": f"après {n}"},
+                    changed_at=now + timedelta(seconds=n),
+                )
+            )
+        session.commit()
+        return run.id
+
+
+def test_the_change_feed_is_newest_first_paged_and_filtered(client_for, sessions):
+    _changes(sessions, 70)
+    viewer = client_for("viewer")
+    assert 'href="/admin/instances/ivry/changes"' in text(viewer.get("/admin/instances/ivry"))
+    first = text(viewer.get("/admin/instances/ivry/changes"))
+    remote = re.findall(r"\((10\d\d)\)", first)
+    assert len(remote) == 50 and remote[0] == "1069" and remote[-1] == "1020"
+    assert "après 69" in first and "→" in first
+    older = re.search(r'<a rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    second = text(viewer.get(older))
+    assert re.findall(r"\((10\d\d)\)", second) == [str(1019 - n) for n in range(20)]
+    assert 'rel="next"' not in second
+    proposals = text(viewer.get("/admin/instances/ivry/changes?resource=proposals"))
+    shown = re.findall(r'<tr class="change updated"><td>[^<]*</td><td>(\w+)</td>', proposals)
+    assert len(shown) == 35 and set(shown) == {"proposals"}
+    assert '<option value="proposals" selected>' in proposals
+
+
+def test_a_running_sync_shows_what_it_has_done_so_far(client_for, sessions):
+    _changes(sessions, 3, running=True)
+    page = text(client_for("viewer").get("/admin/instances/ivry"))
+    assert '<meta http-equiv="refresh" content="2">' in page
+    progress = re.search(r'<td class="progress">(.*?)</td>', page, re.S).group(1)
+    assert "Composants lus : 2" in progress and "Requêtes : 7" in progress
+    assert "Modifications enregistrées : 3" in progress
+
+
+def test_the_new_pages_in_english(client_for):
+    admin = client_for("admin")
+    for path, title in [
+        ("/admin/users?lang=en", "Accounts"),
+        ("/admin/tokens", "API tokens"),
+        ("/admin/plugins", "Plugins"),
+        ("/admin/instances/ivry/edit", "Edit settings"),
+        ("/admin/instances/ivry/changes", "Changes received"),
+    ]:
+        page = text(admin.get(path))
+        assert '<html lang="en">' in page and f"<h1>{title}" in page, path
+
+
+def test_the_page_keeps_refreshing_between_the_claim_and_the_run(client_for, sessions):
+    """The scheduler claims a request, then opens its run: the page must not stop in between."""
+    viewer = client_for("viewer")
+    refresh = '<meta http-equiv="refresh" content="2">'
+    with sessions() as session:
+        instance = session.scalar(select(Instance))
+        session.add(SyncRequest(instance_id=instance.id, requested_at=utcnow(), picked_at=utcnow()))
+        session.commit()
+    page = text(viewer.get("/admin/instances/ivry"))
+    assert refresh in page and "en attente" in page
+    with sessions() as session:  # claimed long ago and never run (another sync held the lock)
+        request = session.scalar(select(SyncRequest))
+        request.picked_at = utcnow() - timedelta(minutes=5)
+        session.commit()
+    assert refresh not in text(viewer.get("/admin/instances/ivry"))
