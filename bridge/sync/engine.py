@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -45,6 +45,7 @@ MAX_PASSES = 8
 # Records not seen in a pass are confirmed one request each, up to this many per component.
 VERIFY_LIMIT = 25
 RESUME_WITHIN = timedelta(hours=12)
+PROGRESS_EVERY_SECONDS = 2.0  # how often a running run's counts reach its row (the admin page)
 
 
 class UnknownInstance(Exception):
@@ -424,6 +425,7 @@ class SyncEngine:
                 resource.name, resource.page_operation, resource.connection, component.remote_id
             ):
                 pages += 1
+                state.pages += 1
                 slots += len(nodes)
                 fresh: set[str] = set()
                 for node in nodes:
@@ -631,15 +633,26 @@ class SyncEngine:
             state.lock.heartbeat()
             self._save_progress(state)
             state.last_beat = utcnow()
+        elif heartbeat_due(state.last_saved, PROGRESS_EVERY_SECONDS):
+            self._save_progress(state)
 
     def _save_progress(self, state: _RunState) -> None:
+        """What an admin watching the run sees: components done, pages read, records so far
+        (created / updated / unchanged / removed), retries and warnings."""
+        state.last_saved = utcnow()
         with self.sessions() as session:
             session.execute(
                 update(SyncRun)
                 .where(SyncRun.id == state.run.id)
                 .values(
-                    heartbeat_at=utcnow(),
-                    progress={"done": state.done},
+                    heartbeat_at=state.last_saved,
+                    progress={
+                        "done": state.done,
+                        "pages": state.pages,
+                        "records": asdict(state.tally),
+                        "retries": state.client.retries_made,
+                        "warnings": len(state.run.warnings or []),
+                    },
                     requests=state.client.requests_made,
                 )
             )
@@ -655,3 +668,5 @@ class _RunState:
     done: list[str]
     last_beat: Any
     scopes_seen: set[tuple[str, str]] = field(default_factory=set)
+    pages: int = 0
+    last_saved: Any = field(default_factory=utcnow)

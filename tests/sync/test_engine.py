@@ -212,6 +212,28 @@ def test_runs_are_recorded(sessions):
         assert run.requests > 0
 
 
+def test_a_running_run_tells_its_progress_as_it_goes(sessions, monkeypatch):
+    """What the admin page shows while a run is going: pages read, records so far."""
+    from bridge.sync import engine
+
+    monkeypatch.setattr(engine, "PROGRESS_EVERY_SECONDS", 0.0)
+    seen = []
+
+    def watch(event):
+        with sessions() as session:
+            run = session.scalar(select(SyncRun).where(SyncRun.status == "running"))
+            seen.append(dict(run.progress or {}))
+
+    with running_simulator() as sim:
+        add_instance(sessions, sim.url)
+        finished = SyncEngine(sessions, SETTINGS, progress=watch).run("ivry")
+    pages = [p.get("pages", 0) for p in seen]
+    assert pages == sorted(pages) and pages[-1] > 1  # rising, page after page
+    created = [p["records"]["created"] for p in seen if "records" in p]
+    assert created == sorted(created) and 0 < created[-1] <= finished.created
+    assert all(p.get("retries") == 0 and p.get("warnings") == 0 for p in seen[-1:])
+
+
 @pytest.mark.parametrize("version", ["0.27", "0.29", "0.30", "0.31"])
 def test_every_supported_version_is_detected_and_synced(sqlite_url, version):
     from bridge.store.db import make_engine, make_sessionmaker

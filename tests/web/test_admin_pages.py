@@ -171,7 +171,13 @@ def _changes(sessions, count: int, running: bool = False) -> int:
             status="running" if running else "succeeded",
             started_at=now,
             heartbeat_at=now,
-            progress={"done": ["component:1", "component:2"]},
+            progress={
+                "done": ["component:1", "component:2"],
+                "pages": 12,
+                "records": {"created": 40, "updated": 2, "unchanged": 5, "removed": 0},
+                "retries": 1,
+                "warnings": 1,
+            },
             requests=7,
             warnings=[],
         )
@@ -221,6 +227,9 @@ def test_a_running_sync_shows_what_it_has_done_so_far(client_for, sessions):
     progress = re.search(r'<td class="progress">(.*?)</td>', page, re.S).group(1)
     assert "Composants lus : 2" in progress and "Requêtes : 7" in progress
     assert "Modifications enregistrées : 3" in progress
+    assert "Pages lues : 12" in progress
+    assert "Fiches nouvelles / modifiées / inchangées : 40 / 2 / 5" in progress
+    assert "Nouvelles tentatives : 1" in progress and "1 avertissement(s)" in progress
 
 
 def test_the_new_pages_in_english(client_for):
@@ -251,3 +260,11 @@ def test_the_page_keeps_refreshing_between_the_claim_and_the_run(client_for, ses
         request.picked_at = utcnow() - timedelta(minutes=5)
         session.commit()
     assert refresh not in text(viewer.get("/admin/instances/ivry"))
+
+
+def test_the_instance_page_leads_to_its_spaces_and_mappings(client_for):
+    page = text(client_for("viewer").get("/admin/instances/ivry"))
+    assert 'href="/admin/instances/ivry/processes"' in page
+    assert 'href="/admin/instances/ivry/mappings"' in page
+    english = text(client_for("viewer").get("/admin/instances/ivry?lang=en"))
+    assert "Neighbourhoods and themes" in english and "processus" not in english
