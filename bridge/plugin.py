@@ -8,7 +8,8 @@ Hooks and their arguments are documented in `bridge/hookspecs.py` and `docs/plug
 """
 
 from bridge.accounts import audit, has_role
-from bridge.api.errors import Problem
+from bridge.api.errors import Problem, json_object
+from bridge.api.openapi import list_response, problem_response
 from bridge.app import db
 from bridge.hookspecs import Export, Job, MenuItem, PublicLink, hookimpl
 from bridge.web.access import current_identity, need, pages_need_sign_in, require_role
@@ -24,7 +25,10 @@ __all__ = [
     "db",
     "has_role",
     "hookimpl",
+    "json_object",
+    "list_response",
     "need",
     "pages_need_sign_in",
+    "problem_response",
     "require_role",
 ]

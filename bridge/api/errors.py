@@ -16,6 +16,14 @@ class Problem(Exception):
         self.status, self.detail, self.extra = status, detail, extra
 
 
+def json_object() -> dict:
+    """The request's JSON body, which a write needs to be an object; else a 400 problem."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Problem(400, "send a JSON object (Content-Type: application/json)")
+    return data
+
+
 TITLES = {
     400: "Bad Request",
     404: "Not Found",

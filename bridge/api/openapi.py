@@ -248,7 +248,26 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _problem_response(description: str) -> dict:
+def list_response(items: dict) -> dict:
+    """The 200 answer of every list: `{"items": [...], "next": cursor or null}`."""
+    return {
+        "description": "A page of items",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["items", "next"],
+                    "properties": {
+                        "items": {"type": "array", "items": items},
+                        "next": {"type": ["string", "null"]},
+                    },
+                }
+            }
+        },
+    }
+
+
+def problem_response(description: str) -> dict:
     return {
         "description": description,
         "content": {"application/problem+json": {"schema": _ref("Problem")}},
@@ -273,23 +292,9 @@ def document() -> dict[str, Any]:
                     {"name": p, "in": "query", **PARAMETERS[p]} for p in filters + COMMON_LIST
                 ],
                 "responses": {
-                    "200": {
-                        "description": "A page of items",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["items", "next"],
-                                    "properties": {
-                                        "items": {"type": "array", "items": _ref(name)},
-                                        "next": {"type": ["string", "null"]},
-                                    },
-                                }
-                            }
-                        },
-                    },
-                    "400": _problem_response("A parameter is invalid"),
-                    "404": _problem_response("The instance named does not exist"),
+                    "200": list_response(_ref(name)),
+                    "400": problem_response("A parameter is invalid"),
+                    "404": problem_response("The instance named does not exist"),
                 },
             }
         }
@@ -310,7 +315,7 @@ def document() -> dict[str, Any]:
                         "description": summary,
                         "content": {"application/json": {"schema": _ref(name)}},
                     },
-                    "404": _problem_response("No such id"),
+                    "404": problem_response("No such id"),
                 },
             }
         }
@@ -336,10 +341,10 @@ def document() -> dict[str, Any]:
         },
     }
     write_errors = {
-        "400": _problem_response("Not a JSON object"),
-        "401": _problem_response("No credentials"),
-        "403": _problem_response("Role too low"),
-        "422": _problem_response("A field is refused; `field` names it"),
+        "400": problem_response("Not a JSON object"),
+        "401": problem_response("No credentials"),
+        "403": problem_response("Role too low"),
+        "422": problem_response("A field is refused; `field` names it"),
     }
     paths["/instances"]["post"] = {
         "summary": "Add an instance (admin)",
@@ -367,7 +372,7 @@ def document() -> dict[str, Any]:
                     "description": "Changed",
                     "content": {"application/json": {"schema": _ref("Instance")}},
                 },
-                "404": _problem_response("No such instance"),
+                "404": problem_response("No such instance"),
                 **write_errors,
             },
         }
@@ -380,7 +385,7 @@ def document() -> dict[str, Any]:
             "parameters": name_param,
             "responses": {
                 "202": {"description": "Requested"},
-                "404": _problem_response("No such instance"),
+                "404": problem_response("No such instance"),
                 **write_errors,
             },
         }
@@ -392,7 +397,7 @@ def document() -> dict[str, Any]:
             "security": [{"token": []}],
             "responses": {
                 "200": {"description": "Identity"},
-                "401": _problem_response("No credentials"),
+                "401": problem_response("No credentials"),
             },
         }
     }
@@ -405,8 +410,8 @@ def document() -> dict[str, Any]:
             + [{"name": p, "in": "query", **PARAMETERS[p]} for p in COMMON_LIST],
             "responses": {
                 "200": {"description": "Entries"},
-                "401": _problem_response("No credentials"),
-                "403": _problem_response("Role too low"),
+                "401": problem_response("No credentials"),
+                "403": problem_response("Role too low"),
             },
         }
     }
@@ -421,23 +426,9 @@ def document() -> dict[str, Any]:
                 {"name": p, "in": "query", **PARAMETERS[p]} for p in extra + COMMON_LIST
             ],
             "responses": {
-                "200": {
-                    "description": "A page of items",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["items", "next"],
-                                "properties": {
-                                    "items": {"type": "array", "items": _ref(schema)},
-                                    "next": {"type": ["string", "null"]},
-                                },
-                            }
-                        }
-                    },
-                },
-                "401": _problem_response("No credentials"),
-                "403": _problem_response("Role too low"),
+                "200": list_response(_ref(schema)),
+                "401": problem_response("No credentials"),
+                "403": problem_response("Role too low"),
             },
         }
 
@@ -486,7 +477,7 @@ def document() -> dict[str, Any]:
                     "description": "Changed",
                     "content": {"application/json": {"schema": _ref("User")}},
                 },
-                "404": _problem_response("No such user"),
+                "404": problem_response("No such user"),
                 **write_errors,
             },
         }
@@ -521,9 +512,9 @@ def document() -> dict[str, Any]:
             "parameters": id_param,
             "responses": {
                 "204": {"description": "Revoked"},
-                "401": _problem_response("No credentials"),
-                "403": _problem_response("Neither the owner nor an admin"),
-                "404": _problem_response("No such token"),
+                "401": problem_response("No credentials"),
+                "403": problem_response("Neither the owner nor an admin"),
+                "404": problem_response("No such token"),
             },
         }
     }
@@ -551,7 +542,7 @@ def document() -> dict[str, Any]:
             ],
             "responses": {
                 "200": {"description": "The file"},
-                "404": _problem_response("No such export"),
+                "404": problem_response("No such export"),
             },
         }
     }

@@ -9,7 +9,7 @@ from flask import jsonify, request
 from sqlalchemy import Select, String, cast, func, or_, select
 
 from bridge.api import blueprint, params
-from bridge.api.errors import Problem
+from bridge.api.errors import Problem, json_object
 from bridge.api.openapi import document
 from bridge.api.serialise import record
 from bridge.app import db
@@ -453,13 +453,6 @@ def audit_log():
 
 
 # -- writing (tokens or a signed-in session) ------------------------------------------------------
-def _body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Problem(400, "send a JSON object (Content-Type: application/json)")
-    return data
-
-
 def _invalid(exc) -> Problem:
     return Problem(422, str(exc), field=exc.field)
 
@@ -477,7 +470,7 @@ def create_instance():
     from bridge import instances
 
     try:
-        made = instances.create(db(), _body(), current_identity().actor)
+        made = instances.create(db(), json_object(), current_identity().actor)
     except instances.InvalidField as exc:
         raise _invalid(exc) from None
     return jsonify(instance_json(made)), 201
@@ -489,7 +482,9 @@ def update_instance(name: str):
     from bridge import instances
 
     try:
-        changed = instances.update(db(), _instance_named(name), _body(), current_identity().actor)
+        changed = instances.update(
+            db(), _instance_named(name), json_object(), current_identity().actor
+        )
     except instances.InvalidField as exc:
         raise _invalid(exc) from None
     return jsonify(instance_json(changed))
@@ -585,7 +580,7 @@ def list_users():
 def add_user():
     from bridge.accounts import AccountError, create_user
 
-    body = _body()
+    body = json_object()
     _only(body, USER_FIELDS)
     for key in USER_FIELDS:
         if key in body and body[key] is not None and not isinstance(body[key], str):
@@ -615,7 +610,7 @@ def update_user(user_id: int):
     from bridge.accounts import AccountError, set_role, unlock_user
 
     user = _user_by_id(user_id)
-    body = _body()
+    body = json_object()
     _only(body, USER_CHANGES)
     actor = current_identity().actor
     try:
@@ -658,7 +653,7 @@ def add_token():
     from bridge.accounts import AccountError, create_token
 
     identity = current_identity()
-    body = _body()
+    body = json_object()
     _only(body, TOKEN_FIELDS)
     try:
         token, secret = create_token(

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify
 from sqlalchemy import select
 
 from bridge import mappings
 from bridge.api import blueprint
-from bridge.api.errors import Problem
+from bridge.api.errors import Problem, json_object
 from bridge.app import db
 from bridge.store import models
 from bridge.store.models import Instance
@@ -34,9 +34,7 @@ def _instance(name: str) -> Instance:
 
 
 def _body(allowed: tuple[str, ...]) -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Problem(400, "send a JSON object (Content-Type: application/json)")
+    data = json_object()
     for key in data:
         if key not in allowed:
             raise Problem(422, f"{key} cannot be set here (use {', '.join(allowed)})", field=key)

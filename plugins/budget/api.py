@@ -9,7 +9,15 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 
-from bridge.plugin import Problem, current_identity, db, require_role
+from bridge.plugin import (
+    Problem,
+    current_identity,
+    db,
+    json_object,
+    list_response,
+    problem_response,
+    require_role,
+)
 from plugins.budget import csvimport, writes
 from plugins.budget.csvimport import configured_mapping
 from plugins.budget.figures import by_group, for_envelopes, over_time, over_time_by_group
@@ -105,13 +113,6 @@ def _months(points: list[tuple[str, int, int]]) -> list[dict]:
 
 
 # -- writing (editor token) -------------------------------------------------------------------
-def _body() -> dict:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Problem(400, "send a JSON object (Content-Type: application/json)")
-    return data
-
-
 def _write(operation, *args):
     """Run one of `writes` as the caller; a bad value is a 422 naming its field."""
     try:
@@ -133,7 +134,7 @@ def _found(model, key: int):
 @blueprint.post("/envelopes")
 @require_role("editor")
 def create_envelope():
-    made = _write(writes.create_envelope, _body())
+    made = _write(writes.create_envelope, json_object())
     figures = for_envelopes(db())[made.id]
     return jsonify(id=made.id, name=made.name, **figures.as_json()), 201
 
@@ -141,21 +142,21 @@ def create_envelope():
 @blueprint.post("/allocations")
 @require_role("editor")
 def create_allocation():
-    return jsonify(allocation_json(_write(writes.allocate, _body()))), 201
+    return jsonify(allocation_json(_write(writes.allocate, json_object()))), 201
 
 
 @blueprint.patch("/allocations/<int:allocation_id>")
 @require_role("editor")
 def update_allocation(allocation_id: int):
     allocation = _found(Allocation, allocation_id)
-    _write(writes.update_allocation, allocation, _body())
+    _write(writes.update_allocation, allocation, json_object())
     return jsonify(allocation_json(allocation))
 
 
 @blueprint.post("/ledger")
 @require_role("editor")
 def add_line():
-    return jsonify(_write(writes.add_line, _body()).as_json()), 201
+    return jsonify(_write(writes.add_line, json_object()).as_json()), 201
 
 
 @blueprint.delete("/ledger/<int:line_id>")
@@ -203,27 +204,7 @@ def import_ledger(envelope_id: int):
 
 def _list(summary: str, item: dict) -> dict:
     return {
-        "get": {
-            "summary": summary,
-            "tags": ["budget"],
-            "responses": {
-                "200": {
-                    "description": summary,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["items", "next"],
-                                "properties": {
-                                    "items": {"type": "array", "items": item},
-                                    "next": {"type": ["string", "null"]},
-                                },
-                            }
-                        }
-                    },
-                }
-            },
-        }
+        "get": {"summary": summary, "tags": ["budget"], "responses": {"200": list_response(item)}}
     }
 
 
@@ -235,20 +216,11 @@ AMOUNT_IN = {
 TOKEN = [{"token": []}]
 
 
-def _problem(description: str) -> dict:
-    return {
-        "description": description,
-        "content": {
-            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-        },
-    }
-
-
 WRITE_ERRORS = {
-    "400": _problem("Not a JSON object"),
-    "401": _problem("No credentials"),
-    "403": _problem("The editor role is needed"),
-    "422": _problem("A field is refused; `field` names it"),
+    "400": problem_response("Not a JSON object"),
+    "401": problem_response("No credentials"),
+    "403": problem_response("The editor role is needed"),
+    "422": problem_response("A field is refused; `field` names it"),
 }
 
 
