@@ -273,4 +273,5 @@ def proposal(proposal_id: int):
     )
 
 
-from bridge.web import admin_accounts  # noqa: E402,F401  (users and tokens, on this blueprint)
+# Users, tokens and the audit log are pages of this blueprint, in their own modules.
+from bridge.web import admin_accounts, admin_audit  # noqa: E402,F401

@@ -41,6 +41,7 @@ PAGES = [
     ("synced spaces", "/admin/instances/ivry/processes", True),
     ("neighbourhoods and themes", "/admin/instances/ivry/mappings", True),
     ("admin process", "/admin/processes/{process}", True),
+    ("audit log", "/admin/audit", True),
 ]
 LANGS = ["fr", "en"]
 

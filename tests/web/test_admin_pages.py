@@ -268,3 +268,28 @@ def test_the_instance_page_leads_to_its_spaces_and_mappings(client_for):
     assert 'href="/admin/instances/ivry/mappings"' in page
     english = text(client_for("viewer").get("/admin/instances/ivry?lang=en"))
     assert "Neighbourhoods and themes" in english and "processus" not in english
+
+
+def test_admins_read_the_audit_log_filtered_and_paged(client_for, sessions):
+    from bridge.accounts import audit
+
+    with sessions() as session:
+        for n in range(60):
+            audit(session, "user:admin@ivry.example", "budget.ledger.add", f"ledger:{n}")
+        audit(session, "token:3:editor@ivry.example", "sync.request", "instance:ivry", after={})
+        session.commit()
+    assert client_for("editor").get("/admin/audit").status_code == 403
+    admin = client_for("admin")
+    first = text(admin.get("/admin/audit"))
+    assert "Journal des modifications" in first and 'href="/api/v1/audit?format=csv"' in first
+    assert first.count('<tr class="entry">') == 50 and first.index("sync.request") < first.index(
+        "ledger:59"
+    )
+    older = re.search(r'<a rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    assert text(admin.get(older)).count('<tr class="entry">') > 0
+    only = text(admin.get("/admin/audit?actor=token:3"))
+    assert only.count('<tr class="entry">') == 1 and "sync.request" in only
+    ledger = text(admin.get("/admin/audit?action=budget.ledger.add"))
+    assert "sync.request</td>" not in ledger
+    csv = admin.get("/api/v1/audit?format=csv")  # the signed-in admin downloads it too
+    assert csv.status_code == 200 and "budget.ledger.add" in csv.get_data(as_text=True)
