@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(processes.blueprint)
     app.register_blueprint(public.blueprint)
+    app.before_request(refuse_nul_bytes)
     app.before_request(csrf.check)
 
     @app.context_processor
@@ -83,6 +84,21 @@ def create_app(settings: Settings | None = None) -> Flask:
             session.close()
 
     return app
+
+
+def refuse_nul_bytes() -> None:
+    """PostgreSQL cannot store a NUL character in text: refuse it at the door with a 400 naming
+    it, rather than fail deep inside with a 500. (A CSV upload is read by its own checks.)"""
+    from flask import request
+
+    from bridge.api.errors import Problem
+
+    values = [request.path, *request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += request.form.values()
+    body = request.get_data() if request.mimetype == "application/json" else b""
+    if any("\x00" in v for v in values) or b"\x00" in body or b"\\u0000" in body:
+        raise Problem(400, "the request holds a NUL character (\\u0000), which no field accepts")
 
 
 def _ephemeral_secret(app: Flask) -> str:

@@ -22,6 +22,8 @@ EDITABLE = (
     "api_secret",
 )
 SECRET = {"api_key", "api_secret"}
+# Whole numbers: (lowest, highest). A year of minutes; far above any Decidim's own rate limit.
+BOUNDS = {"schedule_interval_minutes": (1, 525_600), "rate_limit_per_minute": (0, 100_000)}
 
 
 class InvalidField(ValueError):
@@ -52,6 +54,8 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
             raise InvalidField("base_url", "base_url must start with http:// or https://")
         if url.endswith("/api"):
             raise InvalidField("base_url", "base_url is the site root; the bridge adds /api")
+        if len(url) > 500:
+            raise InvalidField("base_url", "base_url has 500 characters at most")
         out["base_url"] = url
     if "locale" in values:
         locale = str(values["locale"] or "")
@@ -62,16 +66,20 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         if not isinstance(values["enabled"], bool):
             raise InvalidField("enabled", "enabled is true or false")
         out["enabled"] = values["enabled"]
-    for field, low in (("schedule_interval_minutes", 1), ("rate_limit_per_minute", 0)):
+    for field, (low, high) in BOUNDS.items():
         if field in values and values[field] is not None:
             value = values[field]
-            if not isinstance(value, int) or isinstance(value, bool) or value < low:
-                raise InvalidField(field, f"{field} is a whole number, at least {low}")
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise InvalidField(field, f"{field} is a whole number from {low} to {high}")
             out[field] = value
         elif field in values and field == "schedule_interval_minutes":
             out[field] = None
     if "schedule_cron" in values:
         cron = values["schedule_cron"]
+        if cron and (not isinstance(cron, str) or len(cron) > 100):
+            raise InvalidField(
+                "schedule_cron", "schedule_cron is a crontab of 100 characters at most"
+            )
         if cron:
             from apscheduler.triggers.cron import CronTrigger
 
@@ -82,7 +90,10 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         out["schedule_cron"] = cron or None
     for field in SECRET:
         if field in values:
-            out[field] = values[field] or None
+            value = values[field]
+            if value is not None and (not isinstance(value, str) or len(value) > 200):
+                raise InvalidField(field, f"{field} is a text of 200 characters at most")
+            out[field] = value or None
     return out
 
 

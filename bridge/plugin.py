@@ -12,6 +12,7 @@ from bridge.api.errors import Problem, json_object
 from bridge.api.openapi import list_response, problem_response
 from bridge.app import db
 from bridge.hookspecs import Export, Job, MenuItem, PublicLink, hookimpl
+from bridge.store.db import find
 from bridge.web.access import current_identity, need, pages_need_sign_in, require_role
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "audit",
     "current_identity",
     "db",
+    "find",
     "has_role",
     "hookimpl",
     "json_object",

@@ -8,9 +8,9 @@ from datetime import datetime
 from flask import request
 
 from bridge.api.errors import Problem
+from bridge.store.db import BIGGEST_ID as BIGGEST
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
-BIGGEST = 2**63 - 1  # what both databases can compare an id with
 
 
 def limit() -> int:

@@ -59,3 +59,15 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+BIGGEST_ID = 2**63 - 1  # what both databases can compare an id with
+
+
+def find(session: Session, model, key: object):
+    """The row of `model` with primary key `key`, or None, whatever `key` is: ids that no
+    database column can hold (negative, beyond 64 bits, not a number) find nothing instead of
+    failing in the driver."""
+    if isinstance(key, bool) or not isinstance(key, int) or not 0 <= key <= BIGGEST_ID:
+        return None
+    return session.get(model, key)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bridge.plugin import current_identity, db, has_role, need, pages_need_sign_in
+from bridge.plugin import current_identity, db, find, has_role, need, pages_need_sign_in
 from bridge.store.models import Project, Result
 from plugins.budget import charts, csvimport, writes
 from plugins.budget.figures import by_group, for_allocations, for_envelopes, over_time
@@ -99,7 +99,7 @@ def add_envelope():
 
 # -- allocations ------------------------------------------------------------------------------
 def _allocation(allocation_id: int) -> Allocation:
-    found = db().get(Allocation, allocation_id)
+    found = find(db(), Allocation, allocation_id)
     if found is None:
         abort(404)
     return found
@@ -225,7 +225,7 @@ def add_line(allocation_id: int):
 @blueprint.post("/lines/<int:line_id>/delete")
 def delete_line(line_id: int):
     need("editor")
-    line = db().get(LedgerLine, line_id)
+    line = find(db(), LedgerLine, line_id)
     if line is None:
         abort(404)
     back = line.allocation_id

@@ -13,6 +13,7 @@ from bridge.plugin import (
     Problem,
     current_identity,
     db,
+    find,
     json_object,
     list_response,
     problem_response,
@@ -125,7 +126,7 @@ def _write(operation, *args):
 
 
 def _found(model, key: int):
-    found = db().get(model, key)
+    found = find(db(), model, key)
     if found is None:
         raise Problem(404, f"no {model.__tablename__.removeprefix('budget_')} {key}")
     return found

@@ -11,6 +11,9 @@ FRENCH_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")  # 1.234.567,89
 ENGLISH_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+\.\d{1,2}$")  # 1,234,567.89 (never 12,345)
 
 
+MAX_CENTS = 10**15  # ten thousand billion euros: beyond, a typing slip, not a city's budget
+
+
 class AmountError(ValueError):
     """Why a text is not an amount: in English (`str(error)`, for logs and the CLI) and in
     French (`error.fr`, for the pages people read)."""
@@ -42,6 +45,8 @@ def parse_euros(text: str, *, allow_negative: bool = False) -> int:
         raise _not_an_amount(text) from exc
     if value < 0 and not allow_negative:
         raise AmountError(f"negative amount: {text!r}", f"montant négatif : « {text} »")
+    if abs(value) * 100 > MAX_CENTS:
+        raise AmountError(f"amount too large: {text!r}", f"montant trop grand : « {text} »")
     return int(value * 100)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import audit
+from bridge.plugin import audit, find
 from bridge.store.models import Project, Result
 from bridge.timeutil import utcnow
 from plugins.budget import csvimport
@@ -45,6 +45,12 @@ def _text(data: dict, field: str, *, required: bool = False, limit: int = 300) -
     if not isinstance(value, str):
         raise Invalid(field, f"{field} must be text", f"le champ « {field} » doit être un texte")
     value = value.strip()
+    if any(ord(c) < 32 and c not in "\n\t" for c in value):
+        raise Invalid(
+            field,
+            f"{field} holds control characters",
+            f"le champ « {field} » contient des caractères de contrôle",
+        )
     if len(value) > limit:
         raise Invalid(
             field,
@@ -102,12 +108,12 @@ def envelope_named_or_id(session: Session, data: dict, field: str = "envelope") 
     value = data.get(field)
     found = None
     if isinstance(value, int) and not isinstance(value, bool):
-        found = session.get(Envelope, value)
+        found = find(session, Envelope, value)
     elif isinstance(value, str) and value.strip():
         text = value.strip()
         found = session.scalar(select(Envelope).where(Envelope.name == text))
         if found is None and text.isdigit():
-            found = session.get(Envelope, int(text))
+            found = find(session, Envelope, int(text))
     if found is None:
         raise Invalid(field, "no such envelope", "cette enveloppe n’existe pas")
     return found
@@ -171,7 +177,7 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
         )
     target = None
     if project_id:
-        target = session.get(Project, project_id)
+        target = find(session, Project, project_id)
         if target is None:
             raise Invalid("project", "no such synced project", "ce projet n’existe pas")
         taken = session.scalar(select(Allocation.id).where(Allocation.project_id == project_id))
@@ -182,7 +188,7 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
                 f"ce projet a déjà l’allocation n° {taken}",
             )
     elif result_id:
-        target = session.get(Result, result_id)
+        target = find(session, Result, result_id)
         if target is None:
             raise Invalid("result", "no such synced result", "ce résultat n’existe pas")
     label = _text(data, "label", required=target is None)
@@ -257,7 +263,7 @@ def add_line(session: Session, data: dict, actor: str) -> LedgerLine:
     """One commitment (engagement) or payment (mandatement), typed by hand."""
     allocation = None
     if (allocation_id := _id(data, "allocation")) is not None:
-        allocation = session.get(Allocation, allocation_id)
+        allocation = find(session, Allocation, allocation_id)
         if allocation is None:
             raise Invalid("allocation", "no such allocation", "cette allocation n’existe pas")
     if data.get("envelope") in (None, "") and allocation is not None:
