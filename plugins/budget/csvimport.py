@@ -24,13 +24,24 @@ from plugins.budget.money import AmountError, parse_euros
 REQUIRED = ("date", "reference", "kind", "amount")
 OPTIONAL = ("supplier", "label", "note", "allocation")
 # French headers a finance export may carry, accepted beside the English names.
+# The first name found wins (a file with "Montant TTC" and "Montant HT" is read TTC).
 ALIASES = {
-    "date": ["date"],
-    "reference": ["reference", "numero", "n° piece", "piece"],
-    "kind": ["kind", "nature", "type"],
-    "amount": ["amount", "montant", "montant ttc"],
-    "supplier": ["supplier", "fournisseur", "tiers"],
-    "label": ["label", "libelle", "objet"],
+    "date": ["date", "date d'engagement", "date de mandatement", "date de la piece", "date piece"],
+    "reference": [
+        "reference",
+        "numero",
+        "n° piece",
+        "piece",
+        "n° engagement",
+        "n° mandat",
+        "numero d'engagement",
+        "numero de mandat",
+        "ref",
+    ],
+    "kind": ["kind", "nature", "type", "type d'operation"],
+    "amount": ["amount", "montant", "montant ttc", "montant (€)", "montant en euros", "montant ht"],
+    "supplier": ["supplier", "fournisseur", "tiers", "beneficiaire", "titulaire"],
+    "label": ["label", "libelle", "objet", "designation", "intitule"],
     "note": ["note", "commentaire", "observations"],
     "allocation": ["allocation", "operation", "action"],
 }
@@ -106,7 +117,7 @@ def decode(data: bytes) -> str:
 
 def _key(name: str) -> str:
     """Header names compared without case, accents or surrounding spaces."""
-    folded = unicodedata.normalize("NFKD", name.strip().casefold())
+    folded = unicodedata.normalize("NFKD", name.strip().casefold().replace("’", "'"))
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 

@@ -43,6 +43,23 @@ def test_tab_separated_exports_with_english_thousands():
     assert (report.rows[0].reference, report.rows[0].amount_cents) == ("EJ-9", 123456)
 
 
+def test_headers_of_a_french_finance_export():
+    text = (
+        "Date d’engagement;N° engagement;Type d'opération;Bénéficiaire;Désignation;"
+        "Montant HT;Montant TTC\n"
+        "04/03/2024;EJ-2024-17;Engagement;Ateliers Vélo Ivry;Abris vélos;1 000,00;1 200,00\n"
+    )
+    report = csvimport.read(text.encode("cp1252"))
+    assert report.ok, report.errors
+    row = report.rows[0]
+    assert (row.reference, row.supplier, row.label) == (
+        "EJ-2024-17",
+        "Ateliers Vélo Ivry",
+        "Abris vélos",
+    )
+    assert row.amount_cents == 120000  # TTC is read when both are there
+
+
 def test_dates_with_times_and_other_words_for_the_kind():
     text = (
         "date;reference;kind;amount\n31/12/2024 00:00:00;A;Mandat;10\n"
