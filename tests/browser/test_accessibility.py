@@ -173,3 +173,34 @@ def test_fits_a_phone(phone_contexts, site, name, path, signed_in, lang):
         page.close()
     assert found["overflow"] <= 0, f"{name} ({lang}) is {found['overflow']}px wider than 375px"
     assert not found["small"], f"{name} ({lang}): controls under 24px: {found['small']}"
+
+
+def test_signing_in_and_reaching_the_budget_with_the_keyboard_alone(browser, site):
+    """Tab moves through the sign-in form in reading order, the focused control shows a
+    visible outline, Enter submits; the admin menu is then reachable with Tab too."""
+    base, _ = site
+    page = browser.new_page()
+    page.goto(f"{base}/login")
+    focused = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
+        if focused[-1] == "email":
+            break
+    assert focused[-1] == "email", focused
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", ""), "the focused field shows no outline"
+    page.keyboard.type(EMAIL)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "password"
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/**")
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Budget de suivi":
+            break
+    assert page.evaluate("document.activeElement.textContent") == "Budget de suivi"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/budget/")
+    page.close()
