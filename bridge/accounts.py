@@ -12,6 +12,7 @@ import hashlib
 import re
 import secrets
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -27,8 +28,13 @@ MAX_FAILURES = 5
 LOCK_TIME = timedelta(minutes=15)
 TOKEN_PREFIX = "cbt_"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Checked when the email is unknown, so that a wrong email costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to check unknown emails against, so they cost the time of a wrong password.
+    Made on first use: scrypt takes ~100 ms and ~32 MB, which a sync process never needs."""
+    return generate_password_hash("not a password", method="scrypt")
 
 
 class AccountError(ValueError):
@@ -151,7 +157,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
     now = utcnow()
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         raise LoginRefused
     if user.locked_until and user.locked_until > now:
         raise LoginRefused
