@@ -18,6 +18,7 @@ from sqlalchemy import select
 from bridge import mappings
 from bridge.api import blueprint
 from bridge.api.errors import Problem, json_object
+from bridge.api.openapi import problem_response
 from bridge.app import db
 from bridge.store import models
 from bridge.store.models import Instance
@@ -272,15 +273,6 @@ def put_mappings(name: str):
 
 
 # -- OpenAPI -------------------------------------------------------------------------------------
-def _problem(description: str) -> dict:
-    return {
-        "description": description,
-        "content": {
-            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-        },
-    }
-
-
 _ID = {"type": ["string", "integer"], "description": "Decidim's id"}
 _TRANSLATED = {"$ref": "#/components/schemas/Translated"}
 _SPACE_REF = {
@@ -326,14 +318,14 @@ def openapi_paths() -> dict[str, Any]:
     """This module's paths for the OpenAPI document (bridge/api/openapi.py adds them)."""
     name_param = [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}]
     errors = {
-        "401": _problem("No credentials"),
-        "403": _problem("Role too low (editor needed)"),
-        "404": _problem("No such instance"),
+        "401": problem_response("No credentials"),
+        "403": problem_response("Role too low (editor needed)"),
+        "404": problem_response("No such instance"),
     }
     write_errors = {
         **errors,
-        "400": _problem("Not a JSON object"),
-        "422": _problem("A value is refused; `field` names it, e.g. components_off[2]"),
+        "400": problem_response("Not a JSON object"),
+        "422": problem_response("A value is refused; `field` names it, e.g. components_off[2]"),
     }
     settings_answer = {
         "type": "object",
