@@ -14,6 +14,7 @@ from bridge.api.openapi import document
 from bridge.api.serialise import record
 from bridge.app import db
 from bridge.store import models
+from bridge.store.db import find
 from bridge.store.models import Change, Instance, SyncRun
 from bridge.timeutil import iso
 from bridge.web.access import current_identity, require_role
@@ -561,7 +562,7 @@ def token_json(row, email: str | None = None) -> dict:
 def _user_by_id(user_id: int):
     from bridge.store.models import User
 
-    found = db().get(User, user_id) if user_id <= params.BIGGEST else None
+    found = find(db(), User, user_id)
     if found is None:
         raise Problem(404, f"no user with id {user_id}")
     return found
@@ -678,7 +679,7 @@ def delete_token(token_id: int):
     from bridge.store.models import ApiToken
 
     identity = current_identity()
-    token = db().get(ApiToken, token_id) if token_id <= params.BIGGEST else None
+    token = find(db(), ApiToken, token_id)
     if token is None:
         raise Problem(404, f"no token with id {token_id}")
     if token.user_id != identity.user.id and identity.role != "admin":

@@ -61,12 +61,12 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-BIGGEST_ID = 2**63 - 1  # what both databases can compare an id with
+BIGGEST_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 
 
 def find(session: Session, model, key: object):
     """The row of `model` with primary key `key`, or None, whatever `key` is: ids that no
-    database column can hold (negative, beyond 64 bits, not a number) find nothing instead of
+    database column can hold (negative, beyond 32 bits, not a number) find nothing instead of
     failing in the driver."""
     if isinstance(key, bool) or not isinstance(key, int) or not 0 <= key <= BIGGEST_ID:
         return None

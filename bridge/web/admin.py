@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 
 from bridge import instances
 from bridge.accounts import audit
+from bridge.store.db import BIGGEST_ID
 from bridge.store.models import Change, Instance, Proposal, Space, SyncRequest, SyncRun
 from bridge.timeutil import utcnow
 from bridge.web.access import current_identity, need, pages_need_sign_in
@@ -175,7 +176,7 @@ def changes(name: str):
     query = select(Change).where(Change.instance_id == found.id)
     if resource:
         query = query.where(Change.resource == resource)
-    if before.isdigit() and int(before) < 2**63:
+    if before.isdigit() and int(before) <= BIGGEST_ID:
         query = query.where(Change.id < int(before))
     rows = _db().scalars(query.order_by(Change.id.desc()).limit(CHANGES_PER_PAGE + 1)).all()
     more = len(rows) > CHANGES_PER_PAGE

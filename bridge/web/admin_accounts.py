@@ -21,6 +21,7 @@ from bridge.accounts import (
     set_role,
     unlock_user,
 )
+from bridge.store.db import find
 from bridge.store.models import ApiToken, User
 from bridge.web.access import current_identity, need
 from bridge.web.admin import _db, blueprint
@@ -28,7 +29,7 @@ from bridge.web.i18n import words
 
 
 def _user(user_id: int) -> User:
-    found = _db().get(User, user_id) if user_id < 2**63 else None
+    found = find(_db(), User, user_id)
     if found is None:
         abort(404)
     return found
@@ -151,7 +152,7 @@ def create_token_page():
 @blueprint.post("/tokens/<int:token_id>/revoke")
 def revoke(token_id: int):
     identity = current_identity()
-    token = _db().get(ApiToken, token_id) if token_id < 2**63 else None
+    token = find(_db(), ApiToken, token_id)
     if token is None:
         abort(404)
     if token.user_id != identity.user.id and identity.role != "admin":

@@ -1,5 +1,6 @@
 """What PostgreSQL refuses and SQLite lets through (a NUL character, a text longer than its
-column, a number beyond 64 bits) is refused at the door with a 4xx, on both databases."""
+column, an id beyond the 32 bits of an INTEGER column) is refused at the door with a 4xx, on
+both databases."""
 
 from __future__ import annotations
 
@@ -71,15 +72,29 @@ def test_values_beyond_their_columns_are_422_not_500(call, body, field):
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("PATCH", f"/api/v1/budget/allocations/{2**70}"),
-        ("DELETE", f"/api/v1/budget/ledger/{2**70}"),
-        ("POST", f"/api/v1/budget/envelopes/{2**70}/import"),
-        ("PATCH", f"/api/v1/users/{2**70}"),
-        ("DELETE", f"/api/v1/tokens/{2**70}"),
+        ("PATCH", f"/api/v1/budget/allocations/{2**31}"),
+        ("DELETE", f"/api/v1/budget/ledger/{2**31}"),
+        ("POST", f"/api/v1/budget/envelopes/{2**31}/import"),
+        ("PATCH", f"/api/v1/users/{2**31}"),
+        ("DELETE", f"/api/v1/tokens/{2**31}"),
     ],
 )
-def test_ids_beyond_64_bits_are_not_found(call, method, path):
+def test_ids_beyond_32_bits_are_not_found(call, method, path):
     assert call(method, path, json={}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/processes/{2**31}",
+        f"/api/v1/assemblies/{2**31}",
+        f"/api/v1/sync-runs/{2**31}",
+        f"/api/v1/proposals?process={2**31}",
+        f"/api/v1/proposals?component={2**31}",
+    ],
+)
+def test_reads_with_ids_beyond_32_bits_answer_4xx(call, path):
+    assert call("GET", path).status_code in (400, 404)
 
 
 def test_amounts_beyond_reason_are_refused(call):
