@@ -19,7 +19,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bridge.accounts import audit
-from bridge.store.models import CategoryTheme, Instance, ScopeNeighbourhood
+from bridge.store.models import (
+    Category,
+    CategoryTheme,
+    Instance,
+    Scope,
+    ScopeNeighbourhood,
+    Space,
+)
 from bridge.timeutil import utcnow
 
 SCOPE_KINDS = ("scope", "taxonomy")
@@ -141,6 +148,16 @@ def current(session: Session, instance_id: int) -> dict[str, dict[str, str]]:
     return {"neighbourhoods": hoods, "themes": themes(session, instance_id)}
 
 
+def _changed(
+    stored: dict[str, str], wanted: dict[str, str | None], replace: bool
+) -> list[tuple[str, str | None, str | None]]:
+    """(key, old name, new name) of each mapping that changes; with `replace`, a stored key
+    that `wanted` does not name goes to None."""
+    if replace:
+        wanted = {**dict.fromkeys(stored), **wanted}
+    return [(key, stored.get(key), name) for key, name in wanted.items() if name != stored.get(key)]
+
+
 def save(
     session: Session,
     instance: Instance,
@@ -161,13 +178,8 @@ def save(
     now = utcnow()
     if neighbourhoods is not None:
         wanted = {f"{k}:{r}": v for (k, r), v in neighbourhoods.items()}
-        if replace:
-            wanted = {**dict.fromkeys(before["neighbourhoods"]), **wanted}
-        for key, name in wanted.items():
+        for key, old, name in _changed(before["neighbourhoods"], wanted, replace):
             kind, rid = key.split(":", 1)
-            old = before["neighbourhoods"].get(key)
-            if name == old:
-                continue
             if old is not None:
                 session.execute(
                     delete(ScopeNeighbourhood).where(
@@ -187,13 +199,7 @@ def save(
                     )
                 )
     if themes is not None:
-        wanted_themes = dict(themes)
-        if replace:
-            wanted_themes = {**dict.fromkeys(before["themes"]), **wanted_themes}
-        for rid, name in wanted_themes.items():
-            old = before["themes"].get(rid)
-            if name == old:
-                continue
+        for rid, old, name in _changed(before["themes"], themes, replace):
             if old is not None:
                 session.execute(
                     delete(CategoryTheme).where(
@@ -204,10 +210,7 @@ def save(
             if name is not None:
                 session.add(
                     CategoryTheme(
-                        instance_id=instance.id,
-                        category_remote_id=rid,
-                        theme=name,
-                        updated_at=now,
+                        instance_id=instance.id, category_remote_id=rid, theme=name, updated_at=now
                     )
                 )
     session.flush()
@@ -222,3 +225,22 @@ def save(
             after=after,
         )
     return before, after
+
+
+def mappable(
+    session: Session, instance_id: int
+) -> tuple[list[Scope], list[tuple[Category, Space]]]:
+    """What can be mapped: the scopes and taxonomies still upstream, and the categories with
+    their space (the admin page and the API list the same)."""
+    scopes = session.scalars(
+        select(Scope)
+        .where(Scope.instance_id == instance_id, Scope.removed_at.is_(None))
+        .order_by(Scope.kind, Scope.id)
+    ).all()
+    categories = session.execute(
+        select(Category, Space)
+        .join(Space, Category.space_id == Space.id)
+        .where(Category.instance_id == instance_id, Category.removed_at.is_(None))
+        .order_by(Category.space_id, Category.id)
+    ).all()
+    return scopes, [(c, s) for c, s in categories]

@@ -14,6 +14,7 @@ from bridge.app import db
 from bridge.hookspecs import Export, Job, MenuItem, PublicLink, hookimpl
 from bridge.store.db import find
 from bridge.web.access import current_identity, need, pages_need_sign_in, require_role
+from bridge.web.i18n import current_language
 
 __all__ = [
     "Export",
@@ -23,6 +24,7 @@ __all__ = [
     "PublicLink",
     "audit",
     "current_identity",
+    "current_language",
     "db",
     "find",
     "has_role",

@@ -74,13 +74,31 @@ class PluginHost:
                 log.exception("plugin %s: cannot read its migrations", ep.name)
         return folders
 
-    def describe(self) -> list[dict[str, Any]]:
-        """Installed plugins and whether this deployment enabled them (for the admin UI)."""
-        loaded = {name for name, _ in self.manager.list_name_plugin()}
-        return [
-            {"name": name, "module": module, "enabled": name in loaded}
-            for name, module in sorted(self.installed.items())
-        ]
+    def describe(self, *, with_hooks: bool = False) -> list[dict[str, Any]]:
+        """Installed plugins and whether this deployment enabled them (for the admin UI); with
+        `hooks`, the hooks each implements (None when a disabled plugin cannot be loaded)."""
+        loaded = dict(self.manager.list_name_plugin())
+        out = []
+        for name, module in sorted(self.installed.items()):
+            item = {"name": name, "module": module, "enabled": name in loaded}
+            if with_hooks:
+                item["hooks"] = self._hooks(name, loaded.get(name))
+            out.append(item)
+        return out
+
+    def _hooks(self, name: str, plugin: Any) -> list[str] | None:
+        if plugin is not None:
+            return sorted(c.name for c in self.manager.get_hookcallers(plugin) or [])
+        for ep in entry_points(group=hookspecs.ENTRY_POINT_GROUP):  # disabled: read, not register
+            if ep.name == name:
+                try:
+                    module = ep.load()
+                except Exception:  # noqa: BLE001 - a broken plugin is shown as such, not fatal
+                    log.exception("plugin %s cannot be loaded", name)
+                    return None
+                mark = hookspecs.PROJECT + "_impl"  # the attribute pluggy's hookimpl sets
+                return sorted(a for a in dir(module) if hasattr(getattr(module, a), mark))
+        return None
 
 
 def host_for(settings) -> PluginHost:

@@ -1,4 +1,5 @@
-"""Reading query parameters, with a 400 problem that names the parameter when one is wrong."""
+"""Reading query and path parameters, with a 400 problem that names the parameter when one is
+wrong, and a 404 problem when a path names nothing."""
 
 from __future__ import annotations
 
@@ -80,3 +81,16 @@ def timestamp(name: str) -> datetime | None:
 
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value
+
+
+def instance_named(name: str):
+    """The instance a path names (`/instances/NAME/...`), or a 404 problem."""
+    from sqlalchemy import select
+
+    from bridge.app import db
+    from bridge.store.models import Instance
+
+    found = db().scalar(select(Instance).where(Instance.name == name))
+    if found is None:
+        raise Problem(404, f"no instance named {name!r}")
+    return found

@@ -360,14 +360,12 @@ def _plugins():
 
 @blueprint.get("/plugins")
 def plugins():
-    from bridge.web.admin_plugins import describe
-
     host = _plugins()
     menu = [
         {"label": m.label, "endpoint": m.endpoint, "role": m.role}
         for m in host.collect("admin_menu")
     ]
-    return jsonify(items=describe(host), next=None, admin_menu=menu)
+    return jsonify(items=host.describe(with_hooks=True), next=None, admin_menu=menu)
 
 
 @blueprint.get("/exports")
@@ -458,13 +456,6 @@ def _invalid(exc) -> Problem:
     return Problem(422, str(exc), field=exc.field)
 
 
-def _instance_named(name: str) -> Instance:
-    found = db().scalar(select(Instance).where(Instance.name == name))
-    if found is None:
-        raise Problem(404, f"no instance named {name!r}")
-    return found
-
-
 @blueprint.post("/instances")
 @require_role("admin")
 def create_instance():
@@ -484,7 +475,7 @@ def update_instance(name: str):
 
     try:
         changed = instances.update(
-            db(), _instance_named(name), json_object(), current_identity().actor
+            db(), params.instance_named(name), json_object(), current_identity().actor
         )
     except instances.InvalidField as exc:
         raise _invalid(exc) from None
@@ -497,7 +488,7 @@ def request_instance_sync(name: str):
     from bridge.accounts import audit
     from bridge.scheduler import request_sync
 
-    instance = _instance_named(name)
+    instance = params.instance_named(name)
     full = bool((request.get_json(silent=True) or {}).get("full", False))
     actor = current_identity().actor
     made = request_sync(current_app_sessions(), instance.name, full=full, requested_by=actor)

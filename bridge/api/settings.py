@@ -19,19 +19,13 @@ from bridge import mappings
 from bridge.api import blueprint
 from bridge.api.errors import Problem, json_object
 from bridge.api.openapi import problem_response
+from bridge.api.params import instance_named
 from bridge.app import db
 from bridge.store import models
 from bridge.store.models import Instance
 from bridge.sync import selection
 from bridge.sync.resources import RESOURCES
 from bridge.web.access import current_identity, require_role
-
-
-def _instance(name: str) -> Instance:
-    found = db().scalar(select(Instance).where(Instance.name == name))
-    if found is None:
-        raise Problem(404, f"no instance named {name!r}")
-    return found
 
 
 def _body(allowed: tuple[str, ...]) -> dict:
@@ -67,20 +61,8 @@ def _remote_id(value: Any, field: str) -> str:
 def sync_settings_json(instance: Instance) -> dict:
     """The switches, and every known space with its components and whether each is read."""
     switches = selection.load(db(), instance.id)
-    spaces = db().scalars(
-        select(models.Space)
-        .where(models.Space.instance_id == instance.id, models.Space.removed_at.is_(None))
-        .order_by(models.Space.space_type.desc(), models.Space.id)
-    )
-    components: dict[int, list] = {}
-    for c in db().scalars(
-        select(models.Component)
-        .where(models.Component.instance_id == instance.id, models.Component.removed_at.is_(None))
-        .order_by(models.Component.weight, models.Component.id)
-    ):
-        components.setdefault(c.space_id, []).append(c)
     listed = []
-    for space in spaces:
+    for space, components in selection.spaces_with_components(db(), instance.id):
         listed.append(
             {
                 "id": space.id,
@@ -98,7 +80,7 @@ def sync_settings_json(instance: Instance) -> dict:
                         "synced": c.manifest in RESOURCES
                         and switches.component_on(c.remote_id, space.space_type, space.remote_id),
                     }
-                    for c in components.get(space.id, [])
+                    for c in components
                 ],
             }
         )
@@ -108,13 +90,13 @@ def sync_settings_json(instance: Instance) -> dict:
 @blueprint.get("/instances/<name>/sync-settings")
 @require_role("editor")
 def get_sync_settings(name: str):
-    return jsonify(sync_settings_json(_instance(name)))
+    return jsonify(sync_settings_json(instance_named(name)))
 
 
 @blueprint.put("/instances/<name>/sync-settings")
 @require_role("editor")
 def put_sync_settings(name: str):
-    instance = _instance(name)
+    instance = instance_named(name)
     data = _body(("spaces_off", "components_off"))
     known_spaces = set(
         db().execute(
@@ -171,17 +153,7 @@ def mappings_json(instance: Instance) -> dict:
         kind: mappings.neighbourhoods(db(), instance.id, kind) for kind in mappings.SCOPE_KINDS
     }
     themes = mappings.themes(db(), instance.id)
-    scopes = db().scalars(
-        select(models.Scope)
-        .where(models.Scope.instance_id == instance.id, models.Scope.removed_at.is_(None))
-        .order_by(models.Scope.kind, models.Scope.id)
-    )
-    categories = db().execute(
-        select(models.Category, models.Space.space_type, models.Space.remote_id)
-        .join(models.Space, models.Category.space_id == models.Space.id)
-        .where(models.Category.instance_id == instance.id, models.Category.removed_at.is_(None))
-        .order_by(models.Category.space_id, models.Category.id)
-    )
+    scopes, categories = mappings.mappable(db(), instance.id)
     return {
         "instance": instance.name,
         "neighbourhoods": [
@@ -197,10 +169,10 @@ def mappings_json(instance: Instance) -> dict:
             {
                 "remote_id": c.remote_id,
                 "name": c.name,
-                "space": {"id": c.space_id, "space_type": kind, "remote_id": rid},
+                "space": {"id": c.space_id, "space_type": s.space_type, "remote_id": s.remote_id},
                 "theme": themes.get(c.remote_id),
             }
-            for c, kind, rid in categories
+            for c, s in categories
         ],
     }
 
@@ -208,7 +180,7 @@ def mappings_json(instance: Instance) -> dict:
 @blueprint.get("/instances/<name>/mappings")
 @require_role("editor")
 def get_mappings(name: str):
-    return jsonify(mappings_json(_instance(name)))
+    return jsonify(mappings_json(instance_named(name)))
 
 
 def _mapped_name(item: dict, key: str, field: str) -> str | None:
@@ -221,7 +193,7 @@ def _mapped_name(item: dict, key: str, field: str) -> str | None:
 @blueprint.put("/instances/<name>/mappings")
 @require_role("editor")
 def put_mappings(name: str):
-    instance = _instance(name)
+    instance = instance_named(name)
     data = _body(("neighbourhoods", "themes"))
     hoods = None
     if (given := _list(data, "neighbourhoods")) is not None:

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bridge.accounts import audit
-from bridge.store.models import Instance, SyncExclusion
+from bridge.store.models import Component, Instance, Space, SyncExclusion
 from bridge.timeutil import utcnow
 
 SPACE_TYPES = ("participatory_process", "assembly")
@@ -115,3 +115,21 @@ def replace(
         after=after.as_json(),
     )
     return before, after
+
+
+def spaces_with_components(session: Session, instance_id: int) -> list[tuple[Space, list]]:
+    """Every space still upstream, processes first, each with its components in Decidim's
+    order: what the switches apply to (the admin page and the API list the same)."""
+    spaces = session.scalars(
+        select(Space)
+        .where(Space.instance_id == instance_id, Space.removed_at.is_(None))
+        .order_by(Space.space_type.desc(), Space.id)
+    ).all()
+    components: dict[int, list[Component]] = {}
+    for c in session.scalars(
+        select(Component)
+        .where(Component.instance_id == instance_id, Component.removed_at.is_(None))
+        .order_by(Component.weight, Component.id)
+    ):
+        components.setdefault(c.space_id, []).append(c)
+    return [(s, components.get(s.id, [])) for s in spaces]

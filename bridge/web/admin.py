@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select
 
 from bridge import instances
 from bridge.accounts import audit
-from bridge.store.db import BIGGEST_ID
+from bridge.store.db import BIGGEST_ID, find
 from bridge.store.models import Change, Instance, Proposal, Space, SyncRequest, SyncRun
 from bridge.timeutil import utcnow
 from bridge.web.access import current_identity, need, pages_need_sign_in
@@ -201,11 +201,8 @@ def changes(name: str):
 def plugins():
     from flask import current_app
 
-    from bridge.web.admin_plugins import describe
-
-    return render_template(
-        "admin/plugins.html", plugins=describe(current_app.extensions["bridge"].plugins)
-    )
+    host = current_app.extensions["bridge"].plugins
+    return render_template("admin/plugins.html", plugins=host.describe(with_hooks=True))
 
 
 @blueprint.post("/instances/<name>/test")
@@ -266,7 +263,7 @@ def proposals(name: str):
 
 @blueprint.get("/proposals/<int:proposal_id>")
 def proposal(proposal_id: int):
-    found = _db().get(Proposal, proposal_id)
+    found = find(_db(), Proposal, proposal_id)
     if found is None:
         abort(404)
     return render_template(

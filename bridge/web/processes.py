@@ -13,10 +13,12 @@ from sqlalchemy import func, select
 from bridge import mappings
 from bridge.accounts import has_role
 from bridge.store import models
+from bridge.store.db import find
 from bridge.store.models import Instance
 from bridge.sync import selection
 from bridge.sync.resources import RESOURCES
 from bridge.web.access import current_identity, need, pages_need_sign_in
+from bridge.web.admin import _db, _instance
 from bridge.web.i18n import current_language
 
 blueprint = Blueprint("processes", __name__, url_prefix="/admin")
@@ -138,44 +140,11 @@ def can_edit() -> bool:
     return has_role(current_identity().role, "editor")
 
 
-def _db():
-    from bridge.app import db
-
-    return db()
-
-
-def _instance(name: str) -> Instance:
-    found = _db().scalar(select(Instance).where(Instance.name == name))
-    if found is None:
-        abort(404)
-    return found
-
-
 # -- what is synced ------------------------------------------------------------------------------
-def _spaces(instance: Instance) -> list[tuple[models.Space, list[models.Component]]]:
-    spaces = (
-        _db()
-        .scalars(
-            select(models.Space)
-            .where(models.Space.instance_id == instance.id, models.Space.removed_at.is_(None))
-            .order_by(models.Space.space_type.desc(), models.Space.id)
-        )
-        .all()
-    )
-    components: dict[int, list[models.Component]] = {}
-    for c in _db().scalars(
-        select(models.Component)
-        .where(models.Component.instance_id == instance.id, models.Component.removed_at.is_(None))
-        .order_by(models.Component.weight, models.Component.id)
-    ):
-        components.setdefault(c.space_id, []).append(c)
-    return [(s, components.get(s.id, [])) for s in spaces]
-
-
 @blueprint.route("/instances/<name>/processes", methods=["GET", "POST"])
 def sync_settings(name: str):
     found = _instance(name)
-    listed = _spaces(found)
+    listed = selection.spaces_with_components(_db(), found.id)
     if request.method == "POST":
         need("editor")
         before = selection.load(_db(), found.id)
@@ -216,33 +185,10 @@ def sync_settings(name: str):
 
 
 # -- neighbourhoods and themes -----------------------------------------------------------------
-def _mapping_rows(instance: Instance):
-    scopes = (
-        _db()
-        .scalars(
-            select(models.Scope)
-            .where(models.Scope.instance_id == instance.id, models.Scope.removed_at.is_(None))
-            .order_by(models.Scope.kind, models.Scope.id)
-        )
-        .all()
-    )
-    categories = (
-        _db()
-        .execute(
-            select(models.Category, models.Space)
-            .join(models.Space, models.Category.space_id == models.Space.id)
-            .where(models.Category.instance_id == instance.id, models.Category.removed_at.is_(None))
-            .order_by(models.Category.space_id, models.Category.id)
-        )
-        .all()
-    )
-    return scopes, categories
-
-
 @blueprint.route("/instances/<name>/mappings", methods=["GET", "POST"])
 def mapping_form(name: str):
     found = _instance(name)
-    scopes, categories = _mapping_rows(found)
+    scopes, categories = mappings.mappable(_db(), found.id)
     stored = mappings.current(_db(), found.id)
     values = {f"scope:{key}": v for key, v in stored["neighbourhoods"].items()}
     values.update({f"category:{rid}": v for rid, v in stored["themes"].items()})
@@ -304,13 +250,14 @@ def _listing(model, space_id: int, order):
 
 
 def _step_order(step: dict) -> tuple:
+    """Steps by their position, those without one last."""
     position = step.get("position")
     return (position is None, position or 0)
 
 
 @blueprint.get("/processes/<int:space_id>")
 def process(space_id: int):
-    space = _db().get(models.Space, space_id)
+    space = find(_db(), models.Space, space_id)
     if space is None:
         abort(404)
     instance = _db().get(Instance, space.instance_id)
@@ -329,9 +276,7 @@ def process(space_id: int):
         w=text(),
         instance=instance,
         space=space,
-        steps=sorted(
-            space.steps or [], key=lambda s: (s.get("position") is None, s.get("position"))
-        ),
+        steps=sorted(space.steps or [], key=_step_order),
         components=components,
         syncable=set(RESOURCES),
         space_on=switches.space_on(space.space_type, space.remote_id),

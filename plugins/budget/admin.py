@@ -7,7 +7,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bridge.plugin import current_identity, db, find, has_role, need, pages_need_sign_in
+from bridge.plugin import (
+    current_identity,
+    current_language,
+    db,
+    find,
+    has_role,
+    need,
+    pages_need_sign_in,
+)
 from bridge.store.models import Project, Result
 from plugins.budget import charts, csvimport, writes
 from plugins.budget.figures import by_group, for_allocations, for_envelopes, over_time
@@ -24,15 +32,7 @@ pages_need_sign_in(blueprint)
 
 
 def _(fr: str, en: str) -> str:
-    from bridge.web.i18n import current_language
-
     return en if current_language() == "en" else fr
-
-
-def _lang() -> str:
-    from bridge.web.i18n import current_language
-
-    return current_language()
 
 
 def _configured_columns() -> dict[str, str]:
@@ -45,7 +45,7 @@ def _page(status: int = 200, **extra):
     session = db()
     envelopes = session.scalars(select(Envelope).order_by(Envelope.id)).all()
     figures = for_envelopes(session)
-    groups = by_group(session, _lang())
+    groups = by_group(session, current_language())
     main = max(envelopes, key=lambda e: e.amount_cents, default=None)
     context = {
         "report": None,
@@ -105,11 +105,20 @@ def _allocation(allocation_id: int) -> Allocation:
     return found
 
 
+def _names_in_use() -> dict:
+    """The themes and neighbourhoods allocations already use: the forms' suggestions."""
+    used = db().execute(select(Allocation.theme, Allocation.neighbourhood)).all()
+    return {
+        "themes": sorted({t for t, _ in used if t}),
+        "neighbourhoods": sorted({n for _, n in used if n}),
+    }
+
+
 def _choices() -> dict:
-    """What an allocation form offers: envelopes, synced projects and results, names in use."""
+    """What the new-allocation form offers: envelopes, synced projects not yet allocated and
+    results, names in use."""
     session = db()
     taken = set(session.scalars(select(Allocation.project_id).where(Allocation.project_id > 0)))
-    used = session.execute(select(Allocation.theme, Allocation.neighbourhood)).all()
     return {
         "envelopes": session.scalars(select(Envelope).order_by(Envelope.id)).all(),
         "projects": [
@@ -122,8 +131,7 @@ def _choices() -> dict:
         "results": session.scalars(
             select(Result).where(Result.removed_at.is_(None)).order_by(Result.id)
         ).all(),
-        "themes": sorted({t for t, _ in used if t}),
-        "neighbourhoods": sorted({n for _, n in used if n}),
+        **_names_in_use(),
         "french": french,
     }
 
@@ -167,10 +175,11 @@ def _allocation_page(allocation: Allocation, status: int = 200, **extra):
         envelope=session.get(Envelope, allocation.envelope_id),
         project=session.get(Project, allocation.project_id) if allocation.project_id else None,
         result=session.get(Result, allocation.result_id) if allocation.result_id else None,
-        figures=for_allocations(session).get(allocation.id),
+        figures=for_allocations(session, [allocation.id])[allocation.id],
         lines=lines,
         can_edit=has_role(current_identity().role, "editor"),
-        **_choices(),
+        **_names_in_use(),
+        french=french,
         **context,
     ), status
 

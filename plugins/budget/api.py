@@ -95,10 +95,8 @@ def figures():
             e.id: _months(over_time(session, e.id)) for e in session.scalars(select(Envelope))
         }
         by = {
-            group: {
-                name: _months(points) for name, points in over_time_by_group(session, group).items()
-            }
-            for group in ("theme", "neighbourhood")
+            group: {name: _months(points) for name, points in series.items()}
+            for group, series in over_time_by_group(session).items()
         }
     return jsonify(
         by_theme=groups["theme"],

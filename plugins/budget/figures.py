@@ -173,8 +173,10 @@ def _allocation_groups(session: Session, locale: str) -> dict[int, tuple[str, st
     return out
 
 
-def _ledger_by_allocation(session: Session) -> dict[int, tuple[int, int]]:
-    rows = session.execute(
+def _ledger_by_allocation(
+    session: Session, ids: list[int] | None = None
+) -> dict[int, tuple[int, int]]:
+    query = (
         select(
             LedgerLine.allocation_id,
             func.sum(case((LedgerLine.kind == "commitment", LedgerLine.amount_cents), else_=0)),
@@ -183,12 +185,18 @@ def _ledger_by_allocation(session: Session) -> dict[int, tuple[int, int]]:
         .where(LedgerLine.allocation_id.is_not(None))
         .group_by(LedgerLine.allocation_id)
     )
-    return {a: (int(c or 0), int(p or 0)) for a, c, p in rows}
+    if ids is not None:
+        query = query.where(LedgerLine.allocation_id.in_(ids))
+    return {a: (int(c or 0), int(p or 0)) for a, c, p in session.execute(query)}
 
 
-def for_allocations(session: Session) -> dict[int, Figures]:
-    """Each allocation (a project, a result, a local action) with its own ledger."""
-    ledger = _ledger_by_allocation(session)
+def for_allocations(session: Session, ids: list[int] | None = None) -> dict[int, Figures]:
+    """Each allocation (a project, a result or a local action) with its own ledger; only
+    those of `ids` when given."""
+    ledger = _ledger_by_allocation(session, ids)
+    query = select(Allocation)
+    if ids is not None:
+        query = query.where(Allocation.id.in_(ids))
     return {
         a.id: Figures(
             a.amount_cents,
@@ -196,7 +204,7 @@ def for_allocations(session: Session) -> dict[int, Figures]:
             *ledger.get(a.id, (0, 0)),
             int(a.upstream_amount_cents is not None and a.upstream_amount_cents != a.amount_cents),
         )
-        for a in session.scalars(select(Allocation))
+        for a in session.scalars(query)
     }
 
 
@@ -222,28 +230,29 @@ def by_group(session: Session, locale: str = "fr") -> dict[str, list[tuple[str, 
 
 
 def over_time_by_group(
-    session: Session, group: str, locale: str = "fr"
-) -> dict[str, list[tuple[str, int, int]]]:
-    """Per theme (or neighbourhood): (month, cumulative committed, cumulative paid), from the
-    ledger lines attached to confirmed allocations."""
-    names = {
-        a: pair[GROUPS.index(group)] for a, pair in _allocation_groups(session, locale).items()
-    }
-    running: dict[str, list[int]] = {}
-    months: dict[str, dict[str, tuple[int, int]]] = {}
+    session: Session, locale: str = "fr"
+) -> dict[str, dict[str, list[tuple[str, int, int]]]]:
+    """Per theme and per neighbourhood: (month, cumulative committed, cumulative paid), from
+    the ledger lines of confirmed allocations, in one read of the ledger for both groupings."""
+    names = _allocation_groups(session, locale)
+    running: dict[tuple[str, str], list[int]] = {}
+    months: dict[str, dict[str, dict[str, tuple[int, int]]]] = {group: {} for group in GROUPS}
     for line in session.scalars(
         select(LedgerLine)
         .where(LedgerLine.allocation_id.is_not(None))
         .order_by(LedgerLine.day, LedgerLine.id)
     ):
-        name = names.get(line.allocation_id)
-        if name is None:  # a proposed allocation: not counted until confirmed
+        if line.allocation_id not in names:  # a proposed allocation: not counted until confirmed
             continue
-        sums = running.setdefault(name, [0, 0])
-        sums[0 if line.kind == "commitment" else 1] += line.amount_cents
-        months.setdefault(name, {})[line.day.strftime("%Y-%m")] = (sums[0], sums[1])
+        for group, name in zip(GROUPS, names[line.allocation_id], strict=True):
+            sums = running.setdefault((group, name), [0, 0])
+            sums[0 if line.kind == "commitment" else 1] += line.amount_cents
+            months[group].setdefault(name, {})[line.day.strftime("%Y-%m")] = (sums[0], sums[1])
     return {
-        name: [(m, c, p) for m, (c, p) in by_month.items()] for name, by_month in months.items()
+        group: {
+            name: [(m, c, p) for m, (c, p) in by_month.items()] for name, by_month in rows.items()
+        }
+        for group, rows in months.items()
     }
 
 

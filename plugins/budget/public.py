@@ -87,8 +87,8 @@ def page():
             )
         ]
         paid_by = {
-            group: charts.lines_by_group(over_time_by_group(session, group, lang))
-            for group in ("theme", "neighbourhood")
+            group: charts.lines_by_group(series)
+            for group, series in over_time_by_group(session, lang).items()
         }
     return render_template(
         "budget/public.html",

@@ -3,8 +3,6 @@ audit trail of what the pages write."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
@@ -14,6 +12,7 @@ from bridge.config import Settings
 from bridge.store.models import AuditEntry
 from bridge.timeutil import utcnow
 from plugins.budget.models import Allocation, Envelope, LedgerLine
+from tests.web.conftest import csrf_of
 
 PAGES = ["/admin/budget/", "/admin/budget/allocations/1", "/admin/budget/allocations/new"]
 WRITES = [
@@ -25,10 +24,6 @@ WRITES = [
     "/admin/budget/lines/1/delete",
     "/admin/budget/import",
 ]
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 @pytest.fixture
