@@ -3,7 +3,9 @@
 Jobs are built from the instances table (interval or cron, Europe/Paris) and rebuilt when that
 table changes; nothing is pickled: the run history lives in our sync_runs table. A "sync now" is
 a row in sync_requests, claimed atomically and run within `scheduler_poll_seconds`. Only the
-scheduler holding the leader lock acts.
+scheduler holding the leader lock acts, and it checks that it still holds it before every job and
+at every poll: a leader whose lock went (its database connection ended) steps down at once and
+contends again like any other scheduler.
 """
 
 from __future__ import annotations
@@ -86,8 +88,10 @@ class Scheduler:
         settings: Settings,
         sessions: sessionmaker[Session] | None = None,
         run_sync: Callable[..., object] | None = None,
+        leader: LeaderLock | None = None,
     ):
         self.settings = settings
+        self.leader = leader
         self.sessions = sessions or make_sessionmaker(make_engine(settings.database_url))
         self.plugins = host_for(settings)
         engine = SyncEngine(self.sessions, settings, plugins=self.plugins)
@@ -99,7 +103,16 @@ class Scheduler:
         )
         self._signature: tuple | None = None
 
+    def leading(self) -> bool:
+        """True while this scheduler holds the leader lock (always, without a leader lock)."""
+        return self.leader is None or self.leader.still_held()
+
     def sync_job(self, instance_name: str, full: bool = False, trigger: str = "scheduler"):
+        if not self.leading():
+            log.warning(
+                "sync of %s not started: this scheduler is no longer the leader", instance_name
+            )
+            return None
         try:
             run = self.run_sync(instance_name, full=full, trigger=trigger)
         except LockBusy:
@@ -150,6 +163,8 @@ class Scheduler:
                 .order_by(SyncRequest.id)
             ).all()
         for request_id, name, full in rows:
+            if not self.leading():
+                break  # the new leader will claim it
             with self.sessions() as session:
                 claimed = session.execute(
                     update(SyncRequest)
@@ -180,7 +195,7 @@ class Scheduler:
             else:
                 trigger = IntervalTrigger(minutes=job.trigger["interval"], timezone=TIMEZONE)
             self.aps.add_job(
-                self._plugin_job,
+                self._plugin_job_if_leading,
                 trigger,
                 args=[job],
                 id=f"plugin:{job.id}",
@@ -196,37 +211,63 @@ class Scheduler:
         except Exception:  # noqa: BLE001 - a plugin's job never stops the scheduler
             log.exception("plugin job %s failed", job.id)
 
-    def loop(self, stop: threading.Event) -> None:
+    def _plugin_job_if_leading(self, job) -> None:
+        if self.leading():
+            self._plugin_job(job)
+
+    def loop(self, stop: threading.Event) -> bool:
+        """Act until `stop` is set (True) or the leader lock is lost (False)."""
         self.add_plugin_jobs()
         self.aps.start()
+        lost = False
         try:
             while not stop.is_set():
+                if not self.leading():
+                    lost = True
+                    break
                 self.reconcile()
                 self.pending_requests()
                 stop.wait(self.settings.scheduler_poll_seconds)
         finally:
-            self.aps.shutdown(wait=True)
+            # Stepping down does not wait for running syncs: their instance locks fence them.
+            self.aps.shutdown(wait=not lost)
+        return not lost
 
 
-def run_scheduler(settings: Settings, *, stop_event: threading.Event | None = None) -> None:
-    """Run until SIGTERM/SIGINT (or `stop_event`); wait for the leader lock first."""
+def run_scheduler(
+    settings: Settings,
+    *,
+    stop_event: threading.Event | None = None,
+    make_scheduler: Callable[..., Scheduler] = Scheduler,
+) -> None:
+    """Run until SIGTERM/SIGINT (or `stop_event`), acting only while holding the leader lock.
+
+    `make_scheduler(settings, leader=...)` builds the acting part (tests give a recording one).
+    """
     stop = stop_event or threading.Event()
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
     leader = LeaderLock(settings.database_url)
-    waiting_logged = False
-    while not stop.is_set() and not leader.try_acquire():
-        if not waiting_logged:
-            log.warning("another scheduler holds the leader lock for this database; waiting")
-            waiting_logged = True
-        stop.wait(max(1.0, settings.scheduler_poll_seconds))
-    if stop.is_set():
-        leader.release()
-        return
-    log.info("scheduler started (leader)")
     try:
-        Scheduler(settings).loop(stop)
+        while not stop.is_set():
+            waiting_logged = False
+            while not stop.is_set() and not leader.try_acquire():
+                if not waiting_logged:
+                    log.warning(
+                        "another scheduler holds the leader lock for this database; waiting"
+                    )
+                    waiting_logged = True
+                stop.wait(max(1.0, settings.scheduler_poll_seconds))
+            if stop.is_set():
+                return
+            log.info("scheduler started (leader)")
+            if make_scheduler(settings, leader=leader).loop(stop):
+                return
+            log.warning(
+                "leader lock lost (database connection ended): stepped down, contending again"
+            )
+            leader.release()
     finally:
         leader.release()
         log.info("scheduler stopped")
