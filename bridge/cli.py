@@ -355,10 +355,12 @@ def request_sync_command(ctx: Context, name: str, full: bool) -> None:
     from bridge.scheduler import request_sync
     from bridge.sync.engine import UnknownInstance
 
-    try:
-        request = request_sync(ctx.sessions, name, full=full, requested_by="cli")
-    except UnknownInstance as exc:
-        raise click.ClickException(str(exc)) from exc
+    with ctx.sessions() as session:
+        try:
+            request = request_sync(session, name, full=full, requested_by="cli")
+        except UnknownInstance as exc:
+            raise click.ClickException(str(exc)) from exc
+        session.commit()
     click.echo(f"sync of {name} requested (request {request.id}); `bridge scheduler` runs it")
 
 

@@ -63,23 +63,23 @@ def signature(instances: list[Instance]) -> tuple:
 
 
 def request_sync(
-    sessions: sessionmaker[Session],
+    session: Session,
     instance_name: str,
     *,
     full: bool = False,
     requested_by: str | None = None,
 ) -> SyncRequest:
-    """Ask the scheduler for a sync now."""
-    with sessions() as session:
-        instance_id = session.scalar(select(Instance.id).where(Instance.name == instance_name))
-        if instance_id is None:
-            raise UnknownInstance(f"no instance named {instance_name!r}")
-        request = SyncRequest(
-            instance_id=instance_id, full=full, requested_at=utcnow(), requested_by=requested_by
-        )
-        session.add(request)
-        session.commit()
-        return request
+    """Ask the scheduler for a sync now: a row added to the caller's transaction, so that the
+    request and its audit entry are committed together or not at all."""
+    instance_id = session.scalar(select(Instance.id).where(Instance.name == instance_name))
+    if instance_id is None:
+        raise UnknownInstance(f"no instance named {instance_name!r}")
+    request = SyncRequest(
+        instance_id=instance_id, full=full, requested_at=utcnow(), requested_by=requested_by
+    )
+    session.add(request)
+    session.flush()
+    return request
 
 
 class Scheduler:

@@ -491,16 +491,10 @@ def request_instance_sync(name: str):
     instance = params.instance_named(name)
     full = bool((request.get_json(silent=True) or {}).get("full", False))
     actor = current_identity().actor
-    made = request_sync(current_app_sessions(), instance.name, full=full, requested_by=actor)
+    made = request_sync(db(), instance.name, full=full, requested_by=actor)
     audit(db(), actor, "sync.request", f"instance:{instance.name}", after={"full": full})
     db().commit()
     return jsonify(request=made.id, instance=instance.name, full=full), 202
-
-
-def current_app_sessions():
-    from flask import current_app
-
-    return current_app.extensions["bridge"].sessions
 
 
 # -- people and API tokens ------------------------------------------------------------------------

@@ -13,12 +13,16 @@ The engine counts repeats; when a pass over an unordered connection saw any, it 
 connection again (up to MAX_PASSES), and before tombstoning a record it did not see it asks for
 that record by id. What it still cannot settle goes into the run's warnings, and then nothing is
 tombstoned for that component.
+
+Every write is fenced by the run's lock (`bridge.sync.lock`): a run whose lock was taken over
+stops with `LockLost` and writes nothing more than its own run record.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -34,7 +38,7 @@ from bridge.pluginhost import PluginHost
 from bridge.store import models
 from bridge.store.models import Change, Instance, SyncRun
 from bridge.sync import normalise, selection
-from bridge.sync.lock import InstanceLock, heartbeat_due
+from bridge.sync.lock import Heartbeat, InstanceLock, LockLost, heartbeat_every
 from bridge.sync.resources import RESOURCES, ComponentResource
 from bridge.sync.writer import Written, jsonable, save_changes, write_batch
 from bridge.timeutil import utcnow
@@ -122,26 +126,31 @@ class SyncEngine:
         lock = InstanceLock(self.sessions, instance.id, self.settings.lock_stale_seconds)
         lock.acquire()
         try:
-            run, done = self._start_run(instance, full, trigger)
-            lock.attach_run(run.id)
-            return self._run_locked(instance, run, done, full, lock)
+            with Heartbeat(lock, heartbeat_every(self.settings.lock_stale_seconds)) as beat:
+                run, done = self._start_run(instance, full, trigger)
+                lock.attach_run(run.id)
+                return self._run_locked(instance, run, done, full, lock, beat)
         finally:
             lock.release()
 
     # -- run lifecycle -----------------------------------------------------------------------
     def _start_run(self, instance: Instance, full: bool, trigger: str) -> tuple[SyncRun, list]:
-        """Close runs left 'running' by dead processes; resume the last one if it failed."""
+        """Close runs left 'running' by dead processes; resume the last one if it failed.
+
+        A closed run keeps the counts it last saved: its changes are recorded, so are they."""
         now = utcnow()
         with self.sessions() as session:
-            session.execute(
-                update(SyncRun)
-                .where(SyncRun.instance_id == instance.id, SyncRun.status == "running")
-                .values(
-                    status="failed",
-                    finished_at=now,
-                    error="interrupted: the process stopped before the run finished",
+            for left in session.scalars(
+                select(SyncRun).where(
+                    SyncRun.instance_id == instance.id, SyncRun.status == "running"
                 )
-            )
+            ).all():
+                counts = (left.progress or {}).get("records") or {}
+                left.status, left.finished_at = "failed", now
+                left.error = "interrupted: the process stopped before the run finished"
+                for name in ("created", "updated", "unchanged", "removed"):
+                    setattr(left, name, int(counts.get(name) or 0))
+            session.flush()
             last = session.scalar(
                 select(SyncRun)
                 .where(SyncRun.instance_id == instance.id)
@@ -175,15 +184,22 @@ class SyncEngine:
         return run, done
 
     def _run_locked(
-        self, instance: Instance, run: SyncRun, done: list[str], full: bool, lock: InstanceLock
+        self,
+        instance: Instance,
+        run: SyncRun,
+        done: list[str],
+        full: bool,
+        lock: InstanceLock,
+        beat: Heartbeat,
     ) -> SyncRun:
         client = self.client_factory(instance)
-        state = _RunState(
-            run=run, client=client, tally=_Tally(), lock=lock, done=done, last_beat=utcnow()
-        )
+        state = _RunState(run=run, client=client, tally=_Tally(), lock=lock, beat=beat, done=done)
         try:
             self._sync(instance, state, full)
             run.status = "succeeded"
+        except LockLost as exc:
+            run.status, run.error = "failed", str(exc)
+            log.error("sync of %s stopped: %s", instance.name, exc)
         except DecidimError as exc:
             run.status, run.error = "failed", str(exc)
             log.warning("sync of %s failed: %s", instance.name, exc)
@@ -243,14 +259,14 @@ class SyncEngine:
         if instance.query_set and not full:
             client.use(instance.query_set)
         else:
-            self._detect(instance, client)
+            self._detect(instance, state)
         try:
             organization = client.organization()
         except GraphQLErrors:
             # The server changed version since we last looked: detect again, once.
-            self._detect(instance, client)
+            self._detect(instance, state)
             organization = client.organization()
-        with self.sessions() as session:
+        with self._fenced(state) as session:
             session.execute(
                 update(Instance)
                 .where(Instance.id == instance.id)
@@ -268,9 +284,10 @@ class SyncEngine:
             state.done.append(key)
             self._save_progress(state)
 
-    def _detect(self, instance: Instance, client: DecidimClient) -> None:
+    def _detect(self, instance: Instance, state: _RunState) -> None:
+        client = state.client
         chosen = client.detect_version()
-        with self.sessions() as session:
+        with self._fenced(state) as session:
             session.execute(
                 update(Instance)
                 .where(Instance.id == instance.id)
@@ -285,7 +302,7 @@ class SyncEngine:
         spaces = state.client.spaces()
         run, now = state.run, utcnow()
         common = dict(instance_id=instance.id, run_id=run.id, now=now)
-        with self.sessions() as session:
+        with self._fenced(state) as session:
             changes: list[Change] = []
             live_spaces: dict[tuple[str, str], int] = {}
             live_components: set[str] = set()
@@ -479,7 +496,7 @@ class SyncEngine:
         place = {"component_id": component.id, "space_id": component.space_id}
         changes: list[Change] = []
         project_ids: set[str] = set()
-        with self.sessions() as session:
+        with self._fenced(state) as session:
             # Scopes repeat on every page: each is written (or found unchanged) once per run.
             scopes = {
                 (row["kind"], row["remote_id"]): row
@@ -559,7 +576,7 @@ class SyncEngine:
                         instance, state, component, resource, [node], {rid}, seen_projects
                     )
         changes: list[Change] = []
-        with self.sessions() as session:
+        with self._fenced(state) as session:
             self._tombstone(session, state, resource.model, resource.name, gone, changes, now)
             if resource.model is models.Budget:
                 gone_projects = self._absent(
@@ -629,18 +646,23 @@ class SyncEngine:
         changes.extend(written.changes)
 
     def _beat(self, state: _RunState) -> None:
-        if heartbeat_due(state.last_beat):
-            state.lock.heartbeat()
+        if (utcnow() - state.last_saved).total_seconds() >= PROGRESS_EVERY_SECONDS:
             self._save_progress(state)
-            state.last_beat = utcnow()
-        elif heartbeat_due(state.last_saved, PROGRESS_EVERY_SECONDS):
-            self._save_progress(state)
+
+    @contextmanager
+    def _fenced(self, state: _RunState) -> Iterator[Session]:
+        """A session whose transaction first checks that this run still holds its lock."""
+        if state.beat.lost.is_set():
+            raise LockLost("the sync lock was taken over by another process; this run stopped")
+        with self.sessions() as session:
+            state.lock.fence(session)
+            yield session
 
     def _save_progress(self, state: _RunState) -> None:
         """What an admin watching the run sees: components done, pages read, records so far
         (created / updated / unchanged / removed), retries and warnings."""
         state.last_saved = utcnow()
-        with self.sessions() as session:
+        with self._fenced(state) as session:
             session.execute(
                 update(SyncRun)
                 .where(SyncRun.id == state.run.id)
@@ -665,8 +687,8 @@ class _RunState:
     client: DecidimClient
     tally: _Tally
     lock: InstanceLock
+    beat: Heartbeat
     done: list[str]
-    last_beat: Any
     scopes_seen: set[tuple[str, str]] = field(default_factory=set)
     pages: int = 0
     last_saved: Any = field(default_factory=utcnow)

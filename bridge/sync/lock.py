@@ -4,6 +4,15 @@ The lock is a row in `sync_locks` (so it works the same on SQLite and PostgreSQL
 machines). Its holder refreshes `heartbeat_at` while it works; a row whose heartbeat is older than
 `stale_after` seconds, or whose holder is a process of this machine that no longer exists, is
 taken over with a compare-and-swap update.
+
+A slow page (a long answer, retries with backoff) must not look like a dead process, so the
+heartbeat comes from a thread of its own (`Heartbeat`), with its own database connection,
+whatever the run is doing. And because a takeover can still happen (a paused VM, a cut network),
+every write of a run is *fenced*: `fence(session)` touches the lock row in the same transaction
+as the write, and only if the row still names this holder (`owner`, unique to one acquisition,
+is the fencing token). A run that lost its lock gets `LockLost` and writes nothing more. On
+PostgreSQL the touched row stays locked until the write commits, so a takeover waits for the page
+being written and the old holder's next write is refused.
 """
 
 from __future__ import annotations
@@ -11,11 +20,12 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bridge.store.models import SyncLock
@@ -26,6 +36,10 @@ log = logging.getLogger(__name__)
 
 class LockBusy(Exception):
     """Another live process is syncing this instance."""
+
+
+class LockLost(Exception):
+    """This run's lock was taken over: another run syncs the instance now; this one must stop."""
 
 
 def new_owner() -> str:
@@ -91,29 +105,78 @@ class InstanceLock:
                 raise LockBusy("another process took the sync lock at the same moment")
 
     def attach_run(self, run_id: int) -> None:
-        self._update(run_id=run_id)
+        with self.sessions() as session:
+            self._touch(session, run_id=run_id)
+            session.commit()
 
     def heartbeat(self) -> None:
-        self._update(heartbeat_at=utcnow())
+        """Raises LockLost when the row no longer names this holder."""
+        with self.sessions() as session:
+            self._touch(session)
+            session.commit()
+
+    def fence(self, session: Session) -> None:
+        """Check, inside the caller's transaction, that this run still holds the lock.
+
+        Call it before the transaction's writes; commit makes both visible together."""
+        self._touch(session)
 
     def release(self) -> None:
         with self.sessions() as session:
-            session.execute(
+            deleted = session.execute(
                 delete(SyncLock).where(
                     SyncLock.instance_id == self.instance_id, SyncLock.owner == self.owner
                 )
-            )
+            ).rowcount
             session.commit()
+        if deleted != 1:
+            log.warning("sync lock of instance %s was no longer ours to release", self.instance_id)
 
-    def _update(self, **values) -> None:
-        with self.sessions() as session:
-            session.execute(
-                update(SyncLock)
-                .where(SyncLock.instance_id == self.instance_id, SyncLock.owner == self.owner)
-                .values(**values)
+    def _touch(self, session: Session, **values) -> None:
+        touched = session.execute(
+            update(SyncLock)
+            .where(SyncLock.instance_id == self.instance_id, SyncLock.owner == self.owner)
+            .values(heartbeat_at=utcnow(), **values)
+        ).rowcount
+        if touched != 1:
+            session.rollback()
+            raise LockLost(
+                "the sync lock was taken over by another process (this run was presumed dead); "
+                "this run stopped and wrote nothing more"
             )
-            session.commit()
 
 
-def heartbeat_due(last: datetime, every_seconds: float = 15.0) -> bool:
-    return (utcnow() - last).total_seconds() >= every_seconds
+class Heartbeat:
+    """Refresh a lock every `every` seconds from a thread of its own until stopped.
+
+    `lost` is set when the lock was taken over; the run checks it between requests."""
+
+    def __init__(self, lock: InstanceLock, every: float):
+        self.lock, self.every = lock, every
+        self.lost = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="sync-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self.lock.heartbeat()
+            except LockLost:
+                log.error("sync lock of instance %s taken over", self.lock.instance_id)
+                self.lost.set()
+                return
+            except SQLAlchemyError as exc:  # the database is away: try again at the next beat
+                log.warning("sync heartbeat failed: %s", str(exc).splitlines()[0][:200])
+
+
+def heartbeat_every(stale_after: float) -> float:
+    """Four beats within the stale delay: one late beat never frees the lock."""
+    return max(0.05, min(15.0, stale_after / 4))

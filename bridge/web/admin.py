@@ -231,14 +231,12 @@ def test_connection(name: str):
 
 @blueprint.post("/instances/<name>/sync")
 def sync_now(name: str):
-    from flask import current_app
-
     from bridge.scheduler import request_sync
 
     need("editor")
     found = _instance(name)
     actor = current_identity().actor
-    request_sync(current_app.extensions["bridge"].sessions, found.name, requested_by=actor)
+    request_sync(_db(), found.name, requested_by=actor)
     audit(_db(), actor, "sync.request", f"instance:{found.name}")
     _db().commit()
     flash(words()["sync_requested"], "ok")

@@ -22,6 +22,13 @@ from bridge.timeutil import utcnow
 from tests.conftest import POSTGRES_URL
 
 
+def ask(sessions, name, **options):
+    with sessions() as session:
+        request = request_sync(session, name, **options)
+        session.commit()
+    return request
+
+
 def add(sessions, name, **values):
     now = utcnow()
     with sessions() as session:
@@ -100,7 +107,7 @@ def test_jobs_are_rebuilt_when_the_instances_table_changes(sessions, scheduler):
 
 def test_sync_requests_are_claimed_once_and_run(sessions, scheduler):
     add(sessions, "ivry")
-    request = request_sync(sessions, "ivry", full=True, requested_by="test")
+    request = ask(sessions, "ivry", full=True, requested_by="test")
     assert scheduler.pending_requests() == 1
     assert scheduler.fake.calls == [("ivry", True, "request")]
     assert scheduler.pending_requests() == 0
@@ -115,7 +122,7 @@ def test_a_busy_instance_is_skipped_not_failed(sessions, database_url):
 
     add(sessions, "ivry")
     sched = Scheduler(Settings(database_url=database_url), sessions, run_sync=busy)
-    request_sync(sessions, "ivry")
+    ask(sessions, "ivry")
     assert sched.pending_requests() == 1
 
 
@@ -125,7 +132,7 @@ def test_the_loop_picks_up_a_request_within_seconds(sessions, scheduler):
     thread = threading.Thread(target=scheduler.loop, args=(stop,))
     thread.start()
     try:
-        request_sync(sessions, "ivry")
+        ask(sessions, "ivry")
         deadline = time.monotonic() + 5
         while not scheduler.fake.calls and time.monotonic() < deadline:
             time.sleep(0.05)
