@@ -54,13 +54,14 @@ def start_sync(sessions, settings) -> tuple[threading.Thread, list]:
 
 
 def test_a_page_slower_than_the_stale_delay_keeps_the_lock(sessions):
-    settings = Settings(http_retries=0, lock_stale_seconds=1.0, http_timeout_seconds=10)
+    settings = Settings(http_retries=0, lock_stale_seconds=2.0, http_timeout_seconds=30)
     with running_simulator() as sim:
         add_instance(sessions, sim.url)
-        sim.faults.set(latency_ms=2500)  # every answer takes 2.5 s, more than twice the delay
+        sim.faults.set(latency_ms=6000)  # every answer takes 6 s, three times the stale delay
         thread, result = start_sync(sessions, settings)
         wait_for(lambda: lock_row(sessions) is not None)
-        time.sleep(3)  # well past the stale delay, inside a request
+        time.sleep(4)  # well past the stale delay, inside the first request
+        assert not result, f"the run ended early: {result[0].error}"
         rival = InstanceLock(sessions, instance_id(sessions), settings.lock_stale_seconds)
         with pytest.raises(LockBusy):
             rival.acquire()
