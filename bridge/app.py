@@ -46,13 +46,27 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["bridge"] = Bridge(settings, engine, make_sessionmaker(engine), plugins)
 
     from bridge.api import blueprint as api
-    from bridge.web import admin, auth, csrf, i18n, processes, public
+    from bridge.web import (
+        admin,
+        auth,
+        branding,
+        csrf,
+        error_pages,
+        formatting,
+        i18n,
+        processes,
+        public,
+    )
 
     app.register_blueprint(api)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(admin.blueprint)
     app.register_blueprint(processes.blueprint)
     app.register_blueprint(public.blueprint)
+    branding.install(app)
+    formatting.install(app)
+    i18n.install(app)
+    error_pages.install(app)
     app.before_request(refuse_nul_bytes)
     app.before_request(csrf.check)
 

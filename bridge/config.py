@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATABASE_URL = "sqlite:///var/bridge.db"
 BUNDLED_PLUGINS = ("budget",)
@@ -31,8 +32,21 @@ class Settings:
     http_timeout_seconds: float = 30.0
     http_retries: int = 5
     page_size: int = 50
+    # Shown in the header of every page; times are shown in this zone (stored in UTC).
+    city_name: str = "civic-bridge"
+    # A file path (served by the app at /logo) or a URL of this deployment; empty: our own.
+    logo: str = ""
+    timezone: str = "Europe/Paris"
     # [plugins] enabled = ["budget"], and one table of options per plugin: [plugins.budget]
     plugins: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"unknown time zone {self.timezone!r} (setting timezone, e.g. Europe/Paris)"
+            ) from exc
 
     @property
     def enabled_plugins(self) -> list[str]:

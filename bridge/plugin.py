@@ -1,6 +1,6 @@
 """The one module plugins import: the hook marker, the types hooks return, and the helpers a
 plugin's pages and API routes need (who is asking, roles, the audit log, the request's
-database session, problem+json errors).
+database session, problem+json errors, `formatting` of numbers, amounts and times).
 
     from bridge.plugin import hookimpl, MenuItem, PublicLink, Job, Export
 
@@ -13,6 +13,7 @@ from bridge.api.openapi import list_response, problem_response
 from bridge.app import db
 from bridge.hookspecs import Export, Job, MenuItem, PublicLink, hookimpl
 from bridge.store.db import find
+from bridge.web import formatting
 from bridge.web.access import current_identity, need, pages_need_sign_in, require_role
 from bridge.web.i18n import current_language
 
@@ -27,6 +28,7 @@ __all__ = [
     "current_language",
     "db",
     "find",
+    "formatting",
     "has_role",
     "hookimpl",
     "json_object",

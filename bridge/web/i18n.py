@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import request, session
+from flask import Flask, request, session, url_for
+from jinja2 import pass_context
 
 LANGUAGES = ("fr", "en")
 
@@ -22,6 +23,14 @@ WORDS = {
         "save": "Enregistrer",
         "other_language": "English",
         "home": "civic-bridge",
+        "skip": "Aller au contenu",
+        "public_service": "Participation citoyenne",
+        "admin_service": "Administration de la participation",
+        "admin_menu": "Menu d'administration",
+        "breadcrumbs": "Fil d'Ariane",
+        "footer_data": "Données publiques issues de la plateforme Decidim de la ville",
+        "public_site": "Site public",
+        "admin_site": "Administration",
         "instances": "Instances Decidim",
         "add_instance": "Ajouter une instance",
         "name": "Nom",
@@ -94,10 +103,10 @@ WORDS = {
         "field": "Champ",
         "old_new": "Avant → après",
         "run": "Synchro",
-        "kind_created": "créé",
-        "kind_updated": "modifié",
-        "kind_removed": "retiré",
-        "kind_restored": "rétabli",
+        "kind_created": "création",
+        "kind_updated": "modification",
+        "kind_removed": "retrait",
+        "kind_restored": "rétablissement",
         "no_changes": "Aucune modification pour l'instant.",
         "newest": "Les plus récentes",
         "older": "Plus anciennes",
@@ -160,6 +169,14 @@ WORDS = {
         "save": "Save",
         "other_language": "Français",
         "home": "civic-bridge",
+        "skip": "Skip to content",
+        "public_service": "Citizen participation",
+        "admin_service": "Participation administration",
+        "admin_menu": "Administration menu",
+        "breadcrumbs": "Breadcrumbs",
+        "footer_data": "Public data from the city's Decidim platform",
+        "public_site": "Public site",
+        "admin_site": "Administration",
         "instances": "Decidim instances",
         "add_instance": "Add an instance",
         "name": "Name",
@@ -284,6 +301,65 @@ WORDS = {
     },
 }
 
+# Decidim's and the engine's words for states and kinds, as a reader says them:
+# TERMS[kind][value] = (French, English). An unknown value is shown as it is.
+TERMS: dict[str, dict[str | None, tuple[str, str]]] = {
+    "run": {
+        "succeeded": ("réussie", "succeeded"),
+        "running": ("en cours", "running"),
+        "failed": ("échouée", "failed"),
+        "waiting": ("en attente", "waiting"),
+    },
+    "proposal": {
+        "accepted": ("acceptée", "accepted"),
+        "evaluating": ("en cours d'évaluation", "under evaluation"),
+        "rejected": ("rejetée", "rejected"),
+        "withdrawn": ("retirée", "withdrawn"),
+        "published": ("sans réponse", "not answered"),
+        "not_answered": ("sans réponse", "not answered"),
+        None: ("sans réponse", "not answered"),
+    },
+    "component": {
+        "Proposals": ("Propositions", "Proposals"),
+        "Budgets": ("Budgets participatifs", "Budgets"),
+        "Accountability": ("Suivi des résultats", "Results tracking"),
+        "Meetings": ("Rencontres", "Meetings"),
+        "Debates": ("Débats", "Debates"),
+        "Pages": ("Pages", "Pages"),
+        "Surveys": ("Questionnaires", "Surveys"),
+        "Blogs": ("Actualités", "Blog"),
+        "Sortitions": ("Tirages au sort", "Sortitions"),
+        "Elections": ("Élections", "Elections"),
+        "Component": ("Autre composant", "Other component"),
+    },
+    "resource": {
+        "spaces": ("espace", "space"),
+        "scopes": ("secteur", "scope"),
+        "categories": ("catégorie", "category"),
+        "components": ("composant", "component"),
+        "proposals": ("proposition", "proposal"),
+        "budgets": ("budget", "budget"),
+        "projects": ("projet", "project"),
+        "results": ("résultat", "result"),
+        "meetings": ("rencontre", "meeting"),
+        "debates": ("débat", "debate"),
+    },
+    "space": {
+        "participatory_process": ("processus", "process"),
+        "assembly": ("assemblée", "assembly"),
+    },
+}
+# The badge of a run's status (docs/design.md)
+RUN_BADGES = {"succeeded": "badge-ok", "running": "badge-warn", "failed": "badge-error"}
+
+
+def term(kind: str, value: str | None, lang: str = "fr") -> str:
+    """A state or kind in the reader's words: term("run", "failed") -> "échouée"."""
+    found = TERMS[kind].get(value)
+    if found is None:
+        return "" if value is None else str(value)
+    return found[0] if lang == "fr" else found[1]
+
 
 def current_language() -> str:
     """`?lang=` wins and is remembered for the session; otherwise French."""
@@ -295,3 +371,32 @@ def current_language() -> str:
 
 def words() -> dict[str, str]:
     return WORDS[current_language()]
+
+
+@pass_context
+def ui(context, key: str) -> str:
+    """A word of the page frame (header, menu, footer) in the page's language: the public site
+    and the admin pages have their own word lists but share this frame."""
+    return WORDS.get(context.get("lang"), WORDS["fr"])[key]
+
+
+@pass_context
+def other_language_url(context) -> str:
+    """This page in the other language, its filters and paging kept."""
+    other = "en" if context.get("lang") == "fr" else "fr"
+    args = {**request.args.to_dict(), "lang": other}
+    if request.endpoint and request.url_rule is not None:
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return "?lang=" + other
+
+
+@pass_context
+def term_filter(context, value: str | None, kind: str) -> str:
+    return term(kind, value, context.get("lang") or "fr")
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        ui=ui, other_language_url=other_language_url, run_badges=RUN_BADGES
+    )
+    app.jinja_env.filters["term"] = term_filter

@@ -86,8 +86,8 @@ def test_sign_in_add_instance_sync_read_sign_out(browser, stack, lang):
     page.get_by_role("button", name=w["save"]).click()
 
     page.get_by_role("button", name=w["test"]).click()
-    assert w["ok"] in page.locator("p.ok").inner_text()
-    assert "Decidim 0.28.4" in page.locator("p.ok").inner_text()
+    assert w["ok"] in page.locator(".notice-ok").inner_text()
+    assert "Decidim 0.28.4" in page.locator(".notice-ok").inner_text()
 
     page.get_by_role("button", name=w["sync"]).click()
     page.locator("tr.run.succeeded").wait_for(timeout=30000)  # the page refreshes itself

@@ -216,7 +216,7 @@ def test_the_change_feed_is_newest_first_paged_and_filtered(client_for, sessions
     assert 'rel="next"' not in second
     proposals = text(viewer.get("/admin/instances/ivry/changes?resource=proposals"))
     shown = re.findall(r'<tr class="change updated"><td>[^<]*</td><td>(\w+)</td>', proposals)
-    assert len(shown) == 35 and set(shown) == {"proposals"}
+    assert len(shown) == 35 and set(shown) == {"proposition"}  # the resource, in French
     assert '<option value="proposals" selected>' in proposals
 
 

@@ -1,0 +1,205 @@
+"""Numbers, amounts, dates and times as a French (or English) reader expects them: the one place
+that decides it, offered to templates as Jinja filters and to plugins through `bridge.plugin`.
+
+Times are stored as naive UTC; people read them in the city's time zone (the `timezone`
+setting, Europe/Paris by default), so every shown time goes through `datetime_text`.
+
+    {{ 700000|euros }}            700 000 €   (U+202F between groups, U+00A0 before €)
+    {{ 1234|number }}             1 234
+    {{ 45.5|percent }}            46 %
+    {{ run.started_at|when }}     1er décembre 2026 à 15 h 05
+    {{ space.start_date|long_date }}   1er décembre 2026
+    {{ zone_label() }}            heure de Paris
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, has_app_context
+from jinja2 import pass_context
+
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+DEFAULT_ZONE = "Europe/Paris"
+
+MONTHS = {
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+SHORT_MONTHS = {
+    "fr": (
+        "janv.",
+        "févr.",
+        "mars",
+        "avr.",
+        "mai",
+        "juin",
+        "juil.",
+        "août",
+        "sept.",
+        "oct.",
+        "nov.",
+        "déc.",
+    ),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+
+def zone() -> ZoneInfo:
+    """The city's time zone (setting `timezone`), Europe/Paris outside an app."""
+    name = DEFAULT_ZONE
+    if has_app_context() and "bridge" in current_app.extensions:
+        name = current_app.extensions["bridge"].settings.timezone or DEFAULT_ZONE
+    return ZoneInfo(name)
+
+
+def zone_label(lang: str = "fr") -> str:
+    """'heure de Paris' for Europe/Paris: the words that say which clock a time is on."""
+    place = zone().key.rsplit("/", 1)[-1].replace("_", " ")
+    return f"heure de {place}" if lang == "fr" else f"{place} time"
+
+
+def number(value: float | int | Decimal | None, lang: str = "fr", decimals: int = 0) -> str:
+    """1234567 -> '1 234 567' (narrow no-break spaces) in French, '1,234,567' in English."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    if lang != "fr":
+        return text
+    return text.replace(",", NARROW_NBSP).replace(".", ",")
+
+
+def euros(value: float | int | Decimal | None, lang: str = "fr") -> str:
+    """An amount in euros: '700 000 €' ('1 234,50 €' when it has cents); '€700,000' in English."""
+    if value is None:
+        return ""
+    decimals = 0 if Decimal(str(value)) == Decimal(str(value)).to_integral_value() else 2
+    text = number(value, lang, decimals)
+    return f"{text}{NBSP}€" if lang == "fr" else f"€{text}"
+
+
+def cents(value: int | None, lang: str = "fr") -> str:
+    """An amount stored in cents (the budget's ledger): 70000000 -> '700 000 €'."""
+    return "" if value is None else euros(Decimal(value) / 100, lang)
+
+
+def percent(value: float | int | None, lang: str = "fr") -> str:
+    """45.5 -> '46 %' (narrow no-break space before % in French)."""
+    if value is None:
+        return ""
+    text = number(round(value), lang)
+    return f"{text}{NARROW_NBSP}%" if lang == "fr" else f"{text}%"
+
+
+def month_name(month: int, lang: str = "fr", short: bool = False) -> str:
+    """1 -> 'janvier' ('janv.' short), for dates and charts' axes."""
+    return (SHORT_MONTHS if short else MONTHS)[lang if lang in MONTHS else "fr"][month - 1]
+
+
+def local(value: datetime) -> datetime:
+    """A stored time (naive UTC, or aware) in the city's zone."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(zone())
+
+
+def date_text(value: date | datetime | str | None, lang: str = "fr") -> str:
+    """'1er décembre 2026' / '1 December 2026'. A datetime is first put in the city's zone."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = local(value).date()
+    month = month_name(value.month, lang)
+    if lang == "fr":
+        return f"{'1er' if value.day == 1 else value.day} {month} {value.year}"
+    return f"{value.day} {month} {value.year}"
+
+
+def datetime_text(value: datetime | None, lang: str = "fr", with_zone: bool = False) -> str:
+    """'1er décembre 2026 à 15 h 05' in the city's zone ('… (heure de Paris)' with_zone)."""
+    if value is None:
+        return ""
+    moment = local(value)
+    if lang == "fr":
+        text = f"{date_text(moment.date(), lang)} à {moment.hour}{NBSP}h{NBSP}{moment:%M}"
+    else:
+        text = f"{date_text(moment.date(), lang)} at {moment:%H:%M}"
+    return f"{text} ({zone_label(lang)})" if with_zone else text
+
+
+def _lang(context) -> str:
+    return context.get("lang") or "fr"
+
+
+def install(app: Flask) -> None:
+    """The Jinja filters, for the bridge's templates and the plugins'."""
+
+    @pass_context
+    def number_filter(context, value, decimals: int = 0):
+        return number(value, _lang(context), decimals)
+
+    @pass_context
+    def euros_filter(context, value):
+        return euros(value, _lang(context))
+
+    @pass_context
+    def cents_filter(context, value):
+        return cents(value, _lang(context))
+
+    @pass_context
+    def percent_filter(context, value):
+        return percent(value, _lang(context))
+
+    @pass_context
+    def date_filter(context, value):
+        return date_text(value, _lang(context))
+
+    @pass_context
+    def when_filter(context, value, with_zone: bool = False):
+        return datetime_text(value, _lang(context), with_zone)
+
+    app.jinja_env.filters.update(
+        number=number_filter,
+        euros=euros_filter,
+        cents=cents_filter,
+        percent=percent_filter,
+        long_date=date_filter,
+        when=when_filter,
+    )
+
+    @pass_context
+    def zone_words(context):
+        return zone_label(_lang(context))
+
+    app.jinja_env.globals["zone_label"] = zone_words
