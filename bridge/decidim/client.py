@@ -211,7 +211,22 @@ class DecidimClient:
             raise QueryError(f"our query does not fit the schema: {exc.message}") from exc
         if not isinstance(result, dict):
             raise NotJSONError("Decidim answered without a data object")
-        return result
+        return without_nul(result)
+
+
+def without_nul(value: Any) -> Any:
+    """The answer with every NUL character taken out of its strings.
+
+    JSON may carry `\u0000` and Decidim stores what its users typed, but PostgreSQL refuses NUL
+    in text and JSONB: one such character would fail every sync of the instance. It is never
+    meaningful in a text, so it goes; the rest is stored as Decidim sent it."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    return value
 
 
 SCHEMA_MISMATCH_WORDS = (

@@ -4,7 +4,9 @@ Synced records share the columns of `SyncedRecord`: who they belong to (instance
 when Decidim last changed them, a fingerprint of their content (so an unchanged record costs no
 write), when we first and last saw them change, and a tombstone time instead of a hard delete
 (local data such as committee minutes may point at a record Decidim no longer shows).
-Translated fields are `{locale: text}` maps. Times are stored in UTC without a zone.
+Translated fields are `{locale: text}` maps. Times are stored in UTC without a zone. Texts that
+come from Decidim have no length cap (`Text`): Decidim sets none, and one longer value would
+otherwise stop every sync of the instance.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class Instance(Base):
     rate_limit_per_minute: Mapped[int] = mapped_column(Integer, default=90)
     api_key: Mapped[str | None] = mapped_column(String(200))
     api_secret: Mapped[str | None] = mapped_column(String(200))
-    decidim_version: Mapped[str | None] = mapped_column(String(40))
+    decidim_version: Mapped[str | None] = mapped_column(Text)
     query_set: Mapped[str | None] = mapped_column(String(10))
     organization_name: Mapped[dict[str, Any] | None] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -158,8 +160,8 @@ class Space(SyncedRecord, Base):
     __tablename__ = "spaces"
 
     space_type: Mapped[str] = mapped_column(String(40))
-    slug: Mapped[str | None] = mapped_column(String(200))
-    reference: Mapped[str | None] = mapped_column(String(100))
+    slug: Mapped[str | None] = mapped_column(Text)
+    reference: Mapped[str | None] = mapped_column(Text)
     title: Mapped[dict[str, Any]] = mapped_column(Json)
     subtitle: Mapped[dict[str, Any] | None] = mapped_column(Json)
     short_description: Mapped[dict[str, Any] | None] = mapped_column(Json)
@@ -185,7 +187,7 @@ class Component(SyncedRecord, Base):
     __tablename__ = "components"
 
     space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
-    manifest: Mapped[str] = mapped_column(String(40))
+    manifest: Mapped[str] = mapped_column(Text)
     name: Mapped[dict[str, Any]] = mapped_column(Json)
     weight: Mapped[int | None] = mapped_column(Integer)
 
@@ -223,7 +225,7 @@ class ComponentRecord(SyncedRecord):
     def space_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("spaces.id"), index=True)
 
-    reference: Mapped[str | None] = mapped_column(String(100))
+    reference: Mapped[str | None] = mapped_column(Text)
     title: Mapped[dict[str, Any] | None] = mapped_column(Json)
     category_remote_id: Mapped[str | None] = mapped_column(String(64))
     scope_remote_id: Mapped[str | None] = mapped_column(String(64))
@@ -235,7 +237,7 @@ class Proposal(ComponentRecord, Base):
 
     body: Mapped[dict[str, Any] | None] = mapped_column(Json)
     answer: Mapped[dict[str, Any] | None] = mapped_column(Json)
-    state: Mapped[str | None] = mapped_column(String(40), index=True)
+    state: Mapped[str | None] = mapped_column(Text, index=True)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
     published_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -269,13 +271,13 @@ class Result(ComponentRecord, Base):
     __tablename__ = "results"
 
     description: Mapped[dict[str, Any] | None] = mapped_column(Json)
-    external_id: Mapped[str | None] = mapped_column(String(200))
+    external_id: Mapped[str | None] = mapped_column(Text)
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     progress: Mapped[float | None] = mapped_column(Float)
     weight: Mapped[int | None] = mapped_column(Integer)
     parent_remote_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    status_key: Mapped[str | None] = mapped_column(String(100))
+    status_key: Mapped[str | None] = mapped_column(Text)
     status_name: Mapped[dict[str, Any] | None] = mapped_column(Json)
     status_progress: Mapped[int | None] = mapped_column(Integer)
     timeline: Mapped[list[Any]] = mapped_column(Json, default=list)
@@ -287,7 +289,7 @@ class Meeting(ComponentRecord, Base):
     description: Mapped[dict[str, Any] | None] = mapped_column(Json)
     start_time: Mapped[datetime | None] = mapped_column(DateTime)
     end_time: Mapped[datetime | None] = mapped_column(DateTime)
-    type_of_meeting: Mapped[str | None] = mapped_column(String(20))
+    type_of_meeting: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(Text)
     location: Mapped[dict[str, Any] | None] = mapped_column(Json)
     attendee_count: Mapped[int | None] = mapped_column(Integer)

@@ -28,6 +28,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bridge.config import Settings
@@ -52,8 +53,21 @@ RESUME_WITHIN = timedelta(hours=12)
 PROGRESS_EVERY_SECONDS = 2.0  # how often a running run's counts reach its row (the admin page)
 
 
+# What one record can do to a write: a value the database refuses (out of range, not
+# representable) or that our normalising cannot read (a malformed date). Anything else
+# (the database away, a bug) still stops the run.
+BAD_RECORD = (DataError, IntegrityError, ValueError, TypeError, KeyError)
+
+
 class UnknownInstance(Exception):
     pass
+
+
+def one_line(exc: Exception) -> str:
+    """A reason fit for a run record and a terminal: the driver's first line, not the SQL."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    first = text.splitlines()[0] if text else ""
+    return f"{type(exc).__name__}: {first[:300]}"
 
 
 @dataclass
@@ -83,6 +97,10 @@ class _Tally:
         ):
             n = len(rids) if only is None else sum(rid in only for rid in rids)
             setattr(self, bucket, getattr(self, bucket) + n)
+
+    def merge(self, other: _Tally) -> None:
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
 
 
 ChangeListener = Callable[[list[Change]], None]
@@ -204,8 +222,10 @@ class SyncEngine:
             run.status, run.error = "failed", str(exc)
             log.warning("sync of %s failed: %s", instance.name, exc)
         except Exception as exc:  # noqa: BLE001 - the run record must say what happened
-            run.status, run.error = "failed", f"internal error: {exc!r}"
-            log.exception("sync of %s crashed", instance.name)
+            run.status, run.error = "failed", f"internal error: {one_line(exc)}"
+            # One line where people read (the CLI's stderr); the traceback for developers.
+            log.error("sync of %s crashed: %s", instance.name, run.error)
+            log.debug("sync of %s crashed", instance.name, exc_info=True)
         finally:
             self._finish(instance, state)
             client.close()
@@ -317,7 +337,7 @@ class SyncEngine:
                     key_extra=("space_type",),
                     **common,
                 )
-                self._account(state, written, changes)
+                self._account(state.tally, written, changes)
                 for node in nodes:
                     space_id = written.ids[str(node["id"])]
                     live_spaces[(space_type, str(node["id"]))] = space_id
@@ -343,7 +363,7 @@ class SyncEngine:
                 written = write_batch(
                     session, table, rows, resource=resource, key_extra=extra, **common
                 )
-                self._account(state, written, changes)
+                self._account(state.tally, written, changes)
             state.scopes_seen.update(scope_rows)
             self._tombstone_vanished(
                 session,
@@ -489,12 +509,69 @@ class SyncEngine:
         """Write one page in one transaction; return the remote ids of projects it carried.
 
         Only `fresh` items (first time seen in this run) and projects not in `projects_seen`
-        are counted, so a page read twice does not count its items twice.
+        are counted, so a page read twice does not count its items twice. When the page is
+        refused (a value the database or our normalising cannot take), its records are written
+        one at a time: the bad one goes into the run's warnings, the others are stored.
         """
+        try:
+            return self._write_nodes(
+                instance, state, component, resource, nodes, fresh, projects_seen
+            )
+        except BAD_RECORD as exc:
+            if len(nodes) == 1:
+                return self._skip(state, component, resource, nodes[0], exc)
+        carried: set[str] = set()
+        for node in nodes:
+            rid = str(node["id"])
+            try:
+                carried |= self._write_nodes(
+                    instance,
+                    state,
+                    component,
+                    resource,
+                    [node],
+                    fresh & {rid},
+                    projects_seen | carried,
+                )
+            except BAD_RECORD as exc:
+                carried |= self._skip(state, component, resource, node, exc)
+        return carried
+
+    @staticmethod
+    def _skip(
+        state: _RunState,
+        component: models.Component,
+        resource: ComponentResource,
+        node: dict,
+        exc: Exception,
+    ) -> set[str]:
+        """Report a record that could not be stored; return its projects' ids (still upstream,
+        so not to be marked removed)."""
+        state.run.warnings.append(
+            f"component {component.remote_id} ({resource.name}): record {node['id']} "
+            f"not stored: {one_line(exc)}"
+        )
+        log.warning(
+            "%s %s of component %s not stored", resource.name, node["id"], component.remote_id
+        )
+        return {str(p["id"]) for p in node.get("projects") or [] if p}
+
+    def _write_nodes(
+        self,
+        instance: Instance,
+        state: _RunState,
+        component: models.Component,
+        resource: ComponentResource,
+        nodes: list[dict],
+        fresh: set[str],
+        projects_seen: set[str],
+    ) -> set[str]:
+        """One transaction for `nodes`; the run's counts move only once it is committed."""
         now = utcnow()
         common = dict(instance_id=instance.id, run_id=state.run.id, now=now)
         place = {"component_id": component.id, "space_id": component.space_id}
         changes: list[Change] = []
+        tally = _Tally()
         project_ids: set[str] = set()
         with self._fenced(state) as session:
             # Scopes repeat on every page: each is written (or found unchanged) once per run.
@@ -504,7 +581,6 @@ class SyncEngine:
                 for row in normalise.classifiers_in(n)
                 if (row["kind"], row["remote_id"]) not in state.scopes_seen
             }
-            state.scopes_seen.update(scopes)
             if scopes:
                 written = write_batch(
                     session,
@@ -514,12 +590,12 @@ class SyncEngine:
                     key_extra=("kind",),
                     **common,
                 )
-                self._account(state, written, changes)
+                self._account(tally, written, changes)
             rows = [{**resource.normalise(node), **place} for node in nodes]
             written = write_batch(
                 session, resource.model.__table__, rows, resource=resource.name, **common
             )
-            self._account(state, written, changes, only=fresh)
+            self._account(tally, written, changes, only=fresh)
             if resource.model is models.Budget:
                 projects = [
                     {**normalise.project(p), **place, "budget_id": written.ids[str(node["id"])]}
@@ -531,8 +607,10 @@ class SyncEngine:
                 written = write_batch(
                     session, models.Project.__table__, projects, resource="projects", **common
                 )
-                self._account(state, written, changes, only=project_ids - projects_seen)
+                self._account(tally, written, changes, only=project_ids - projects_seen)
             session.commit()
+        state.scopes_seen.update(scopes)
+        state.tally.merge(tally)
         self.on_changes(changes)
         return project_ids
 
@@ -640,9 +718,9 @@ class SyncEngine:
 
     @staticmethod
     def _account(
-        state: _RunState, written: Written, changes: list[Change], only: set[str] | None = None
+        tally: _Tally, written: Written, changes: list[Change], only: set[str] | None = None
     ) -> None:
-        state.tally.add(written, only)
+        tally.add(written, only)
         changes.extend(written.changes)
 
     def _beat(self, state: _RunState) -> None:
