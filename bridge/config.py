@@ -29,7 +29,11 @@ class Settings:
     scheduler_poll_seconds: float = 5.0
     # A run lock whose heartbeat is older than this is considered abandoned by a dead process.
     lock_stale_seconds: float = 120.0
+    # Whole-request deadline for Decidim (connect, wait and read the body), not per read.
     http_timeout_seconds: float = 30.0
+    # Hosts or networks, comma-separated ("decidim.intra, 10.1.0.0/16"), that the connection
+    # test may reach although private, loopback or link-local; any other such address is refused.
+    allowed_upstream_hosts: str = ""
     http_retries: int = 5
     page_size: int = 50
     # Shown in the header of every page; times are shown in this zone (stored in UTC).

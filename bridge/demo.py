@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+from dataclasses import replace
 
 import click
 from sqlalchemy import select
@@ -61,6 +62,9 @@ def ensure_instance(sessions, url: str) -> None:
 
 
 def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: bool) -> None:
+    # The stand-in listens on 127.0.0.1: the connection test may go there.
+    allowed = ",".join(filter(None, (settings.allowed_upstream_hosts, "127.0.0.1")))
+    settings = replace(settings, allowed_upstream_hosts=allowed)
     plugins = host_for(settings)
     upgrade(settings.database_url, plugins.call("migrations_path"))
     stand_in = start_stand_in(stand_in_port)

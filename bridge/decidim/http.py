@@ -25,6 +25,7 @@ from bridge.decidim.errors import AuthenticationError, HTTPStatusError, Unreacha
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+CHUNK_BYTES = 64 * 1024
 
 
 class RateLimiter:
@@ -119,7 +120,7 @@ class DecidimSession(requests.Session):
             if self._token and not signing_in:
                 kwargs["headers"] = {**(kwargs.get("headers") or {}), "Authorization": self._token}
             try:
-                response = super().request(method, url, **kwargs)
+                response = self._within_deadline(method, url, kwargs)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt >= self.max_retries:
                     raise UnreachableError(f"cannot reach {url}: {_short(exc)}") from exc
@@ -138,6 +139,25 @@ class DecidimSession(requests.Session):
                 continue
             _raise_for_status(response)
             return response
+
+    def _within_deadline(self, method: str, url: str, kwargs: dict) -> requests.Response:
+        """Send and read the whole body within `timeout` seconds.
+
+        requests' timeout bounds each socket read, not the request: a body trickled a few bytes
+        at a time would never time out. So the body is read here, chunk by chunk, against one
+        deadline (a stalled read still ends after `timeout`)."""
+        deadline = time.monotonic() + self.timeout
+        response = super().request(method, url, stream=True, **kwargs)
+        chunks = []
+        try:
+            for chunk in response.iter_content(CHUNK_BYTES):
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise requests.Timeout(f"no complete answer within {self.timeout:g} s")
+        finally:
+            response.close()
+        response._content = b"".join(chunks)  # what `response.content` returns from now on
+        return response
 
     def _pause(self, attempt: int, retry_after: str | None) -> None:
         self.counters.retries += 1

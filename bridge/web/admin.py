@@ -207,25 +207,14 @@ def plugins():
 
 @blueprint.post("/instances/<name>/test")
 def test_connection(name: str):
-    from bridge.decidim import DecidimClient, DecidimError
+    from flask import current_app
+
+    from bridge.connection_check import check_connection
+    from bridge.web.i18n import current_language
 
     need("admin")
-    found = _instance(name)
-    client = DecidimClient(
-        found.base_url, rate_limit=found.rate_limit_per_minute, retries=1, timeout=15
-    )
-    try:
-        version = client.detect_version()
-        spaces = client.spaces()
-        flash(
-            f"{words()['connection_ok']} : Decidim {client.reported_version or version} — "
-            f"{len(spaces['participatory_process'])} {words()['processes_found']}",
-            "ok",
-        )
-    except DecidimError as exc:
-        flash(f"{words()['connection_failed']} : {exc}", "error")
-    finally:
-        client.close()
+    check = check_connection(_instance(name), current_app.extensions["bridge"].settings)
+    flash(check.sentence(current_language()), "ok" if check.ok else "error")
     return redirect(url_for("admin.instance", name=name))
 
 

@@ -53,7 +53,11 @@ WORDS = {
 def stack(tmp_path):
     url = _database_url("sqlite", tmp_path)
     settings = Settings(
-        database_url=url, secret_key="browser", cookie_secure=False, scheduler_poll_seconds=0.2
+        database_url=url,
+        secret_key="browser",
+        cookie_secure=False,
+        scheduler_poll_seconds=0.2,
+        allowed_upstream_hosts="127.0.0.1",  # the stand-in
     )
     sessions = make_sessionmaker(make_engine(url))
     with sessions() as session:

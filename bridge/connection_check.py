@@ -1,0 +1,176 @@
+""" "Tester la connexion": ask an instance's Decidim who it is, without becoming a probe.
+
+The address is typed by an administrator, and the test runs from inside the city's network: a
+test that followed any address could map internal services. So addresses that resolve into
+private, loopback, link-local or otherwise reserved ranges are refused unless the deployment
+lists them in `allowed_upstream_hosts` (the demo and the tests, whose stand-in listens on
+127.0.0.1, do). Redirects are never followed (the HTTP edge refuses them), nothing of the
+answer's body is shown, only a sentence saying what to check. The instance's API credentials
+are used, as the sync uses them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from bridge.config import Settings
+from bridge.decidim import DecidimClient
+from bridge.decidim.errors import (
+    AuthenticationError,
+    DecidimError,
+    HTTPStatusError,
+    NotJSONError,
+    UnreachableError,
+)
+from bridge.decidim.http import Credentials
+from bridge.store.models import Instance
+
+TIMEOUT_SECONDS = 15.0
+
+# What to check, by outcome. French first; U+202F before the colon.
+SENTENCES = {
+    "fr": {
+        "ok": "Connexion réussie\u202f: Decidim {version} — {processes} processus trouvés",
+        "scheme": "Connexion impossible\u202f: l’adresse doit commencer par https:// (ou http://).",
+        "unknown_host": (
+            "Connexion impossible\u202f: ce nom de domaine est introuvable. "
+            "Vérifiez l’orthographe de l’adresse."
+        ),
+        "internal": (
+            "Connexion refusée\u202f: cette adresse mène à un réseau interne. Si c’est bien le "
+            "Decidim de la ville, demandez à l’administrateur du serveur de l’ajouter au "
+            "réglage allowed_upstream_hosts."
+        ),
+        "unreachable": (
+            "Connexion impossible\u202f: le serveur ne répond pas. Vérifiez l’adresse et que le "
+            "site Decidim est en ligne, puis réessayez."
+        ),
+        "denied": (
+            "Connexion refusée par Decidim\u202f: vérifiez la clé et le secret d’API de "
+            "l’instance (Decidim 0.31 et suivants), ou que l’API est ouverte sans connexion."
+        ),
+        "http_error": (
+            "Connexion impossible\u202f: Decidim répond par une erreur (HTTP {status}). "
+            "Réessayez plus tard, ou vérifiez l’adresse."
+        ),
+        "not_decidim": (
+            "Connexion impossible\u202f: cette adresse ne répond pas comme l’API d’un Decidim. "
+            "Vérifiez qu’elle mène à la racine du site (sans /api)."
+        ),
+        "failed": (
+            "Connexion impossible\u202f: Decidim n’a pas répondu comme prévu. Vérifiez "
+            "l’adresse, puis réessayez."
+        ),
+    },
+    "en": {
+        "ok": "Connection works: Decidim {version} — {processes} processes found",
+        "scheme": "Cannot connect: the address must start with https:// (or http://).",
+        "unknown_host": "Cannot connect: this domain name does not exist. Check the address.",
+        "internal": (
+            "Connection refused: this address leads into an internal network. If it is the "
+            "city's Decidim, ask the server's administrator to add it to the "
+            "allowed_upstream_hosts setting."
+        ),
+        "unreachable": (
+            "Cannot connect: the server does not answer. Check the address and that the "
+            "Decidim site is online, then try again."
+        ),
+        "denied": (
+            "Decidim refused access: check the instance's API key and secret (Decidim 0.31 "
+            "and later), or that its API is open without signing in."
+        ),
+        "http_error": (
+            "Cannot connect: Decidim answers with an error (HTTP {status}). Try again later, "
+            "or check the address."
+        ),
+        "not_decidim": (
+            "Cannot connect: this address does not answer like a Decidim API. Check that it "
+            "leads to the site's root (without /api)."
+        ),
+        "failed": "Cannot connect: Decidim did not answer as expected. Check the address, "
+        "then try again.",
+    },
+}
+
+
+@dataclass
+class Check:
+    """The outcome of a connection test: `ok`, and the key of the sentence that explains it."""
+
+    ok: bool
+    outcome: str
+    values: dict[str, object] = field(default_factory=dict)
+
+    def sentence(self, language: str) -> str:
+        return SENTENCES.get(language, SENTENCES["fr"])[self.outcome].format(**self.values)
+
+
+def refused_address(base_url: str, allowed: str) -> str | None:
+    """Why the test must not go to `base_url` (a sentence key), or None when it may."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "scheme"
+    host = parts.hostname.lower()
+    entries = [entry.strip().lower() for entry in allowed.split(",") if entry.strip()]
+    if host in entries:
+        return None
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            continue  # a host name: compared above
+    try:
+        found = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return "unknown_host"
+    for *_, sockaddr in found:
+        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
+        if getattr(address, "ipv4_mapped", None):
+            address = address.ipv4_mapped
+        if not address.is_global and not any(address in net for net in networks):
+            return "internal"
+    return None
+
+
+def check_connection(instance: Instance, settings: Settings) -> Check:
+    """Ask the instance's Decidim its version and its processes, within the rules above."""
+    refusal = refused_address(instance.base_url, settings.allowed_upstream_hosts)
+    if refusal:
+        return Check(False, refusal)
+    credentials = None
+    if instance.api_key and instance.api_secret:
+        credentials = Credentials(instance.api_key, instance.api_secret)
+    client = DecidimClient(
+        instance.base_url,
+        rate_limit=instance.rate_limit_per_minute,
+        retries=1,
+        timeout=TIMEOUT_SECONDS,
+        credentials=credentials,
+    )
+    try:
+        chosen = client.detect_version()
+        spaces = client.spaces()
+    except AuthenticationError:
+        return Check(False, "denied")
+    except UnreachableError:
+        return Check(False, "unreachable")
+    except HTTPStatusError as exc:
+        return Check(False, "http_error", {"status": exc.status})
+    except NotJSONError:
+        return Check(False, "not_decidim")
+    except DecidimError:
+        return Check(False, "failed")
+    finally:
+        client.close()
+    return Check(
+        True,
+        "ok",
+        {
+            "version": client.reported_version or chosen,
+            "processes": len(spaces["participatory_process"]),
+        },
+    )
