@@ -16,6 +16,7 @@ from bridge.store.db import find
 from bridge.web import formatting
 from bridge.web.access import current_identity, need, pages_need_sign_in, require_role
 from bridge.web.i18n import current_language
+from bridge.web.public import render as render_public
 
 __all__ = [
     "Export",
@@ -36,5 +37,6 @@ __all__ = [
     "need",
     "pages_need_sign_in",
     "problem_response",
+    "render_public",
     "require_role",
 ]

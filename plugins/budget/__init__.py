@@ -13,11 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from bridge.plugin import hookimpl
 from bridge.store.models import Project
-from bridge.timeutil import utcnow
 
 
 @hookimpl
@@ -35,10 +32,12 @@ def cli_commands():
 @hookimpl
 def blueprints():
     from plugins.budget.admin import blueprint as admin
+    from plugins.budget.admin_import import blueprint as admin_import
+    from plugins.budget.admin_ledger import blueprint as admin_ledger
     from plugins.budget.api import blueprint as api
     from plugins.budget.public import blueprint as public
 
-    return [admin, api, public]
+    return [admin, admin_ledger, admin_import, api, public]
 
 
 @hookimpl
@@ -54,37 +53,17 @@ def admin_menu():
 
 @hookimpl
 def record_changed(change, sessions):
-    """A project Decidim marks selected gets a proposed allocation; an upstream amount change
-    on an allocated project is noted on the allocation (its figures then warn)."""
+    """A project Decidim marks selected gets a proposed allocation in the envelope its process
+    or budget component feeds; an upstream amount change is noted (see `proposals`)."""
     if change.resource != "projects" or change.kind not in ("created", "updated"):
         return
-    from plugins.budget.models import Allocation, Envelope
+    from plugins.budget.proposals import on_project_changed
 
     with sessions() as session:
         project = session.get(Project, change.record_id)
-        if project is None:
-            return
-        allocation = session.scalar(select(Allocation).where(Allocation.project_id == project.id))
-        if allocation is not None:
-            if change.field == "budget_amount" and project.budget_amount is not None:
-                allocation.upstream_amount_cents = project.budget_amount * 100
-                session.commit()
-            return
-        selected_now = project.selected and (change.kind == "created" or change.field == "selected")
-        envelope = session.scalar(select(Envelope).order_by(Envelope.id))
-        if selected_now and envelope is not None:
-            session.add(
-                Allocation(
-                    envelope_id=envelope.id,
-                    label=(project.title or {}).get("fr") or project.remote_id,
-                    amount_cents=(project.budget_amount or 0) * 100,
-                    project_id=project.id,
-                    status="proposed",
-                    upstream_amount_cents=(project.budget_amount or 0) * 100,
-                    created_at=utcnow(),
-                )
-            )
-            session.commit()
+        if project is not None:
+            newly_selected = change.kind == "created" or change.field == "selected"
+            on_project_changed(session, project, newly_selected=newly_selected)
 
 
 @hookimpl

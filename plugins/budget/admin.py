@@ -1,17 +1,18 @@
-"""The budget's admin pages: envelopes and their figures with charts, allocations (proposed,
-confirmed, new, edited), the ledger of each allocation typed by hand, and the CSV import with
-its column mapping. Viewers read; editors write; every write goes through `writes` (audited)."""
+"""The budget's overview and allocation pages: envelopes and their figures with charts, the
+allocations (filtered, paged; proposed ones confirmed, rejected, moved or deleted), a new
+allocation, and the ledger of one allocation. Viewers read; editors write; every write goes
+through `writes` (audited). Envelope pages are in `admin_ledger`, the CSV import in
+`admin_import`."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from bridge.plugin import (
     current_identity,
     current_language,
     db,
-    find,
     has_role,
     need,
     pages_need_sign_in,
@@ -21,66 +22,98 @@ from plugins.budget import charts, csvimport, writes
 from plugins.budget.figures import by_group, for_allocations, for_envelopes, over_time
 from plugins.budget.models import Allocation, Envelope, LedgerLine
 from plugins.budget.money import french
+from plugins.budget.pages import (
+    COLUMN_NAMES,
+    _,
+    ask_first,
+    found,
+    helpers,
+    paged,
+    typeset_in_french,
+)
 
 blueprint = Blueprint(
     "budget_admin", __name__, url_prefix="/admin/budget", template_folder="templates"
 )
 COLUMNS = csvimport.REQUIRED + csvimport.OPTIONAL
+LINE_FIELDS = ("kind", "date", "amount", "reference", "supplier", "label", "note")
+LINE_FIELDS += ("applies_to", "cancels")
 
 
 pages_need_sign_in(blueprint)
+typeset_in_french(blueprint)
 
 
-def _(fr: str, en: str) -> str:
-    return en if current_language() == "en" else fr
-
-
-def _configured_columns() -> dict[str, str]:
+def configured_columns() -> dict[str, str]:
     return csvimport.configured_mapping(current_app.extensions["bridge"].settings)
 
 
-def _page(status: int = 200, **extra):
+def can_edit() -> bool:
+    return has_role(current_identity().role, "editor")
+
+
+def _allocation_filters() -> tuple:
+    """`?status=&envelope=&q=` of the allocations list, as a query and as the form's values."""
+    args = {k: request.args.get(k, "").strip() for k in ("status", "envelope", "q")}
+    query = select(Allocation)
+    if args["status"] in writes.STATUSES:
+        query = query.where(Allocation.status == args["status"])
+    if args["envelope"].isdigit():
+        query = query.where(Allocation.envelope_id == int(args["envelope"]))
+    if args["q"]:
+        query = query.where(Allocation.label.ilike(f"%{args['q']}%"))
+    # proposed first: they wait for someone
+    order = (Allocation.status != "proposed", Allocation.id)
+    return query.order_by(*order), args
+
+
+def overview(status: int = 200, **extra):
     """The budget page: envelopes with figures and charts, allocations (proposed first), the
-    forms. `extra` carries a form's typed values and error, or an import report."""
+    forms. `extra` carries a form's typed values and error."""
     session = db()
     envelopes = session.scalars(select(Envelope).order_by(Envelope.id)).all()
-    figures = for_envelopes(session)
     groups = by_group(session, current_language())
     main = max(envelopes, key=lambda e: e.amount_cents, default=None)
+    query, filters = _allocation_filters()
+    page = paged(query)
     context = {
-        "report": None,
         "envelope_form": {},
         "envelope_error": None,
-        "mapping": _configured_columns(),
+        "import_form": {"envelope": request.args.get("envelope", "")},
+        "import_error": None,
+        "mapping": configured_columns(),
         **extra,
     }
     return render_template(
         "budget/admin.html",
         envelopes=envelopes,
-        figures=figures,
-        allocations=session.scalars(
-            select(Allocation).order_by(Allocation.status.desc(), Allocation.id)
-        ).all(),
-        allocation_figures=for_allocations(session),
+        figures=for_envelopes(session),
+        page=page,
+        filters=filters,
+        allocation_figures=for_allocations(session, [a.id for a in page.items]),
         names={e.id: e.name for e in envelopes},
         charts={
             "theme": charts.bars([(k, f.amount, f.committed, f.paid) for k, f in groups["theme"]]),
             "neighbourhood": charts.bars(
                 [(k, f.amount, f.committed, f.paid) for k, f in groups["neighbourhood"]]
             ),
-            "time": charts.line_chart(over_time(session, main.id) if main else []),
+            "time": charts.line_chart(
+                over_time(session, main.id) if main else [], current_language()
+            ),
         },
         main=main,
-        french=french,
         columns=COLUMNS,
-        can_edit=has_role(current_identity().role, "editor"),
+        column_names=COLUMN_NAMES,
+        can_edit=can_edit(),
+        statuses=writes.STATUSES,
+        **helpers(),
         **context,
     ), status
 
 
 @blueprint.get("/")
 def index():
-    return _page()
+    return overview()
 
 
 @blueprint.post("/envelopes")
@@ -88,39 +121,41 @@ def add_envelope():
     need("editor")
     form = request.form.to_dict()
     try:
-        writes.create_envelope(db(), form, current_identity().actor)
+        made = writes.create_envelope(db(), form, current_identity().actor)
     except writes.Invalid as exc:
         db().rollback()
-        return _page(422, envelope_form=form, envelope_error=exc)
+        return overview(422, envelope_form=form, envelope_error=exc)
     db().commit()
-    flash(_("Enveloppe créée.", "Envelope created."), "ok")
-    return redirect(url_for("budget_admin.index"))
+    flash(
+        _(
+            f"Enveloppe « {made.name} » créée. Dites d’où viennent ses projets pour recevoir "
+            "des propositions.",
+            f"Envelope “{made.name}” created. Say where its projects come from to get proposals.",
+        ),
+        "ok",
+    )
+    return redirect(url_for("budget_ledger.envelope", envelope_id=made.id))
 
 
 # -- allocations ------------------------------------------------------------------------------
-def _allocation(allocation_id: int) -> Allocation:
-    found = find(db(), Allocation, allocation_id)
-    if found is None:
-        abort(404)
-    return found
-
-
 def _names_in_use() -> dict:
     """The themes and neighbourhoods allocations already use: the forms' suggestions."""
     used = db().execute(select(Allocation.theme, Allocation.neighbourhood)).all()
     return {
-        "themes": sorted({t for t, _ in used if t}),
-        "neighbourhoods": sorted({n for _, n in used if n}),
+        "themes": sorted({t for t, _n in used if t}),
+        "neighbourhoods": sorted({n for _t, n in used if n}),
     }
 
 
 def _choices() -> dict:
-    """What the new-allocation form offers: envelopes, synced projects not yet allocated and
-    results, names in use."""
+    """What the new-allocation form offers: open envelopes, synced projects not yet allocated
+    and results, names in use."""
     session = db()
     taken = set(session.scalars(select(Allocation.project_id).where(Allocation.project_id > 0)))
     return {
-        "envelopes": session.scalars(select(Envelope).order_by(Envelope.id)).all(),
+        "envelopes": session.scalars(
+            select(Envelope).where(Envelope.closed_at.is_(None)).order_by(Envelope.id)
+        ).all(),
         "projects": [
             p
             for p in session.scalars(
@@ -132,7 +167,7 @@ def _choices() -> dict:
             select(Result).where(Result.removed_at.is_(None)).order_by(Result.id)
         ).all(),
         **_names_in_use(),
-        "french": french,
+        **helpers(),
     }
 
 
@@ -167,120 +202,152 @@ def _allocation_page(allocation: Allocation, status: int = 200, **extra):
         "edit_error": None,
         "line_form": {"kind": "commitment"},
         "line_error": None,
+        "move_error": None,
         **extra,
     }
     return render_template(
         "budget/allocation.html",
         allocation=allocation,
         envelope=session.get(Envelope, allocation.envelope_id),
+        envelopes=session.scalars(
+            select(Envelope).where(Envelope.closed_at.is_(None)).order_by(Envelope.id)
+        ).all(),
         project=session.get(Project, allocation.project_id) if allocation.project_id else None,
         result=session.get(Result, allocation.result_id) if allocation.result_id else None,
         figures=for_allocations(session, [allocation.id])[allocation.id],
         lines=lines,
-        can_edit=has_role(current_identity().role, "editor"),
+        can_edit=can_edit(),
         **_names_in_use(),
-        french=french,
+        **helpers(),
         **context,
     ), status
 
 
 @blueprint.get("/allocations/<int:allocation_id>")
 def allocation(allocation_id: int):
-    return _allocation_page(_allocation(allocation_id))
+    return _allocation_page(found(Allocation, allocation_id))
 
 
 @blueprint.post("/allocations/<int:allocation_id>")
 def edit_allocation(allocation_id: int):
     need("editor")
-    found = _allocation(allocation_id)
-    fields = ("label", "amount", "theme", "neighbourhood", "status")
+    allocation = found(Allocation, allocation_id)
+    fields = ("label", "amount", "theme", "neighbourhood")
     form = {k: request.form[k] for k in fields if k in request.form}
     try:
-        writes.update_allocation(db(), found, form, current_identity().actor)
+        writes.update_allocation(db(), allocation, form, current_identity().actor)
     except writes.Invalid as exc:
         db().rollback()
-        return _allocation_page(_allocation(allocation_id), 422, edit_form=form, edit_error=exc)
+        return _allocation_page(
+            found(Allocation, allocation_id), 422, edit_form=form, edit_error=exc
+        )
     db().commit()
     flash(_("Allocation modifiée.", "Allocation updated."), "ok")
     return redirect(url_for("budget_admin.allocation", allocation_id=allocation_id))
 
 
+def _status(allocation_id: int, status: str):
+    """Confirm or reject; the message says what, with how much, in which envelope."""
+    need("editor")
+    allocation = found(Allocation, allocation_id)
+    writes.update_allocation(db(), allocation, {"status": status}, current_identity().actor)
+    db().commit()
+    envelope = db().get(Envelope, allocation.envelope_id)
+    what = writes.what_it_does(allocation, envelope, current_language())
+    if status == "confirmed":
+        flash(_(f"Allocation confirmée : {what}.", f"Allocation confirmed: {what}."), "ok")
+    else:
+        flash(
+            _(
+                f"Allocation rejetée : {what}. Elle ne sera plus proposée.",
+                f"Allocation rejected: {what}. It will not be proposed again.",
+            ),
+            "ok",
+        )
+    back = request.form.get("back", "")
+    if not back.startswith("/") or back.startswith("//"):  # only a page of this site
+        back = url_for("budget_admin.index")
+    return redirect(back)
+
+
 @blueprint.post("/allocations/<int:allocation_id>/confirm")
 def confirm(allocation_id: int):
+    return _status(allocation_id, "confirmed")
+
+
+@blueprint.post("/allocations/<int:allocation_id>/reject")
+def reject(allocation_id: int):
+    return _status(allocation_id, "rejected")
+
+
+@blueprint.post("/allocations/<int:allocation_id>/move")
+def move_allocation(allocation_id: int):
     need("editor")
-    writes.update_allocation(
-        db(), _allocation(allocation_id), {"status": "confirmed"}, current_identity().actor
-    )
+    allocation = found(Allocation, allocation_id)
+    try:
+        writes.update_allocation(
+            db(),
+            allocation,
+            {"envelope": request.form.get("envelope", "")},
+            current_identity().actor,
+        )
+    except writes.Invalid as exc:
+        db().rollback()
+        return _allocation_page(found(Allocation, allocation_id), 422, move_error=exc)
     db().commit()
-    return redirect(url_for("budget_admin.index"))
+    what = writes.what_it_does(
+        allocation, db().get(Envelope, allocation.envelope_id), current_language()
+    )
+    flash(_(f"Allocation déplacée : {what}.", f"Allocation moved: {what}."), "ok")
+    return redirect(url_for("budget_admin.allocation", allocation_id=allocation_id))
+
+
+@blueprint.route("/allocations/<int:allocation_id>/delete", methods=["GET", "POST"])
+def delete_allocation(allocation_id: int):
+    """Asks first (a page saying what goes); deletes on the confirmed form only."""
+    need("editor")
+    allocation = found(Allocation, allocation_id)
+    envelope = db().get(Envelope, allocation.envelope_id)
+    back = url_for("budget_admin.allocation", allocation_id=allocation_id)
+    if request.method == "POST" and request.form.get("confirmed") == "1":
+        try:
+            writes.delete_allocation(db(), allocation, current_identity().actor)
+        except writes.Invalid as exc:
+            db().rollback()
+            flash(exc.text(current_language()), "error")
+            return redirect(back)
+        db().commit()
+        what = writes.what_it_does(allocation, envelope, current_language())
+        flash(_(f"Allocation supprimée : {what}.", f"Allocation deleted: {what}."), "ok")
+        return redirect(url_for("budget_ledger.envelope", envelope_id=envelope.id))
+    return ask_first(
+        _(
+            f"Supprimer l’allocation « {allocation.label} » ?",
+            f"Delete allocation “{allocation.label}”?",
+        ),
+        [
+            (_("Enveloppe", "Envelope"), envelope.name),
+            (_("Montant", "Amount"), french(allocation.amount_cents)),
+            (_("État", "Status"), helpers()["status_name"](allocation.status)),
+        ],
+        url_for("budget_admin.delete_allocation", allocation_id=allocation_id),
+        _("Supprimer l’allocation", "Delete the allocation"),
+        back,
+    )
 
 
 @blueprint.post("/allocations/<int:allocation_id>/lines")
 def add_line(allocation_id: int):
     need("editor")
-    found = _allocation(allocation_id)
-    form = request.form.to_dict()
-    form.pop("csrf_token", None)
+    allocation = found(Allocation, allocation_id)
+    form = {k: request.form[k] for k in LINE_FIELDS if k in request.form}
     try:
-        writes.add_line(db(), {**form, "allocation": str(found.id)}, current_identity().actor)
+        writes.add_line(db(), {**form, "allocation": str(allocation.id)}, current_identity().actor)
     except writes.Invalid as exc:
         db().rollback()
-        return _allocation_page(_allocation(allocation_id), 422, line_form=form, line_error=exc)
+        return _allocation_page(
+            found(Allocation, allocation_id), 422, line_form=form, line_error=exc
+        )
     db().commit()
     flash(_("Ligne ajoutée au grand livre.", "Line added to the ledger."), "ok")
     return redirect(url_for("budget_admin.allocation", allocation_id=allocation_id))
-
-
-@blueprint.post("/lines/<int:line_id>/delete")
-def delete_line(line_id: int):
-    need("editor")
-    line = find(db(), LedgerLine, line_id)
-    if line is None:
-        abort(404)
-    back = line.allocation_id
-    writes.delete_line(db(), line, current_identity().actor)
-    db().commit()
-    flash(_("Ligne supprimée.", "Line deleted."), "ok")
-    if back is None:
-        return redirect(url_for("budget_admin.index"))
-    return redirect(url_for("budget_admin.allocation", allocation_id=back))
-
-
-# -- the finance department's CSV -------------------------------------------------------------
-@blueprint.post("/import")
-def import_csv():
-    need("editor")
-    envelope = db().get(Envelope, request.form.get("envelope", type=int) or 0)
-    upload = request.files.get("file")
-    mapping = {
-        name: request.form[f"column_{name}"].strip()
-        for name in COLUMNS
-        if request.form.get(f"column_{name}", "").strip()
-    }
-    if envelope is None or upload is None or not upload.filename:
-        flash(
-            _("Choisissez une enveloppe et un fichier CSV.", "Choose an envelope and a CSV file."),
-            "error",
-        )
-        return redirect(url_for("budget_admin.index"))
-    dry_run = request.form.get("dry_run") == "1"
-    report = writes.import_csv(
-        db(),
-        envelope,
-        upload.read(),
-        current_identity().actor,
-        filename=upload.filename,
-        dry_run=dry_run,
-        mapping={**_configured_columns(), **mapping},
-    )
-    if report.ok and not dry_run:
-        db().commit()
-    else:
-        db().rollback()
-    return _page(
-        200 if report.ok else 422,
-        report=report,
-        dry_run=dry_run,
-        filename=upload.filename,
-        mapping={**_configured_columns(), **mapping},
-    )

@@ -18,11 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bridge.timeutil import utcnow
+from plugins.budget import kinds
+from plugins.budget.balances import Balances
 from plugins.budget.models import Allocation, LedgerLine
 from plugins.budget.money import AmountError, parse_euros
 
 REQUIRED = ("date", "reference", "kind", "amount")
-OPTIONAL = ("supplier", "label", "note", "allocation")
+OPTIONAL = ("supplier", "label", "note", "allocation", "applies_to", "cancels")
 # French headers a finance export may carry, accepted beside the English names.
 # The first name found wins (a file with "Montant TTC" and "Montant HT" is read TTC).
 ALIASES = {
@@ -44,16 +46,8 @@ ALIASES = {
     "label": ["label", "libelle", "objet", "designation", "intitule"],
     "note": ["note", "commentaire", "observations"],
     "allocation": ["allocation", "operation", "action"],
-}
-KINDS = {
-    "engagement": "commitment",
-    "engagement juridique": "commitment",
-    "engage": "commitment",
-    "commitment": "commitment",
-    "mandatement": "payment",
-    "mandat": "payment",
-    "paiement": "payment",
-    "payment": "payment",
+    "applies_to": ["applies_to", "porte sur", "nature annulee", "nature d'origine"],
+    "cancels": ["cancels", "piece annulee", "reference annulee", "annule", "reference d'origine"],
 }
 
 
@@ -62,13 +56,16 @@ class Row:
     line: int
     kind: str
     day: date
-    amount_cents: int
+    amount_cents: int  # signed as stored: a cancellation or a reduction is negative
     reference: str
     supplier: str | None
     label: str | None
     note: str | None
     allocation: str | None = None
     allocation_id: int | None = None
+    applies_to: str | None = None
+    cancels: str | None = None  # the reference of the line a cancellation is about
+    cancels_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -201,29 +198,28 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
         problems = []
-        kind = KINDS.get(_key(cell("kind")))
-        if kind is None:
-            problems.append(
-                Reason(
-                    f"kind {cell('kind')!r} is not engagement or mandatement",
-                    f"nature « {cell('kind')} » : ni engagement ni mandatement",
-                )
-            )
         try:
             day = parse_date(cell("date"))
         except DateError as exc:
             problems.append(exc.reason)
+        kind = None
         try:
-            amount = parse_euros(cell("amount"))
+            amount = parse_euros(cell("amount"), allow_negative=True)
             if amount == 0:
                 problems.append(Reason("amount is zero", "montant nul"))
+            else:
+                kind = kinds.resolve(cell("kind"), amount, cell("applies_to") or None)
+                if kind.applies_to is None and not cell("cancels"):
+                    raise kinds.UNSAID
         except AmountError as exc:
             problems.append(Reason(str(exc), exc.fr))
+        except kinds.KindError as exc:
+            problems.append(Reason(exc.en, exc.fr))
         reference = cell("reference")
         if not reference:
             problems.append(Reason("reference is empty", "référence vide"))
-        elif kind and (kind, reference) in seen:
-            other = seen[(kind, reference)]
+        elif kind and (kind.kind, reference) in seen:
+            other = seen[(kind.kind, reference)]
             problems.append(
                 Reason(
                     f"duplicate reference {reference!r} (also line {other})",
@@ -233,18 +229,20 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
         if problems:
             report.errors.append(Problem(line, tuple(problems)))
             continue
-        seen[(kind, reference)] = line
+        seen[(kind.kind, reference)] = line
         report.rows.append(
             Row(
                 line,
-                kind,
+                kind.kind,
                 day,
-                amount,
+                kind.cents,
                 reference,
                 cell("supplier") or None,
                 cell("label") or None,
                 cell("note") or None,
                 cell("allocation") or None,
+                applies_to=kind.applies_to,
+                cancels=cell("cancels") or None,
             )
         )
     if not report.rows and not report.errors:
@@ -263,6 +261,7 @@ def check_against_store(session: Session, envelope_id: int, report: Report) -> N
         (line.kind, line.reference): line
         for line in session.scalars(select(LedgerLine).where(LedgerLine.envelope_id == envelope_id))
     }
+    balances = Balances(session, envelope_id)
     allocations = {}
     for a in session.scalars(select(Allocation).where(Allocation.envelope_id == envelope_id)):
         allocations[str(a.id)] = allocations[_key(a.label)] = a.id
@@ -289,6 +288,7 @@ def check_against_store(session: Session, envelope_id: int, report: Report) -> N
         old = stored.get((row.kind, row.reference))
         if old is None:
             report.new.append(row)
+            _count(balances, row, report)
         elif (old.day, old.amount_cents) == (row.day, row.amount_cents):
             report.already += 1
         else:
@@ -307,6 +307,25 @@ def check_against_store(session: Session, envelope_id: int, report: Report) -> N
             )
 
 
+def _count(balances: Balances, row: Row, report: Report) -> None:
+    """A new row against what its envelope holds: no cancellation beyond what it cancels."""
+    try:
+        taken = balances.take(
+            kinds.Kind(row.kind, row.applies_to, row.amount_cents),
+            row.reference,
+            row.allocation_id,
+            row.cancels,
+        )
+    except kinds.KindError as exc:
+        report.new.remove(row)
+        report.errors.append(Problem(row.line, (Reason(exc.en, exc.fr),)))
+        return
+    row.applies_to, row.allocation_id = taken.applies_to, taken.allocation_id
+    if taken.target is not None:
+        row.cancels_id = taken.target.id
+        row.cancels = taken.target.reference
+
+
 def import_file(
     session: Session,
     envelope_id: int,
@@ -318,15 +337,17 @@ def import_file(
     """All or nothing: adds the new rows only when the whole file is clean (the caller
     commits, with its audit entry: see `writes.import_csv`)."""
     report = read(data, mapping)
-    if report.ok:
+    if report.rows:  # every bad row is reported, also those only the store can tell
         check_against_store(session, envelope_id, report)
     if report.ok and not dry_run and report.new:
         now = utcnow()
-        session.add_all(
-            LedgerLine(
+        written = {}
+        for r in report.new:
+            line = LedgerLine(
                 envelope_id=envelope_id,
                 allocation_id=r.allocation_id,
                 kind=r.kind,
+                applies_to=r.applies_to,
                 day=r.day,
                 amount_cents=r.amount_cents,
                 reference=r.reference,
@@ -335,7 +356,12 @@ def import_file(
                 note=r.note,
                 imported_at=now,
             )
-            for r in report.new
-        )
+            session.add(line)
+            session.flush()
+            written[(r.kind, r.reference)] = line
+            if r.cancels and r.cancels_id is None:  # a line of this very file
+                line.cancels_id = written[(r.applies_to, r.cancels)].id
+            else:
+                line.cancels_id = r.cancels_id
         session.flush()
     return report

@@ -1,4 +1,8 @@
-"""Demo data: Ivry's envelopes (see the city's award application), allocations and ledger."""
+"""Demo data: Ivry's envelopes (see the city's award application), allocations and ledger.
+
+The follow-up envelope is fed by the climate process (its selected projects are allocated and
+confirmed); the ledger holds commitments, payments, one reduction of a commitment (a supplier's
+quote came in lower) and the communication envelope's printing bill, not yet allocated."""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bridge.store.models import Project
+from bridge.store.models import Project, Space
 from bridge.timeutil import utcnow
-from plugins.budget.models import Allocation, Envelope, LedgerLine
+from plugins.budget.models import Allocation, Envelope, EnvelopeSource, LedgerLine
+from plugins.budget.proposals import project_key
 
 ENVELOPES = [
     (
@@ -42,20 +47,27 @@ def seed(sessions) -> None:
         ]
         session.add_all(envelopes)
         session.flush()
-        follow_up = envelopes[0]
+        follow_up, communication = envelopes[0], envelopes[2]
+        climate = session.scalar(select(Space).where(Space.slug == "pour-le-climat").limit(1))
+        if climate is not None:
+            session.add(
+                EnvelopeSource(
+                    envelope_id=follow_up.id, instance_id=climate.instance_id, space_id=climate.id
+                )
+            )
         projects = session.scalars(
             select(Project)
             .where(Project.selected.is_(True), Project.removed_at.is_(None))
             .order_by(Project.id)
         ).all()
         for i, project in enumerate(projects[:7]):
-            allocation = session.scalar(
-                select(Allocation).where(Allocation.project_id == project.id)
-            )
+            key = project_key(session, project)
+            allocation = session.scalar(select(Allocation).where(Allocation.project_key == key))
             if allocation is None:
                 allocation = Allocation(
                     envelope_id=follow_up.id,
                     project_id=project.id,
+                    project_key=key,
                     label=(project.title or {}).get("fr", project.remote_id),
                     amount_cents=(project.budget_amount or 0) * 100,
                     created_at=now,
@@ -64,19 +76,35 @@ def seed(sessions) -> None:
             allocation.status = "confirmed"
             session.flush()
             committed = allocation.amount_cents * (100 - 10 * i) // 100
-            session.add(
-                LedgerLine(
-                    envelope_id=follow_up.id,
-                    allocation_id=allocation.id,
-                    kind="commitment",
-                    day=date(2022, 3 + i, 10),
-                    amount_cents=committed,
-                    reference=f"ENG-2022-{i + 1:03d}",
-                    supplier=SUPPLIERS[i % 5],
-                    label=allocation.label,
-                    imported_at=now,
-                )
+            commitment = LedgerLine(
+                envelope_id=follow_up.id,
+                allocation_id=allocation.id,
+                kind="commitment",
+                day=date(2022, 3 + i, 10),
+                amount_cents=committed,
+                reference=f"ENG-2022-{i + 1:03d}",
+                supplier=SUPPLIERS[i % 5],
+                label=allocation.label,
+                imported_at=now,
             )
+            session.add(commitment)
+            if i == 1:  # the quote came in lower: the commitment is reduced
+                session.flush()
+                session.add(
+                    LedgerLine(
+                        envelope_id=follow_up.id,
+                        allocation_id=allocation.id,
+                        kind="reduction",
+                        applies_to="commitment",
+                        cancels_id=commitment.id,
+                        day=date(2022, 9, 15),
+                        amount_cents=-500_000,
+                        reference="RED-2022-001",
+                        supplier=SUPPLIERS[i % 5],
+                        label="Devis définitif inférieur à l’engagement",
+                        imported_at=now,
+                    )
+                )
             if i < 5:
                 session.add(
                     LedgerLine(
@@ -91,4 +119,16 @@ def seed(sessions) -> None:
                         imported_at=now,
                     )
                 )
+        session.add(
+            LedgerLine(
+                envelope_id=communication.id,
+                kind="commitment",
+                day=date(2021, 5, 3),
+                amount_cents=1_284_000,
+                reference="ENG-2021-114",
+                supplier="Imprimerie Grenier",
+                label="Affiches et flyers de la démarche climat",
+                imported_at=now,
+            )
+        )
         session.commit()

@@ -17,7 +17,12 @@ from plugins.budget.figures import for_envelopes
 from plugins.budget.models import Envelope, LedgerLine
 from plugins.budget.money import euros
 
-KIND_FR = {"commitment": "engagement", "payment": "mandatement"}
+KIND_FR = {
+    "commitment": "engagement",
+    "payment": "mandatement",
+    "cancellation": "annulation",
+    "reduction": "réduction",
+}
 
 
 def envelopes_csv(session: Session) -> bytes:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from plugins.budget.models import Allocation, Envelope, LedgerLine
@@ -18,6 +19,7 @@ class Figures:
     committed: int
     paid: int
     upstream_changes: int = 0  # allocations whose Decidim amount moved after allocation
+    outside_years: int = 0  # ledger lines dated before or after the envelope's years
 
     @property
     def remaining(self) -> int:
@@ -41,6 +43,12 @@ class Figures:
                 if fr
                 else f"{self.upstream_changes} project amount(s) changed in Decidim "
                 "after allocation"
+            )
+        if self.outside_years:
+            out.append(
+                f"{self.outside_years} ligne(s) datée(s) hors des années de l’enveloppe"
+                if fr
+                else f"{self.outside_years} line(s) dated outside the envelope's years"
             )
         return out
 
@@ -68,8 +76,12 @@ def for_envelopes(session: Session) -> dict[int, Figures]:
         for envelope_id, committed, paid in session.execute(
             select(
                 LedgerLine.envelope_id,
-                func.sum(case((LedgerLine.kind == "commitment", LedgerLine.amount_cents), else_=0)),
-                func.sum(case((LedgerLine.kind == "payment", LedgerLine.amount_cents), else_=0)),
+                func.sum(
+                    case((LedgerLine.applies_to == "commitment", LedgerLine.amount_cents), else_=0)
+                ),
+                func.sum(
+                    case((LedgerLine.applies_to == "payment", LedgerLine.amount_cents), else_=0)
+                ),
             ).group_by(LedgerLine.envelope_id)
         )
     }
@@ -90,9 +102,25 @@ def for_envelopes(session: Session) -> dict[int, Figures]:
             int(ledger.get(envelope.id, (0, 0))[0]),
             int(ledger.get(envelope.id, (0, 0))[1]),
             int(moved.get(envelope.id) or 0),
+            _outside_years(session, envelope),
         )
         for envelope in session.scalars(select(Envelope))
     }
+
+
+def _outside_years(session: Session, envelope: Envelope) -> int:
+    if envelope.year_start is None:
+        return 0
+    first = date(envelope.year_start, 1, 1)
+    last = date(envelope.year_end or envelope.year_start, 12, 31)
+    return session.scalar(
+        select(func.count())
+        .select_from(LedgerLine)
+        .where(
+            LedgerLine.envelope_id == envelope.id,
+            or_(LedgerLine.day < first, LedgerLine.day > last),
+        )
+    )
 
 
 def _synced_labels(
@@ -179,8 +207,10 @@ def _ledger_by_allocation(
     query = (
         select(
             LedgerLine.allocation_id,
-            func.sum(case((LedgerLine.kind == "commitment", LedgerLine.amount_cents), else_=0)),
-            func.sum(case((LedgerLine.kind == "payment", LedgerLine.amount_cents), else_=0)),
+            func.sum(
+                case((LedgerLine.applies_to == "commitment", LedgerLine.amount_cents), else_=0)
+            ),
+            func.sum(case((LedgerLine.applies_to == "payment", LedgerLine.amount_cents), else_=0)),
         )
         .where(LedgerLine.allocation_id.is_not(None))
         .group_by(LedgerLine.allocation_id)
@@ -246,7 +276,7 @@ def over_time_by_group(
             continue
         for group, name in zip(GROUPS, names[line.allocation_id], strict=True):
             sums = running.setdefault((group, name), [0, 0])
-            sums[0 if line.kind == "commitment" else 1] += line.amount_cents
+            sums[0 if line.applies_to == "commitment" else 1] += line.amount_cents
             months[group].setdefault(name, {})[line.day.strftime("%Y-%m")] = (sums[0], sums[1])
     return {
         group: {
@@ -263,7 +293,7 @@ def over_time(session: Session, envelope_id: int) -> list[tuple[str, int, int]]:
     for line in session.scalars(
         select(LedgerLine).where(LedgerLine.envelope_id == envelope_id).order_by(LedgerLine.day)
     ):
-        if line.kind == "commitment":
+        if line.applies_to == "commitment":
             committed += line.amount_cents
         else:
             paid += line.amount_cents

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -20,7 +21,10 @@ from bridge.store.models import Base
 
 
 class Envelope(Base):
-    """Money set aside: Ivry's 700,000 EUR for the actions its citizens voted."""
+    """Money set aside: Ivry's 700,000 EUR for the actions its citizens voted.
+
+    A closed envelope (`closed_at`) is kept for the record and takes no new line or allocation.
+    """
 
     __tablename__ = "budget_envelopes"
 
@@ -31,22 +35,54 @@ class Envelope(Base):
     year_end: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    def covers(self, day: date) -> bool:
+        """Whether a line of `day` falls within the envelope's years (no years: any day)."""
+        start, end = self.year_start, self.year_end or self.year_start
+        return (start is None or day.year >= start) and (end is None or day.year <= end)
+
+
+class EnvelopeSource(Base):
+    """What feeds an envelope with proposed allocations: a Decidim process (every budget
+    component in it) or one budget component, of one instance. An envelope without a source
+    gets no proposal from a sync."""
+
+    __tablename__ = "budget_envelope_sources"
+    __table_args__ = (
+        UniqueConstraint(
+            "envelope_id", "instance_id", "space_id", "component_id", name="uq_budget_source"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    envelope_id: Mapped[int] = mapped_column(ForeignKey("budget_envelopes.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"))
+    space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id"))
+    component_id: Mapped[int | None] = mapped_column(ForeignKey("components.id"))
 
 
 class Allocation(Base):
     """Part of an envelope for a synced project or result, or for a local action.
 
     `status` is `proposed` when the plugin suggested it (a Decidim project became selected),
-    `confirmed` once a person accepted it.
+    `confirmed` once a person accepted it, `rejected` when a person refused it (kept, so the
+    next sync does not propose it again).
+
+    `project_key` is the project's identity across instances: its Decidim site and remote id
+    (see `proposals.project_key`); unique, so one project is never allocated twice, even when
+    two instances read the same Decidim.
     """
 
     __tablename__ = "budget_allocations"
+    __table_args__ = (Index("uq_budget_allocations_project_key", "project_key", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     envelope_id: Mapped[int] = mapped_column(ForeignKey("budget_envelopes.id"), index=True)
     label: Mapped[str] = mapped_column(String(300))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    project_key: Mapped[str | None] = mapped_column(String(600))
     result_id: Mapped[int | None] = mapped_column(ForeignKey("results.id"))
     theme: Mapped[str | None] = mapped_column(String(200))
     neighbourhood: Mapped[str | None] = mapped_column(String(200))
@@ -56,7 +92,14 @@ class Allocation(Base):
 
 
 class LedgerLine(Base):
-    """A commitment (engagement) or a payment (mandatement) against an envelope."""
+    """A line of the ledger of an envelope: a commitment (engagement), a payment
+    (mandatement), or a cancellation (annulation) or reduction (réduction) of either.
+
+    `applies_to` is the figure the line moves: `commitment` or `payment` (a commitment and a
+    payment apply to themselves). Cancellations and reductions are stored negative, so that
+    committed and paid are plain sums per `applies_to`. `cancels_id` names the line a
+    cancellation or reduction is about, when known.
+    """
 
     __tablename__ = "budget_ledger"
     __table_args__ = (
@@ -66,7 +109,12 @@ class LedgerLine(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     envelope_id: Mapped[int] = mapped_column(ForeignKey("budget_envelopes.id"), index=True)
     allocation_id: Mapped[int | None] = mapped_column(ForeignKey("budget_allocations.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # commitment | payment
+    kind: Mapped[str] = mapped_column(String(20))  # commitment|payment|cancellation|reduction
+    # commitment | payment; unset, a commitment or a payment applies to itself
+    applies_to: Mapped[str] = mapped_column(
+        String(20), default=lambda context: context.get_current_parameters()["kind"]
+    )
+    cancels_id: Mapped[int | None] = mapped_column(ForeignKey("budget_ledger.id"))
     day: Mapped[date] = mapped_column(Date)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     reference: Mapped[str] = mapped_column(String(100))
@@ -84,6 +132,8 @@ class LedgerLine(Base):
             "envelope": self.envelope_id,
             "allocation": self.allocation_id,
             "kind": self.kind,
+            "applies_to": self.applies_to,
+            "cancels": self.cancels_id,
             "date": self.day.isoformat(),
             "amount": euros(self.amount_cents),
             "reference": self.reference,

@@ -1,13 +1,15 @@
-"""The public transparency page: what was promised, committed and paid, in French first.
+"""The public transparency page: what was promised, committed and paid, in French first,
+inside the public site's layout (its header, language switch and links), with the downloads.
 
-Charts are inline SVG drawn here, so the page needs no external service and no JavaScript.
+Charts are drawn by the page itself (see `charts`): no external service and no JavaScript.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, request
 from sqlalchemy import select
 
+from bridge.plugin import render_public
 from plugins.budget import charts
 from plugins.budget.figures import (
     by_group,
@@ -18,8 +20,10 @@ from plugins.budget.figures import (
 )
 from plugins.budget.models import Allocation, Envelope
 from plugins.budget.money import french
+from plugins.budget.pages import typeset_in_french
 
 blueprint = Blueprint("budget_public", __name__, url_prefix="/budget", template_folder="templates")
+typeset_in_french(blueprint)
 
 TEXT = {
     "fr": {
@@ -35,9 +39,13 @@ TEXT = {
         "by_theme": "Par thème",
         "by_neighbourhood": "Par quartier",
         "over_time": "Au fil du temps",
-        "other": "English",
-        "other_lang": "en",
-        "none": "Aucune enveloppe pour l'instant.",
+        "none": "Aucune enveloppe pour l’instant.",
+        "downloads": "Télécharger les données",
+        "csv": "Enveloppes (CSV, pour un tableur)",
+        "xlsx": "Grand livre (XLSX, Excel)",
+        "json": "Grand livre (JSON)",
+        "ocds": "Enveloppes et contrats (OCDS, standard des données ouvertes de la commande "
+        "publique)",
         "chart": "Graphique",
         "by_project": "Par projet ou action",
         "project": "Projet ou action",
@@ -56,9 +64,12 @@ TEXT = {
         "by_theme": "By theme",
         "by_neighbourhood": "By neighbourhood",
         "over_time": "Over time",
-        "other": "Français",
-        "other_lang": "fr",
         "none": "No envelope yet.",
+        "downloads": "Download the data",
+        "csv": "Envelopes (CSV, for a spreadsheet)",
+        "xlsx": "Ledger (XLSX, Excel)",
+        "json": "Ledger (JSON)",
+        "ocds": "Envelopes and contracts (OCDS, Open Contracting Data Standard)",
         "chart": "Chart",
         "by_project": "By project or action",
         "project": "Project or action",
@@ -87,13 +98,13 @@ def page():
             )
         ]
         paid_by = {
-            group: charts.lines_by_group(series)
+            group: charts.lines_by_group(series, lang=lang)
             for group, series in over_time_by_group(session, lang).items()
         }
-    return render_template(
+    return render_public(
         "budget/public.html",
-        t=TEXT[lang],
-        lang=lang,
+        lang,
+        b=TEXT[lang],
         french=french,
         envelopes=[(e, figures[e.id]) for e in envelopes],
         projects=projects,
@@ -109,7 +120,7 @@ def page():
         neighbourhood_chart=charts.bars(
             [(label, f.amount, f.committed, f.paid) for label, f in groups["neighbourhood"]]
         ),
-        time_chart=charts.line_chart(timeline),
+        time_chart=charts.line_chart(timeline, lang),
         paid_by=paid_by,
         main=main,
     )

@@ -15,14 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bridge.plugin import audit, find
-from bridge.store.models import Project, Result
+from bridge.store.models import Component, Project, Result, Space
 from bridge.timeutil import utcnow
-from plugins.budget import csvimport
-from plugins.budget.models import Allocation, Envelope, LedgerLine
-from plugins.budget.money import AmountError, euros, parse_euros
+from plugins.budget import csvimport, kinds
+from plugins.budget.balances import Balances
+from plugins.budget.models import Allocation, Envelope, EnvelopeSource, LedgerLine
+from plugins.budget.money import AmountError, euros, french, parse_euros
+from plugins.budget.proposals import project_key, propose_from_sources
 
-KINDS = {"commitment": "commitment", "payment": "payment"} | csvimport.KINDS
-STATUSES = ("proposed", "confirmed")
+STATUSES = ("proposed", "confirmed", "rejected")
+STATUS_FR = {"proposed": "proposée", "confirmed": "confirmée", "rejected": "rejetée"}
 
 
 class Invalid(ValueError):
@@ -60,7 +62,7 @@ def _text(data: dict, field: str, *, required: bool = False, limit: int = 300) -
     return value
 
 
-def _cents(data: dict, field: str = "amount") -> int:
+def _cents(data: dict, field: str = "amount", *, allow_negative: bool = False) -> int:
     """Euros as text ("1 234,56", "1234.56") or a whole number; never a float."""
     value = data.get(field)
     if isinstance(value, (bool, float)):
@@ -72,7 +74,7 @@ def _cents(data: dict, field: str = "amount") -> int:
     if value is None or value == "":
         raise Invalid(field, f"{field} is required", f"le montant est obligatoire ({field})")
     try:
-        cents = parse_euros(str(value))
+        cents = parse_euros(str(value), allow_negative=allow_negative)
     except AmountError as exc:
         raise Invalid(field, str(exc), exc.fr) from None
     if cents == 0:
@@ -151,6 +153,183 @@ def create_envelope(session: Session, data: dict, actor: str) -> Envelope:
     return envelope
 
 
+def _envelope_state(envelope: Envelope) -> dict[str, Any]:
+    return {
+        "name": envelope.name,
+        "amount": euros(envelope.amount_cents),
+        "years": [envelope.year_start, envelope.year_end],
+        "source": envelope.source,
+    }
+
+
+def update_envelope(session: Session, envelope: Envelope, data: dict, actor: str) -> None:
+    """Name, amount, years and origin of the money; fields not sent are kept."""
+    before = _envelope_state(envelope)
+    if "name" in data:
+        name = _text(data, "name", required=True, limit=200)
+        taken = session.scalar(
+            select(Envelope.id).where(Envelope.name == name, Envelope.id != envelope.id)
+        )
+        if taken is not None:
+            raise Invalid("name", "an envelope already has this name", "une enveloppe porte ce nom")
+        envelope.name = name
+    if "amount" in data:
+        envelope.amount_cents = _cents(data)
+    if "year_start" in data:
+        envelope.year_start = _year(data, "year_start")
+    if "year_end" in data:
+        envelope.year_end = _year(data, "year_end") or envelope.year_start
+    if envelope.year_start and envelope.year_end and envelope.year_end < envelope.year_start:
+        raise Invalid(
+            "year_end", "year_end is before year_start", "l’année de fin précède celle de début"
+        )
+    if "source" in data:
+        envelope.source = _text(data, "source", limit=200)
+    after = _envelope_state(envelope)
+    if after != before:
+        audit(
+            session,
+            actor,
+            "budget.envelope.update",
+            f"envelope:{envelope.id}",
+            before={k: v for k, v in before.items() if after[k] != v},
+            after={k: v for k, v in after.items() if before[k] != v},
+        )
+
+
+def set_closed(session: Session, envelope: Envelope, closed: bool, actor: str) -> None:
+    """A closed envelope takes no new line, import or allocation; reopening undoes it."""
+    if closed == (envelope.closed_at is not None):
+        return
+    envelope.closed_at = utcnow() if closed else None
+    action = "budget.envelope.close" if closed else "budget.envelope.reopen"
+    audit(session, actor, action, f"envelope:{envelope.id}")
+
+
+def _open(envelope: Envelope, field: str = "envelope") -> Envelope:
+    if envelope.closed_at is not None:
+        raise Invalid(
+            field,
+            f"envelope {envelope.name!r} is closed",
+            f"l’enveloppe « {envelope.name} » est close",
+        )
+    return envelope
+
+
+def delete_envelope(session: Session, envelope: Envelope, actor: str) -> None:
+    """Only an empty envelope goes: its allocations and lines would lose their meaning."""
+    used = session.scalar(
+        select(Allocation.id).where(Allocation.envelope_id == envelope.id).limit(1)
+    ) or session.scalar(select(LedgerLine.id).where(LedgerLine.envelope_id == envelope.id).limit(1))
+    if used is not None:
+        raise Invalid(
+            "envelope",
+            "the envelope still has allocations or ledger lines",
+            "l’enveloppe a encore des allocations ou des lignes : déplacez-les ou "
+            "supprimez-les d’abord",
+        )
+    for source in session.scalars(
+        select(EnvelopeSource).where(EnvelopeSource.envelope_id == envelope.id)
+    ):
+        session.delete(source)
+    audit(
+        session,
+        actor,
+        "budget.envelope.delete",
+        f"envelope:{envelope.id}",
+        before=_envelope_state(envelope),
+    )
+    session.delete(envelope)
+
+
+def source_choices(session: Session) -> list[tuple[str, str, str]]:
+    """What can feed an envelope: each process with a budget component, and each budget
+    component, of every instance: (value, instance name, label)."""
+    from bridge.store.models import Instance
+
+    out = []
+    rows = session.execute(
+        select(Component, Space, Instance)
+        .join(Space, Space.id == Component.space_id)
+        .join(Instance, Instance.id == Space.instance_id)
+        .where(Component.manifest == "Budgets", Component.removed_at.is_(None))
+        .order_by(Instance.name, Space.id, Component.id)
+    ).all()
+    seen_spaces = set()
+    for component, space, instance in rows:
+        title = (space.title or {}).get("fr") or space.remote_id
+        if space.id not in seen_spaces:
+            seen_spaces.add(space.id)
+            out.append((f"space:{space.id}", instance.name, title))
+        name = (component.name or {}).get("fr") or component.remote_id
+        out.append((f"component:{component.id}", instance.name, f"{title} › {name}"))
+    return out
+
+
+def set_sources(session: Session, envelope: Envelope, values: list[str], actor: str) -> int:
+    """Which processes (`space:ID`) or budget components (`component:ID`) feed the envelope
+    with proposed allocations; replaces the previous list. The selected projects already
+    synced there are proposed at once; returns how many."""
+    wanted = set()
+    for value in values:
+        kind, _, key = str(value).partition(":")
+        model = {"space": Space, "component": Component}.get(kind)
+        found = find(session, model, int(key)) if model and key.isdigit() else None
+        if found is None:
+            raise Invalid(
+                "sources",
+                f"no such process or component {value!r}",
+                f"source inconnue : « {value} »",
+            )
+        if kind == "space":
+            wanted.add((found.instance_id, found.id, None))
+        else:
+            wanted.add((found.instance_id, None, found.id))
+    current = {
+        (s.instance_id, s.space_id, s.component_id): s
+        for s in session.scalars(
+            select(EnvelopeSource).where(EnvelopeSource.envelope_id == envelope.id)
+        )
+    }
+    if set(current) == wanted:
+        return 0
+    for key, source in current.items():
+        if key not in wanted:
+            session.delete(source)
+    for instance_id, space_id, component_id in wanted - set(current):
+        session.add(
+            EnvelopeSource(
+                envelope_id=envelope.id,
+                instance_id=instance_id,
+                space_id=space_id,
+                component_id=component_id,
+            )
+        )
+    audit(
+        session,
+        actor,
+        "budget.envelope.sources",
+        f"envelope:{envelope.id}",
+        before=sorted(_source_value(k) for k in current),
+        after=sorted(_source_value(k) for k in wanted),
+    )
+    session.flush()
+    return propose_from_sources(session, envelope)
+
+
+def _source_value(key: tuple[int, int | None, int | None]) -> str:
+    return f"space:{key[1]}" if key[1] is not None else f"component:{key[2]}"
+
+
+def sources_of(session: Session, envelope: Envelope) -> list[str]:
+    return sorted(
+        _source_value((s.instance_id, s.space_id, s.component_id))
+        for s in session.scalars(
+            select(EnvelopeSource).where(EnvelopeSource.envelope_id == envelope.id)
+        )
+    )
+
+
 # -- allocations ------------------------------------------------------------------------------
 def _allocation_state(allocation: Allocation) -> dict[str, Any]:
     return {
@@ -167,7 +346,7 @@ def _allocation_state(allocation: Allocation) -> dict[str, Any]:
 
 def allocate(session: Session, data: dict, actor: str) -> Allocation:
     """Part of an envelope for a synced project, a synced result, or a local action (a label)."""
-    envelope = envelope_named_or_id(session, data)
+    envelope = _open(envelope_named_or_id(session, data))
     project_id, result_id = _id(data, "project"), _id(data, "result")
     if project_id and result_id:
         raise Invalid(
@@ -180,7 +359,8 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
         target = find(session, Project, project_id)
         if target is None:
             raise Invalid("project", "no such synced project", "ce projet n’existe pas")
-        taken = session.scalar(select(Allocation.id).where(Allocation.project_id == project_id))
+        key = project_key(session, target)
+        taken = session.scalar(select(Allocation.id).where(Allocation.project_key == key))
         if taken is not None:
             raise Invalid(
                 "project",
@@ -204,6 +384,7 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
         label=label,
         amount_cents=cents,
         project_id=project_id,
+        project_key=project_key(session, target) if isinstance(target, Project) else None,
         result_id=result_id,
         theme=_text(data, "theme", limit=200),
         neighbourhood=_text(data, "neighbourhood", limit=200),
@@ -241,11 +422,13 @@ def update_allocation(session: Session, allocation: Allocation, data: dict, acto
     if "status" in data:
         if data["status"] not in STATUSES:
             raise Invalid(
-                "status", "status is proposed or confirmed", "l’état est proposé ou confirmé"
+                "status",
+                "status is proposed, confirmed or rejected",
+                "l’état est proposée, confirmée ou rejetée",
             )
         allocation.status = data["status"]
     if "envelope" in data:
-        allocation.envelope_id = envelope_named_or_id(session, data).id
+        _move_allocation(session, allocation, envelope_named_or_id(session, data))
     after = _allocation_state(allocation)
     if after != before:
         audit(
@@ -258,53 +441,128 @@ def update_allocation(session: Session, allocation: Allocation, data: dict, acto
         )
 
 
+def _move_allocation(session: Session, allocation: Allocation, envelope: Envelope) -> None:
+    """Into another envelope, with its ledger lines, unless a reference would clash there."""
+    if envelope.id == allocation.envelope_id:
+        return
+    _open(envelope)
+    lines = session.scalars(
+        select(LedgerLine).where(LedgerLine.allocation_id == allocation.id)
+    ).all()
+    for line in lines:
+        if _reference_taken(session, envelope.id, line.kind, line.reference):
+            raise _clash("envelope", line, envelope)
+    for line in lines:
+        line.envelope_id = envelope.id
+    allocation.envelope_id = envelope.id
+
+
+def _clash(field: str, line: LedgerLine, envelope: Envelope) -> Invalid:
+    return Invalid(
+        field,
+        f"reference {line.reference!r} is already in that envelope's ledger",
+        f"la référence « {line.reference} » figure déjà dans l’enveloppe « {envelope.name} »",
+    )
+
+
+def delete_allocation(session: Session, allocation: Allocation, actor: str) -> None:
+    """An allocation made by mistake (or a duplicate); one with ledger lines stays, its lines
+    must be moved or deleted first. A proposed one deleted may be proposed again by a sync."""
+    if session.scalar(
+        select(LedgerLine.id).where(LedgerLine.allocation_id == allocation.id).limit(1)
+    ):
+        raise Invalid(
+            "allocation",
+            "the allocation has ledger lines: move or delete them first",
+            "l’allocation a des lignes au grand livre : déplacez-les ou supprimez-les d’abord",
+        )
+    audit(
+        session,
+        actor,
+        "budget.allocation.delete",
+        f"allocation:{allocation.id}",
+        before=_allocation_state(allocation),
+    )
+    session.delete(allocation)
+
+
+def what_it_does(allocation: Allocation, envelope: Envelope, lang: str) -> str:
+    """'« Vergers » : 120 000,00 € dans « Suites du vote »': what a confirmation confirms."""
+    amount = french(allocation.amount_cents)
+    if lang == "fr":
+        return f"« {allocation.label} » : {amount} dans « {envelope.name} »"
+    return f"“{allocation.label}”: {amount} in “{envelope.name}”"
+
+
 # -- the ledger -------------------------------------------------------------------------------
+def _reference_taken(session: Session, envelope_id: int, kind: str, reference: str) -> bool:
+    return (
+        session.scalar(
+            select(LedgerLine.id).where(
+                LedgerLine.envelope_id == envelope_id,
+                LedgerLine.kind == kind,
+                LedgerLine.reference == reference,
+            )
+        )
+        is not None
+    )
+
+
 def add_line(session: Session, data: dict, actor: str) -> LedgerLine:
-    """One commitment (engagement) or payment (mandatement), typed by hand."""
+    """One commitment, payment, cancellation or reduction, typed by hand. A cancellation or a
+    reduction may be typed positive or negative; it is stored negative and may not take back
+    more than there is (see `balances`)."""
     allocation = None
     if (allocation_id := _id(data, "allocation")) is not None:
         allocation = find(session, Allocation, allocation_id)
         if allocation is None:
             raise Invalid("allocation", "no such allocation", "cette allocation n’existe pas")
     if data.get("envelope") in (None, "") and allocation is not None:
-        envelope_id = allocation.envelope_id
+        envelope = session.get(Envelope, allocation.envelope_id)
     else:
-        envelope_id = envelope_named_or_id(session, data).id
-    if allocation is not None and allocation.envelope_id != envelope_id:
+        envelope = envelope_named_or_id(session, data)
+    _open(envelope)
+    if allocation is not None and allocation.envelope_id != envelope.id:
         raise Invalid(
             "allocation",
             "this allocation belongs to another envelope",
             "cette allocation dépend d’une autre enveloppe",
         )
-    kind = KINDS.get(csvimport._key(str(data.get("kind") or "")))
-    if kind is None:
+    if kinds.fold(str(data.get("kind") or "")) not in kinds.WORDS:
         raise Invalid(
             "kind",
-            "kind is commitment (engagement) or payment (mandatement)",
-            "la nature est engagement ou mandatement",
+            "kind is commitment, payment, cancellation or reduction",
+            "la nature est engagement, mandatement, annulation ou réduction",
         )
     day = _date(data)
-    cents = _cents(data)
+    cents = _cents(data, allow_negative=True)
     reference = _text(data, "reference", required=True, limit=100)
-    taken = session.scalar(
-        select(LedgerLine.id).where(
-            LedgerLine.envelope_id == envelope_id,
-            LedgerLine.kind == kind,
-            LedgerLine.reference == reference,
+    try:
+        kind = kinds.resolve(
+            str(data.get("kind") or ""), cents, _text(data, "applies_to", limit=40)
         )
-    )
-    if taken is not None:
+        taken = Balances(session, envelope.id).take(
+            kind,
+            reference,
+            allocation.id if allocation else None,
+            _text(data, "cancels", limit=100),
+        )
+    except kinds.KindError as exc:
+        raise Invalid(exc.field, exc.en, exc.fr) from None
+    if _reference_taken(session, envelope.id, kind.kind, reference):
         raise Invalid(
             "reference",
             f"reference {reference!r} is already in this envelope's ledger",
             f"la référence « {reference} » figure déjà dans cette enveloppe",
         )
     line = LedgerLine(
-        envelope_id=envelope_id,
-        allocation_id=allocation.id if allocation else None,
-        kind=kind,
+        envelope_id=envelope.id,
+        allocation_id=taken.allocation_id,
+        kind=kind.kind,
+        applies_to=taken.applies_to,
+        cancels_id=taken.target.id if taken.target else None,
         day=day,
-        amount_cents=cents,
+        amount_cents=kind.cents,
         reference=reference,
         supplier=_text(data, "supplier"),
         label=_text(data, "label", limit=2000),
@@ -328,9 +586,48 @@ def _date(data: dict) -> date:
 
 
 def delete_line(session: Session, line: LedgerLine, actor: str) -> None:
-    """A line typed or imported by mistake. The audit log keeps what it was."""
+    """A line typed or imported by mistake. The audit log keeps what it was. A line that a
+    cancellation names stays until the cancellation goes."""
+    if session.scalar(select(LedgerLine.id).where(LedgerLine.cancels_id == line.id).limit(1)):
+        raise Invalid(
+            "line",
+            "a cancellation or reduction names this line: delete it first",
+            "une annulation ou une réduction porte sur cette ligne : supprimez-la d’abord",
+        )
     audit(session, actor, "budget.ledger.delete", f"ledger:{line.id}", before=line.as_json())
     session.delete(line)
+
+
+def move_line(session: Session, line: LedgerLine, destination: str, actor: str) -> None:
+    """To an allocation (`allocation:ID`, in any open envelope) or to an envelope without
+    allocation (`envelope:ID`). A line a cancellation names, or that names another, moves
+    only within its envelope."""
+    kind, _, key = str(destination).partition(":")
+    model = {"allocation": Allocation, "envelope": Envelope}.get(kind)
+    found = find(session, model, int(key)) if model and key.isdigit() else None
+    if found is None:
+        raise Invalid("destination", "no such allocation or envelope", "destination inconnue")
+    allocation = found if isinstance(found, Allocation) else None
+    envelope = session.get(Envelope, found.envelope_id) if allocation else found
+    _open(envelope, "destination")
+    before = line.as_json()
+    if envelope.id != line.envelope_id:
+        linked = line.cancels_id is not None or session.scalar(
+            select(LedgerLine.id).where(LedgerLine.cancels_id == line.id).limit(1)
+        )
+        if linked:
+            raise Invalid(
+                "destination",
+                "a cancelled or cancelling line stays in its envelope",
+                "une ligne annulée ou qui annule reste dans son enveloppe",
+            )
+        if _reference_taken(session, envelope.id, line.kind, line.reference):
+            raise _clash("destination", line, envelope)
+    line.envelope_id = envelope.id
+    line.allocation_id = allocation.id if allocation else None
+    after = line.as_json()
+    if after != before:
+        audit(session, actor, "budget.ledger.move", f"ledger:{line.id}", before=before, after=after)
 
 
 def import_csv(
@@ -343,7 +640,15 @@ def import_csv(
     dry_run: bool = False,
     mapping: dict[str, str] | None = None,
 ) -> csvimport.Report:
-    """The finance department's CSV, all or nothing (see `csvimport`), audited when it wrote."""
+    """The finance department's CSV, all or nothing (see `csvimport`), audited when it wrote.
+    A closed envelope refuses the file whole."""
+    if envelope.closed_at is not None:
+        report = csvimport.Report()
+        reason = csvimport.Reason(
+            f"envelope {envelope.name!r} is closed", f"l’enveloppe « {envelope.name} » est close"
+        )
+        report.errors.append(csvimport.Problem(1, (reason,)))
+        return report
     report = csvimport.import_file(session, envelope.id, data, dry_run=dry_run, mapping=mapping)
     if report.ok and not dry_run and report.new:
         audit(
@@ -351,6 +656,6 @@ def import_csv(
             actor,
             "budget.import",
             f"envelope:{envelope.id}",
-            after={"file": filename, "lines": len(report.new)},
+            after={"file": filename, "lines": len(report.new), "envelope": envelope.name},
         )
     return report

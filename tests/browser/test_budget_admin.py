@@ -1,117 +1,157 @@
-"""The budget's admin pages in a real browser: create an envelope, confirm a proposed
-allocation, try a bad file (every bad line listed in French, nothing imported), import a good
-one, then add a local action and type its first commitment by hand."""
+"""The budget's admin pages in a real browser, as a finance officer uses them: say where an
+envelope's projects come from, confirm, reject, move and delete proposed allocations (each
+confirmation saying what, how much and where), then a local action and its ledger, with a
+cancellation.
+
+Regression: a sync filed every selected project of every process under the first envelope,
+and a second instance of the same Decidim filed them all again (19 proposals, 7 duplicates)."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from bridge.accounts import create_user
-from bridge.app import create_app
-from bridge.config import Settings
 from bridge.pluginhost import PluginHost
-from bridge.store.db import make_engine, make_sessionmaker
+from bridge.store.models import AuditEntry
 from bridge.sync.engine import SyncEngine
-from plugins.budget.models import Envelope
-from simulator.testing import running_simulator
-from tests.browser.conftest import serve
+from tests.budget.browser_site import CLIMATE, COMMUNICATION, budget_site, sign_in, spaced
 from tests.conftest import _database_url
-from tests.sync.test_engine import SETTINGS, add_instance
+from tests.sync.test_engine import SETTINGS
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def site(tmp_path):
-    url = _database_url("sqlite", tmp_path)
-    sessions = make_sessionmaker(make_engine(url))
-    with sessions() as session:
-        create_user(session, "finances@ivry.example", "editor", "une longue phrase secrète")
-        from bridge.timeutil import utcnow
-
-        session.add(Envelope(name="Suites du vote", amount_cents=70_000_000, created_at=utcnow()))
-        session.commit()
-    with running_simulator() as sim:
-        add_instance(sessions, sim.url)
-        SyncEngine(sessions, SETTINGS, plugins=PluginHost(["budget"])).run("ivry")
-    base, stop = serve(create_app(Settings(database_url=url, secret_key="b", cookie_secure=False)))
-    yield base
-    stop()
+def two_instances(tmp_path):
+    with budget_site(_database_url("sqlite", tmp_path), instances=("ivry", "ivry-bis")) as made:
+        yield made
 
 
-def test_confirm_and_import(browser, site, tmp_path):
+def proposed_labels(page) -> list[str]:
+    return page.locator("tr.allocation.proposed td:first-child a").all_inner_texts()
+
+
+def test_proposals_come_once_each_from_the_process_an_envelope_names(browser, two_instances):
+    site = two_instances
     page = browser.new_page()
-    page.goto(f"{site}/login")
-    page.get_by_label("Adresse e-mail").fill("finances@ivry.example")
-    page.get_by_label("Mot de passe").fill("une longue phrase secrète")
-    page.get_by_role("button", name="Se connecter").click()
+    sign_in(page, site)
     page.get_by_role("link", name="Budget de suivi").click()  # the plugin's menu entry
+    assert proposed_labels(page) == []  # no envelope says where its projects come from
 
-    page.get_by_label("Nom", exact=True).fill("Budget de la démarche climat 2021")
-    page.get_by_label("Montant en euros (ex. 700 000)").fill("150 000")
-    page.get_by_role("button", name="Créer l’enveloppe").click()
-    assert "Budget de la démarche climat 2021" in page.locator("#envelopes").inner_text()
-    page.get_by_label("Nom", exact=True).fill("Sans montant")
-    page.get_by_label("Montant en euros (ex. 700 000)").fill("beaucoup")
-    page.get_by_role("button", name="Créer l’enveloppe").click()
-    amount = page.get_by_label("Montant en euros (ex. 700 000)")
-    assert amount.get_attribute("aria-invalid") == "true"
-    assert amount.input_value() == "beaucoup"  # what was typed is kept
-    assert page.get_by_label("Nom", exact=True).input_value() == "Sans montant"
-    assert "« beaucoup » n’est pas un montant en euros" in page.locator("p.error").inner_text()
+    page.get_by_role("link", name=CLIMATE).click()
+    for instance in ("ivry", "ivry-bis"):
+        page.get_by_label(
+            f"{instance} — Pour le climat, à Ivry, on agit ! (tout le processus)"
+        ).check()
+    page.get_by_role("button", name="Enregistrer les sources").click()
+    assert "7 allocation(s) proposée(s)" in page.get_by_role("status").inner_text()
 
-    proposed = page.locator("tr.allocation.proposed")
-    count = proposed.count()
-    assert count > 0
-    proposed.first.get_by_role("button", name="Confirmer").click()
-    assert page.locator("tr.allocation.proposed").count() == count - 1
-
-    bad = tmp_path / "mauvais.csv"
-    bad.write_text(
-        "date;reference;kind;amount\n01/02/2024;E1;engagement;-3\n99/99/2024;E2;engagement;10\n",
-        encoding="utf-8",
+    late = next(
+        p
+        for p in site.world.records["project"].values()
+        if p["component"] == "3" and not p["selected"]
     )
-    page.get_by_label("Fichier CSV du service financier").set_input_files(str(bad))
-    page.get_by_label("Essai : vérifier sans rien écrire").uncheck()
-    page.get_by_role("button", name="Importer").click()
-    alert = page.get_by_role("alert").inner_text()
-    assert "ligne 2 : montant négatif" in alert
-    assert "ligne 3 : « 99/99/2024 » n’est pas une date" in alert
+    site.world.set_project(late["id"], selected=True)
+    engine = SyncEngine(site.sessions, SETTINGS, plugins=PluginHost(["budget"]))
+    for instance in ("ivry", "ivry-bis"):
+        assert engine.run(instance).status == "succeeded"
 
-    good = tmp_path / "bon.csv"
-    good.write_text(
-        "date;reference;kind;amount\n01/02/2024;E1;engagement;120 000,00\n", encoding="cp1252"
-    )
-    page.get_by_label("Fichier CSV du service financier").set_input_files(str(good))
-    page.get_by_label("Essai : vérifier sans rien écrire").uncheck()
-    page.get_by_role("button", name="Importer").click()
-    assert "1 ligne(s) nouvelle(s)" in page.get_by_role("status").inner_text()
-    assert "120 000,00 €" in spaced(page.locator("#envelopes").inner_text())
-
-    page.get_by_role("link", name="Nouvelle allocation").click()
-    page.get_by_label("Libellé (obligatoire pour une action locale)").fill("Fresque du quai")
-    page.get_by_label("Montant en euros (vide : le montant du projet)").fill("8 000")
-    page.get_by_label("Quartier").fill("Ivry-Port")
-    page.get_by_role("button", name="Enregistrer l’allocation").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Fresque du quai"
-
-    page.get_by_label("Date (31/12/2024)").fill("03/04/2024")
-    page.get_by_label("Montant en euros", exact=True).fill("2 500,00")
-    page.get_by_label("Référence (n° de pièce)").fill("EJ-77")
-    page.get_by_role("button", name="Ajouter la ligne").click()
-    assert spaced(page.locator("#committed").inner_text()) == "2 500,00 €"
-    page.get_by_label("Mandatement (paiement)").check()
-    page.get_by_label("Date (31/12/2024)").fill("le 3 avril")
-    page.get_by_label("Montant en euros", exact=True).fill("2 500,00")
-    page.get_by_label("Référence (n° de pièce)").fill("MA-77")
-    page.get_by_role("button", name="Ajouter la ligne").click()
-    assert "« le 3 avril » n’est pas une date" in page.get_by_role("alert").inner_text()
-    assert page.get_by_label("Référence (n° de pièce)").input_value() == "MA-77"
-    assert page.get_by_label("Mandatement (paiement)").is_checked()
-    assert spaced(page.locator("#paid").inner_text()) == "0,00 €"
+    page.goto(f"{site.url}/admin/budget/")
+    labels = proposed_labels(page)
+    assert len(labels) == 8 and len(set(labels)) == 8  # each project once, none elsewhere
+    envelopes = {
+        spaced(name)
+        for name in page.locator("tr.allocation.proposed td:nth-child(2)").all_inner_texts()
+    }
+    assert envelopes == {CLIMATE}
     page.close()
 
 
-def spaced(text: str) -> str:
-    """French amounts use narrow and plain no-break spaces; compare them as spaces."""
-    return text.replace("\u202f", " ").replace("\u00a0", " ")
+def test_confirm_reject_move_and_delete_proposals_then_a_ledger(browser, tmp_path):
+    with budget_site(_database_url("sqlite", tmp_path)) as site:
+        page = browser.new_page()
+        sign_in(page, site)
+        page.goto(f"{site.url}/admin/budget/envelopes/{site.envelope_id(CLIMATE)}")
+        page.get_by_label("ivry — Pour le climat, à Ivry, on agit ! (tout le processus)").check()
+        page.get_by_role("button", name="Enregistrer les sources").click()
+        page.goto(f"{site.url}/admin/budget/?status=proposed")
+        first, second, third, fourth = proposed_labels(page)[:4]
+
+        row = page.locator("tr.allocation.proposed").filter(has_text=first)
+        row.get_by_role("button", name="Confirmer").click()
+        message = spaced(page.get_by_role("status").inner_text())
+        assert message.startswith(f"Allocation confirmée : « {first} » : ")
+        assert f"€ dans « {CLIMATE} »" in message
+        assert first not in proposed_labels(page)  # labels as the page shows them
+
+        row = page.locator("tr.allocation.proposed").filter(has_text=second)
+        row.get_by_role("button", name="Rejeter").click()
+        assert "Elle ne sera plus proposée" in page.get_by_role("status").inner_text()
+        page.goto(f"{site.url}/admin/budget/?status=rejected")
+        assert spaced(page.locator("tr.allocation.rejected").all_inner_texts()[0]).startswith(
+            spaced(second)
+        )
+        assert "rejetée" in page.locator("tr.allocation.rejected .badge").inner_text()
+
+        page.goto(f"{site.url}/admin/budget/?status=proposed&q={third[:12]}")
+        page.get_by_role("link", name=third).click()
+        page.get_by_label("Enveloppe de destination").select_option(label=COMMUNICATION)
+        page.get_by_role("button", name="Déplacer l’allocation et ses lignes").click()
+        assert f"dans « {COMMUNICATION} »" in spaced(page.get_by_role("status").inner_text())
+
+        page.goto(f"{site.url}/admin/budget/?status=proposed&q={fourth[:12]}")
+        page.get_by_role("link", name=fourth).click()
+        page.get_by_role("link", name="Supprimer l’allocation…").click()
+        assert spaced(page.get_by_role("heading", level=1).inner_text()) == (
+            f"Supprimer l’allocation « {fourth} » ?"
+        )
+        page.get_by_role("button", name="Supprimer l’allocation").click()
+        assert "Allocation supprimée" in page.get_by_role("status").inner_text()
+        page.goto(f"{site.url}/admin/budget/")
+        assert fourth not in page.locator("#allocations").inner_text()
+
+        # a local action, its commitment, a cancellation too big, then a right one
+        page.get_by_role("link", name="Nouvelle allocation").click()
+        page.get_by_label("Libellé (obligatoire pour une action locale)").fill("Fresque du quai")
+        page.get_by_label("Montant en euros (vide : le montant du projet)").fill("8 000")
+        page.get_by_role("button", name="Enregistrer l’allocation").click()
+        assert page.get_by_role("heading", level=1).inner_text() == "Fresque du quai"
+        page.get_by_label("Date (31/12/2024)").fill("03/04/2024")
+        page.get_by_label("Montant en euros", exact=True).fill("2 500,00")
+        page.get_by_label("Référence (n° de pièce)").fill("EJ-77")
+        page.get_by_role("button", name="Ajouter la ligne").click()
+        assert spaced(page.locator("#committed").inner_text()) == "2 500,00 €"
+
+        page.get_by_label("Annulation", exact=True).check()
+        page.get_by_label("Date (31/12/2024)").fill("10/05/2024")
+        page.get_by_label("Montant en euros", exact=True).fill("3 000")
+        page.get_by_label("Référence (n° de pièce)").fill("AN-77")
+        page.get_by_label("Porte sur").select_option(label="un engagement")
+        page.get_by_role("button", name="Ajouter la ligne").click()
+        amount = page.get_by_label("Montant en euros", exact=True)
+        assert amount.get_attribute("aria-invalid") == "true"
+        assert "l’annulation de 3 000,00 € dépasse ce qu’elle annule" in spaced(
+            page.get_by_role("alert").inner_text()
+        )
+        assert page.get_by_label("Annulation", exact=True).is_checked()  # what was typed stays
+        amount.fill("-500")
+        page.get_by_role("button", name="Ajouter la ligne").click()
+        assert spaced(page.locator("#committed").inner_text()) == "2 000,00 €"
+        row = page.locator("#ledger tr.line.cancellation")
+        assert "annulation d’engagement" in row.inner_text()
+        assert "-500,00 €" in spaced(row.inner_text())
+
+        # a line dated before the envelope's years is flagged on the line and the envelope
+        page.get_by_label("Engagement", exact=True).check()
+        page.get_by_label("Date (31/12/2024)").fill("15/01/2019")
+        page.get_by_label("Montant en euros", exact=True).fill("100")
+        page.get_by_label("Référence (n° de pièce)").fill("EJ-2019")
+        page.get_by_role("button", name="Ajouter la ligne").click()
+        row = page.locator("#ledger tr").filter(has_text="EJ-2019")
+        assert "hors des années" in row.inner_text()
+        page.get_by_role("link", name=CLIMATE).first.click()
+        assert "1 ligne(s) datée(s) hors des années de l’enveloppe" in page.inner_text("main")
+        page.close()
+        with site.sessions() as session:
+            actions = [a for (a,) in session.execute(select(AuditEntry.action))]
+        assert {"budget.allocation.delete", "budget.envelope.sources"} <= set(actions)

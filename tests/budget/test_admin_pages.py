@@ -117,7 +117,7 @@ def test_an_editor_confirms_edits_and_types_lines(client_for, sessions):
             "reference": "MA-9",
         },
     )
-    page = refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True).replace("\u202f", " ")
     assert refused.status_code == 422
     assert "« 2024-02-30 » n’est pas une date" in page
     assert 'id="line-date"' in page and 'value="2024-02-30"' in page and 'value="MA-9"' in page
@@ -139,7 +139,16 @@ def test_an_editor_confirms_edits_and_types_lines(client_for, sessions):
     assert edited.status_code == 302
     english = editor.get("/admin/budget/allocations/1?lang=en").get_data(as_text=True)
     assert "Commitments and payments" in english and "MA-9" in english
-    delete = editor.post("/admin/budget/lines/1/delete", data={"csrf_token": editor.csrf})
+    # a delete asks first, and a form not confirmed deletes nothing
+    asked = editor.get("/admin/budget/lines/1/delete?lang=fr").get_data(as_text=True)
+    assert "Supprimer la ligne EJ-1\u202f?" in asked and "5\u202f000,00\u00a0€" in asked
+    unconfirmed = editor.post("/admin/budget/lines/1/delete", data={"csrf_token": editor.csrf})
+    assert unconfirmed.status_code == 200 and "la ligne EJ-1\u202f?" in unconfirmed.text
+    with sessions() as session:
+        assert session.get(LedgerLine, 1) is not None
+    delete = editor.post(
+        "/admin/budget/lines/1/delete", data={"csrf_token": editor.csrf, "confirmed": "1"}
+    )
     assert delete.status_code == 302
     with sessions() as session:
         allocation = session.get(Allocation, 1)

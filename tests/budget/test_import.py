@@ -95,8 +95,8 @@ def test_a_configured_column_mapping():
         (b"", "line 1: the file is empty"),
         (b"date;reference;kind;amount\n", "line 2: the file has a header but no row"),
         (
-            b"date;reference;kind;amount\n01/01/2024;R1;engagement;-10\n",
-            "line 2: negative amount",
+            b"date;reference;kind;amount\n01/01/2024;R1;annulation;10\n",
+            "line 2: say whether the cancellation applies to a commitment or a payment",
         ),
         (
             b"date;reference;kind;amount\n01/01/2024;R1;engagement;dix euros\n",
@@ -108,7 +108,7 @@ def test_a_configured_column_mapping():
         ),
         (
             b"date;reference;kind;amount\n01/01/2024;R1;devis;10\n",
-            "line 2: kind 'devis' is not engagement or mandatement",
+            "line 2: kind 'devis' is not commitment, payment, cancellation or reduction",
         ),
         (
             b"date;reference;kind;amount\n01/01/2024;;engagement;10\n",
@@ -177,9 +177,13 @@ def test_the_cli_contract(tmp_path):
     assert again.returncode == 0 and "imported 0 line(s); 3 already" in again.stdout
 
     bad = tmp_path / "bad.csv"
-    bad.write_bytes((GOOD + "01/01/2024;ENG-9;engagement;-5;X;Y\n").encode("utf-8"))
+    bad.write_bytes((GOOD + "01/01/2024;ENG-9;engagement;-300 000;X;Y\n").encode("utf-8"))
     refused = bridge("budget", "import", str(bad), "--envelope", "Suites du vote climat", url=url)
-    assert refused.returncode != 0 and "line 5: negative amount" in refused.stderr
+    assert refused.returncode != 0
+    assert (
+        "line 5: the cancellation of 300000.00 is more than the commitment it applies to "
+        "(205000.00 left)" in refused.stderr
+    )
     listing = bridge("budget", "envelope", "list", url=url).stdout
     assert "committed 205000.00" in listing and "paid 60000.00" in listing  # nothing added
 

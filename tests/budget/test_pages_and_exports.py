@@ -34,7 +34,12 @@ def test_public_page_in_french_then_english(client):
     assert '<html lang="fr">' in page and "Budget de suivi" in page
     assert "700\u202f000,00\u00a0€" in page
     assert "Par quartier" in page and "Petit-Ivry" in page  # from the synced projects' scopes
-    assert page.count('role="img"') == 6  # envelopes, theme, neighbourhood, time, 2 by group
+    assert page.count('class="bars"') == 3  # envelopes, theme, neighbourhood: HTML bars
+    assert page.count('role="img"') == 3  # over time, and paid by theme and by neighbourhood
+    assert "<text" not in page  # no words inside a scaled drawing: they shrank on phones
+    for export in ("budget-envelopes", "budget-ledger-xlsx", "budget-ocds"):
+        assert f'href="/api/v1/exports/{export}"' in page
+    assert "<header>" in page and "Voir aussi" in page  # the public site's layout
     assert "Paiements cumulés par thème" in page and "Par projet ou action" in page
     assert "http" not in page.split("<body>")[1].split("hreflang")[0]
     english = client.get("/budget/?lang=en").get_data(as_text=True)
@@ -51,7 +56,7 @@ def test_exports(client):
     assert "Communication de la démarche climat;111847,00" in csv
 
     ledger = json.loads(client.get("/api/v1/exports/budget-ledger").data)["items"]
-    assert {line["kind"] for line in ledger} == {"commitment", "payment"}
+    assert {line["kind"] for line in ledger} == {"commitment", "payment", "reduction"}
 
     book = load_workbook(io.BytesIO(client.get("/api/v1/exports/budget-ledger-xlsx").data))
     rows = list(book.active.iter_rows(values_only=True))
@@ -70,7 +75,8 @@ def test_allocations_ledger_and_figures_endpoints(client):
     allocations = client.get("/api/v1/budget/allocations").get_json()["items"]
     assert allocations and all(a["status"] == "confirmed" for a in allocations)
     ledger = client.get("/api/v1/budget/ledger").get_json()["items"]
-    assert {line["allocation"] for line in ledger} <= {a["id"] for a in allocations}
+    assert {line["allocation"] for line in ledger} <= {a["id"] for a in allocations} | {None}
+    assert [line["reference"] for line in ledger if line["allocation"] is None] == ["ENG-2021-114"]
     figures = client.get("/api/v1/budget/figures").get_json()
     themes = {row["label"] for row in figures["by_theme"]}
     assert "Végétalisation" in themes

@@ -1,40 +1,132 @@
-"""What the budget plugin does when Decidim's projects change."""
+"""What the budget plugin does when Decidim's projects change: proposals go to the envelope the
+project's process or budget component feeds, once per project even when two instances read the
+same Decidim, and never to an envelope without a source."""
 
-from sqlalchemy import select
+from collections import Counter
+
+from sqlalchemy import func, select
 
 from bridge.pluginhost import PluginHost
-from bridge.store.db import make_engine, make_sessionmaker
-from bridge.store.migrate import upgrade
+from bridge.store.models import Component, Instance, Project, Space
 from bridge.sync.engine import SyncEngine
 from bridge.timeutil import utcnow
+from plugins.budget import writes
 from plugins.budget.figures import for_envelopes
 from plugins.budget.models import Allocation, Envelope
 from simulator.testing import running_simulator
 from tests.sync.test_engine import SETTINGS, add_instance
 
 
-def test_selected_projects_get_proposed_allocations_and_amount_changes_are_noted(tmp_path):
-    url = f"sqlite:///{tmp_path}/bridge.db"
-    host = PluginHost(["budget"])
-    upgrade(url, host.call("migrations_path"))
-    sessions = make_sessionmaker(make_engine(url))
+def envelope(sessions, name: str, amount: int) -> int:
     with sessions() as session:
-        session.add(Envelope(name="Suites du vote", amount_cents=70000000, created_at=utcnow()))
+        made = Envelope(name=name, amount_cents=amount * 100, created_at=utcnow())
+        session.add(made)
         session.commit()
+        return made.id
+
+
+def space_of(session, instance: str, slug: str) -> Space:
+    return session.scalar(
+        select(Space).join(Instance).where(Instance.name == instance, Space.slug == slug)
+    )
+
+
+def budgets_component(session, instance: str, slug: str) -> Component:
+    space = space_of(session, instance, slug)
+    return session.scalar(
+        select(Component).where(Component.space_id == space.id, Component.manifest == "Budgets")
+    )
+
+
+def selected_titles(world, component: str) -> set[str]:
+    return {
+        p["title"]["fr"]
+        for p in world.records["project"].values()
+        if p["selected"] and p["component"] == component
+    }
+
+
+def test_two_instances_of_one_decidim_propose_each_project_once_where_its_process_feeds(
+    sessions,
+):
+    climate = envelope(sessions, "Suites de « Pour le climat »", 700_000)
+    participatory = envelope(sessions, "Budget participatif 2024", 300_000)
+    unfed = envelope(sessions, "Communication de la démarche climat", 111_847)
+    host = PluginHost(["budget"])
     with running_simulator() as sim:
         add_instance(sessions, sim.url)
+        add_instance(sessions, sim.url + "/", "ivry-bis")  # the same Decidim, written otherwise
         engine = SyncEngine(sessions, SETTINGS, plugins=host)
         assert engine.run("ivry").status == "succeeded"
-        with sessions() as session:
-            proposed = session.scalars(select(Allocation)).all()
-        selected = [p for p in sim.world.records["project"].values() if p["selected"]]
-        assert len(proposed) == len(selected)
-        assert all(a.status == "proposed" for a in proposed)
-        # proposed allocations do not count as allocated until someone confirms them
-        with sessions() as session:
-            assert next(iter(for_envelopes(session).values())).allocated == 0
+        with sessions() as session:  # no envelope says where its projects come from yet
+            assert session.scalar(select(func.count()).select_from(Allocation)) == 0
 
-        project = selected[0]
+        assert engine.run("ivry-bis").status == "succeeded"
+        with sessions() as session:
+            first = session.get(Envelope, climate)
+            writes.set_sources(
+                session,
+                first,
+                [
+                    f"space:{space_of(session, 'ivry', 'pour-le-climat').id}",
+                    f"space:{space_of(session, 'ivry-bis', 'pour-le-climat').id}",
+                ],
+                "test",
+            )
+            second = session.get(Envelope, participatory)
+            pb = budgets_component(session, "ivry-bis", "budget-participatif")
+            writes.set_sources(session, second, [f"component:{pb.id}"], "test")
+            session.commit()
+
+        # a project selected later, seen by both instances' syncs
+        world = sim.world
+        late = next(
+            p
+            for p in world.records["project"].values()
+            if p["component"] == "3" and not p["selected"]
+        )
+        world.set_project(late["id"], selected=True)
+        assert engine.run("ivry").status == "succeeded"
+        assert engine.run("ivry-bis").status == "succeeded"
+
+        with sessions() as session:
+            allocations = session.scalars(select(Allocation)).all()
+            keys = Counter(a.project_key for a in allocations)
+            assert max(keys.values()) == 1, "a project was proposed twice"
+            by_envelope = {
+                e: {a.label for a in allocations if a.envelope_id == e}
+                for e in (climate, participatory, unfed)
+            }
+            assert by_envelope[climate] == selected_titles(world, "3")
+            assert len(by_envelope[climate]) == 8
+            pb_titles = {
+                p.title["fr"]
+                for p in session.scalars(
+                    select(Project).where(Project.selected.is_(True), Project.component_id == pb.id)
+                )
+            }
+            assert by_envelope[participatory] == pb_titles and len(pb_titles) == 12
+            assert by_envelope[unfed] == set()
+            proposed = sum(a.amount_cents for a in allocations if a.envelope_id == climate)
+            assert proposed <= 700_000_00
+            # proposed allocations do not count as allocated until someone confirms them
+            assert for_envelopes(session)[climate].allocated == 0
+
+
+def test_an_upstream_amount_change_is_noted_on_the_allocation(sessions):
+    climate = envelope(sessions, "Suites du vote", 700_000)
+    with running_simulator() as sim:
+        add_instance(sessions, sim.url)
+        engine = SyncEngine(sessions, SETTINGS, plugins=PluginHost(["budget"]))
+        assert engine.run("ivry").status == "succeeded"
+        with sessions() as session:
+            space = space_of(session, "ivry", "pour-le-climat")
+            proposed = writes.set_sources(
+                session, session.get(Envelope, climate), [f"space:{space.id}"], "test"
+            )
+            session.commit()
+        assert proposed == 7
+        project = next(p for p in sim.world.records["project"].values() if p["selected"])
         sim.world.set_project(project["id"], budget_amount=project["budget_amount"] + 5000)
         assert engine.run("ivry").status == "succeeded"
         with sessions() as session:
@@ -43,7 +135,19 @@ def test_selected_projects_get_proposed_allocations_and_amount_changes_are_noted
                     Allocation.upstream_amount_cents != Allocation.amount_cents
                 )
             )
-        assert changed.upstream_amount_cents == (project["budget_amount"]) * 100
-        with sessions() as session:
-            warnings = next(iter(for_envelopes(session).values())).warnings()
+            assert changed.upstream_amount_cents == (project["budget_amount"]) * 100
+            warnings = for_envelopes(session)[climate].warnings()
         assert warnings == ["1 project amount(s) changed in Decidim after allocation"]
+
+
+def test_a_closed_envelope_gets_no_proposal(sessions):
+    climate = envelope(sessions, "Suites du vote", 700_000)
+    with running_simulator() as sim:
+        add_instance(sessions, sim.url)
+        assert SyncEngine(sessions, SETTINGS, plugins=PluginHost(["budget"])).run("ivry")
+        with sessions() as session:
+            found = session.get(Envelope, climate)
+            writes.set_closed(session, found, True, "test")
+            space = space_of(session, "ivry", "pour-le-climat")
+            assert writes.set_sources(session, found, [f"space:{space.id}"], "test") == 0
+            session.commit()

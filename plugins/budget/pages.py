@@ -1,0 +1,155 @@
+"""What the budget's admin pages share: French-first words, paging of long lists, the page that
+asks before a destructive action, and dates in the city's time zone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, render_template, request
+from sqlalchemy import Select, func, select
+
+from bridge.plugin import current_language, db, find
+from plugins.budget import kinds
+from plugins.budget.money import french
+
+CITY_TIME = ZoneInfo("Europe/Paris")
+PAGE_SIZE = 50
+MONTHS_FR = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+STATUS = {
+    "fr": {"proposed": "proposée", "confirmed": "confirmée", "rejected": "rejetée"},
+    "en": {"proposed": "proposed", "confirmed": "confirmed", "rejected": "rejected"},
+}
+COLUMN_NAMES = {  # the import form's mapping labels, French first
+    "date": ("Date", "Date"),
+    "reference": ("Référence (n° de pièce)", "Reference (document number)"),
+    "kind": ("Nature (engagement, mandatement, annulation, réduction)", "Kind"),
+    "amount": ("Montant", "Amount"),
+    "supplier": ("Fournisseur", "Supplier"),
+    "label": ("Libellé", "Label"),
+    "note": ("Note", "Note"),
+    "allocation": ("Allocation (numéro ou libellé)", "Allocation (id or label)"),
+    "applies_to": ("Porte sur (pour une annulation ou une réduction)", "Applies to"),
+    "cancels": ("Pièce annulée (sa référence)", "Cancelled document (its reference)"),
+}
+BADGE = {"proposed": "badge-warn", "confirmed": "badge-ok", "rejected": "badge-muted"}
+
+
+# a plain space before : ; ! ? » (then a space, a tag, a quote or the end), and after «
+BEFORE = re.compile(r" ([:;!?»])(?=[\s<\"']|$)")
+AFTER = re.compile(r"« ")
+
+
+def french_spacing(html: str) -> str:
+    """French typography: a narrow no-break space (U+202F) before : ; ! ? » and after «, so
+    that no line breaks there. Written once here rather than in every string of the pages."""
+    return AFTER.sub("«\u202f", BEFORE.sub("\u202f\\1", html))
+
+
+def typeset_in_french(blueprint: Blueprint) -> None:
+    """Every French HTML page of `blueprint` gets `french_spacing`."""
+
+    @blueprint.after_request
+    def typeset(response: Response) -> Response:
+        if (
+            current_language() == "fr"
+            and response.mimetype == "text/html"
+            and not response.direct_passthrough
+        ):
+            response.set_data(french_spacing(response.get_data(as_text=True)))
+        return response
+
+
+def _(fr: str, en: str) -> str:
+    """French on the page unless the person asked for English."""
+    return en if current_language() == "en" else fr
+
+
+def day(value: date, lang: str) -> str:
+    """31/12/2024 in French, 2024-12-31 in English."""
+    return value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()
+
+
+def moment(value: datetime | None, lang: str) -> str:
+    """A stored UTC time, read on the city's clock: '01/12/2026 à 09:30'."""
+    if value is None:
+        return ""
+    local = value.replace(tzinfo=UTC).astimezone(CITY_TIME)
+    return local.strftime("%d/%m/%Y à %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
+
+
+def month(key: str, lang: str) -> str:
+    """'2024-03' -> 'mars 2024' (French) or 'Mar 2024'."""
+    year, number = int(key[:4]), int(key[5:7])
+    if lang == "fr":
+        return f"{MONTHS_FR[number - 1]} {year}"
+    return date(year, number, 1).strftime("%b %Y")
+
+
+def helpers() -> dict[str, Any]:
+    """What the budget templates call."""
+    lang = current_language()
+    return {
+        "french": french,
+        "day": lambda value: day(value, lang),
+        "moment": lambda value: moment(value, lang),
+        "kind_name": lambda line: kinds.name(line.kind, line.applies_to, lang),
+        "kind_word": lambda kind: kinds.name(kind, None, lang),
+        "status_name": lambda status: STATUS[lang][status],
+        "badge": BADGE,
+    }
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a long list, and the links to the others keeping the filters."""
+
+    items: list
+    number: int
+    count: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+def paged(query: Select) -> Page:
+    """`?page=N` of a query (50 a page); a page beyond the last shows the last."""
+    total = db().scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    items = db().scalars(query.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).all()
+    return Page(items, number, len(items), total)
+
+
+def found(model, key: int):
+    """The row or a 404."""
+    row = find(db(), model, key)
+    if row is None:
+        abort(404)
+    return row
+
+
+def ask_first(title: str, facts: list[tuple[str, str]], action: str, button: str, back: str):
+    """The page a destructive action shows first: what will go, a button that does it (a plain
+    form, no JavaScript needed) and a way back."""
+    return render_template(
+        "budget/confirm.html", title=title, facts=facts, action=action, button=button, back=back
+    )

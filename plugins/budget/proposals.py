@@ -1,0 +1,125 @@
+"""Allocations proposed by a sync: a Decidim project became selected, and an envelope says it
+is fed by that project's process or budget component.
+
+A project is known by its Decidim site and remote id (`project_key`), not by our row id: two
+instances reading the same Decidim store the same project twice, and it must still be proposed
+once. The key is unique in the database, so even two syncs racing cannot file it twice.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bridge.store.models import Instance, Project
+from bridge.timeutil import utcnow
+from plugins.budget.models import Allocation, Envelope, EnvelopeSource
+
+
+def site(base_url: str) -> str:
+    """An instance's Decidim site, written one way: `HTTPS://Ivry.fr/` is `https://ivry.fr`."""
+    parts = urlsplit(base_url.strip())
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+
+
+def project_key(session: Session, project: Project) -> str:
+    instance = session.get(Instance, project.instance_id)
+    return f"{site(instance.base_url)}#project-{project.remote_id}"
+
+
+def envelope_fed_by(session: Session, project: Project) -> Envelope | None:
+    """The open envelope whose sources name the project's budget component or process (the
+    oldest when several do); None when no envelope is fed from there."""
+    return session.scalar(
+        select(Envelope)
+        .join(EnvelopeSource, EnvelopeSource.envelope_id == Envelope.id)
+        .where(
+            Envelope.closed_at.is_(None),
+            EnvelopeSource.instance_id == project.instance_id,
+            or_(
+                EnvelopeSource.component_id == project.component_id,
+                (EnvelopeSource.component_id.is_(None))
+                & (EnvelopeSource.space_id == project.space_id),
+            ),
+        )
+        .order_by(Envelope.id)
+        .limit(1)
+    )
+
+
+def on_project_changed(session: Session, project: Project, *, newly_selected: bool) -> None:
+    """Propose an allocation for a project newly selected; note an upstream amount change on
+    the project's allocation (its figures then warn). Commits."""
+    key = project_key(session, project)
+    allocation = session.scalar(select(Allocation).where(Allocation.project_key == key))
+    if allocation is not None:
+        upstream = None if project.budget_amount is None else project.budget_amount * 100
+        if upstream is not None and allocation.upstream_amount_cents != upstream:
+            allocation.upstream_amount_cents = upstream
+            session.commit()
+        return
+    if not (newly_selected and project.selected):
+        return
+    envelope = envelope_fed_by(session, project)
+    if envelope is None:
+        return
+    _propose(session, envelope, project, key)
+    try:
+        session.commit()
+    except IntegrityError:  # another sync proposed it meanwhile: one is enough
+        session.rollback()
+
+
+def propose_from_sources(session: Session, envelope: Envelope) -> int:
+    """When an envelope is given its sources: the selected projects already synced there that
+    no allocation holds yet. The caller commits. Returns how many were proposed."""
+    sources = session.scalars(
+        select(EnvelopeSource).where(EnvelopeSource.envelope_id == envelope.id)
+    ).all()
+    if not sources or envelope.closed_at is not None:
+        return 0
+    fed = or_(
+        *(
+            (Project.instance_id == s.instance_id)
+            & (
+                (Project.component_id == s.component_id)
+                if s.component_id is not None
+                else (Project.space_id == s.space_id)
+            )
+            for s in sources
+        )
+    )
+    taken = set(
+        session.scalars(select(Allocation.project_key).where(Allocation.project_key.is_not(None)))
+    )
+    proposed = 0
+    for project in session.scalars(
+        select(Project)
+        .where(fed, Project.selected.is_(True), Project.removed_at.is_(None))
+        .order_by(Project.id)
+    ):
+        key = project_key(session, project)
+        if key not in taken:
+            taken.add(key)
+            _propose(session, envelope, project, key)
+            proposed += 1
+    return proposed
+
+
+def _propose(session: Session, envelope: Envelope, project: Project, key: str) -> None:
+    amount = (project.budget_amount or 0) * 100
+    session.add(
+        Allocation(
+            envelope_id=envelope.id,
+            label=(project.title or {}).get("fr") or project.remote_id,
+            amount_cents=amount,
+            project_id=project.id,
+            project_key=key,
+            status="proposed",
+            upstream_amount_cents=amount,
+            created_at=utcnow(),
+        )
+    )
