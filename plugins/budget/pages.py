@@ -5,33 +5,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import Select, func, select
 
-from bridge.plugin import current_language, db, find
+from bridge.plugin import current_language, db, find, formatting
 from plugins.budget import kinds
 from plugins.budget.money import french
 
-CITY_TIME = ZoneInfo("Europe/Paris")
 PAGE_SIZE = 50
-MONTHS_FR = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
 STATUS = {
     "fr": {"proposed": "proposée", "confirmed": "confirmée", "rejected": "rejetée"},
     "en": {"proposed": "proposed", "confirmed": "confirmed", "rejected": "rejected"},
@@ -86,20 +70,9 @@ def day(value: date, lang: str) -> str:
     return value.strftime("%d/%m/%Y") if lang == "fr" else value.isoformat()
 
 
-def moment(value: datetime | None, lang: str) -> str:
-    """A stored UTC time, read on the city's clock: '01/12/2026 à 09:30'."""
-    if value is None:
-        return ""
-    local = value.replace(tzinfo=UTC).astimezone(CITY_TIME)
-    return local.strftime("%d/%m/%Y à %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
-
-
 def month(key: str, lang: str) -> str:
-    """'2024-03' -> 'mars 2024' (French) or 'Mar 2024'."""
-    year, number = int(key[:4]), int(key[5:7])
-    if lang == "fr":
-        return f"{MONTHS_FR[number - 1]} {year}"
-    return date(year, number, 1).strftime("%b %Y")
+    """'2024-03' -> 'mars 2024' (French) or 'Mar 2024', for a chart's axis."""
+    return f"{formatting.month_name(int(key[5:7]), lang, short=True)} {key[:4]}"
 
 
 def helpers() -> dict[str, Any]:
@@ -108,7 +81,7 @@ def helpers() -> dict[str, Any]:
     return {
         "french": french,
         "day": lambda value: day(value, lang),
-        "moment": lambda value: moment(value, lang),
+        "moment": lambda value: formatting.datetime_text(value, lang) if value else "",
         "kind_name": lambda line: kinds.name(line.kind, line.applies_to, lang),
         "kind_word": lambda kind: kinds.name(kind, None, lang),
         "status_name": lambda status: STATUS[lang][status],

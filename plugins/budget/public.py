@@ -22,7 +22,13 @@ from plugins.budget.models import Allocation, Envelope
 from plugins.budget.money import french
 from plugins.budget.pages import typeset_in_french
 
-blueprint = Blueprint("budget_public", __name__, url_prefix="/budget", template_folder="templates")
+blueprint = Blueprint(
+    "budget_public",
+    __name__,
+    url_prefix="/budget",
+    template_folder="templates",
+    static_folder="static",
+)
 typeset_in_french(blueprint)
 
 TEXT = {

@@ -34,11 +34,17 @@ def test_public_page_french_then_english_by_keyboard(browser, site):
     headers = page.locator("thead th")
     assert all(headers.nth(i).get_attribute("scope") == "col" for i in range(headers.count()))
     charts = page.locator("svg[role=img]")
-    assert charts.count() == 6  # envelopes, theme, neighbourhood, over time, paid by group x2
-    assert all(charts.nth(i).get_attribute("aria-label") for i in range(6))
+    assert charts.count() == 3  # over time, paid by theme and by neighbourhood
+    assert all(charts.nth(i).get_attribute("aria-label") for i in range(3))
+    assert page.locator("ul.bars").count() == 3  # envelopes, theme, neighbourhood
     assert all(r.startswith(site) for r in requests)  # no CDN, no external service
+    for name in ("Enveloppes (CSV", "Grand livre (XLSX", "Enveloppes et contrats (OCDS"):
+        assert page.get_by_role("link", name=name).is_visible()
 
-    page.keyboard.press("Tab")  # the language link is the first thing a keyboard reaches
+    for _ in range(4):  # the skip link, the city, then the language link
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "English":
+            break
     assert page.evaluate("document.activeElement.textContent") == "English"
     page.keyboard.press("Enter")
     page.wait_for_url("**lang=en")
@@ -52,5 +58,16 @@ def test_public_page_fits_a_phone(browser, site, tmp_path):
     page.goto(f"{site}/budget/")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+    # chart words keep a readable size and are not cut (they shrank to 6 px, and were cut)
+    sizes = page.eval_on_selector_all(
+        ".chart .bar-label, .chart .bar-figures, .chart-axis span, ul.series li",
+        "nodes => nodes.map(n => parseFloat(getComputedStyle(n).fontSize))",
+    )
+    assert sizes and min(sizes) >= 12
+    cut = page.eval_on_selector_all(
+        ".bar-label", "nodes => nodes.filter(n => n.scrollWidth > n.clientWidth).length"
+    )
+    assert cut == 0
+    assert "mars 2022" in page.locator(".chart-axis").first.inner_text()  # months in French
     page.screenshot(path=str(tmp_path / "phone.png"))
     page.close()

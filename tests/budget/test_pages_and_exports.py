@@ -39,7 +39,7 @@ def test_public_page_in_french_then_english(client):
     assert "<text" not in page  # no words inside a scaled drawing: they shrank on phones
     for export in ("budget-envelopes", "budget-ledger-xlsx", "budget-ocds"):
         assert f'href="/api/v1/exports/{export}"' in page
-    assert "<header>" in page and "Voir aussi" in page  # the public site's layout
+    assert "site-header" in page and "Voir aussi" in page  # the public site's layout
     assert "Paiements cumulés par thème" in page and "Par projet ou action" in page
     assert "http" not in page.split("<body>")[1].split("hreflang")[0]
     english = client.get("/budget/?lang=en").get_data(as_text=True)
