@@ -321,7 +321,10 @@ OPENAPI_PATHS = {
                 {
                     "properties": {
                         **ALLOCATION_FIELDS,
-                        "status": {"type": "string", "enum": ["proposed", "confirmed"]},
+                        "status": {
+                            "type": "string",
+                            "enum": ["proposed", "confirmed", "rejected"],
+                        },
                     }
                 },
             ),
@@ -338,7 +341,20 @@ OPENAPI_PATHS = {
                 "properties": {
                     "envelope": {"type": ["string", "integer"]},
                     "allocation": {"type": ["integer", "null"]},
-                    "kind": {"type": "string", "description": "commitment or payment"},
+                    "kind": {
+                        "type": "string",
+                        "description": "commitment, payment, cancellation or reduction "
+                        "(engagement, mandatement, annulation, réduction); a negative "
+                        "commitment or payment is its cancellation",
+                    },
+                    "applies_to": {
+                        "type": ["string", "null"],
+                        "description": "for a cancellation or reduction: commitment or payment",
+                    },
+                    "cancels": {
+                        "type": ["string", "null"],
+                        "description": "reference of the line a cancellation is about",
+                    },
                     "date": {"type": "string", "description": "2024-12-31 or 31/12/2024"},
                     "amount": AMOUNT_IN,
                     "reference": {"type": "string"},
