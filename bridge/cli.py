@@ -379,13 +379,26 @@ def scheduler(ctx: Context) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
+@click.option(
+    "--with-scheduler/--without-scheduler",
+    default=None,
+    help="Run the scheduler in this process too (default: on for SQLite, off for PostgreSQL).",
+)
 @pass_ctx
-def serve(ctx: Context, host: str, port: int) -> None:
+def serve(ctx: Context, host: str, port: int, with_scheduler: bool | None) -> None:
     """Serve the web app and the API (use gunicorn in production: see the Dockerfile)."""
+    from bridge import embedded_scheduler
     from bridge.app import create_app
 
     ctx.sessions  # noqa: B018
-    create_app(ctx.settings).run(host=host, port=port, threaded=True, use_reloader=False)
+    if with_scheduler is None:
+        with_scheduler = embedded_scheduler.wanted_by_default(ctx.settings)
+    stop = embedded_scheduler.start(ctx.settings) if with_scheduler else None
+    try:
+        create_app(ctx.settings).run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        if stop is not None:
+            stop()
 
 
 @main.command()

@@ -52,6 +52,14 @@ SENTENCES = {
             "Connexion refusée par Decidim\u202f: vérifiez la clé et le secret d’API de "
             "l’instance (Decidim 0.31 et suivants), ou que l’API est ouverte sans connexion."
         ),
+        "timeout": (
+            "Connexion impossible\u202f: le serveur a mis trop de temps à répondre. Il est "
+            "peut-être surchargé ou en panne\u202f; réessayez plus tard."
+        ),
+        "certificate": (
+            "Connexion impossible\u202f: le certificat HTTPS du serveur n’est pas valide "
+            "(expiré ou pour un autre nom). Signalez-le à l’hébergeur du site Decidim."
+        ),
         "http_error": (
             "Connexion impossible\u202f: Decidim répond par une erreur (HTTP {status}). "
             "Réessayez plus tard, ou vérifiez l’adresse."
@@ -81,6 +89,14 @@ SENTENCES = {
         "denied": (
             "Decidim refused access: check the instance's API key and secret (Decidim 0.31 "
             "and later), or that its API is open without signing in."
+        ),
+        "timeout": (
+            "Cannot connect: the server took too long to answer. It may be overloaded or "
+            "down; try again later."
+        ),
+        "certificate": (
+            "Cannot connect: the server's HTTPS certificate is not valid (expired or for "
+            "another name). Tell the Decidim site's host."
         ),
         "http_error": (
             "Cannot connect: Decidim answers with an error (HTTP {status}). Try again later, "
@@ -156,8 +172,10 @@ def check_connection(instance: Instance, settings: Settings) -> Check:
         spaces = client.spaces()
     except AuthenticationError:
         return Check(False, "denied")
-    except UnreachableError:
-        return Check(False, "unreachable")
+    except UnreachableError as exc:  # a timeout or a bad certificate says what to check
+        return Check(
+            False, exc.reason if exc.reason in ("timeout", "certificate") else "unreachable"
+        )
     except HTTPStatusError as exc:
         return Check(False, "http_error", {"status": exc.status})
     except NotJSONError:
@@ -171,6 +189,8 @@ def check_connection(instance: Instance, settings: Settings) -> Check:
         "ok",
         {
             "version": client.reported_version or chosen,
+            "reported": client.reported_version,
+            "chosen": chosen,
             "processes": len(spaces["participatory_process"]),
         },
     )

@@ -52,6 +52,7 @@ def ensure_instance(sessions, url: str) -> None:
                     enabled=True,
                     schedule_interval_minutes=15,
                     rate_limit_per_minute=90,
+                    published=True,  # the demo shows its public site at once
                     created_at=now,
                     updated_at=now,
                 )
@@ -107,13 +108,15 @@ def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: b
         stand_in.shutdown()
         engine.dispose()
         return
+    from bridge import embedded_scheduler
     from bridge.app import create_app
 
-    click.echo(
-        f"serving on {base} (Ctrl-C to stop); run `bridge --config config/demo.toml "
-        "scheduler` in another terminal for the periodic syncs"
-    )
-    create_app(settings).run(host=host, port=port, threaded=True, use_reloader=False)
+    click.echo(f"serving on {base} with its scheduler (Ctrl-C to stop)")
+    stop_scheduler = embedded_scheduler.start(settings)
+    try:
+        create_app(settings).run(host=host, port=port, threaded=True, use_reloader=False)
+    finally:
+        stop_scheduler()
 
 
 def demo_admin(sessions) -> tuple[str, str]:

@@ -215,3 +215,19 @@ def openapi_paths() -> dict[str, Any]:
             return {"/budget/envelopes": {"get": {"summary": "Envelopes and their figures",
                                                   "responses": {"200": {"description": "OK"}}}}}
     """
+
+
+@hookspec
+def instance_deleting(session: Session, instance_id: int) -> None:
+    """An administrator is deleting an instance: its synced records are about to be erased in
+    this session's transaction (committed by the core). Delete or detach your rows that point
+    at them; if one still points at them the database refuses and nothing is erased.
+
+    Example::
+
+        @hookimpl
+        def instance_deleting(session, instance_id):
+            session.execute(update(Allocation)
+                            .where(Allocation.project_id.in_(project_ids_of(instance_id)))
+                            .values(project_id=None))
+    """

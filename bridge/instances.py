@@ -1,14 +1,20 @@
-"""Instances as the admin UI, the write API and the CLI change them: one set of rules."""
+"""Instances as the admin UI, the write API and the CLI change them: one set of rules.
+
+An instance's life: added unpublished (publishing on the public site is a decision, `published`),
+synced, possibly archived (`archived`: no more syncs, hidden from the public site, records
+kept) or deleted (its synced records erased, after a confirmation that says how many go).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bridge.accounts import audit
-from bridge.store.models import Instance
+from bridge.store.models import Base, Instance
 from bridge.timeutil import utcnow
 
 EDITABLE = (
@@ -20,6 +26,8 @@ EDITABLE = (
     "rate_limit_per_minute",
     "api_key",
     "api_secret",
+    "published",
+    "archived",
 )
 SECRET = {"api_key", "api_secret"}
 # Whole numbers: (lowest, highest). A year of minutes; far above any Decidim's own rate limit.
@@ -62,10 +70,11 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         if not 2 <= len(locale) <= 10:
             raise InvalidField("locale", "locale is a language code such as fr or en")
         out["locale"] = locale
-    if "enabled" in values:
-        if not isinstance(values["enabled"], bool):
-            raise InvalidField("enabled", "enabled is true or false")
-        out["enabled"] = values["enabled"]
+    for flag in ("enabled", "published", "archived"):
+        if flag in values:
+            if not isinstance(values[flag], bool):
+                raise InvalidField(flag, f"{flag} is true or false")
+            out[flag] = values[flag]
     for field, (low, high) in BOUNDS.items():
         if field in values and values[field] is not None:
             value = values[field]
@@ -99,6 +108,8 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
 
 def create(session: Session, values: dict[str, Any], actor: str) -> Instance:
     values = validate(values, creating=True)
+    if values.pop("archived", False):
+        raise InvalidField("archived", "a new instance cannot be archived")
     if session.scalar(select(Instance.id).where(Instance.name == values["name"])):
         raise InvalidField("name", f"an instance named {values['name']!r} already exists")
     _check_schedule(values, None)
@@ -120,9 +131,17 @@ def create(session: Session, values: dict[str, Any], actor: str) -> Instance:
 def update(session: Session, instance: Instance, values: dict[str, Any], actor: str) -> Instance:
     values = validate(values, creating=False)
     _check_schedule(values, instance)
+    archived = values.pop("archived", instance.archived_at is not None)
+    if archived and values.get("enabled"):
+        raise InvalidField("enabled", "an archived instance is not synced: unarchive it first")
     before = public_values(instance)
     for field, value in values.items():
         setattr(instance, field, value)
+    if archived and instance.archived_at is None:
+        # Archiving stops the syncs; unarchiving leaves them off until someone switches them on.
+        instance.archived_at, instance.enabled = utcnow(), False
+    elif not archived:
+        instance.archived_at = None
     instance.updated_at = utcnow()
     audit(
         session,
@@ -147,6 +166,53 @@ def _check_schedule(values: dict[str, Any], instance: Instance | None) -> None:
 
 def public_values(instance: Instance) -> dict[str, Any]:
     """What the audit log keeps: every setting, secrets only as set / not set."""
-    out = {field: getattr(instance, field) for field in EDITABLE if field not in SECRET}
+    out = {
+        field: getattr(instance, field)
+        for field in EDITABLE
+        if field not in SECRET and field != "archived"
+    }
     out.update({field: bool(getattr(instance, field)) for field in SECRET})
+    out["archived"] = instance.archived_at is not None
     return out
+
+
+def _owned_tables() -> list:
+    """Tables whose rows belong to one instance (an `instance_id` column), children first."""
+    return [t for t in reversed(Base.metadata.sorted_tables) if "instance_id" in t.c]
+
+
+def record_counts(session: Session, instance: Instance) -> dict[str, int]:
+    """How many rows each table holds for this instance (what a deletion erases), non-zero only."""
+    counts = {}
+    for table in _owned_tables():
+        n = session.scalar(
+            select(func.count()).select_from(table).where(table.c.instance_id == instance.id)
+        )
+        if n:
+            counts[table.name] = n
+    return counts
+
+
+def delete(session: Session, instance: Instance, actor: str, plugins: Any) -> dict[str, int]:
+    """Erase the instance and every row that belongs to it, in one transaction; audited.
+
+    Plugins first detach or erase their own rows that point at these records
+    (`instance_deleting` hook); if anything still points at them, the database refuses and
+    nothing is erased.
+    """
+    counts = record_counts(session, instance)
+    before = public_values(instance)
+    plugins.call("instance_deleting", session=session, instance_id=instance.id)
+    for table in _owned_tables():
+        session.execute(sql_delete(table).where(table.c.instance_id == instance.id))
+    session.delete(instance)
+    audit(
+        session,
+        actor,
+        "instance.delete",
+        f"instance:{instance.name}",
+        before=before,
+        after={"erased": counts},
+    )
+    session.commit()
+    return counts

@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bridge import heartbeat
 from bridge.config import Settings
 from bridge.leader import LeaderLock
 from bridge.pluginhost import host_for
@@ -221,6 +222,7 @@ class Scheduler:
         self.aps.start()
         lost = False
         try:
+            heartbeat.keep_beating(self.sessions, self.settings.scheduler_poll_seconds, stop)
             while not stop.is_set():
                 if not self.leading():
                     lost = True

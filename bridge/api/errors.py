@@ -28,6 +28,7 @@ TITLES = {
     400: "Bad Request",
     404: "Not Found",
     405: "Method Not Allowed",
+    409: "Conflict",
     422: "Unprocessable Content",
     500: "Internal Server Error",
     503: "Service Unavailable",

@@ -156,6 +156,9 @@ SCHEMAS: dict[str, Any] = {
             "base_url": {"type": "string"},
             "locale": {"type": "string"},
             "enabled": {"type": "boolean"},
+            "published": {"type": "boolean", "description": "shown on the public site"},
+            "archived": {"type": "boolean"},
+            "archived_at": {"type": ["string", "null"], "format": "date-time"},
             "decidim_version": {"type": ["string", "null"]},
             "query_set": {"type": ["string", "null"]},
             "organization_name": {"type": ["object", "null"]},
@@ -178,6 +181,11 @@ SCHEMAS: dict[str, Any] = {
             "requests": {"type": "integer"},
             "retries": {"type": "integer"},
             "error": {"type": ["string", "null"]},
+            "error_kind": {
+                "type": ["string", "null"],
+                "description": "dns, refused, timeout, certificate, not_found, server_error, "
+                "not_decidim, credentials, api_error, interrupted or unknown",
+            },
             "warnings": {"type": "array", "items": {"type": "string"}},
             "resumed_from": {"type": ["integer", "null"]},
             "counts": {
@@ -335,6 +343,8 @@ def document() -> dict[str, Any]:
                         "rate_limit_per_minute": {"type": "integer", "minimum": 0},
                         "api_key": {"type": ["string", "null"]},
                         "api_secret": {"type": ["string", "null"]},
+                        "published": {"type": "boolean"},
+                        "archived": {"type": "boolean"},
                     },
                 }
             }
@@ -375,6 +385,42 @@ def document() -> dict[str, Any]:
                 "404": problem_response("No such instance"),
                 **write_errors,
             },
+        },
+        "delete": {
+            "summary": "Delete an instance and erase its records (admin); the audit log stays",
+            "operationId": "delete_instance",
+            "security": [{"token": []}],
+            "parameters": [
+                *name_param,
+                {
+                    "name": "confirm",
+                    "in": "query",
+                    "required": True,
+                    "description": "the instance's name again",
+                    "schema": {"type": "string"},
+                },
+            ],
+            "responses": {
+                "200": {"description": "Deleted; `erased` counts the rows per table"},
+                "400": problem_response("confirm is missing or is not the instance's name"),
+                "401": problem_response("No credentials"),
+                "403": problem_response("Role too low"),
+                "404": problem_response("No such instance"),
+            },
+        },
+    }
+    paths["/instances/{name}/records"] = {
+        "get": {
+            "summary": "What deleting the instance would erase: rows per table (admin)",
+            "operationId": "instance_records",
+            "security": [{"token": []}],
+            "parameters": name_param,
+            "responses": {
+                "200": {"description": "Rows per table"},
+                "401": problem_response("No credentials"),
+                "403": problem_response("Role too low"),
+                "404": problem_response("No such instance"),
+            },
         }
     }
     paths["/instances/{name}/sync"] = {
@@ -386,6 +432,7 @@ def document() -> dict[str, Any]:
             "responses": {
                 "202": {"description": "Requested"},
                 "404": problem_response("No such instance"),
+                "409": problem_response("The instance is archived"),
                 **write_errors,
             },
         }

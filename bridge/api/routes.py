@@ -92,6 +92,9 @@ def instance_json(row: Instance) -> dict:
         "base_url": row.base_url,
         "locale": row.locale,
         "enabled": row.enabled,
+        "published": row.published,
+        "archived": row.archived_at is not None,
+        "archived_at": iso(row.archived_at),
         "decidim_version": row.decidim_version,
         "query_set": row.query_set,
         "organization_name": row.organization_name,
@@ -273,6 +276,7 @@ def run_json(run: SyncRun, instance: str) -> dict:
         "requests": run.requests,
         "retries": run.retries,
         "error": run.error,
+        "error_kind": run.error_kind,
         "warnings": run.warnings or [],
         "resumed_from": run.resumed_from,
         "counts": {
@@ -482,6 +486,37 @@ def update_instance(name: str):
     return jsonify(instance_json(changed))
 
 
+@blueprint.delete("/instances/<name>")
+@require_role("admin")
+def delete_instance(name: str):
+    """Erase an instance and its records; `?confirm=NAME` (the name again) says it is meant."""
+    from flask import current_app
+
+    from bridge import instances
+
+    instance = params.instance_named(name)
+    if request.args.get("confirm") != instance.name:
+        raise Problem(
+            400,
+            "deleting erases the instance's records: repeat its name in ?confirm= "
+            f"(GET /instances/{instance.name}/records says how many go)",
+            parameter="confirm",
+        )
+    erased = instances.delete(
+        db(), instance, current_identity().actor, current_app.extensions["bridge"].plugins
+    )
+    return jsonify(deleted=name, erased=erased)
+
+
+@blueprint.get("/instances/<name>/records")
+@require_role("admin")
+def instance_records(name: str):
+    """What deleting the instance would erase: rows per table."""
+    from bridge import instances
+
+    return jsonify(instances.record_counts(db(), params.instance_named(name)))
+
+
 @blueprint.post("/instances/<name>/sync")
 @require_role("editor")
 def request_instance_sync(name: str):
@@ -489,6 +524,8 @@ def request_instance_sync(name: str):
     from bridge.scheduler import request_sync
 
     instance = params.instance_named(name)
+    if instance.archived_at is not None:
+        raise Problem(409, f"instance {instance.name!r} is archived: it is no longer synced")
     full = bool((request.get_json(silent=True) or {}).get("full", False))
     actor = current_identity().actor
     made = request_sync(db(), instance.name, full=full, requested_by=actor)

@@ -1,12 +1,41 @@
 """Errors that name their cause, so a failed run says why in one line."""
 
+import socket
+import ssl
+
+import requests
+
 
 class DecidimError(Exception):
     """Anything that stops us reading a Decidim instance."""
 
 
 class UnreachableError(DecidimError):
-    """Connection refused, DNS failure, timeout: we never got an answer."""
+    """Connection refused, DNS failure, timeout, bad certificate: we never got an answer.
+
+    `reason` (dns, refused, timeout or certificate) is read from the requests/urllib3 error
+    when it is raised: the message is shortened and the cause may not survive gql's wrapping.
+    """
+
+    def __init__(self, message: str, reason: str = "refused"):
+        super().__init__(message)
+        self.reason = reason
+
+
+def unreachable_reason(exc: BaseException) -> str:
+    """dns, refused, timeout or certificate, from the error requests raised (and its causes)."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, (requests.exceptions.SSLError, ssl.SSLError)):
+            return "certificate"
+        if isinstance(cause, (requests.Timeout, TimeoutError)):
+            return "timeout"
+        if isinstance(cause, socket.gaierror) or type(cause).__name__ == "NameResolutionError":
+            return "dns"
+        cause = cause.__cause__ or cause.__context__
+    return "dns" if "NameResolutionError" in str(exc) else "refused"
 
 
 class HTTPStatusError(DecidimError):

@@ -20,7 +20,12 @@ from dataclasses import dataclass
 
 import requests
 
-from bridge.decidim.errors import AuthenticationError, HTTPStatusError, UnreachableError
+from bridge.decidim.errors import (
+    AuthenticationError,
+    HTTPStatusError,
+    UnreachableError,
+    unreachable_reason,
+)
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +128,9 @@ class DecidimSession(requests.Session):
                 response = self._within_deadline(method, url, kwargs)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if attempt >= self.max_retries:
-                    raise UnreachableError(f"cannot reach {url}: {_short(exc)}") from exc
+                    raise UnreachableError(
+                        f"cannot reach {url}: {_short(exc)}", unreachable_reason(exc)
+                    ) from exc
                 self._pause(attempt, None)
                 attempt += 1
                 continue

@@ -27,6 +27,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -59,6 +60,10 @@ class Instance(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     last_synced_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Shown on the public site only once an administrator decides so (the migration kept the
+    # instances of the time published). Archived: no more syncs, hidden, records kept.
+    published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class SyncRun(Base):
@@ -81,6 +86,8 @@ class SyncRun(Base):
     requests: Mapped[int] = mapped_column(Integer, default=0)
     retries: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    # What kind of failure (bridge.failures.kind_of): the pages explain it in one sentence.
+    error_kind: Mapped[str | None] = mapped_column(String(40))
     warnings: Mapped[list[Any]] = mapped_column(Json, default=list)
     progress: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     resumed_from: Mapped[int | None] = mapped_column(Integer)
@@ -419,3 +426,13 @@ class LoginFailure(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class SchedulerHeartbeat(Base):
+    """The acting scheduler writes its row every poll: pages warn when no row is recent."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    owner: Mapped[str] = mapped_column(String(200), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    beat_at: Mapped[datetime] = mapped_column(DateTime, index=True)

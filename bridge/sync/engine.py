@@ -35,6 +35,7 @@ from bridge.config import Settings
 from bridge.decidim import DecidimClient, DecidimError
 from bridge.decidim.errors import GraphQLErrors
 from bridge.decidim.http import Credentials
+from bridge.failures import kind_of
 from bridge.pluginhost import PluginHost
 from bridge.store import models
 from bridge.store.models import Change, Instance, SyncRun
@@ -61,6 +62,10 @@ BAD_RECORD = (DataError, IntegrityError, ValueError, TypeError, KeyError)
 
 class UnknownInstance(Exception):
     pass
+
+
+class ArchivedInstance(UnknownInstance):
+    """An archived instance keeps its records but is never synced again."""
 
 
 def one_line(exc: Exception) -> str:
@@ -141,6 +146,8 @@ class SyncEngine:
             instance = session.scalar(select(Instance).where(Instance.name == instance_name))
             if instance is None:
                 raise UnknownInstance(f"no instance named {instance_name!r}")
+            if instance.archived_at is not None:
+                raise ArchivedInstance(f"instance {instance_name!r} is archived: not synced")
         lock = InstanceLock(self.sessions, instance.id, self.settings.lock_stale_seconds)
         lock.acquire()
         try:
@@ -166,6 +173,7 @@ class SyncEngine:
                 counts = (left.progress or {}).get("records") or {}
                 left.status, left.finished_at = "failed", now
                 left.error = "interrupted: the process stopped before the run finished"
+                left.error_kind = "interrupted"
                 for name in ("created", "updated", "unchanged", "removed"):
                     setattr(left, name, int(counts.get(name) or 0))
             session.flush()
@@ -216,13 +224,14 @@ class SyncEngine:
             self._sync(instance, state, full)
             run.status = "succeeded"
         except LockLost as exc:
-            run.status, run.error = "failed", str(exc)
+            run.status, run.error, run.error_kind = "failed", str(exc), "interrupted"
             log.error("sync of %s stopped: %s", instance.name, exc)
         except DecidimError as exc:
-            run.status, run.error = "failed", str(exc)
+            run.status, run.error, run.error_kind = "failed", str(exc), kind_of(exc)
             log.warning("sync of %s failed: %s", instance.name, exc)
         except Exception as exc:  # noqa: BLE001 - the run record must say what happened
             run.status, run.error = "failed", f"internal error: {one_line(exc)}"
+            run.error_kind = "unknown"
             # One line where people read (the CLI's stderr); the traceback for developers.
             log.error("sync of %s crashed: %s", instance.name, run.error)
             log.debug("sync of %s crashed", instance.name, exc_info=True)
@@ -240,6 +249,7 @@ class SyncEngine:
             values: dict[str, Any] = dict(
                 status=run.status,
                 error=run.error,
+                error_kind=run.error_kind,
                 finished_at=now,
                 heartbeat_at=now,
                 created=tally.created,

@@ -14,7 +14,7 @@ from bridge.store.db import BIGGEST_ID, find
 from bridge.store.models import Change, Instance, Proposal, Space, SyncRequest, SyncRun
 from bridge.timeutil import utcnow
 from bridge.web.access import current_identity, need, pages_need_sign_in
-from bridge.web.i18n import words
+from bridge.web.i18n import current_language, words
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 FORM_FIELDS = (
@@ -52,10 +52,14 @@ def _instance(name: str) -> Instance:
     return found
 
 
-@blueprint.get("/")
-def index():
-    rows = _db().scalars(select(Instance).order_by(Instance.name)).all()
-    return render_template("admin/instances.html", instances=rows, identity=current_identity())
+@blueprint.get("/instances")
+def instance_list():
+    """Every instance with its publication, its last run's state and its last success."""
+    from bridge.health import instances_health
+
+    return render_template(
+        "admin/instances.html", rows=instances_health(_db()), identity=current_identity()
+    )
 
 
 def _form_values(fields=FORM_FIELDS) -> dict:
@@ -210,10 +214,13 @@ def test_connection(name: str):
     from flask import current_app
 
     from bridge.connection_check import check_connection
-    from bridge.web.i18n import current_language
 
     need("admin")
-    check = check_connection(_instance(name), current_app.extensions["bridge"].settings)
+    found = _instance(name)
+    check = check_connection(found, current_app.extensions["bridge"].settings)
+    if check.ok:  # what was detected is kept: the pages show it, the first sync starts from it
+        found.decidim_version, found.query_set = check.values["reported"], check.values["chosen"]
+        _db().commit()
     flash(check.sentence(current_language()), "ok" if check.ok else "error")
     return redirect(url_for("admin.instance", name=name))
 
@@ -224,6 +231,11 @@ def sync_now(name: str):
 
     need("editor")
     found = _instance(name)
+    if found.archived_at is not None:
+        from bridge.web.i18n_health import health_words
+
+        flash(health_words()["archived_no_sync"], "error")
+        return redirect(url_for("admin.instance", name=name))
     actor = current_identity().actor
     request_sync(_db(), found.name, requested_by=actor)
     audit(_db(), actor, "sync.request", f"instance:{found.name}")
@@ -258,5 +270,11 @@ def proposal(proposal_id: int):
     )
 
 
-# Users, tokens and the audit log are pages of this blueprint, in their own modules.
-from bridge.web import admin_accounts, admin_audit  # noqa: E402,F401
+# Users, tokens, the audit log, the dashboard and an instance's publication, archiving and
+# deletion are pages of this blueprint, in their own modules.
+from bridge.web import (  # noqa: E402,F401
+    admin_accounts,
+    admin_audit,
+    admin_dashboard,
+    admin_lifecycle,
+)

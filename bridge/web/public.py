@@ -1,4 +1,4 @@
-"""The public site: no sign-in, for residents. Each enabled instance's processes and assemblies,
+"""The public site: no sign-in, for residents. Each published instance's processes and assemblies,
 their status and key figures, French first (`?lang=en`), readable on a phone, no JavaScript.
 
 Figures are SQL aggregates grouped by component (one query per kind of record), so a page costs
@@ -388,10 +388,13 @@ def _session():
     return db()
 
 
+def shown() -> tuple:
+    """The instances residents see: published by an administrator, and not archived."""
+    return (Instance.published.is_(True), Instance.archived_at.is_(None))
+
+
 def _instance(name: str) -> Instance:
-    found = _session().scalar(
-        select(Instance).where(Instance.name == name, Instance.enabled.is_(True))
-    )
+    found = _session().scalar(select(Instance).where(Instance.name == name, *shown()))
     if found is None:
         abort(404)
     return found
@@ -401,9 +404,7 @@ def _instance(name: str) -> Instance:
 @blueprint.get("/public/")
 def index():
     lang = language()
-    cities = _session().scalars(
-        select(Instance).where(Instance.enabled.is_(True)).order_by(Instance.name)
-    )
+    cities = _session().scalars(select(Instance).where(*shown()).order_by(Instance.name))
     return render("public/index.html", lang, cities=list(cities))
 
 

@@ -92,3 +92,10 @@ def public_links():
     from bridge.plugin import PublicLink
 
     return [PublicLink({"fr": "Budget de suivi", "en": "Follow-up budget"}, "budget_public.page")]
+
+
+@hookimpl
+def instance_deleting(session, instance_id):
+    from plugins.budget.detach import detach_instance
+
+    detach_instance(session, instance_id)

@@ -18,7 +18,7 @@ def demo_budget_database(folder: Path, *, seed_twice: bool = False) -> str:
     upgrade(url, host.call("migrations_path"))
     sessions = make_sessionmaker(make_engine(url))
     with running_simulator() as sim:
-        add_instance(sessions, sim.url)
+        add_instance(sessions, sim.url, published=True)
         assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
     for _ in range(2 if seed_twice else 1):
         host.call("seed_demo", sessions=sessions)

@@ -1,5 +1,5 @@
 """The public site over a database filled by real syncs of the stand-in: the figures shown are
-the database's counts, tombstoned records never show, unknown and disabled instances are 404,
+the database's counts, tombstoned records never show, unknown and unpublished instances are 404,
 French first and English with ?lang=en."""
 
 from __future__ import annotations
@@ -37,13 +37,13 @@ from tests.sync.test_engine import SETTINGS, add_instance
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def synced(request, tmp_path_factory):
     """Two syncs of the Ivry stand-in; between them an accepted proposal, a selected project
-    and the assembly disappear upstream (so they are tombstoned). Plus a disabled instance."""
+    and the assembly disappear upstream (so they are tombstoned). Plus an unpublished instance."""
     url = _database_url(request.param, tmp_path_factory.mktemp("public"))
     engine = make_engine(url)
     sessions = make_sessionmaker(engine)
     host = PluginHost(["budget"])
     with running_simulator() as sim:
-        add_instance(sessions, sim.url)
+        add_instance(sessions, sim.url, published=True)
         assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
         with sessions() as session:
             gone_proposal = session.scalar(
@@ -134,7 +134,7 @@ def expected_figures(session, space_id: int) -> dict[str, str]:
     return expected
 
 
-def test_home_lists_enabled_instances_only(client):
+def test_home_lists_published_instances_only(client):
     for path in ("/", "/public/"):
         answer = client.get(path)
         assert answer.status_code == 200

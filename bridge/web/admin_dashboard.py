@@ -1,0 +1,44 @@
+"""The admin home: sync health at a glance (the scheduler's heartbeat, each instance's last
+run, failures of the day, warnings, late instances), and what every health-aware admin page
+needs in its templates."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+
+from bridge import heartbeat
+from bridge.failures import sentence
+from bridge.health import instances_health
+from bridge.web.access import current_identity
+from bridge.web.admin import _db, blueprint
+from bridge.web.i18n import current_language
+from bridge.web.i18n_health import health_words
+
+
+def scheduler_state() -> heartbeat.SchedulerState:
+    poll = current_app.extensions["bridge"].settings.scheduler_poll_seconds
+    return heartbeat.state(_db(), poll)
+
+
+@blueprint.app_context_processor
+def health_context() -> dict:
+    """In every template (the admin menu of plugins' pages too): `hw` (words), `failure` (a
+    run's reason in one sentence) and `scheduler_state()` (read only by pages that show it)."""
+    lang = current_language()
+    return {
+        "hw": health_words(),
+        "failure": lambda run: sentence(run.error_kind, lang),
+        "scheduler_state": scheduler_state,
+    }
+
+
+@blueprint.get("/")
+def index():
+    rows = instances_health(_db(), archived=False)
+    return render_template(
+        "admin/dashboard.html",
+        rows=rows,
+        failing=[r for r in rows if r.state == "failed"],
+        late=[r for r in rows if r.late],
+        identity=current_identity(),
+    )

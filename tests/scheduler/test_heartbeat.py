@@ -1,0 +1,84 @@
+"""The scheduler's heartbeat: written while the scheduler loop runs (even during a long sync),
+read by the pages as alive or stale; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from bridge import heartbeat
+from bridge.config import Settings
+from bridge.scheduler import Scheduler
+from bridge.store.models import SchedulerHeartbeat
+from bridge.timeutil import utcnow
+from tests.scheduler.test_scheduler import FakeEngine, add
+
+
+def test_no_scheduler_ever_means_not_alive(sessions):
+    with sessions() as session:
+        state = heartbeat.state(session, poll_seconds=5)
+    assert state == heartbeat.SchedulerState(last_beat=None, alive=False)
+
+
+def test_a_beat_is_alive_then_stale_after_three_polls_and_at_least_30_seconds(sessions):
+    started = utcnow()
+    heartbeat.beat(sessions, "host:1:a", started)
+    heartbeat.beat(sessions, "host:1:a", started)  # one row per scheduler, stamped again
+    with sessions() as session:
+        assert session.scalar(select(SchedulerHeartbeat.owner)) == "host:1:a"
+        assert len(session.scalars(select(SchedulerHeartbeat)).all()) == 1
+        now = utcnow()
+        assert heartbeat.state(session, 5, now).alive
+        assert heartbeat.state(session, 5, now + timedelta(seconds=29)).alive
+        assert not heartbeat.state(session, 5, now + timedelta(seconds=31)).alive
+        assert heartbeat.state(session, 60, now + timedelta(seconds=179)).alive
+        assert not heartbeat.state(session, 60, now + timedelta(seconds=181)).alive
+
+
+def test_the_newest_of_several_schedulers_counts_and_old_rows_are_forgotten(sessions):
+    heartbeat.beat(sessions, "gone", utcnow())
+    with sessions() as session:
+        session.execute(update(SchedulerHeartbeat).values(beat_at=utcnow() - timedelta(days=8)))
+        session.commit()
+        assert not heartbeat.state(session, 5).alive
+    heartbeat.beat(sessions, "new", utcnow())
+    with sessions() as session:
+        assert heartbeat.state(session, 5).alive
+        assert session.scalars(select(SchedulerHeartbeat.owner)).all() == ["new"]
+
+
+def test_the_scheduler_loop_beats_even_while_a_long_sync_runs(sessions, database_url):
+    """The loop runs requests itself: a sync of minutes must not make it look dead."""
+    add(sessions, "ivry")
+    release = threading.Event()
+    fake = FakeEngine()
+
+    def slow_sync(name, full=False, trigger="scheduler"):
+        release.wait(10)
+        return fake.run(name, full, trigger)
+
+    settings = Settings(database_url=database_url, scheduler_poll_seconds=0.1)
+    scheduler = Scheduler(settings, sessions, run_sync=slow_sync)
+    from bridge.scheduler import request_sync
+
+    request_sync(sessions, "ivry")
+    stop = threading.Event()
+    thread = threading.Thread(target=scheduler.loop, args=(stop,))
+    thread.start()
+    try:
+        time.sleep(0.5)  # the request is being "synced"
+        with sessions() as session:
+            first = session.scalar(select(SchedulerHeartbeat.beat_at))
+        assert first is not None
+        time.sleep(1.2)
+        with sessions() as session:
+            assert session.scalar(select(SchedulerHeartbeat.beat_at)) > first
+            assert heartbeat.state(session, 0.1).alive
+    finally:
+        release.set()
+        stop.set()
+        thread.join(10)
+    assert fake.calls == [("ivry", False, "request")]
