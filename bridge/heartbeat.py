@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -47,12 +48,10 @@ def beat(sessions: sessionmaker[Session], owner: str, started_at: datetime) -> N
         session.commit()
 
 
-def keep_beating(
-    sessions: sessionmaker[Session], interval: float, stop: threading.Event
-) -> threading.Thread:
-    """Beat every `interval` seconds in a thread of its own until `stop` is set: a long sync
-    run by the scheduler's loop must not make the scheduler look dead."""
-    owner, started_at = new_owner(), utcnow()
+def keep_beating(sessions: sessionmaker[Session], interval: float) -> Callable[[], None]:
+    """Beat every `interval` seconds in a thread of its own (a long sync run by the scheduler's
+    loop must not make the scheduler look dead); return the function that stops the beats."""
+    owner, started_at, stop = new_owner(), utcnow(), threading.Event()
 
     def run() -> None:
         while not stop.is_set():
@@ -62,9 +61,8 @@ def keep_beating(
                 log.exception("scheduler heartbeat not written")
             stop.wait(interval)
 
-    thread = threading.Thread(target=run, daemon=True, name="scheduler-heartbeat")
-    thread.start()
-    return thread
+    threading.Thread(target=run, daemon=True, name="scheduler-heartbeat").start()
+    return stop.set
 
 
 @dataclass(frozen=True)

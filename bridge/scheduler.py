@@ -221,8 +221,8 @@ class Scheduler:
         self.add_plugin_jobs()
         self.aps.start()
         lost = False
+        stop_beating = heartbeat.keep_beating(self.sessions, self.settings.scheduler_poll_seconds)
         try:
-            heartbeat.keep_beating(self.sessions, self.settings.scheduler_poll_seconds, stop)
             while not stop.is_set():
                 if not self.leading():
                     lost = True
@@ -231,6 +231,7 @@ class Scheduler:
                 self.pending_requests()
                 stop.wait(self.settings.scheduler_poll_seconds)
         finally:
+            stop_beating()  # a scheduler that steps down or stops no longer looks alive
             # Stepping down does not wait for running syncs: their instance locks fence them.
             self.aps.shutdown(wait=not lost)
         return not lost

@@ -28,7 +28,9 @@ EMAIL, PASSWORD = "agent@ivry.example", "une longue phrase secrète"
 PAGES = [
     ("sign-in", "/login", False),
     ("account", "/account", True),
-    ("admin instances", "/admin/", True),
+    ("admin dashboard", "/admin/", True),
+    ("admin instances", "/admin/instances", True),
+    ("delete instance", "/admin/instances/ivry/delete", True),
     ("admin instance", "/admin/instances/ivry", True),
     ("add instance form", "/admin/instances/new", True),
     ("public home", "/", False),

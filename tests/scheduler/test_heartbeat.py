@@ -14,7 +14,7 @@ from bridge.config import Settings
 from bridge.scheduler import Scheduler
 from bridge.store.models import SchedulerHeartbeat
 from bridge.timeutil import utcnow
-from tests.scheduler.test_scheduler import FakeEngine, add
+from tests.scheduler.test_scheduler import FakeEngine, add, ask
 
 
 def test_no_scheduler_ever_means_not_alive(sessions):
@@ -62,9 +62,7 @@ def test_the_scheduler_loop_beats_even_while_a_long_sync_runs(sessions, database
 
     settings = Settings(database_url=database_url, scheduler_poll_seconds=0.1)
     scheduler = Scheduler(settings, sessions, run_sync=slow_sync)
-    from bridge.scheduler import request_sync
-
-    request_sync(sessions, "ivry")
+    ask(sessions, "ivry")
     stop = threading.Event()
     thread = threading.Thread(target=scheduler.loop, args=(stop,))
     thread.start()
