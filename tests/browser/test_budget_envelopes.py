@@ -88,6 +88,10 @@ def test_edit_close_reopen_and_delete_an_empty_envelope(page, site):
     edit.get_by_role("button", name="Enregistrer").click()
     assert edit.get_by_label("Montant en euros").get_attribute("aria-invalid") == "true"
     assert edit.get_by_label("Montant en euros").input_value() == "beaucoup"
+    summary = page.get_by_role("alert")  # where the eye is: the top of the page, focused
+    assert "« beaucoup » n’est pas un montant en euros" in spaced(summary.inner_text())
+    assert summary.bounding_box()["y"] < 400
+    assert page.evaluate("document.activeElement.id") == "error-summary"
     edit.get_by_label("Nom").fill("Communication climat 2021")
     edit.get_by_label("Montant en euros").fill("120 000")
     edit.get_by_role("button", name="Enregistrer").click()
