@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from bridge.config import Settings
 from bridge.store.db import make_engine, make_sessionmaker
+from bridge.store.models import Component, Instance, Space
 from plugins.budget import csvimport, writes
 from plugins.budget.figures import for_envelopes
-from plugins.budget.models import Envelope
+from plugins.budget.models import Allocation, Envelope
 from plugins.budget.money import euros
 
 CLI_ACTOR = "cli"
@@ -82,6 +83,75 @@ def envelope_list() -> None:
                 f"committed {euros(f.committed)}\tpaid {euros(f.paid)}\t"
                 f"remaining {euros(f.remaining)}"
             )
+
+
+@envelope.command("sources")
+@click.argument("name")
+@click.option(
+    "--process",
+    "processes",
+    multiple=True,
+    metavar="INSTANCE:SLUG",
+    help="A synced process (its slug or Decidim id) whose selected projects feed NAME.",
+)
+@click.option(
+    "--component",
+    "components",
+    multiple=True,
+    metavar="INSTANCE:ID",
+    help="One budget component (its Decidim id) whose selected projects feed NAME.",
+)
+def envelope_sources(name: str, processes: tuple[str], components: tuple[str]) -> None:
+    """Say where NAME's projects come from (replaces the list; none: no proposal)."""
+    with _sessions()() as session:
+        found = _envelope(session, name)
+        values = [f"space:{_space(session, p).id}" for p in processes]
+        values += [f"component:{_component(session, c).id}" for c in components]
+        proposed = _write(session, writes.set_sources, found, values)
+    click.echo(f"envelope {name}: {len(values)} source(s); {proposed} allocation(s) proposed")
+
+
+def _instance_and_key(text: str) -> tuple[str, str]:
+    instance, sep, key = text.partition(":")
+    if not sep or not instance or not key:
+        raise click.BadParameter(f"{text!r}: expected INSTANCE:KEY, e.g. ivry:pour-le-climat")
+    return instance, key
+
+
+def _space(session, text: str) -> Space:
+    instance, key = _instance_and_key(text)
+    found = session.scalar(
+        select(Space)
+        .join(Instance, Instance.id == Space.instance_id)
+        .where(Instance.name == instance, (Space.slug == key) | (Space.remote_id == key))
+        .order_by(Space.id)
+        .limit(1)
+    )
+    if found is None:
+        raise click.ClickException(f"--process: no synced process {text!r}")
+    return found
+
+
+def _component(session, text: str) -> Component:
+    instance, key = _instance_and_key(text)
+    found = session.scalar(
+        select(Component)
+        .join(Instance, Instance.id == Component.instance_id)
+        .where(Instance.name == instance, Component.remote_id == key)
+    )
+    if found is None:
+        raise click.ClickException(f"--component: no synced component {text!r}")
+    return found
+
+
+@envelope.command("close")
+@click.argument("name")
+@click.option("--reopen", is_flag=True, help="Open a closed envelope again.")
+def envelope_close(name: str, reopen: bool) -> None:
+    """Close NAME: it keeps its figures and takes no new line, import or allocation."""
+    with _sessions()() as session:
+        _write(session, writes.set_closed, _envelope(session, name), not reopen)
+    click.echo(f"envelope {name}: {'reopened' if reopen else 'closed'}")
 
 
 @budget.command("import")
@@ -161,13 +231,15 @@ def allocate(
 
 @budget.command("confirm")
 @click.argument("allocation_id", type=int)
-def confirm(allocation_id: int) -> None:
-    """Confirm an allocation the plugin proposed (a Decidim project became selected)."""
-    from plugins.budget.models import Allocation
-
+@click.option("--reject", is_flag=True, help="Reject it instead (it is never proposed again).")
+def confirm(allocation_id: int, reject: bool) -> None:
+    """Confirm (or reject) an allocation the plugin proposed (a Decidim project became
+    selected in a process that feeds the envelope)."""
     with _sessions()() as session:
         allocation = session.get(Allocation, allocation_id)
         if allocation is None:
             raise click.ClickException(f"no allocation {allocation_id}")
-        _write(session, writes.update_allocation, allocation, {"status": "confirmed"})
-    click.echo(f"allocation {allocation_id} confirmed")
+        status = "rejected" if reject else "confirmed"
+        _write(session, writes.update_allocation, allocation, {"status": status})
+        what = writes.what_it_does(allocation, session.get(Envelope, allocation.envelope_id), "en")
+    click.echo(f"allocation {allocation_id} {status}: {what}")

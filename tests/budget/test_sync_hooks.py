@@ -7,6 +7,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from bridge.pluginhost import PluginHost
+from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import Component, Instance, Project, Space
 from bridge.sync.engine import SyncEngine
 from bridge.timeutil import utcnow
@@ -151,3 +152,43 @@ def test_a_closed_envelope_gets_no_proposal(sessions):
             space = space_of(session, "ivry", "pour-le-climat")
             assert writes.set_sources(session, found, [f"space:{space.id}"], "test") == 0
             session.commit()
+
+
+def test_the_cli_gives_sources_closes_and_rejects(tmp_path):
+    from tests.budget.demo_data import demo_budget_database
+    from tests.budget.test_import import bridge
+
+    url = demo_budget_database(tmp_path)  # the demo's envelopes; its climate source is set
+    added = bridge(
+        "budget", "envelope", "add", "Budget participatif", "--amount", "300000", url=url
+    )
+    assert added.returncode == 0, added.stderr
+    given = bridge(
+        "budget",
+        "envelope",
+        "sources",
+        "Budget participatif",
+        "--process",
+        "ivry:budget-participatif",
+        url=url,
+    )
+    assert given.returncode == 0, given.stderr
+    assert "1 source(s); 12 allocation(s) proposed" in given.stdout
+    unknown = bridge(
+        "budget", "envelope", "sources", "Budget participatif", "--process", "ivry:nope", url=url
+    )
+    assert unknown.returncode != 0 and "no synced process 'ivry:nope'" in unknown.stderr
+    sessions = make_sessionmaker(make_engine(url))
+    with sessions() as session:
+        proposed = session.scalar(
+            select(Allocation).where(Allocation.status == "proposed").order_by(Allocation.id)
+        )
+    rejected = bridge("budget", "confirm", str(proposed.id), "--reject", url=url)
+    assert rejected.returncode == 0 and f"allocation {proposed.id} rejected: “" in rejected.stdout
+    assert "in “Budget participatif”" in rejected.stdout
+    closed = bridge("budget", "envelope", "close", "Budget participatif", url=url)
+    assert closed.returncode == 0 and "closed" in closed.stdout
+    refused = bridge(
+        "budget", "allocate", "Budget participatif", "--amount", "1", "--label", "x", url=url
+    )
+    assert refused.returncode != 0 and "is closed" in refused.stderr
