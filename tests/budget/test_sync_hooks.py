@@ -192,3 +192,26 @@ def test_the_cli_gives_sources_closes_and_rejects(tmp_path):
         "budget", "allocate", "Budget participatif", "--amount", "1", "--label", "x", url=url
     )
     assert refused.returncode != 0 and "is closed" in refused.stderr
+
+
+def test_deleting_an_instance_keeps_the_money_and_drops_the_envelopes_sources(sessions):
+    """The sources go with the instance (they carry its `instance_id`, which the core erases);
+    the allocations stay, unlinked, keeping their key."""
+    from bridge import instances
+
+    climate = envelope(sessions, "Suites du vote", 700_000)
+    host = PluginHost(["budget"])
+    with running_simulator() as sim:
+        add_instance(sessions, sim.url)
+        assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
+    with sessions() as session:
+        space = space_of(session, "ivry", "pour-le-climat")
+        writes.set_sources(session, session.get(Envelope, climate), [f"space:{space.id}"], "t")
+        session.commit()
+    with sessions() as session:
+        instance = session.scalar(select(Instance).where(Instance.name == "ivry"))
+        instances.delete(session, instance, "test", host)
+        session.commit()
+        assert writes.sources_of(session, session.get(Envelope, climate)) == []
+        kept = session.scalars(select(Allocation)).all()
+        assert len(kept) == 7 and all(a.project_id is None and a.project_key for a in kept)
