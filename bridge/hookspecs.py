@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from bridge.config import Settings
-    from bridge.store.models import Change, SyncRun
+    from bridge.store.models import Change, Instance, Project, Result, SyncRun
 
 PROJECT = "civic_bridge"
 ENTRY_POINT_GROUP = "civic_bridge.plugins"
@@ -68,6 +68,19 @@ class Export:
     filename: str
     media_type: str
     func: Any
+
+
+@dataclass(frozen=True)
+class Money:
+    """The money beside a synced result or project, in euro cents: what was set aside for it
+    (`allocated`), committed (engagements) and paid (mandatements); None when not known.
+    `resource` is "results" or "projects", `record_id` our id of the record."""
+
+    resource: str
+    record_id: int
+    allocated_cents: int | None = None
+    committed_cents: int | None = None
+    paid_cents: int | None = None
 
 
 @hookspec
@@ -214,6 +227,25 @@ def openapi_paths() -> dict[str, Any]:
         def openapi_paths():
             return {"/budget/envelopes": {"get": {"summary": "Envelopes and their figures",
                                                   "responses": {"200": {"description": "OK"}}}}}
+    """
+
+
+@hookspec
+def result_money(
+    session: Session, instance: Instance, results: list[Result], projects: list[Project]
+) -> list[Money]:
+    """The money of the results and projects a public follow-up page shows (the core keeps no
+    money of its own). Answer only for the records you know; read with `session`, never write.
+
+    Example::
+
+        @hookimpl
+        def result_money(session, instance, results, projects):
+            ids = [r.id for r in results]
+            rows = session.execute(select(Allocation.result_id, Allocation.amount_cents)
+                                   .where(Allocation.result_id.in_(ids)))
+            return [Money("results", result_id, allocated_cents=cents)
+                    for result_id, cents in rows]
     """
 
 

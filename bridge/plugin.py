@@ -11,7 +11,7 @@ from bridge.accounts import audit, has_role
 from bridge.api.errors import Problem, json_object
 from bridge.api.openapi import list_response, problem_response
 from bridge.app import db
-from bridge.hookspecs import Export, Job, MenuItem, PublicLink, hookimpl
+from bridge.hookspecs import Export, Job, MenuItem, Money, PublicLink, hookimpl
 from bridge.store.db import find
 from bridge.web import formatting
 from bridge.web.access import current_identity, need, pages_need_sign_in, require_role
@@ -22,6 +22,7 @@ __all__ = [
     "Export",
     "Job",
     "MenuItem",
+    "Money",
     "Problem",
     "PublicLink",
     "audit",

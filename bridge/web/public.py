@@ -56,6 +56,7 @@ TEXT = {
         "colon": "\u00a0: ",
         "current_step": "Étape en cours",
         "last_step": "Dernière étape",
+        "see_followup": "Voir le suivi des engagements",
         "no_current_step": "aucune étape en cours",
         "status": "État",
         "upcoming": "à venir",
@@ -128,6 +129,7 @@ TEXT = {
         "colon": ": ",
         "current_step": "Current step",
         "last_step": "Last step",
+        "see_followup": "See the follow-up of commitments",
         "no_current_step": "no current step",
         "status": "Status",
         "upcoming": "upcoming",
@@ -505,3 +507,7 @@ def process(name: str, space_id: int):
         selected=selected,
         selected_more=max(total.counts.get("selected", 0) - len(selected), 0),
     )
+
+
+# The follow-up page of a process is a page of this blueprint, in its own module.
+from bridge.web import public_followup  # noqa: E402,F401

@@ -95,6 +95,13 @@ def public_links():
 
 
 @hookimpl
+def result_money(session, instance, results, projects):
+    from plugins.budget.followup import money
+
+    return money(session, instance, results, projects)
+
+
+@hookimpl
 def instance_deleting(session, instance_id):
     from plugins.budget.detach import detach_instance
 

@@ -1,0 +1,208 @@
+"""The public follow-up page of a process, in the manner of Decidim's accountability pages:
+each result with its status, progress and timeline, the selected projects, links back to the
+city's Decidim, filters by theme and neighbourhood (the city's own words, `bridge.mappings`),
+and the money beside each line, which plugins give through the `result_money` hook (the core
+keeps no money of its own)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import abort, current_app, request
+from sqlalchemy import select
+
+from bridge import decidim_urls, mappings
+from bridge.hookspecs import Money
+from bridge.store.models import Budget, Component, Project, Result, Space
+from bridge.web.public import _instance, _session, blueprint, language, render
+
+TEXT = {
+    "fr": {
+        "followup": "Suivi des engagements",
+        "intro": "Où en sont les actions décidées, d’après la plateforme Decidim de la ville.",
+        "results": "Actions suivies",
+        "no_results": "Aucune action ne correspond.",
+        "projects": "Projets retenus",
+        "theme": "Thème",
+        "neighbourhood": "Quartier",
+        "all": "Tous",
+        "filter": "Filtrer",
+        "status": "Statut",
+        "progress": "Avancement",
+        "timeline": "Étapes réalisées",
+        "sub_results": "Actions détaillées",
+        "allocated": "Alloué",
+        "committed": "Engagé",
+        "paid": "Payé",
+        "on_decidim": "Voir sur Decidim",
+        "shown": "{n} action(s) sur {total}",
+    },
+    "en": {
+        "followup": "Follow-up of commitments",
+        "intro": "Where the decided actions stand, from the city's Decidim platform.",
+        "results": "Tracked actions",
+        "no_results": "No action matches.",
+        "projects": "Selected projects",
+        "theme": "Theme",
+        "neighbourhood": "Neighbourhood",
+        "all": "All",
+        "filter": "Filter",
+        "status": "Status",
+        "progress": "Progress",
+        "timeline": "Milestones",
+        "sub_results": "Detailed actions",
+        "allocated": "Allocated",
+        "committed": "Committed",
+        "paid": "Paid",
+        "on_decidim": "See on Decidim",
+        "shown": "{n} action(s) of {total}",
+    },
+}
+
+
+@dataclass
+class Line:
+    """A result or a project as the page shows it."""
+
+    record: Any
+    url: str
+    theme: str | None
+    neighbourhood: str | None
+    money: Money | None = None
+    children: list[Line] = field(default_factory=list)
+
+
+def _classify(session, instance_id: int):
+    """record -> (theme, neighbourhood) with the city's mapping, read once."""
+    themes = mappings.themes(session, instance_id)
+    scopes = mappings.neighbourhoods(session, instance_id, "scope")
+    taxonomies = mappings.neighbourhoods(session, instance_id, "taxonomy")
+
+    def classify(record) -> tuple[str | None, str | None]:
+        neighbourhood = scopes.get(str(record.scope_remote_id)) if record.scope_remote_id else None
+        if neighbourhood is None:
+            ids = [str(t) for t in record.taxonomy_remote_ids or []]
+            neighbourhood = next((taxonomies[t] for t in ids if t in taxonomies), None)
+        theme = themes.get(str(record.category_remote_id)) if record.category_remote_id else None
+        return theme, neighbourhood
+
+    return classify
+
+
+def _money(session, city, results: list[Result], projects: list[Project]) -> dict:
+    """(resource, our id) -> Money, summed over the plugins that answer."""
+    found: dict[tuple[str, int], Money] = {}
+    plugins = current_app.extensions["bridge"].plugins
+    answers = plugins.collect(
+        "result_money", session=session, instance=city, results=results, projects=projects
+    )
+    for m in answers:
+        key = (m.resource, m.record_id)
+        before = found.get(key)
+        if before is None:
+            found[key] = m
+            continue
+        found[key] = Money(
+            m.resource,
+            m.record_id,
+            _plus(before.allocated_cents, m.allocated_cents),
+            _plus(before.committed_cents, m.committed_cents),
+            _plus(before.paid_cents, m.paid_cents),
+        )
+    return found
+
+
+def _plus(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else a + b
+
+
+def _wanted(line: Line, theme: str, neighbourhood: str) -> bool:
+    return (not theme or line.theme == theme) and (
+        not neighbourhood or line.neighbourhood == neighbourhood
+    )
+
+
+@blueprint.get("/public/<name>/processes/<int:space_id>/suivi")
+def followup(name: str, space_id: int):
+    lang = language()
+    session = _session()
+    city = _instance(name)
+    space = session.scalar(
+        select(Space).where(
+            Space.id == space_id, Space.instance_id == city.id, Space.removed_at.is_(None)
+        )
+    )
+    if space is None:
+        abort(404)
+    components = {
+        c.id: c
+        for c in session.scalars(
+            select(Component).where(Component.space_id == space.id, Component.removed_at.is_(None))
+        )
+    }
+    results = list(
+        session.scalars(
+            select(Result)
+            .where(Result.component_id.in_(components), Result.removed_at.is_(None))
+            .order_by(Result.weight.nulls_last(), Result.id)
+        )
+    )
+    projects = session.execute(
+        select(Project, Budget.remote_id)
+        .join(Budget, Budget.id == Project.budget_id)
+        .where(
+            Project.component_id.in_(components),
+            Project.removed_at.is_(None),
+            Project.selected.is_(True),
+        )
+        .order_by(Project.id)
+    ).all()
+    money = _money(session, city, results, [p for p, _ in projects])
+    classify = _classify(session, city.id)
+    base = city.base_url
+
+    def line(record, resource: str, url: str) -> Line:
+        theme, neighbourhood = classify(record)
+        return Line(record, url, theme, neighbourhood, money.get((resource, record.id)))
+
+    result_lines = {
+        r.remote_id: line(
+            r,
+            "results",
+            decidim_urls.result_url(base, space, components[r.component_id], r.remote_id),
+        )
+        for r in results
+    }
+    top = []
+    for r in results:
+        parent = result_lines.get(r.parent_remote_id) if r.parent_remote_id else None
+        (parent.children if parent else top).append(result_lines[r.remote_id])
+    project_lines = [
+        line(
+            p,
+            "projects",
+            decidim_urls.project_url(base, space, components[p.component_id], budget, p.remote_id),
+        )
+        for p, budget in projects
+    ]
+    every = top + project_lines
+    themes = sorted({x.theme for x in every if x.theme})
+    neighbourhoods = sorted({x.neighbourhood for x in every if x.neighbourhood})
+    theme = request.args.get("theme", "")
+    neighbourhood = request.args.get("neighbourhood", "")
+    return render(
+        "public/followup.html",
+        lang,
+        f=TEXT[lang],
+        city=city,
+        space=space,
+        space_url=decidim_urls.space_url(base, space),
+        results=[x for x in top if _wanted(x, theme, neighbourhood)],
+        results_total=len(top),
+        projects=[x for x in project_lines if _wanted(x, theme, neighbourhood)],
+        themes=themes,
+        neighbourhoods=neighbourhoods,
+        theme=theme,
+        neighbourhood=neighbourhood,
+    )

@@ -1,0 +1,38 @@
+"""The money beside each result and project of the core's public follow-up page: what was
+allocated to it, committed and paid (confirmed allocations and their ledger)."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from bridge.plugin import Money
+from bridge.store.models import Instance, Project, Result
+from plugins.budget.figures import for_allocations
+from plugins.budget.models import Allocation
+
+
+def money(
+    session: Session, instance: Instance, results: list[Result], projects: list[Project]
+) -> list[Money]:
+    """Allocated, committed and paid of the allocations that point at these records."""
+    result_ids = [r.id for r in results]
+    project_ids = [p.id for p in projects]
+    if not result_ids and not project_ids:
+        return []
+    allocations = session.execute(
+        select(Allocation.id, Allocation.result_id, Allocation.project_id).where(
+            or_(Allocation.result_id.in_(result_ids), Allocation.project_id.in_(project_ids)),
+            Allocation.status == "confirmed",
+        )
+    ).all()
+    figures = for_allocations(session, [a.id for a in allocations])
+    totals: dict[tuple[str, int], list[int]] = {}
+    for allocation_id, result_id, project_id in allocations:
+        key = ("results", result_id) if result_id else ("projects", project_id)
+        f = figures[allocation_id]
+        total = totals.setdefault(key, [0, 0, 0])
+        total[0] += f.allocated
+        total[1] += f.committed
+        total[2] += f.paid
+    return [Money(resource, record_id, *total) for (resource, record_id), total in totals.items()]
