@@ -36,6 +36,7 @@ PAGES = [
     ("public home", "/", False),
     ("public instance", "/public/ivry/", False),
     ("public process", "/public/ivry/processes/{process}", False),
+    ("public follow-up", "/public/ivry/processes/{process}/suivi", False),
     ("budget public", "/budget/", False),
     ("budget admin", "/admin/budget/", True),
     ("budget allocation", "/admin/budget/allocations/1", True),
