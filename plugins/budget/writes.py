@@ -24,6 +24,24 @@ from plugins.budget.money import AmountError, euros, french, parse_euros
 from plugins.budget.proposals import project_key, propose_from_sources
 
 STATUSES = ("proposed", "confirmed", "rejected")
+# what the French messages call each field: the words of the forms
+FIELD_FR = {
+    "name": "nom",
+    "amount": "montant",
+    "label": "libellé",
+    "reference": "référence",
+    "supplier": "fournisseur",
+    "note": "note",
+    "source": "origine des fonds",
+    "theme": "thème",
+    "neighbourhood": "quartier",
+    "cancels": "pièce annulée",
+    "applies_to": "porte sur",
+    "project": "projet",
+    "result": "résultat",
+    "allocation": "allocation",
+    "envelope": "enveloppe",
+}
 STATUS_FR = {"proposed": "proposée", "confirmed": "confirmée", "rejected": "rejetée"}
 
 
@@ -38,26 +56,34 @@ class Invalid(ValueError):
         return self.fr if lang == "fr" else str(self)
 
 
+def _fr(field: str) -> str:
+    return FIELD_FR.get(field, field)
+
+
 def _text(data: dict, field: str, *, required: bool = False, limit: int = 300) -> str | None:
     value = data.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise Invalid(field, f"{field} is required", f"le champ « {field} » est obligatoire")
+            raise Invalid(
+                field, f"{field} is required", f"le champ « {_fr(field)} » est obligatoire"
+            )
         return None
     if not isinstance(value, str):
-        raise Invalid(field, f"{field} must be text", f"le champ « {field} » doit être un texte")
+        raise Invalid(
+            field, f"{field} must be text", f"le champ « {_fr(field)} » doit être un texte"
+        )
     value = value.strip()
     if any(ord(c) < 32 and c not in "\n\t" for c in value):
         raise Invalid(
             field,
             f"{field} holds control characters",
-            f"le champ « {field} » contient des caractères de contrôle",
+            f"le champ « {_fr(field)} » contient des caractères de contrôle",
         )
     if len(value) > limit:
         raise Invalid(
             field,
             f"{field} is longer than {limit} characters",
-            f"le champ « {field} » dépasse {limit} caractères",
+            f"le champ « {_fr(field)} » dépasse {limit} caractères",
         )
     return value
 
@@ -69,10 +95,10 @@ def _cents(data: dict, field: str = "amount", *, allow_negative: bool = False) -
         raise Invalid(
             field,
             f'send {field} as a string of euros ("1234.56"), not a float',
-            f"donnez « {field} » en texte (« 1234,56 »), pas en nombre à virgule flottante",
+            f"donnez le {_fr(field)} en texte (« 1234,56 »), pas en nombre à virgule flottante",
         )
     if value is None or value == "":
-        raise Invalid(field, f"{field} is required", f"le montant est obligatoire ({field})")
+        raise Invalid(field, f"{field} is required", "le montant est obligatoire")
     try:
         cents = parse_euros(str(value), allow_negative=allow_negative)
     except AmountError as exc:
@@ -102,7 +128,7 @@ def _id(data: dict, field: str) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool) or not str(value).isdigit():
-        raise Invalid(field, f"{field} must be an id", f"« {field} » doit être un numéro")
+        raise Invalid(field, f"{field} must be an id", f"« {_fr(field)} » doit être un numéro")
     return int(value)
 
 

@@ -68,6 +68,9 @@ def test_public_page_fits_a_phone(browser, site, tmp_path):
         ".bar-label", "nodes => nodes.filter(n => n.scrollWidth > n.clientWidth).length"
     )
     assert cut == 0
+    # a table's names keep a readable column (they were squeezed one letter a line)
+    name = page.eval_on_selector("table.money-table td", "n => n.getBoundingClientRect().width")
+    assert name >= 150
     assert "mars 2022" in page.locator(".chart-axis").first.inner_text()  # months in French
     page.screenshot(path=str(tmp_path / "phone.png"))
     page.close()

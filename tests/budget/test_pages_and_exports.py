@@ -37,6 +37,7 @@ def test_public_page_in_french_then_english(client):
     assert page.count('class="bars"') == 3  # envelopes, theme, neighbourhood: HTML bars
     assert page.count('role="img"') == 3  # over time, and paid by theme and by neighbourhood
     assert "<text" not in page  # no words inside a scaled drawing: they shrank on phones
+    assert "sommet\u202f: " in page and "mars 2022" in page and "top:" not in page
     for export in ("budget-envelopes", "budget-ledger-xlsx", "budget-ocds"):
         assert f'href="/api/v1/exports/{export}"' in page
     assert "site-header" in page and "Voir aussi" in page  # the public site's layout
