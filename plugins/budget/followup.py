@@ -1,5 +1,8 @@
 """The money beside each result and project of the core's public follow-up page: what was
-allocated to it, committed and paid (confirmed allocations and their ledger)."""
+allocated to it, committed and paid (confirmed allocations and their ledger).
+
+A project is found by its identity (Decidim site + remote id, see `proposals`), so the page of
+a second instance reading the same Decidim shows the money allocated through the first."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from bridge.plugin import Money
 from bridge.store.models import Instance, Project, Result
 from plugins.budget.figures import for_allocations
 from plugins.budget.models import Allocation
+from plugins.budget.proposals import site
 
 
 def money(
@@ -20,16 +24,26 @@ def money(
     project_ids = [p.id for p in projects]
     if not result_ids and not project_ids:
         return []
+    by_key = {f"{site(instance.base_url)}#project-{p.remote_id}": p.id for p in projects}
     allocations = session.execute(
-        select(Allocation.id, Allocation.result_id, Allocation.project_id).where(
-            or_(Allocation.result_id.in_(result_ids), Allocation.project_id.in_(project_ids)),
+        select(
+            Allocation.id, Allocation.result_id, Allocation.project_id, Allocation.project_key
+        ).where(
+            or_(
+                Allocation.result_id.in_(result_ids),
+                Allocation.project_id.in_(project_ids),
+                Allocation.project_key.in_(list(by_key)),
+            ),
             Allocation.status == "confirmed",
         )
     ).all()
     figures = for_allocations(session, [a.id for a in allocations])
     totals: dict[tuple[str, int], list[int]] = {}
-    for allocation_id, result_id, project_id in allocations:
-        key = ("results", result_id) if result_id else ("projects", project_id)
+    for allocation_id, result_id, project_id, project_key in allocations:
+        if result_id:
+            key = ("results", result_id)
+        else:
+            key = ("projects", by_key.get(project_key) or project_id)
         f = figures[allocation_id]
         total = totals.setdefault(key, [0, 0, 0])
         total[0] += f.allocated

@@ -215,3 +215,46 @@ def test_deleting_an_instance_keeps_the_money_and_drops_the_envelopes_sources(se
         assert writes.sources_of(session, session.get(Envelope, climate)) == []
         kept = session.scalars(select(Allocation)).all()
         assert len(kept) == 7 and all(a.project_id is None and a.project_key for a in kept)
+
+
+def test_the_follow_up_page_of_a_second_instance_shows_the_money_of_its_projects(sessions):
+    from plugins.budget.followup import money
+
+    climate = envelope(sessions, "Suites du vote", 700_000)
+    host = PluginHost(["budget"])
+    with running_simulator() as sim:
+        add_instance(sessions, sim.url)
+        add_instance(sessions, sim.url + "/", "ivry-bis")
+        engine = SyncEngine(sessions, SETTINGS, plugins=host)
+        for name in ("ivry", "ivry-bis"):
+            assert engine.run(name).status == "succeeded"
+    with sessions() as session:
+        space = space_of(session, "ivry", "pour-le-climat")
+        writes.set_sources(session, session.get(Envelope, climate), [f"space:{space.id}"], "t")
+        allocation = session.scalar(select(Allocation).order_by(Allocation.id).limit(1))
+        writes.update_allocation(session, allocation, {"status": "confirmed"}, "t")
+        writes.add_line(
+            session,
+            {
+                "allocation": allocation.id,
+                "kind": "engagement",
+                "date": "01/03/2023",
+                "amount": "10 000",
+                "reference": "EJ-1",
+            },
+            "t",
+        )
+        session.commit()
+        first = session.get(Project, allocation.project_id)
+        bis = session.scalar(select(Instance).where(Instance.name == "ivry-bis"))
+        twin = session.scalar(
+            select(Project).where(
+                Project.instance_id == bis.id, Project.remote_id == first.remote_id
+            )
+        )
+        [shown] = money(session, bis, [], [twin])
+        assert (shown.resource, shown.record_id) == ("projects", twin.id)
+        assert (shown.allocated_cents, shown.committed_cents) == (
+            allocation.amount_cents,
+            1_000_000,
+        )
