@@ -3,6 +3,9 @@ audit trail of what the pages write."""
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -187,3 +190,34 @@ def test_a_new_local_action_from_the_form(client_for, sessions):
     assert made.status_code == 302 and made.location.endswith("/admin/budget/allocations/2")
     with sessions() as session:
         assert session.get(Allocation, 2).amount_cents == 300_000
+
+
+def test_an_import_page_flow_signed_and_warned(client_for, sessions):
+    editor = client_for("editor")
+    years = {"csrf_token": editor.csrf, "year_start": "2022", "year_end": "2026"}
+    assert editor.post("/admin/budget/envelopes/1/edit", data=years).status_code == 302
+    data = b"date;reference;kind;amount\n15/01/2019;EJ-2019;engagement;100\n"
+    dry = editor.post(
+        "/admin/budget/import",
+        data={
+            "csrf_token": editor.csrf,
+            "envelope": "1",
+            "dry_run": "1",
+            "file": (io.BytesIO(data), "vieux.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    page = dry.get_data(as_text=True).replace("\u202f", " ")
+    assert dry.status_code == 200
+    assert "1 ligne(s) datée(s) hors des années de l’enveloppe" in page
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page.split('id="import-checked"')[1]))
+    assert fields["envelope"] == "1" and fields["content"]
+    forged = {**fields, "csrf_token": editor.csrf, "filename": "autre.csv"}
+    assert editor.post("/admin/budget/import/checked", data=forged).status_code == 400
+    done = editor.post("/admin/budget/import/checked", data={**fields, "csrf_token": editor.csrf})
+    assert done.status_code == 200
+    assert "1 ligne(s) importée(s) dans « Suites du vote »" in done.get_data(as_text=True).replace(
+        "\u202f", " "
+    )
+    with sessions() as session:
+        assert session.scalar(select(LedgerLine).where(LedgerLine.reference == "EJ-2019"))
