@@ -343,7 +343,7 @@ def import_file(
         now = utcnow()
         written = {}
         for r in report.new:
-            line = LedgerLine(
+            written[(r.kind, r.reference)] = LedgerLine(
                 envelope_id=envelope_id,
                 allocation_id=r.allocation_id,
                 kind=r.kind,
@@ -355,13 +355,13 @@ def import_file(
                 label=r.label,
                 note=r.note,
                 imported_at=now,
+                cancels_id=r.cancels_id,
             )
-            session.add(line)
-            session.flush()
-            written[(r.kind, r.reference)] = line
-            if r.cancels and r.cancels_id is None:  # a line of this very file
+        session.add_all(written.values())
+        session.flush()  # one batch; then the few cancellations of a line of this very file
+        for r in report.new:
+            if r.cancels and r.cancels_id is None:
+                line = written[(r.kind, r.reference)]
                 line.cancels_id = written[(r.applies_to, r.cancels)].id
-            else:
-                line.cancels_id = r.cancels_id
         session.flush()
     return report
