@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.cookie_secure,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        MAX_CONTENT_LENGTH=settings.max_request_mb * 1024 * 1024,  # beyond: 413, body unread
     )
     if settings.proxies:  # the visitor's address and scheme, as the proxies tell them
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -101,18 +102,26 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def refuse_nul_bytes() -> None:
-    """PostgreSQL cannot store a NUL character in text: refuse it at the door with a 400 naming
-    it, rather than fail deep inside with a 500. (A CSV upload is read by its own checks.)"""
+    """PostgreSQL cannot store a NUL character nor a lone surrogate (`\\ud800`) in text: refuse
+    them at the door with a 400 naming them, rather than fail deep inside with a 500. A JSON
+    body is read here by the one JSON reader (too deep or not JSON: 400). Under /api/ the body
+    is read raw whatever its Content-Type (a CSV import sent as a form by curl stays a CSV);
+    a CSV upload is read by its own checks."""
     from flask import request
 
-    from bridge.api.errors import Problem
+    from bridge.api.errors import Problem, json_body
+    from bridge.inputs import unstorable
 
     values = [request.path, *request.args.values()]
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+    if request.path.startswith("/api/"):
+        request.get_data()  # kept: a form parser reading it later gets it too
+        if request.is_json:
+            json_body()
+    elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         values += request.form.values()
-    body = request.get_data() if request.mimetype == "application/json" else b""
-    if any("\x00" in v for v in values) or b"\x00" in body or b"\\u0000" in body:
-        raise Problem(400, "the request holds a NUL character (\\u0000), which no field accepts")
+    for value in values:
+        if reason := unstorable(value):
+            raise Problem(400, f"the request holds {reason}, which no field accepts")
 
 
 def _ephemeral_secret(app: Flask) -> str:

@@ -24,6 +24,7 @@ class Settings:
     # Session cookies only over HTTPS; the demo on http://127.0.0.1 turns this off.
     cookie_secure: bool = True
     proxies: int = 0  # reverse proxies in front: their X-Forwarded-For/-Proto are trusted
+    max_request_mb: int = 20  # a larger request body is refused (413) before it is read
     log_level: str = "INFO"
     # Seconds between two looks at the sync_requests and instances tables by the scheduler.
     scheduler_poll_seconds: float = 5.0

@@ -62,7 +62,9 @@ class Job:
 
 @dataclass(frozen=True)
 class Export:
-    """A download: `func(session) -> bytes` in `media_type`, offered as `filename`."""
+    """A download: `func(session)` returns bytes, or an iterator of bytes to stream a long
+    one (the session then lives until the download ends or the client leaves), in
+    `media_type`, offered as `filename`. It may raise `Problem` to refuse."""
 
     name: str
     filename: str

@@ -9,9 +9,12 @@ Hooks and their arguments are documented in `bridge/hookspecs.py` and `docs/plug
 
 from bridge.accounts import audit, has_role
 from bridge.api.errors import Problem, json_object
-from bridge.api.openapi import list_response, problem_response
+from bridge.api.openapi import list_operation, list_response, problem_response
+from bridge.api.paging import page
+from bridge.api.params import integer as integer_parameter
 from bridge.app import db
 from bridge.hookspecs import Export, Job, MenuItem, Money, PublicLink, hookimpl
+from bridge.inputs import whole_number
 from bridge.store.db import find
 from bridge.web import formatting
 from bridge.web.access import current_identity, need, pages_need_sign_in, require_role
@@ -33,11 +36,15 @@ __all__ = [
     "formatting",
     "has_role",
     "hookimpl",
+    "integer_parameter",
     "json_object",
+    "list_operation",
     "list_response",
     "need",
+    "page",
     "pages_need_sign_in",
     "problem_response",
     "render_public",
     "require_role",
+    "whole_number",
 ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, json, request
+from typing import Any
+
+from flask import Response, current_app, g, json, request
 from werkzeug.exceptions import HTTPException
 
 from bridge.api import blueprint
+from bridge.inputs import BadJson, parse_json
 
 
 class Problem(Exception):
@@ -16,9 +19,29 @@ class Problem(Exception):
         self.status, self.detail, self.extra = status, detail, extra
 
 
-def json_object() -> dict:
-    """The request's JSON body, which a write needs to be an object; else a 400 problem."""
-    data = request.get_json(silent=True)
+def json_body() -> Any:
+    """The request's JSON body, parsed once by the one reader (`bridge.inputs.parse_json`);
+    None without a body; a 400 problem when it is not JSON this service reads."""
+    if "json_body" not in g:
+        data = request.get_data()
+        if not data.strip():
+            g.json_body = None
+        elif not request.is_json:
+            raise Problem(400, "send JSON (Content-Type: application/json)")
+        else:
+            try:
+                g.json_body = parse_json(data)
+            except BadJson as exc:
+                raise Problem(400, str(exc)) from None
+    return g.json_body
+
+
+def json_object(*, optional: bool = False) -> dict:
+    """The request's JSON body, which a write needs to be an object; else a 400 problem.
+    `optional`: no body at all reads as `{}`."""
+    if optional and not request.get_data().strip():
+        return {}
+    data = json_body()
     if not isinstance(data, dict):
         raise Problem(400, "send a JSON object (Content-Type: application/json)")
     return data
@@ -29,6 +52,7 @@ TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    413: "Content Too Large",
     422: "Unprocessable Content",
     500: "Internal Server Error",
     503: "Service Unavailable",
@@ -56,6 +80,10 @@ def on_problem(exc: Problem):
 def on_http_error(exc: HTTPException):
     if not request.path.startswith("/api/"):
         return exc
+    if exc.code == 413:
+        return problem(
+            413, f"the request body is larger than {_limit_mb()} MB", limit_mb=_limit_mb()
+        )
     return problem(exc.code or 500, exc.description or exc.name)
 
 
@@ -63,9 +91,11 @@ def on_http_error(exc: HTTPException):
 def on_crash(exc: Exception):
     if isinstance(exc, HTTPException):
         return on_http_error(exc)
-    from flask import current_app
-
     current_app.logger.exception("unhandled error on %s", request.path)
     if not request.path.startswith("/api/"):
         return problem(500, "internal error")
     return problem(500, "internal error; the bridge's log has the details")
+
+
+def _limit_mb() -> int:
+    return current_app.extensions["bridge"].settings.max_request_mb

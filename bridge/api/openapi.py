@@ -275,6 +275,23 @@ def list_response(items: dict) -> dict:
     }
 
 
+def list_operation(summary: str, items: dict, parameters: list[dict] = (), **extra) -> dict:
+    """A GET of a list, as every list is: `limit` and `cursor` (400 when either is wrong), the
+    list answer, and `parameters` of its own filters."""
+    return {
+        "summary": summary,
+        "parameters": [
+            *parameters,
+            *({"name": p, "in": "query", **PARAMETERS[p]} for p in COMMON_LIST),
+        ],
+        "responses": {
+            "200": list_response(items),
+            "400": problem_response("A parameter is invalid"),
+        },
+        **extra,
+    }
+
+
 def problem_response(description: str) -> dict:
     return {
         "description": description,
@@ -457,6 +474,7 @@ def document() -> dict[str, Any]:
             + [{"name": p, "in": "query", **PARAMETERS[p]} for p in COMMON_LIST],
             "responses": {
                 "200": {"description": "Entries"},
+                "400": problem_response("A parameter is invalid"),
                 "401": problem_response("No credentials"),
                 "403": problem_response("Role too low"),
             },
@@ -474,6 +492,7 @@ def document() -> dict[str, Any]:
             ],
             "responses": {
                 "200": list_response(_ref(schema)),
+                "400": problem_response("A parameter is invalid"),
                 "401": problem_response("No credentials"),
                 "403": problem_response("Role too low"),
             },

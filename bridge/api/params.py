@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import request
 
 from bridge.api.errors import Problem
+from bridge.inputs import whole_number
 from bridge.store.db import BIGGEST_ID as BIGGEST
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
@@ -18,13 +19,14 @@ def limit() -> int:
     raw = request.args.get("limit")
     if raw is None:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    value = whole_number(raw, biggest=MAX_LIMIT)
+    if value is None or value < 1:
         raise Problem(
             400,
             f"limit must be a whole number from 1 to {MAX_LIMIT} (got {raw!r})",
             parameter="limit",
         )
-    return int(raw)
+    return value
 
 
 def encode_cursor(last_id: int) -> str:
@@ -50,9 +52,10 @@ def integer(name: str) -> int | None:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return None
-    if not raw.lstrip("-").isdigit() or abs(int(raw)) > BIGGEST:
+    value = whole_number(raw.removeprefix("-"))
+    if value is None:
         raise Problem(400, f"{name} must be a number (got {raw!r})", parameter=name)
-    return int(raw)
+    return -value if raw.startswith("-") else value
 
 
 def boolean(name: str) -> bool | None:

@@ -6,11 +6,12 @@ import json
 from typing import Any
 
 from flask import jsonify, request
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import String, cast, func, or_, select
 
 from bridge.api import blueprint, params
 from bridge.api.errors import Problem, json_object
 from bridge.api.openapi import document
+from bridge.api.paging import page, page_of
 from bridge.api.serialise import record
 from bridge.app import db
 from bridge.store import models
@@ -30,20 +31,6 @@ def instance_id(required: bool = False) -> int | None:
     if found is None:
         raise Problem(404, f"no instance named {name!r}", parameter="instance")
     return found
-
-
-def page(query: Select, model, serialise, *, descending: bool = False):
-    """Keyset pagination on our id: stable while new rows arrive."""
-    limit, after = params.limit(), params.cursor()
-    if after is not None:
-        query = query.where(model.id < after if descending else model.id > after)
-    query = query.order_by(model.id.desc() if descending else model.id).limit(limit + 1)
-    rows = db().execute(query).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    items = [serialise(*row) for row in rows]
-    last = rows[-1][0].id if rows else None
-    return jsonify(items=items, next=params.encode_cursor(last) if more else None)
 
 
 def synced(model, *, space_type: str | None = None, **filters: Any):
@@ -369,7 +356,7 @@ def plugins():
         {"label": m.label, "endpoint": m.endpoint, "role": m.role}
         for m in host.collect("admin_menu")
     ]
-    return jsonify(items=host.describe(with_hooks=True), next=None, admin_menu=menu)
+    return page_of(host.describe(with_hooks=True), admin_menu=menu)
 
 
 @blueprint.get("/exports")
@@ -383,21 +370,16 @@ def exports():
         }
         for e in _plugins().collect("exports")
     ]
-    return jsonify(items=items, next=None)
+    return page_of(items)
 
 
 @blueprint.get("/exports/<name>")
 def export(name: str):
-    from flask import Response
+    from bridge.api.streaming import download
 
     for item in _plugins().collect("exports"):
         if item.name == name:
-            body = item.func(db())
-            return Response(
-                body,
-                mimetype=item.media_type,
-                headers={"Content-Disposition": f'attachment; filename="{item.filename}"'},
-            )
+            return download(item)
     raise Problem(404, f"no export named {name!r}")
 
 
@@ -526,7 +508,9 @@ def request_instance_sync(name: str):
     instance = params.instance_named(name)
     if instance.archived_at is not None:
         raise Problem(409, f"instance {instance.name!r} is archived: it is no longer synced")
-    full = bool((request.get_json(silent=True) or {}).get("full", False))
+    full = json_object(optional=True).get("full", False)
+    if not isinstance(full, bool):
+        raise Problem(422, "full is true or false", field="full")
     actor = current_identity().actor
     made = request_sync(db(), instance.name, full=full, requested_by=actor)
     audit(db(), actor, "sync.request", f"instance:{instance.name}", after={"full": full})

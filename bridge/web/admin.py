@@ -10,7 +10,8 @@ from sqlalchemy import and_, func, or_, select
 
 from bridge import instances
 from bridge.accounts import audit
-from bridge.store.db import BIGGEST_ID, find
+from bridge.inputs import whole_number
+from bridge.store.db import find
 from bridge.store.models import Change, Instance, Proposal, Space, SyncRequest, SyncRun
 from bridge.timeutil import utcnow
 from bridge.web.access import current_identity, need, pages_need_sign_in
@@ -67,7 +68,8 @@ def _form_values(fields=FORM_FIELDS) -> dict:
     for field in fields:
         raw = request.form.get(field, "").strip()
         if field in ("schedule_interval_minutes", "rate_limit_per_minute"):
-            values[field] = int(raw) if raw.isdigit() else (raw or None)
+            number = whole_number(raw)
+            values[field] = (raw or None) if number is None else number
         else:
             values[field] = raw or None
     if values.get("rate_limit_per_minute") is None:
@@ -180,8 +182,8 @@ def changes(name: str):
     query = select(Change).where(Change.instance_id == found.id)
     if resource:
         query = query.where(Change.resource == resource)
-    if before.isdigit() and int(before) <= BIGGEST_ID:
-        query = query.where(Change.id < int(before))
+    if (before_id := whole_number(before)) is not None:
+        query = query.where(Change.id < before_id)
     rows = _db().scalars(query.order_by(Change.id.desc()).limit(CHANGES_PER_PAGE + 1)).all()
     more = len(rows) > CHANGES_PER_PAGE
     rows = rows[:CHANGES_PER_PAGE]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import render_template, request
 from sqlalchemy import select
 
-from bridge.store.db import BIGGEST_ID
+from bridge.inputs import whole_number
 from bridge.store.models import AuditEntry
 from bridge.web.access import need
 from bridge.web.admin import _db, blueprint
@@ -26,8 +26,8 @@ def audit():
         query = query.where(AuditEntry.action == action)
     if actor:
         query = query.where(AuditEntry.actor.contains(actor, autoescape=True))
-    if before.isdigit() and int(before) <= BIGGEST_ID:
-        query = query.where(AuditEntry.id < int(before))
+    if (before_id := whole_number(before)) is not None:
+        query = query.where(AuditEntry.id < before_id)
     rows = _db().scalars(query.order_by(AuditEntry.id.desc()).limit(PER_PAGE + 1)).all()
     more = len(rows) > PER_PAGE
     rows = rows[:PER_PAGE]

@@ -19,7 +19,11 @@ TEXT = {
         403: ("Accès refusé", "Votre rôle ne permet pas d'ouvrir cette page."),
         404: ("Page introuvable", "Cette page n'existe pas, ou plus. Vérifiez l'adresse."),
         405: ("Action impossible ici", "Cette adresse ne permet pas cette action."),
-        413: ("Envoi trop volumineux", "Le fichier ou le formulaire envoyé est trop gros."),
+        413: (
+            "Envoi trop volumineux",
+            "Le fichier ou le formulaire envoyé dépasse la taille que le service accepte\u202f; "
+            "rien n'a été enregistré. Découpez un fichier CSV (par année, par exemple).",
+        ),
         429: ("Trop de demandes", "Trop de demandes en peu de temps : réessayez plus tard."),
         500: (
             "Erreur du service",
@@ -36,7 +40,11 @@ TEXT = {
         403: ("Access denied", "Your role does not let you open this page."),
         404: ("Page not found", "This page does not exist, or no longer. Check the address."),
         405: ("Not allowed here", "This address does not allow this action."),
-        413: ("Too large", "The file or form sent is too large."),
+        413: (
+            "Too large",
+            "The file or form sent is larger than the service accepts; nothing was saved. "
+            "Split a CSV file (by year, for instance).",
+        ),
         429: ("Too many requests", "Too many requests in a short time: try again later."),
         500: (
             "Service error",

@@ -16,6 +16,7 @@ from bridge.plugin import (
     has_role,
     need,
     pages_need_sign_in,
+    whole_number,
 )
 from bridge.store.models import Project, Result
 from plugins.budget import charts, csvimport, writes
@@ -58,8 +59,8 @@ def _allocation_filters() -> tuple:
     query = select(Allocation)
     if args["status"] in writes.STATUSES:
         query = query.where(Allocation.status == args["status"])
-    if args["envelope"].isdigit():
-        query = query.where(Allocation.envelope_id == int(args["envelope"]))
+    if (envelope := whole_number(args["envelope"])) is not None:
+        query = query.where(Allocation.envelope_id == envelope)
     if args["q"]:
         query = query.where(Allocation.label.ilike(f"%{args['q']}%"))
     # proposed first: they wait for someone

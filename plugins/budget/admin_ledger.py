@@ -7,7 +7,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bridge.plugin import current_identity, current_language, db, need, pages_need_sign_in
+from bridge.plugin import (
+    current_identity,
+    current_language,
+    db,
+    need,
+    pages_need_sign_in,
+    whole_number,
+)
 from plugins.budget import kinds, writes
 from plugins.budget.admin import LINE_FIELDS, can_edit
 from plugins.budget.figures import for_allocations, for_envelopes
@@ -32,8 +39,8 @@ def _line_filters(envelope: Envelope) -> tuple:
         query = query.where(LedgerLine.kind == args["kind"])
     if args["allocation"] == "none":
         query = query.where(LedgerLine.allocation_id.is_(None))
-    elif args["allocation"].isdigit():
-        query = query.where(LedgerLine.allocation_id == int(args["allocation"]))
+    elif (allocation := whole_number(args["allocation"])) is not None:
+        query = query.where(LedgerLine.allocation_id == allocation)
     if args["q"]:
         pattern = f"%{args['q']}%"
         query = query.where(

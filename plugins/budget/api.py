@@ -14,8 +14,10 @@ from bridge.plugin import (
     current_identity,
     db,
     find,
+    integer_parameter,
     json_object,
-    list_response,
+    list_operation,
+    page,
     problem_response,
     require_role,
 )
@@ -28,22 +30,28 @@ from plugins.budget.money import euros
 blueprint = Blueprint("budget_api", __name__, url_prefix="/api/v1/budget")
 
 
+def _envelope_filter(query, model):
+    """`?envelope=ID` on the allocations and the ledger."""
+    if (envelope := integer_parameter("envelope")) is not None:
+        query = query.where(model.envelope_id == envelope)
+    return query
+
+
 @blueprint.get("/envelopes")
 def envelopes():
-    with current_app.extensions["bridge"].sessions() as session:
-        figures = for_envelopes(session)
-        items = [
-            {
-                "id": e.id,
-                "name": e.name,
-                "year_start": e.year_start,
-                "year_end": e.year_end,
-                "source": e.source,
-                **figures[e.id].as_json(),
-            }
-            for e in session.scalars(select(Envelope).order_by(Envelope.id))
-        ]
-    return jsonify(items=items, next=None)
+    figures = for_envelopes(db())
+
+    def item(e: Envelope, _id: int) -> dict:
+        return {
+            "id": e.id,
+            "name": e.name,
+            "year_start": e.year_start,
+            "year_end": e.year_end,
+            "source": e.source,
+            **figures[e.id].as_json(),
+        }
+
+    return page(select(Envelope, Envelope.id), Envelope, item)
 
 
 def allocation_json(a: Allocation) -> dict:
@@ -65,21 +73,15 @@ def allocation_json(a: Allocation) -> dict:
 
 @blueprint.get("/allocations")
 def allocations():
-    with current_app.extensions["bridge"].sessions() as session:
-        items = [
-            allocation_json(a) for a in session.scalars(select(Allocation).order_by(Allocation.id))
-        ]
-    return jsonify(items=items, next=None)
+    query = _envelope_filter(select(Allocation, Allocation.id), Allocation)
+    return page(query, Allocation, lambda a, _id: allocation_json(a))
 
 
 @blueprint.get("/ledger")
 def ledger():
-    with current_app.extensions["bridge"].sessions() as session:
-        items = [
-            line.as_json()
-            for line in session.scalars(select(LedgerLine).order_by(LedgerLine.day, LedgerLine.id))
-        ]
-    return jsonify(items=items, next=None)
+    """Lines in the order they were recorded (keyset on the id, like every list)."""
+    query = _envelope_filter(select(LedgerLine, LedgerLine.id), LedgerLine)
+    return page(query, LedgerLine, lambda line, _id: line.as_json())
 
 
 @blueprint.get("/figures")
@@ -201,10 +203,16 @@ def import_ledger(envelope_id: int):
     return jsonify(dry_run=dry_run, new=len(report.new), already=report.already)
 
 
-def _list(summary: str, item: dict) -> dict:
-    return {
-        "get": {"summary": summary, "tags": ["budget"], "responses": {"200": list_response(item)}}
-    }
+ENVELOPE_FILTER = {
+    "name": "envelope",
+    "in": "query",
+    "schema": {"type": "integer"},
+    "description": "Only this envelope's (its id).",
+}
+
+
+def _list(summary: str, item: dict, parameters: list[dict] = ()) -> dict:
+    return {"get": list_operation(summary, item, parameters, tags=["budget"])}
 
 
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "euros"}
@@ -223,7 +231,10 @@ WRITE_ERRORS = {
 }
 
 
-def _write_doc(summary: str, operation: str, body: dict | None, status: str = "200") -> dict:
+def _write_doc(
+    summary: str, operation: str, body: dict | None, status: str = "200", missing: str = ""
+) -> dict:
+    """`missing`: what a 404 means, for an operation on a record its path names."""
     doc = {
         "summary": summary,
         "operationId": operation,
@@ -231,6 +242,8 @@ def _write_doc(summary: str, operation: str, body: dict | None, status: str = "2
         "security": TOKEN,
         "responses": {status: {"description": "Done"}, **WRITE_ERRORS},
     }
+    if missing:
+        doc["responses"]["404"] = problem_response(missing)
     if body is not None:
         doc["requestBody"] = {
             "required": True,
@@ -293,6 +306,7 @@ OPENAPI_PATHS = {
                 "nothing, idempotent; 422 lists every bad line",
                 "budget_import",
                 None,
+                missing="No such envelope",
             ),
             "parameters": [
                 *_path_id("envelope_id"),
@@ -305,7 +319,7 @@ OPENAPI_PATHS = {
         }
     },
     "/budget/allocations": {
-        **_list("Allocations of envelopes", {"type": "object"}),
+        **_list("Allocations of envelopes", {"type": "object"}, [ENVELOPE_FILTER]),
         "post": _write_doc(
             "Allocate part of an envelope to a project, a result or a local action (editor)",
             "budget_create_allocation",
@@ -327,12 +341,17 @@ OPENAPI_PATHS = {
                         },
                     }
                 },
+                missing="No such allocation",
             ),
             "parameters": _path_id("allocation_id"),
         }
     },
     "/budget/ledger": {
-        **_list("Commitments and payments", {"type": "object"}),
+        **_list(
+            "Commitments and payments, in the order they were recorded",
+            {"type": "object"},
+            [ENVELOPE_FILTER],
+        ),
         "post": _write_doc(
             "Add a commitment (engagement) or a payment (mandatement) (editor)",
             "budget_add_line",
@@ -373,6 +392,7 @@ OPENAPI_PATHS = {
                 "budget_delete_line",
                 None,
                 "204",
+                missing="No such ledger line",
             ),
             "parameters": _path_id("line_id"),
         }

@@ -102,6 +102,35 @@ class Report:
         return not self.errors
 
 
+# The longest text each column stores (the database refuses more, PostgreSQL with an error).
+LONGEST = {"reference": (100, "la référence"), "supplier": (300, "le fournisseur")}
+FIELD_LIMIT = 128 * 1024  # characters in one cell: the csv module's limit, said in the reason
+
+
+def _shown(text: str) -> str:
+    """A cell quoted in a reason, cut short: a reason never repeats a 100 KB cell."""
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _records(reader, report: Report):
+    """The reader's records; an unreadable one (a cell over FIELD_LIMIT, a stray quote) ends
+    the file with `line N: reason` instead of an exception."""
+    line = 1
+    try:
+        for cells in reader:
+            yield cells
+            line += 1
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            reason = Reason(
+                f"a cell is longer than {FIELD_LIMIT // 1024} KB",
+                f"une cellule dépasse {FIELD_LIMIT // 1024} Ko",
+            )
+        else:
+            reason = Reason(f"unreadable CSV ({exc})", f"CSV illisible ({exc})")
+        report.errors.append(Problem(line, (reason,)))
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 — what spreadsheets write in France."""
     if b"\x00" in data:
@@ -109,7 +138,10 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252")
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:  # bytes Windows-1252 leaves undefined (0x81, 0x8d...)
+            raise ValueError(NOT_TEXT.en) from None
 
 
 def _key(name: str) -> str:
@@ -126,6 +158,7 @@ NOT_TEXT = Reason(
 
 class DateError(ValueError):
     def __init__(self, text: str) -> None:
+        text = _shown(text)
         self.reason = Reason(
             f"not a date: {text!r} (expected 31/12/2024 or 2024-12-31)",
             f"« {text} » n’est pas une date (attendu : 31/12/2024 ou 2024-12-31)",
@@ -162,10 +195,11 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
     if not text.strip():
         report.errors.append(Problem(1, (Reason("the file is empty", "le fichier est vide"),)))
         return report
-    first = text.splitlines()[0]
+    end = text.find("\n")
+    first = text[: end if end >= 0 else len(text)]  # not splitlines(): a copy of every line
     delimiter = max(";,\t", key=first.count)  # the separator the header uses most; ";" on ties
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader)
+    reader = _records(csv.reader(io.StringIO(text), delimiter=delimiter), report)
+    header = next(reader, [])
     position = {_key(h): i for i, h in enumerate(header)}
     wanted = {}
     for name in REQUIRED + OPTIONAL:
@@ -218,7 +252,7 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
         reference = cell("reference")
         if not reference:
             problems.append(Reason("reference is empty", "référence vide"))
-        elif kind and (kind.kind, reference) in seen:
+        elif kind and (kind.kind, reference) in seen and len(reference) <= LONGEST["reference"][0]:
             other = seen[(kind.kind, reference)]
             problems.append(
                 Reason(
@@ -226,6 +260,11 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
                     f"référence « {reference} » en double (aussi ligne {other})",
                 )
             )
+        problems += [
+            Reason(f"{name} is longer than {most} characters", f"{fr} dépasse {most} caractères")
+            for name, (most, fr) in LONGEST.items()
+            if len(cell(name)) > most
+        ]
         if problems:
             report.errors.append(Problem(line, tuple(problems)))
             continue

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import audit, find
+from bridge.plugin import audit, find, whole_number
 from bridge.store.models import Component, Project, Result, Space
 from bridge.timeutil import utcnow
 from plugins.budget import csvimport, kinds
@@ -127,9 +127,10 @@ def _id(data: dict, field: str) -> int | None:
     value = data.get(field)
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not str(value).isdigit():
+    number = whole_number(value)
+    if not number:  # 0 names nothing: refused here, not by the database's foreign key
         raise Invalid(field, f"{field} must be an id", f"« {_fr(field)} » doit être un numéro")
-    return int(value)
+    return number
 
 
 def envelope_named_or_id(session: Session, data: dict, field: str = "envelope") -> Envelope:
@@ -140,8 +141,8 @@ def envelope_named_or_id(session: Session, data: dict, field: str = "envelope") 
     elif isinstance(value, str) and value.strip():
         text = value.strip()
         found = session.scalar(select(Envelope).where(Envelope.name == text))
-        if found is None and text.isdigit():
-            found = find(session, Envelope, int(text))
+        if found is None and (number := whole_number(text)) is not None:
+            found = find(session, Envelope, number)
     if found is None:
         raise Invalid(field, "no such envelope", "cette enveloppe n’existe pas")
     return found
@@ -300,7 +301,8 @@ def set_sources(session: Session, envelope: Envelope, values: list[str], actor: 
     for value in values:
         kind, _, key = str(value).partition(":")
         model = {"space": Space, "component": Component}.get(kind)
-        found = find(session, model, int(key)) if model and key.isdigit() else None
+        number = whole_number(key)
+        found = find(session, model, number) if model and number is not None else None
         if found is None:
             raise Invalid(
                 "sources",
@@ -630,7 +632,8 @@ def move_line(session: Session, line: LedgerLine, destination: str, actor: str) 
     only within its envelope."""
     kind, _, key = str(destination).partition(":")
     model = {"allocation": Allocation, "envelope": Envelope}.get(kind)
-    found = find(session, model, int(key)) if model and key.isdigit() else None
+    number = whole_number(key)
+    found = find(session, model, number) if model and number is not None else None
     if found is None:
         raise Invalid("destination", "no such allocation or envelope", "destination inconnue")
     allocation = found if isinstance(found, Allocation) else None

@@ -42,7 +42,10 @@ def call(database_url, sessions):
 def test_a_nul_character_is_refused_anywhere(call, method, path, kwargs):
     answer = call(method, path, **kwargs)
     assert answer.status_code == 400
-    assert "NUL" in answer.get_json()["detail"]
+    if path.startswith("/api/"):
+        assert "NUL" in answer.get_json()["detail"]
+    else:  # a page: the French error page
+        assert answer.mimetype == "text/html" and 'lang="fr"' in answer.get_data(as_text=True)
 
 
 LONG = "x" * 600

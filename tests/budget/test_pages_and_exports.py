@@ -50,7 +50,13 @@ def test_public_page_in_french_then_english(client):
 
 def test_exports(client):
     listed = {e["name"] for e in client.get("/api/v1/exports").get_json()["items"]}
-    assert listed == {"budget-envelopes", "budget-ledger", "budget-ledger-xlsx", "budget-ocds"}
+    assert listed == {
+        "budget-envelopes",
+        "budget-ledger-csv",
+        "budget-ledger",
+        "budget-ledger-xlsx",
+        "budget-ocds",
+    }
 
     csv = client.get("/api/v1/exports/budget-envelopes").get_data(as_text=True)
     assert csv.startswith("\ufeffenveloppe;montant")

@@ -186,5 +186,5 @@ def test_a_plugin_module_keeps_its_hooks_after_its_submodules_are_imported():
     for name in ("api", "cli", "csvimport", "demo", "downloads", "figures", "public"):
         importlib.import_module(f"plugins.budget.{name}")
     host = PluginHost(["budget"])
-    assert len(host.collect("exports")) == 4
+    assert len(host.collect("exports")) == 5
     assert callable(budget.exports)
