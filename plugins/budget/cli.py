@@ -184,7 +184,10 @@ def import_command(file: Path, envelope_name: str, dry_run: bool, mapping: tuple
     if not report.ok:
         raise click.ClickException(f"{len(report.errors)} bad row(s); nothing was imported")
     verb = "would import" if dry_run else "imported"
-    click.echo(f"{verb} {len(report.new)} line(s); {report.already} already imported")
+    click.echo(
+        f"{verb} {len(report.new)} line(s); {report.already} already imported; "
+        f"envelope {envelope_name!r}"
+    )
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -173,6 +173,7 @@ def test_the_cli_contract(tmp_path):
     assert dry.returncode == 0 and "would import 3" in dry.stdout
     first = bridge("budget", "import", str(good), "--envelope", "Suites du vote climat", url=url)
     assert first.returncode == 0 and "imported 3 line(s); 0 already" in first.stdout
+    assert "envelope 'Suites du vote climat'" in first.stdout  # says where the lines went
     again = bridge("budget", "import", str(good), "--envelope", "Suites du vote climat", url=url)
     assert again.returncode == 0 and "imported 0 line(s); 3 already" in again.stdout
 
