@@ -37,14 +37,22 @@ def _dummy_hash() -> str:
     return generate_password_hash("not a password", method="scrypt")
 
 
+ROLES_FR = {"viewer": "lecture", "editor": "édition", "admin": "administration"}
+
+
 class AccountError(ValueError):
     """Bad input for an account operation; the message is for the person who typed it.
 
     `field` names the input in error when there is one (the form's field, the API's 422)."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, fr: str | None = None):
         super().__init__(message)
         self.field = field
+        self.fr = fr or message
+
+    def text(self, lang: str) -> str:
+        """The message for a page: French (`fr`) or English (the API's and the CLI's)."""
+        return self.fr if lang == "fr" else str(self)
 
 
 class LoginRefused(Exception):
@@ -58,13 +66,19 @@ def has_role(role: str, needed: str) -> bool:
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(
-            f"the password needs at least {MIN_PASSWORD} characters", field="password"
+            f"the password needs at least {MIN_PASSWORD} characters",
+            field="password",
+            fr=f"Le mot de passe a {MIN_PASSWORD} caractères au moins.",
         )
 
 
 def check_role(role: Any) -> str:
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}", field="role")
+        raise AccountError(
+            f"role must be one of {', '.join(ROLES)}",
+            field="role",
+            fr="Le rôle est lecture, édition ou administration.",
+        )
     return role
 
 
@@ -81,12 +95,24 @@ def create_user(
     Added to the caller's transaction (the caller commits)."""
     email = str(email or "").strip().lower()
     if not EMAIL.match(email) or len(email) > 320:
-        raise AccountError(f"{email!r} is not an email address", field="email")
+        raise AccountError(
+            f"{email!r} is not an email address",
+            field="email",
+            fr=f"«\u202f{email}\u202f» n'est pas une adresse e-mail.",
+        )
     check_role(role)
     if name is not None and len(name) > 200:
-        raise AccountError("the name has 200 characters at most", field="name")
+        raise AccountError(
+            "the name has 200 characters at most",
+            field="name",
+            fr="Le nom a 200 caractères au plus.",
+        )
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError(f"a user with the email {email} already exists", field="email")
+        raise AccountError(
+            f"a user with the email {email} already exists",
+            field="email",
+            fr=f"Un compte existe déjà avec l'adresse {email}.",
+        )
     password = password or secrets.token_urlsafe(12)
     check_password_rules(password)
     now = utcnow()
@@ -119,7 +145,11 @@ def set_role(session: Session, user: User, role: str, actor: str) -> None:
     if user.role == "admin" and role != "admin":
         admins = session.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
         if admins <= 1:
-            raise AccountError("the last administrator cannot lose the admin role", field="role")
+            raise AccountError(
+                "the last administrator cannot lose the admin role",
+                field="role",
+                fr="Le dernier compte d'administration ne peut pas perdre ce rôle.",
+            )
     before = user.role
     user.role = role
     capped = []
@@ -175,7 +205,11 @@ def authenticate(session: Session, email: str, password: str) -> User:
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
-        raise AccountError("the current password is wrong")
+        raise AccountError(
+            "the current password is wrong",
+            field="current",
+            fr="Le mot de passe actuel n'est pas le bon.",
+        )
     check_password_rules(new)
     user.password_hash = generate_password_hash(new, method="scrypt")
     user.password_changed_at = utcnow()
@@ -199,11 +233,19 @@ def create_token(
     request creating it acts with). Returns it and its secret; the caller commits."""
     name = str(name or "").strip()
     if not name or len(name) > 200:
-        raise AccountError("a token needs a name (200 characters at most)", field="name")
+        raise AccountError(
+            "a token needs a name (200 characters at most)",
+            field="name",
+            fr="Un jeton a besoin d'un nom (200 caractères au plus).",
+        )
     limit = user.role if ceiling is None or has_role(ceiling, user.role) else ceiling
     role = role or limit
     if role not in ROLES or not has_role(limit, role):
-        raise AccountError(f"a token of {user.email} can have role {limit} or lower", field="role")
+        raise AccountError(
+            f"a token of {user.email} can have role {limit} or lower",
+            field="role",
+            fr=f"Un jeton de {user.email} a au plus le rôle de son compte ({ROLES_FR[limit]}).",
+        )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,

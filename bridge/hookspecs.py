@@ -13,7 +13,7 @@ skipped for that call; it never breaks a sync or a page of the core.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -83,6 +83,24 @@ class Money:
     allocated_cents: int | None = None
     committed_cents: int | None = None
     paid_cents: int | None = None
+
+
+@dataclass(frozen=True)
+class AuditWording:
+    """How the audit log page says a plugin's actions, as sentences, French first.
+
+    `actions`: {action: {"fr": "{who} a créé l'enveloppe « {after[name]} »", "en": ...}};
+    placeholders are `who`, `target` (the target's id, after its `kind:`), `before[...]` and
+    `after[...]`. `fields` names the keys of `before`/`after` ({"amount": {"fr": "montant",
+    "en": "amount"}}), listed as "montant 10 → 20" for the keys a change touched; `values`
+    translates stored values ({"confirmed": {"fr": "confirmée", "en": "confirmed"}});
+    `labels` names each action in the page's filter ({"fr": "création d'enveloppe", ...}).
+    """
+
+    actions: dict[str, dict[str, str]]
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    fields: dict[str, dict[str, str]] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @hookspec
@@ -264,4 +282,17 @@ def instance_deleting(session: Session, instance_id: int) -> None:
             session.execute(update(Allocation)
                             .where(Allocation.project_id.in_(project_ids_of(instance_id)))
                             .values(project_id=None))
+    """
+
+
+@hookspec
+def audit_wording() -> list[AuditWording]:
+    """Sentences for the plugin's audit actions on the audit log page (the raw entries stay in
+    the API and the CSV).
+
+        @hookimpl
+        def audit_wording():
+            return [AuditWording(actions={"budget.envelope.create": {
+                "fr": "{who} a créé l'enveloppe « {after[name]} »",
+                "en": "{who} created the envelope “{after[name]}”"}})]
     """

@@ -37,9 +37,28 @@ BOUNDS = {"schedule_interval_minutes": (1, 525_600), "rate_limit_per_minute": (0
 class InvalidField(ValueError):
     """One field's value is refused; `field` names it (HTTP 422, the form's field in error)."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, fr: str | None = None):
         super().__init__(message)
         self.field = field
+        self.fr = fr or message
+
+    def text(self, lang: str) -> str:
+        """The message for a page: French (`fr`) or English (the API's)."""
+        return self.fr if lang == "fr" else str(self)
+
+
+# Field names as the admin pages call them, for French messages.
+LABELS_FR = {
+    "name": "Le nom",
+    "base_url": "L'adresse du site Decidim",
+    "locale": "La langue principale",
+    "enabled": "L'activation",
+    "published": "La publication",
+    "archived": "L'archivage",
+    "schedule_interval_minutes": "L'intervalle",
+    "schedule_cron": "Le crontab",
+    "rate_limit_per_minute": "Le nombre de requêtes par minute",
+}
 
 
 def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -48,38 +67,68 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     unknown = set(values) - set(EDITABLE) - ({"name"} if creating else set())
     if unknown:
         field = sorted(unknown)[0]
-        raise InvalidField(field, f"{field} cannot be set here")
+        raise InvalidField(
+            field, f"{field} cannot be set here", f"Le champ {field} ne se règle pas ici."
+        )
     if creating:
         name = str(values.get("name") or "").strip()
         if not name or len(name) > 100 or "/" in name:
-            raise InvalidField("name", "name is required (100 characters at most, no '/')")
+            raise InvalidField(
+                "name",
+                "name is required (100 characters at most, no '/')",
+                "Le nom est obligatoire (100 caractères au plus, sans «\u202f/\u202f»).",
+            )
         out["name"] = name
         if "base_url" not in values:
-            raise InvalidField("base_url", "base_url is required")
+            raise InvalidField(
+                "base_url", "base_url is required", "L'adresse du site Decidim est obligatoire."
+            )
     if "base_url" in values:
         url = str(values["base_url"] or "").strip().rstrip("/")
         if not url.startswith(("http://", "https://")):
-            raise InvalidField("base_url", "base_url must start with http:// or https://")
+            raise InvalidField(
+                "base_url",
+                "base_url must start with http:// or https://",
+                "L'adresse du site Decidim commence par http:// ou https://.",
+            )
         if url.endswith("/api"):
-            raise InvalidField("base_url", "base_url is the site root; the bridge adds /api")
+            raise InvalidField(
+                "base_url",
+                "base_url is the site root; the bridge adds /api",
+                "Donnez l'adresse du site, sans /api\u202f: le pont l'ajoute.",
+            )
         if len(url) > 500:
-            raise InvalidField("base_url", "base_url has 500 characters at most")
+            raise InvalidField(
+                "base_url",
+                "base_url has 500 characters at most",
+                "L'adresse du site Decidim a 500 caractères au plus.",
+            )
         out["base_url"] = url
     if "locale" in values:
         locale = str(values["locale"] or "")
         if not 2 <= len(locale) <= 10:
-            raise InvalidField("locale", "locale is a language code such as fr or en")
+            raise InvalidField(
+                "locale",
+                "locale is a language code such as fr or en",
+                "La langue principale est un code comme fr ou en.",
+            )
         out["locale"] = locale
     for flag in ("enabled", "published", "archived"):
         if flag in values:
             if not isinstance(values[flag], bool):
-                raise InvalidField(flag, f"{flag} is true or false")
+                raise InvalidField(
+                    flag, f"{flag} is true or false", f"{LABELS_FR[flag]} est oui ou non."
+                )
             out[flag] = values[flag]
     for field, (low, high) in BOUNDS.items():
         if field in values and values[field] is not None:
             value = values[field]
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-                raise InvalidField(field, f"{field} is a whole number from {low} to {high}")
+                raise InvalidField(
+                    field,
+                    f"{field} is a whole number from {low} to {high}",
+                    f"{LABELS_FR[field]} est un nombre entier de {_fr(low)} à {_fr(high)}.",
+                )
             out[field] = value
         elif field in values and field == "schedule_interval_minutes":
             out[field] = None
@@ -87,7 +136,9 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         cron = values["schedule_cron"]
         if cron and (not isinstance(cron, str) or len(cron) > 100):
             raise InvalidField(
-                "schedule_cron", "schedule_cron is a crontab of 100 characters at most"
+                "schedule_cron",
+                "schedule_cron is a crontab of 100 characters at most",
+                "Le crontab a 100 caractères au plus.",
             )
         if cron:
             from apscheduler.triggers.cron import CronTrigger
@@ -95,13 +146,21 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
             try:
                 CronTrigger.from_crontab(cron)
             except ValueError as exc:
-                raise InvalidField("schedule_cron", f"not a crontab expression: {exc}") from exc
+                raise InvalidField(
+                    "schedule_cron",
+                    f"not a crontab expression: {exc}",
+                    "Ce n'est pas un crontab (5 champs, par exemple «\u202f0 3 * * *\u202f»).",
+                ) from exc
         out["schedule_cron"] = cron or None
     for field in SECRET:
         if field in values:
             value = values[field]
             if value is not None and (not isinstance(value, str) or len(value) > 200):
-                raise InvalidField(field, f"{field} is a text of 200 characters at most")
+                raise InvalidField(
+                    field,
+                    f"{field} is a text of 200 characters at most",
+                    f"Le champ {field} a 200 caractères au plus.",
+                )
             out[field] = value or None
     return out
 
@@ -109,9 +168,17 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
 def create(session: Session, values: dict[str, Any], actor: str) -> Instance:
     values = validate(values, creating=True)
     if values.pop("archived", False):
-        raise InvalidField("archived", "a new instance cannot be archived")
+        raise InvalidField(
+            "archived",
+            "a new instance cannot be archived",
+            "Une nouvelle instance ne peut pas être archivée.",
+        )
     if session.scalar(select(Instance.id).where(Instance.name == values["name"])):
-        raise InvalidField("name", f"an instance named {values['name']!r} already exists")
+        raise InvalidField(
+            "name",
+            f"an instance named {values['name']!r} already exists",
+            f"Une instance nommée «\u202f{values['name']}\u202f» existe déjà.",
+        )
     _check_schedule(values, None)
     now = utcnow()
     instance = Instance(**values, created_at=now, updated_at=now)
@@ -133,7 +200,11 @@ def update(session: Session, instance: Instance, values: dict[str, Any], actor: 
     _check_schedule(values, instance)
     archived = values.pop("archived", instance.archived_at is not None)
     if archived and values.get("enabled"):
-        raise InvalidField("enabled", "an archived instance is not synced: unarchive it first")
+        raise InvalidField(
+            "enabled",
+            "an archived instance is not synced: unarchive it first",
+            "Une instance archivée n'est pas synchronisée\u202f: désarchivez-la d'abord.",
+        )
     before = public_values(instance)
     for field, value in values.items():
         setattr(instance, field, value)
@@ -161,7 +232,16 @@ def _check_schedule(values: dict[str, Any], instance: Instance | None) -> None:
     )
     cron = values.get("schedule_cron", instance.schedule_cron if instance else None)
     if interval and cron:
-        raise InvalidField("schedule_cron", "choose an interval or a crontab, not both")
+        raise InvalidField(
+            "schedule_cron",
+            "choose an interval or a crontab, not both",
+            "Choisissez un intervalle ou un crontab, pas les deux.",
+        )
+
+
+def _fr(value: int) -> str:
+    """10080 -> '10 080' (narrow no-break space), for French messages."""
+    return f"{value:,}".replace(",", "\u202f")
 
 
 def public_values(instance: Instance) -> dict[str, Any]:

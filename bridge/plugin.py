@@ -2,7 +2,7 @@
 plugin's pages and API routes need (who is asking, roles, the audit log, the request's
 database session, problem+json errors, `formatting` of numbers, amounts and times).
 
-    from bridge.plugin import hookimpl, MenuItem, PublicLink, Job, Export
+    from bridge.plugin import hookimpl, MenuItem, PublicLink, Job, Export, AuditWording
 
 Hooks and their arguments are documented in `bridge/hookspecs.py` and `docs/plugins.md`.
 """
@@ -13,7 +13,7 @@ from bridge.api.openapi import list_operation, list_response, problem_response
 from bridge.api.paging import page
 from bridge.api.params import integer as integer_parameter
 from bridge.app import db
-from bridge.hookspecs import Export, Job, MenuItem, Money, PublicLink, hookimpl
+from bridge.hookspecs import AuditWording, Export, Job, MenuItem, Money, PublicLink, hookimpl
 from bridge.inputs import whole_number
 from bridge.store.db import find
 from bridge.web import formatting
@@ -22,6 +22,7 @@ from bridge.web.i18n import current_language
 from bridge.web.public import render as render_public
 
 __all__ = [
+    "AuditWording",
     "Export",
     "Job",
     "MenuItem",

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from flask import jsonify, request
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import func, select
 
 from bridge.api import blueprint, params
 from bridge.api.errors import Problem, json_object
@@ -15,7 +15,7 @@ from bridge.api.paging import page, page_of
 from bridge.api.serialise import record
 from bridge.app import db
 from bridge.store import models
-from bridge.store.db import find
+from bridge.store.db import contains_text, find
 from bridge.store.models import Change, Instance, SyncRun
 from bridge.timeutil import iso
 from bridge.web.access import current_identity, require_role
@@ -56,13 +56,7 @@ def synced(model, *, space_type: str | None = None, **filters: Any):
 
 
 def text_search(model, *columns):
-    q = request.args.get("q")
-    if not q:
-        return None
-    if db().get_bind().dialect.name == "sqlite":
-        pattern = f"%{q.casefold()}%"
-        return or_(*(func.casefold(cast(getattr(model, c), String)).like(pattern) for c in columns))
-    return or_(*(cast(getattr(model, c), String).ilike(f"%{q}%") for c in columns))
+    return contains_text(db(), request.args.get("q"), model, *columns)
 
 
 # -- instances and spaces -----------------------------------------------------------------------

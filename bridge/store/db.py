@@ -10,7 +10,7 @@ import json
 from functools import partial
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, String, cast, create_engine, event, func, or_
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,6 +51,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def _casefold(value: str | None) -> str | None:
     return value.casefold() if isinstance(value, str) else value
+
+
+def contains_text(session: Session, q: str | None, model, *columns: str):
+    """A condition: one of `columns` contains `q`, whatever the case, in any language (ILIKE on
+    PostgreSQL, the casefold function on SQLite); None without `q`. Shared by the API's `?q=`
+    and the admin pages' search boxes."""
+    if not q:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        pattern = f"%{q.casefold()}%"
+        return or_(*(func.casefold(cast(getattr(model, c), String)).like(pattern) for c in columns))
+    return or_(*(cast(getattr(model, c), String).ilike(f"%{q}%") for c in columns))
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

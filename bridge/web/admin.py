@@ -10,8 +10,8 @@ from sqlalchemy import and_, func, or_, select
 
 from bridge import instances
 from bridge.accounts import audit
-from bridge.inputs import whole_number
-from bridge.store.db import find
+from bridge.inputs import unstorable, whole_number
+from bridge.store.db import contains_text, find
 from bridge.store.models import Change, Instance, Proposal, Space, SyncRequest, SyncRun
 from bridge.timeutil import utcnow
 from bridge.web.access import current_identity, need, pages_need_sign_in
@@ -28,6 +28,7 @@ FORM_FIELDS = (
 )
 EDIT_FIELDS = FORM_FIELDS[1:]
 CHANGES_PER_PAGE = 50
+PROPOSALS_PER_PAGE = 50
 PICKED_GRACE = timedelta(seconds=30)
 
 
@@ -248,18 +249,58 @@ def sync_now(name: str):
 
 @blueprint.get("/instances/<name>/proposals")
 def proposals(name: str):
+    """Every synced proposal, paged, with a search box and filters on state and process."""
     found = _instance(name)
-    rows = (
-        _db()
-        .scalars(
-            select(Proposal)
-            .where(Proposal.instance_id == found.id, Proposal.removed_at.is_(None))
-            .order_by(Proposal.id)
-            .limit(100)
-        )
-        .all()
+    session = _db()
+    q = (request.args.get("q") or "").strip()[:200]
+    q = "" if unstorable(q) else q  # a lone surrogate matches nothing a database stores
+    state = request.args.get("state") or ""
+    state = "" if unstorable(state) else state[:40]
+    space_id = whole_number(request.args.get("process", ""))
+    where = [Proposal.instance_id == found.id, Proposal.removed_at.is_(None)]
+    if q:
+        where.append(contains_text(session, q, Proposal, "title", "body", "reference"))
+    if state == "none":
+        where.append(Proposal.state.is_(None))
+    elif state:
+        where.append(Proposal.state == state)
+    if space_id is not None:
+        where.append(Proposal.space_id == space_id)
+    total = session.scalar(select(func.count()).select_from(Proposal).where(*where))
+    pages = max(1, -(-total // PROPOSALS_PER_PAGE))
+    page = min(max(whole_number(request.args.get("page", "1")) or 1, 1), pages)
+    rows = session.execute(
+        select(Proposal, Space.title)
+        .join(Space, Space.id == Proposal.space_id, isouter=True)
+        .where(*where)
+        .order_by(Proposal.id)
+        .offset((page - 1) * PROPOSALS_PER_PAGE)
+        .limit(PROPOSALS_PER_PAGE)
+    ).all()
+    states = session.scalars(
+        select(Proposal.state)
+        .where(Proposal.instance_id == found.id, Proposal.state.is_not(None))
+        .distinct()
+        .order_by(Proposal.state)
+    ).all()
+    spaces = session.execute(
+        select(Space.id, Space.title)
+        .where(Space.instance_id == found.id, Space.removed_at.is_(None))
+        .where(Space.id.in_(select(Proposal.space_id).where(Proposal.instance_id == found.id)))
+        .order_by(Space.id)
+    ).all()
+    return render_template(
+        "admin/proposals.html",
+        instance=found,
+        proposals=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        first=(page - 1) * PROPOSALS_PER_PAGE + 1,
+        filters={"q": q, "state": state, "process": space_id},
+        states=states,
+        spaces=spaces,
     )
-    return render_template("admin/proposals.html", instance=found, proposals=rows)
 
 
 @blueprint.get("/proposals/<int:proposal_id>")

@@ -25,7 +25,7 @@ from bridge.store.db import find
 from bridge.store.models import ApiToken, User
 from bridge.web.access import current_identity, need
 from bridge.web.admin import _db, blueprint
-from bridge.web.i18n import words
+from bridge.web.i18n import current_language, words
 
 
 def _user(user_id: int) -> User:
@@ -85,10 +85,13 @@ def change_role(user_id: int):
         set_role(_db(), user, request.form.get("role", ""), current_identity().actor)
     except AccountError as exc:
         _db().rollback()
-        flash(str(exc), "error")
+        flash(exc.text(current_language()), "error")
         return redirect(url_for("admin.users"))
     _db().commit()
-    flash(f"{words()['role_changed']} : {user.email} → {user.role}", "ok")
+    flash(
+        f"{words()['role_changed']}{words()['colon']}{user.email} → {words()['role_' + user.role]}",
+        "ok",
+    )
     return redirect(url_for("admin.users"))
 
 
@@ -98,7 +101,7 @@ def unlock(user_id: int):
     user = _user(user_id)
     unlock_user(_db(), user, current_identity().actor)
     _db().commit()
-    flash(f"{words()['unlocked']} : {user.email}", "ok")
+    flash(f"{words()['unlocked']}{words()['colon']}{user.email}", "ok")
     return redirect(url_for("admin.users"))
 
 
@@ -159,5 +162,5 @@ def revoke(token_id: int):
         abort(403)
     if token.revoked_at is None:
         revoke_token(_db(), token, identity.actor)
-        flash(f"{words()['token_revoked']} : {token.name}", "ok")
+        flash(f"{words()['token_revoked']}{words()['colon']}{token.name}", "ok")
     return redirect(url_for("admin.tokens"))

@@ -1,16 +1,18 @@
 """The audit log as a page for admins (routes on the `admin` blueprint): who wrote what and
-when, with before and after, newest first, filtered by action or actor; the whole log
-downloads as CSV from the API (`/api/v1/audit?format=csv`, the same session works)."""
+when, in sentences (`audit_text`), newest first, filtered by action or actor; the whole log,
+raw, downloads as CSV from the API (`/api/v1/audit?format=csv`, the same session works)."""
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from sqlalchemy import select
 
 from bridge.inputs import whole_number
-from bridge.store.models import AuditEntry
+from bridge.store.models import AuditEntry, User
 from bridge.web.access import need
 from bridge.web.admin import _db, blueprint
+from bridge.web.audit_text import Wording
+from bridge.web.i18n import current_language
 
 PER_PAGE = 50
 
@@ -32,10 +34,17 @@ def audit():
     more = len(rows) > PER_PAGE
     rows = rows[:PER_PAGE]
     actions = _db().scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+    emails = {e.actor.rsplit(":", 1)[-1] for e in rows if e.actor.startswith(("user:", "token:"))}
+    names = dict(_db().execute(select(User.email, User.name).where(User.email.in_(emails))).all())
+    wording = Wording(
+        current_app.extensions["bridge"].plugins.collect("audit_wording"),
+        {email: name for email, name in names.items() if name},
+        current_language(),
+    )
     return render_template(
         "admin/audit.html",
-        entries=rows,
-        actions=list(actions),
+        entries=[(e, wording.sentence(e)) for e in rows],
+        actions=[(a, wording.label(a)) for a in actions],
         action=action,
         actor=actor,
         next_before=rows[-1].id if more else None,

@@ -60,7 +60,7 @@ def account():
                 db(), identity.user, request.form.get("current", ""), request.form.get("new", "")
             )
         except AccountError as exc:
-            flash(str(exc), "error")
+            flash(exc.text(current_language()), "error")
             return render_template("account.html", user=identity.user), 422
         session["pw"] = password_mark(identity.user)
         flash(words()["password_changed"], "ok")

@@ -23,7 +23,19 @@ WORDS = {
         "save": "Enregistrer",
         "other_language": "English",
         "home": "civic-bridge",
+        "colon": "\u202f: ",
         "skip": "Aller au contenu",
+        "what_happened": "Ce qui a été fait",
+        "search": "Rechercher",
+        "all_f": "Toutes",
+        "process": "Processus ou assemblée",
+        "proposal": "Proposition",
+        "proposals_shown": "Propositions {first} à {last} sur {total}",
+        "no_proposals": "Aucune proposition ne correspond.",
+        "pages": "Pages",
+        "previous_page": "Page précédente",
+        "next_page": "Page suivante",
+        "page_of": "Page {page} sur {pages}",
         "public_service": "Participation citoyenne",
         "admin_service": "Administration de la participation",
         "admin_menu": "Menu d'administration",
@@ -51,7 +63,7 @@ WORDS = {
         "counts": "Créés / modifiés / inchangés / retirés",
         "error": "Erreur",
         "proposals": "Propositions",
-        "sync_requested": "Synchronisation demandée : elle démarre dans quelques secondes.",
+        "sync_requested": "Synchronisation demandée\u202f: elle démarre dans quelques secondes.",
         "waiting": "en attente",
         "state": "Réponse",
         "votes": "Votes",
@@ -60,7 +72,7 @@ WORDS = {
         "account": "Mon compte",
         "edit_instance": "Modifier les réglages",
         "schedule_hint": "Laissez les deux champs du calendrier vides pour ne synchroniser "
-        "qu'à la demande. 0 requête par minute : pas de limite.",
+        "qu'à la demande. 0 requête par minute\u202f: pas de limite.",
         "enabled_label": "Synchronisations planifiées actives",
         "saved": "Modifications enregistrées.",
         "schedule": "Calendrier",
@@ -75,8 +87,8 @@ WORDS = {
         "components_done": "Composants lus",
         "pages_read": "Pages lues",
         "audit": "Journal des modifications",
-        "audit_intro": "Chaque écriture, par la page ou par l’API : qui, quand, quoi, avant et "
-        "après.",
+        "audit_intro": "Chaque écriture, par la page ou par l’API\u202f: qui, quand, quoi. "
+        "Le détail (avant et après) est dans le fichier CSV.",
         "audit_csv": "Télécharger tout le journal (CSV)",
         "action": "Action",
         "actor": "Auteur",
@@ -112,12 +124,11 @@ WORDS = {
         "hooks": "Points d'accroche utilisés",
         "unreadable": "illisible (voir le journal)",
         "no_plugins": "Aucune extension installée.",
-        "plugins_hint": "Une extension installée ne sert que si la configuration l'active "
-        "([plugins] enabled).",
+        "plugins_hint": "Une extension installée ne sert que si la configuration l'active\u202f:",
         "users": "Comptes",
         "user_created": "Compte créé",
-        "password_once": "Mot de passe, affiché une seule fois : transmettez-le à la personne "
-        "(elle pourra le changer dans « Mon compte ») :",
+        "password_once": "Mot de passe, affiché une seule fois\u202f: transmettez-le à la personne "
+        "(elle pourra le changer dans «\u202fMon compte\u202f»)\u202f:",
         "role": "Rôle",
         "last_sign_in": "Dernière connexion",
         "lock": "Verrouillage",
@@ -133,11 +144,12 @@ WORDS = {
         "add_user": "Créer un compte",
         "person_name": "Nom (facultatif)",
         "create_user": "Créer le compte",
-        "roles_hint": "Lecture : consulter. Édition : faire tourner les fonctions de la ville et "
-        "demander des synchronisations. Administration : tout, y compris les comptes.",
+        "roles_hint": "Lecture\u202f: consulter. Édition\u202f: faire tourner les fonctions "
+        "de la ville et "
+        "demander des synchronisations. Administration\u202f: tout, y compris les comptes.",
         "tokens": "Jetons d'API",
         "token_created": "Jeton créé",
-        "token_once": "Copiez-le maintenant : il ne sera plus jamais affiché.",
+        "token_once": "Copiez-le maintenant\u202f: il ne sera plus jamais affiché.",
         "token_name": "Nom du jeton (à quoi il sert)",
         "owner": "Compte",
         "created": "Créé le",
@@ -166,7 +178,19 @@ WORDS = {
         "save": "Save",
         "other_language": "Français",
         "home": "civic-bridge",
+        "colon": ": ",
         "skip": "Skip to content",
+        "what_happened": "What was done",
+        "search": "Search",
+        "all_f": "All",
+        "process": "Process or assembly",
+        "proposal": "Proposal",
+        "proposals_shown": "Proposals {first} to {last} of {total}",
+        "no_proposals": "No proposal matches.",
+        "pages": "Pages",
+        "previous_page": "Previous page",
+        "next_page": "Next page",
+        "page_of": "Page {page} of {pages}",
         "public_service": "Citizen participation",
         "admin_service": "Participation administration",
         "admin_menu": "Administration menu",
@@ -218,7 +242,8 @@ WORDS = {
         "components_done": "Components read",
         "pages_read": "Pages read",
         "audit": "Audit log",
-        "audit_intro": "Every write, from a page or the API: who, when, what, before and after.",
+        "audit_intro": "Every write, from a page or the API: who, when, what. The details (before "
+        "and after) are in the CSV file.",
         "audit_csv": "Download the whole log (CSV)",
         "action": "Action",
         "actor": "Actor",
@@ -254,8 +279,7 @@ WORDS = {
         "hooks": "Hooks implemented",
         "unreadable": "unreadable (see the log)",
         "no_plugins": "No plugin installed.",
-        "plugins_hint": "An installed plugin only runs when the settings enable it "
-        "([plugins] enabled).",
+        "plugins_hint": "An installed plugin only runs when the settings enable it:",
         "users": "Accounts",
         "user_created": "Account created",
         "password_once": "Password, shown once only: give it to the person "
@@ -343,8 +367,9 @@ TERMS: dict[str, dict[str | None, tuple[str, str]]] = {
         "assembly": ("assemblée", "assembly"),
     },
 }
-# The badge of a run's status (docs/design.md)
+# The badge of a run's status and of a proposal's state (docs/design.md)
 RUN_BADGES = {"succeeded": "badge-ok", "running": "badge-warn", "failed": "badge-error"}
+PROPOSAL_BADGES = {"accepted": "badge-ok", "evaluating": "badge-warn", "rejected": "badge-error"}
 
 
 def term(kind: str, value: str | None, lang: str = "fr") -> str:
@@ -391,6 +416,9 @@ def term_filter(context, value: str | None, kind: str) -> str:
 
 def install(app: Flask) -> None:
     app.jinja_env.globals.update(
-        ui=ui, other_language_url=other_language_url, run_badges=RUN_BADGES
+        ui=ui,
+        other_language_url=other_language_url,
+        run_badges=RUN_BADGES,
+        proposal_badges=PROPOSAL_BADGES,
     )
     app.jinja_env.filters["term"] = term_filter

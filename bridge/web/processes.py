@@ -28,7 +28,8 @@ TEXT = {
     "fr": {
         "processes": "Processus et espaces",
         "processes_intro": "Par défaut, tout est synchronisé. Décochez un espace ou un "
-        "composant pour ne plus le lire : ce qui a déjà été lu est gardé tel quel, sans mise à "
+        "composant pour ne plus le lire\u202f: ce qui a déjà été lu est gardé tel quel, "
+        "sans mise à "
         "jour, et rien n'est marqué retiré. Cochez-le de nouveau pour reprendre à la prochaine "
         "synchronisation.",
         "participatory_process": "Processus",
@@ -40,8 +41,8 @@ TEXT = {
         "save": "Enregistrer",
         "saved": "Réglages enregistrés.",
         "unchanged": "Rien n'a changé.",
-        "read_only": "Lecture seule : il faut le rôle éditeur pour modifier.",
-        "no_spaces": "Aucun espace synchronisé pour l'instant : lancez une synchronisation.",
+        "read_only": "Lecture seule\u202f: il faut le rôle éditeur pour modifier.",
+        "no_spaces": "Aucun espace synchronisé pour l'instant\u202f: lancez une synchronisation.",
         "mappings": "Quartiers et thèmes",
         "mappings_intro": "Associez chaque secteur (ou taxonomie) de Decidim à un quartier de la "
         "ville, et chaque catégorie à un thème. Laissez vide pour ne rien associer.",
@@ -53,7 +54,7 @@ TEXT = {
         "theme": "Thème",
         "no_scopes": "Aucun secteur ni taxonomie synchronisé.",
         "no_categories": "Aucune catégorie synchronisée.",
-        "fix_errors": "Corrigez les champs signalés : rien n'a été enregistré.",
+        "fix_errors": "Corrigez les champs signalés\u202f: rien n'a été enregistré.",
         "too_long": "200 caractères au plus.",
         "steps": "Phases",
         "active": "en cours",
@@ -66,7 +67,11 @@ TEXT = {
         "results": "Résultats (suivi)",
         "meetings": "Rencontres",
         "none": "Aucun.",
+        "none_f": "Aucune.",
         "shown_of": "affichés sur",
+        "shown_of_f": "affichées sur",
+        "see_all": "Voir toutes les propositions de ce processus",
+        "selected": "retenu",
         "back": "Retour",
         "settings": "Réglages de synchronisation",
         "instance": "Instance",
@@ -116,7 +121,11 @@ TEXT = {
         "results": "Results (accountability)",
         "meetings": "Meetings",
         "none": "None.",
+        "none_f": "None.",
         "shown_of": "shown of",
+        "shown_of_f": "shown of",
+        "see_all": "See every proposal of this process",
+        "selected": "selected",
         "back": "Back",
         "settings": "Sync settings",
         "instance": "Instance",

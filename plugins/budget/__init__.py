@@ -106,3 +106,10 @@ def instance_deleting(session, instance_id):
     from plugins.budget.detach import detach_instance
 
     detach_instance(session, instance_id)
+
+
+@hookimpl
+def audit_wording():
+    from plugins.budget.wording import WORDING
+
+    return [WORDING]

@@ -17,7 +17,7 @@ from plugins.budget.proposals import project_key
 
 ENVELOPES = [
     (
-        "Suites de « Pour le climat, à Ivry, on agit ! »",
+        "Suites de «\u202fPour le climat, à Ivry, on agit\u202f!\u202f»",
         70_000_000,
         2022,
         2026,

@@ -119,7 +119,9 @@ def test_an_admin_changes_a_role_and_unlocks_an_account(client_for, sessions):
     last = admin.post(
         f"/admin/users/{admin_id}/role", data={"csrf_token": admin.csrf, "role": "viewer"}
     )
-    assert "last administrator" in text(admin.get(last.location))
+    assert "Le dernier compte d&#39;administration ne peut pas perdre ce rôle" in text(
+        admin.get(last.location)
+    )
     with sessions() as session:
         viewer = session.get(User, viewer_id)
         assert viewer.locked_until is None and viewer.role == "editor"
@@ -224,12 +226,12 @@ def test_a_running_sync_shows_what_it_has_done_so_far(client_for, sessions):
     _changes(sessions, 3, running=True)
     page = text(client_for("viewer").get("/admin/instances/ivry"))
     assert '<meta http-equiv="refresh" content="2">' in page
-    progress = re.search(r'<td class="progress">(.*?)</td>', page, re.S).group(1)
-    assert "Composants lus : 2" in progress and "Requêtes : 7" in progress
-    assert "Modifications enregistrées : 3" in progress
-    assert "Pages lues : 12" in progress
-    assert "Fiches nouvelles / modifiées / inchangées : 40 / 2 / 5" in progress
-    assert "Nouvelles tentatives : 1" in progress and "1 avertissement(s)" in progress
+    progress = re.search(r'<td class="run-progress">(.*?)</td>', page, re.S).group(1)
+    assert "Composants lus\u202f: 2" in progress and "Requêtes\u202f: 7" in progress
+    assert "Modifications enregistrées\u202f: 3" in progress
+    assert "Pages lues\u202f: 12" in progress
+    assert "Fiches nouvelles / modifiées / inchangées\u202f: 40 / 2 / 5" in progress
+    assert "Nouvelles tentatives\u202f: 1" in progress and "1 avertissement(s)" in progress
 
 
 def test_the_new_pages_in_english(client_for):
@@ -282,14 +284,14 @@ def test_admins_read_the_audit_log_filtered_and_paged(client_for, sessions):
     admin = client_for("admin")
     first = text(admin.get("/admin/audit"))
     assert "Journal des modifications" in first and 'href="/api/v1/audit?format=csv"' in first
-    assert first.count('<tr class="entry">') == 50 and first.index("sync.request") < first.index(
-        "ledger:59"
-    )
+    actions = re.findall(r'<tr class="entry" data-action="([^"]+)"', first)
+    assert len(actions) == 50 and actions[0] == "sync.request"
+    assert "editor@ivry.example (jeton n° 3) a demandé une synchronisation" in first
     older = re.search(r'<a rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
-    assert text(admin.get(older)).count('<tr class="entry">') > 0
+    assert text(admin.get(older)).count('<tr class="entry"') > 0
     only = text(admin.get("/admin/audit?actor=token:3"))
-    assert only.count('<tr class="entry">') == 1 and "sync.request" in only
+    assert re.findall(r'data-action="([^"]+)"', only) == ["sync.request"]
     ledger = text(admin.get("/admin/audit?action=budget.ledger.add"))
-    assert "sync.request</td>" not in ledger
+    assert set(re.findall(r'data-action="([^"]+)"', ledger)) == {"budget.ledger.add"}
     csv = admin.get("/api/v1/audit?format=csv")  # the signed-in admin downloads it too
     assert csv.status_code == 200 and "budget.ledger.add" in csv.get_data(as_text=True)

@@ -195,7 +195,7 @@ def test_the_process_page_shows_steps_components_and_records(client_for, session
             .order_by(models.Proposal.id)
         )
     assert f"/admin/proposals/{first.id}" in page
-    assert "50 affichés sur 120" in page  # first 50 of the process's 120 proposals
+    assert "50 affichées sur 120" in page  # first 50 of the process's 120 proposals
     assert page.count("/admin/proposals/") == 50
     english = client.get(f"/admin/processes/{space.id}?lang=en").get_data(as_text=True)
     assert "50 shown of 120" in english and "Meetings" in english

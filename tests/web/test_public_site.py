@@ -28,7 +28,7 @@ from bridge.store.models import (
 )
 from bridge.sync.engine import SyncEngine
 from bridge.timeutil import utcnow
-from bridge.web import public
+from bridge.web import formatting, public
 from simulator.testing import running_simulator
 from tests.conftest import _database_url
 from tests.sync.test_engine import SETTINGS, add_instance
@@ -338,5 +338,6 @@ def test_the_date_of_the_data_is_shown(client, synced):
         synced_at = session.scalar(select(Instance.last_synced_at).where(Instance.name == "ivry"))
     assert isinstance(synced_at, datetime)
     html = client.get("/public/ivry/").get_data(as_text=True)
-    assert public.long_date(synced_at.date(), "fr") in html
+    # the day in the city's zone: a sync at 23:30 UTC in winter was on the next day in Paris
+    assert formatting.date_text(synced_at, "fr") in html
     assert utcnow() >= synced_at

@@ -1,0 +1,57 @@
+"""Refused forms say why in French on French pages (the API and CLI keep English), and the
+browser's own validation bubbles (in the browser's language) are off: the server checks."""
+
+from __future__ import annotations
+
+import html
+
+from sqlalchemy import func, select
+
+from bridge.store.models import Instance
+
+
+def test_instance_form_errors_are_french_and_nothing_is_stored(client_for, sessions):
+    admin = client_for("admin")
+    form = admin.get("/admin/instances/new").text
+    assert '<form method="post" novalidate' in form
+    answer = admin.post(
+        "/admin/instances/new",
+        data={
+            "csrf_token": admin.csrf,
+            "name": "ivry",
+            "base_url": "https://decidim.example",
+            "locale": "fr",
+        },
+    )
+    page = html.unescape(answer.text)
+    assert answer.status_code == 422
+    assert "Une instance nommée «\u202fivry\u202f» existe déjà." in page
+    assert "already exists" not in page
+    bad_url = admin.post(
+        "/admin/instances/new",
+        data={"csrf_token": admin.csrf, "name": "vitry", "base_url": "decidim.example"},
+    )
+    assert "commence par http:// ou https://" in html.unescape(bad_url.text)
+    english = admin.post(
+        "/admin/instances/new?lang=en",
+        data={"csrf_token": admin.csrf, "name": "vitry", "base_url": "decidim.example"},
+    )
+    assert "must start with http:// or https://" in english.text
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Instance)) == 1
+
+
+def test_account_errors_are_french(client_for):
+    admin = client_for("admin")
+    answer = admin.post(
+        "/admin/users",
+        data={"csrf_token": admin.csrf, "email": "pas-une-adresse", "role": "viewer"},
+    )
+    assert answer.status_code == 422
+    assert "«\u202fpas-une-adresse\u202f» n'est pas une adresse e-mail." in html.unescape(
+        answer.text
+    )
+    wrong = admin.post(
+        "/account", data={"csrf_token": admin.csrf, "current": "nope", "new": "x" * 12}
+    )
+    assert "Le mot de passe actuel n'est pas le bon." in html.unescape(wrong.text)
