@@ -81,7 +81,9 @@ def helpers() -> dict[str, Any]:
     return {
         "french": french,
         "day": lambda value: day(value, lang),
-        "moment": lambda value: formatting.datetime_text(value, lang) if value else "",
+        "moment": lambda value: (
+            formatting.datetime_text(value, lang, with_zone=True) if value else ""
+        ),
         "kind_name": lambda line: kinds.name(line.kind, line.applies_to, lang),
         "kind_word": lambda kind: kinds.name(kind, None, lang),
         "status_name": lambda status: STATUS[lang][status],

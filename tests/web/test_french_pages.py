@@ -131,7 +131,9 @@ def site(tmp_path_factory):
                 select(Space.id).join(Component, Component.space_id == Space.id).limit(1)
             ),
             "proposal_id": session.scalar(select(Proposal.id).limit(1)),
-            "allocation_id": 1,
+            "allocation_id": 1,  # the budget demo's first allocation, envelope and line
+            "envelope_id": 1,
+            "line_id": 1,
             "user_id": user.id,
         }
     app = create_app(
@@ -186,7 +188,8 @@ def url_map_pages(app, samples) -> list[str]:
         from flask import url_for
 
         for rule in app.url_map.iter_rules():
-            if "GET" not in rule.methods or rule.rule.startswith(SKIP_PREFIXES):
+            static = rule.endpoint == "static" or rule.endpoint.endswith(".static")
+            if "GET" not in rule.methods or rule.rule.startswith(SKIP_PREFIXES) or static:
                 continue
             missing = set(rule.arguments) - set(samples)
             assert not missing, f"{rule.rule}: no sample for {missing}; {SAMPLES_NEEDED}"
