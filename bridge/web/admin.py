@@ -12,7 +12,16 @@ from bridge import instances
 from bridge.accounts import audit
 from bridge.inputs import unstorable, whole_number
 from bridge.store.db import contains_text, find
-from bridge.store.models import Change, Instance, Proposal, Space, SyncRequest, SyncRun
+from bridge.store.models import (
+    Change,
+    Instance,
+    Project,
+    Proposal,
+    Space,
+    SyncRequest,
+    SyncRun,
+)
+from bridge.sync.resources import RESOURCES
 from bridge.timeutil import utcnow
 from bridge.web.access import current_identity, need, pages_need_sign_in
 from bridge.web.i18n import current_language, words
@@ -198,10 +207,36 @@ def changes(name: str):
         "admin/changes.html",
         instance=found,
         changes=rows,
+        titles=_titles(rows),
         resource=resource,
         resources=list(resources),
         next_before=rows[-1].id if more else None,
     )
+
+
+# The change feed's resources whose records have a translated title, and their tables.
+TITLED = {
+    "spaces": Space,
+    "projects": Project,
+    **{r.name: r.model for r in RESOURCES.values() if hasattr(r.model, "title")},
+}
+
+
+def _titles(rows: list[Change]) -> dict[tuple[str, int], dict]:
+    """{(resource, record id): title} of the records a page of changes names: one query per
+    kind of record, so the feed says "Planter des arbres…" rather than a number."""
+    wanted: dict[str, set[int]] = {}
+    for change in rows:
+        if change.resource in TITLED:
+            wanted.setdefault(change.resource, set()).add(change.record_id)
+    titles = {}
+    for resource, ids in wanted.items():
+        model = TITLED[resource]
+        for record_id, title in _db().execute(
+            select(model.id, model.title).where(model.id.in_(ids))
+        ):
+            titles[(resource, record_id)] = title or {}
+    return titles
 
 
 @blueprint.get("/plugins")

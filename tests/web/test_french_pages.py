@@ -21,7 +21,7 @@ from bridge.accounts import audit, create_user
 from bridge.app import create_app
 from bridge.config import Settings
 from bridge.store.db import make_engine, make_sessionmaker
-from bridge.store.models import Component, Instance, Proposal, Space, SyncRun
+from bridge.store.models import Change, Component, Instance, Proposal, Space, SyncRun
 from bridge.timeutil import utcnow
 from tests.budget.demo_data import demo_budget_database
 from tests.web.conftest import csrf_of
@@ -116,6 +116,24 @@ def site(tmp_path_factory):
                 SyncRun(instance_id=instance.id, status="running", started_at=now),
             ]
         )
+        proposal = session.scalar(select(Proposal).limit(1))
+        run = session.scalar(select(SyncRun).limit(1))
+        # the change feed shows answers and counts that changed upstream
+        for field, old, new in (("state", "evaluating", "accepted"), ("vote_count", 999, 1200)):
+            session.add(
+                Change(
+                    run_id=run.id,
+                    instance_id=instance.id,
+                    resource="proposals",
+                    record_id=proposal.id,
+                    remote_id=proposal.remote_id,
+                    kind="updated",
+                    field=field,
+                    old=old,
+                    new=new,
+                    changed_at=now,
+                )
+            )
         audit(
             session,
             f"user:{EMAIL}",
