@@ -87,7 +87,11 @@ def test_english_a_click_away_by_keyboard(browser, site):
     base, expected = site
     page = browser.new_page(viewport={"width": 375, "height": 740})
     page.goto(f"{base}/public/ivry/")
-    page.keyboard.press("Tab")  # the language link is the first thing a keyboard reaches
+    # a keyboard reaches "skip to content", the city's home link, then the language link
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "English"
     page.keyboard.press("Enter")
     page.wait_for_url("**lang=en")
