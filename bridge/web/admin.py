@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select
 
 from bridge import instances
 from bridge.accounts import audit
-from bridge.inputs import unstorable, whole_number
+from bridge.inputs import whole_number
 from bridge.store.db import contains_text, find
 from bridge.store.models import (
     Change,
@@ -288,9 +288,8 @@ def proposals(name: str):
     found = _instance(name)
     session = _db()
     q = (request.args.get("q") or "").strip()[:200]
-    q = "" if unstorable(q) else q  # a lone surrogate matches nothing a database stores
     state = request.args.get("state") or ""
-    state = "" if unstorable(state) else state[:40]
+    state = state[:40]
     space_id = whole_number(request.args.get("process", ""))
     where = [Proposal.instance_id == found.id, Proposal.removed_at.is_(None)]
     if q:

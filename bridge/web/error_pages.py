@@ -24,11 +24,11 @@ TEXT = {
             "Le fichier ou le formulaire envoyé dépasse la taille que le service accepte\u202f; "
             "rien n'a été enregistré. Découpez un fichier CSV (par année, par exemple).",
         ),
-        429: ("Trop de demandes", "Trop de demandes en peu de temps : réessayez plus tard."),
+        429: ("Trop de demandes", "Trop de demandes en peu de temps\u202f: réessayez plus tard."),
         500: (
             "Erreur du service",
-            "Une erreur imprévue s'est produite. Elle a été notée dans le journal du service ; "
-            "réessayez dans un moment.",
+            "Une erreur imprévue s'est produite. Elle a été notée dans le journal du "
+            "service\u202f; réessayez dans un moment.",
         ),
         503: ("Service indisponible", "Le service est momentanément indisponible."),
         "other": ("Erreur", "La demande n'a pas abouti."),
