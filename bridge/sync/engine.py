@@ -334,15 +334,27 @@ class SyncEngine:
         common = dict(instance_id=instance.id, run_id=run.id, now=now)
         with self._fenced(state) as session:
             changes: list[Change] = []
-            live_spaces: dict[tuple[str, str], int] = {}
+            live_spaces: set[tuple[str, str]] = set()
             live_components: set[str] = set()
+            kept_categories: set[str] = set()
             scope_rows, category_rows = {}, {}
             component_rows: list[dict] = []
-            for space_type, nodes in spaces.items():
+            for space_type, listed in spaces.items():
+                nodes, rows = [], []
+                for node in listed:
+                    live_spaces.add((space_type, str(node["id"])))
+                    try:
+                        rows.append(normalise.space(node, space_type))
+                        nodes.append(node)
+                    except BAD_RECORD as exc:
+                        # Kept as it was, with what it holds: still upstream, not removed.
+                        self._skip_space(state, space_type, node, exc)
+                        kept_categories |= {str(c["id"]) for c in node.get("categories") or [] if c}
+                        live_components |= {str(c["id"]) for c in node.get("components") or [] if c}
                 written = write_batch(
                     session,
                     models.Space.__table__,
-                    [normalise.space(n, space_type) for n in nodes],
+                    rows,
                     resource="spaces",
                     key_extra=("space_type",),
                     **common,
@@ -350,7 +362,6 @@ class SyncEngine:
                 self._account(state.tally, written, changes)
                 for node in nodes:
                     space_id = written.ids[str(node["id"])]
-                    live_spaces[(space_type, str(node["id"]))] = space_id
                     for row in normalise.classifiers_in(node):
                         scope_rows[(row["kind"], row["remote_id"])] = row
                     for cat in node.get("categories") or []:
@@ -381,7 +392,7 @@ class SyncEngine:
                 state,
                 live_spaces,
                 live_components,
-                set(category_rows),
+                set(category_rows) | kept_categories,
                 changes,
                 now,
             )
@@ -413,7 +424,7 @@ class SyncEngine:
         session: Session,
         instance: Instance,
         state: _RunState,
-        live_spaces: dict,
+        live_spaces: set[tuple[str, str]],
         live_components: set[str],
         live_categories: set,
         changes: list[Change],
@@ -565,6 +576,13 @@ class SyncEngine:
             "%s %s of component %s not stored", resource.name, node["id"], component.remote_id
         )
         return {str(p["id"]) for p in node.get("projects") or [] if p}
+
+    @staticmethod
+    def _skip_space(state: _RunState, space_type: str, node: dict, exc: Exception) -> None:
+        state.run.warnings.append(
+            f"{space_type} {node['id']} not stored (kept as last synced): {one_line(exc)}"
+        )
+        log.warning("%s %s not stored", space_type, node["id"])
 
     def _write_nodes(
         self,

@@ -77,6 +77,20 @@ def test_one_bad_record_is_a_warning_and_every_other_record_is_stored(sessions):
         )
 
 
+def test_a_bad_space_is_kept_as_last_synced_and_the_others_go_on(sessions):
+    with running_simulator() as sim:
+        add_instance(sessions, sim.url)
+        assert SyncEngine(sessions, SETTINGS).run("ivry").status == "succeeded"
+        sim.world.spaces[("process", "1")]["start_date"] = "2024-02-30"
+        sim.world.edit_proposal(first(sim, "proposal"), title={"fr": "Revu", "en": "Revised"})
+        run = SyncEngine(sessions, SETTINGS).run("ivry")
+        assert run.status == "succeeded", run.error
+        assert run.removed == 0  # neither the space nor what it holds is taken for removed
+        assert len(run.warnings) == 1 and "participatory_process 1 not stored" in run.warnings[0]
+        assert run.updated >= 1  # the records of every space were read
+        assert stored(sessions, models.Space) == len(sim.world.spaces)
+
+
 def test_the_cli_prints_one_line_reasons_never_a_traceback(sessions):
     with running_simulator() as sim:
         sim.world.set_result(first(sim, "result"), start="2024-02-30")
