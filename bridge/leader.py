@@ -103,6 +103,12 @@ class LeaderLock:
         if self._file_lock is not None and self._file_lock.is_locked:
             self._file_lock.release(force=True)
         with self._guard:
+            if self._connection is not None:
+                # Unlock before closing: the server ends a closed session a moment later, and
+                # another scheduler asking in that moment would still find the lock taken.
+                with contextlib.suppress(DBAPIError):
+                    self._connection.execute(text("SELECT pg_advisory_unlock_all()"))
+                    self._connection.commit()
             self._drop_connection()
 
     def _drop_connection(self) -> None:
