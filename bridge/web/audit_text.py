@@ -187,7 +187,7 @@ class Wording:
         if not isinstance(before, dict) or not isinstance(after, dict):
             return ""
         parts = []
-        for key in before:
+        for key in sorted(before):  # PostgreSQL's JSONB keeps no order: one order for both
             if key not in after or before[key] == after[key]:
                 continue
             if isinstance(before[key], dict | list) or isinstance(after[key], dict | list):

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import case, func, select
@@ -29,11 +28,11 @@ from bridge.store.models import (
     Result,
     Space,
 )
+from bridge.web import formatting
 
 blueprint = Blueprint("public", __name__)
 
 LANGUAGES = ("fr", "en")
-PARIS = ZoneInfo("Europe/Paris")
 LIST_LIMIT = 200  # accepted proposals / selected projects listed on a process page
 
 TEXT = {
@@ -87,22 +86,6 @@ TEXT = {
         "see_also": "Voir aussi",
         "all_cities": "Toutes les villes",
         "back_to": "Retour à",
-        "euros": "{n} €",
-        "percent": "{n} %",
-        "months": [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ],
         "kinds": {
             "Proposals": "Propositions",
             "Budgets": "Budgets",
@@ -161,22 +144,6 @@ TEXT = {
         "see_also": "See also",
         "all_cities": "All cities",
         "back_to": "Back to",
-        "euros": "€{n}",
-        "percent": "{n}%",
-        "months": [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
         "kinds": {
             "Proposals": "Proposals",
             "Budgets": "Budgets",
@@ -243,33 +210,18 @@ def pick(field_value: dict[str, Any] | None, lang: str, fallback: str = "") -> s
     return next((str(v) for v in field_value.values() if v), fallback)
 
 
-def number(value: float, lang: str) -> str:
-    text = f"{round(value):,}"
-    return text.replace(",", "\u202f") if lang == "fr" else text
-
-
-def long_date(value: date | str | None, lang: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    month = TEXT[lang]["months"][value.month - 1]
-    if lang == "fr":
-        return f"{'1er' if value.day == 1 else value.day} {month} {value.year}"
-    return f"{value.day} {month} {value.year}"
-
-
 def figure_text(name: str, value: float, lang: str) -> str:
-    t = TEXT[lang]
+    """A key figure as the reader reads it: '46 %', '625 000 €', '1 234'."""
     if name == "progress":
-        return t["percent"].format(n=number(value, lang))
+        return formatting.percent(value, lang)
     if name == "selected_amount":
-        return t["euros"].format(n=number(value, lang))
-    return number(value, lang)
+        return formatting.euros(round(value), lang)
+    return formatting.number(value, lang)
 
 
 def today() -> date:
-    return datetime.now(PARIS).date()
+    """Today in the city's zone, which decides whether a process is under way."""
+    return datetime.now(formatting.zone()).date()
 
 
 def status(start: date | None, end: date | None, on: date) -> str | None:
@@ -379,7 +331,7 @@ def render(template: str, lang: str, **context: Any) -> str:
         t=TEXT[lang],
         here=here,
         pick=lambda value, fallback="": pick(value, lang, fallback),
-        long_date=lambda value: long_date(value, lang),
+        long_date=lambda value: formatting.date_text(value, lang),
         figure_text=lambda name, value: figure_text(name, value, lang),
         public_links=links(lang),
         **context,

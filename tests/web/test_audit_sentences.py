@@ -67,5 +67,5 @@ def test_plugins_word_their_actions_and_unknown_ones_stay_readable(client_for, s
     assert said[0] == "admin@ivry.example\u202f: committee.vote (committee:2)"
     assert said[1] == (
         "admin@ivry.example a modifié l'allocation n° 7\u202f: "
-        "statut proposée → confirmée, montant 1\u202f000 → 1\u202f250,50\u00a0€"
+        "montant 1\u202f000 → 1\u202f250,50\u00a0€, statut proposée → confirmée"
     )
