@@ -356,7 +356,7 @@ def _count(balances: Balances, row: Row, report: Report) -> None:
             row.cancels,
         )
     except kinds.KindError as exc:
-        report.new.remove(row)
+        report.new.pop()  # the row just appended: not remove(), a scan of every new row
         report.errors.append(Problem(row.line, (Reason(exc.en, exc.fr),)))
         return
     row.applies_to, row.allocation_id = taken.applies_to, taken.allocation_id

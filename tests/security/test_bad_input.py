@@ -19,6 +19,7 @@ from bridge.config import Settings
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import AuditEntry, Instance
 from bridge.timeutil import utcnow
+from plugins.budget import csvimport
 from plugins.budget.models import Allocation, Envelope, LedgerLine
 from tests.conftest import _database_url
 
@@ -303,3 +304,19 @@ def test_the_cli_prints_line_and_reason_never_a_traceback(bridge, tmp_path):
         "line 5: a cell is longer than 128 KB",
         "Error: 3 bad row(s); nothing was imported",
     ]
+
+
+def test_refused_cancellations_cost_no_scan_of_the_good_rows(bridge, monkeypatch):
+    """Each refused cancellation used to be taken out of the new rows with list.remove, which
+    compares it with every good row before it: 20 000 good rows and 20 000 refused ones took
+    485 s. Now no row is compared."""
+    compared = []
+    monkeypatch.setattr(csvimport.Row, "__eq__", lambda a, b: compared.append(1) or a is b)
+    text = HEADER + "".join(
+        f"01/02/2024;A-{n};engagement;10;F\n01/02/2024;B-{n};engagement;-1000000;F\n"
+        for n in range(200)
+    )
+    with bridge["sessions"]() as session:
+        report = csvimport.import_file(session, 1, text.encode(), dry_run=True)
+        session.rollback()
+    assert len(report.errors) == 200 and compared == []
