@@ -1,6 +1,7 @@
 """The one module plugins import: the hook marker, the types hooks return, and the helpers a
 plugin's pages and API routes need (who is asking, roles, the audit log, the request's
-database session, problem+json errors, `formatting` of numbers, amounts and times).
+database session, problem+json errors, `formatting` of numbers, amounts and times, spreadsheet
+cells that cannot run as formulas).
 
     from bridge.plugin import hookimpl, MenuItem, PublicLink, Job, Export, AuditWording
 
@@ -15,6 +16,8 @@ from bridge.api.params import integer as integer_parameter
 from bridge.app import db
 from bridge.hookspecs import AuditWording, Export, Job, MenuItem, Money, PublicLink, hookimpl
 from bridge.inputs import whole_number
+from bridge.spreadsheet import cell as spreadsheet_cell
+from bridge.spreadsheet import row as spreadsheet_row
 from bridge.store.db import find
 from bridge.web import formatting
 from bridge.web.access import current_identity, need, pages_need_sign_in, require_role
@@ -47,5 +50,7 @@ __all__ = [
     "problem_response",
     "render_public",
     "require_role",
+    "spreadsheet_cell",
+    "spreadsheet_row",
     "whole_number",
 ]

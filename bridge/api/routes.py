@@ -8,6 +8,7 @@ from typing import Any
 from flask import jsonify, request
 from sqlalchemy import func, select
 
+from bridge import spreadsheet
 from bridge.api import blueprint, params
 from bridge.api.errors import Problem, json_object
 from bridge.api.openapi import document
@@ -413,15 +414,17 @@ def audit_log():
         for row in db().scalars(select(AuditEntry).order_by(AuditEntry.id)):
             e = entry(row)
             writer.writerow(
-                [
-                    e["id"],
-                    e["at"],
-                    e["actor"],
-                    e["action"],
-                    e["target"],
-                    json.dumps(e["before"]),
-                    json.dumps(e["after"]),
-                ]
+                spreadsheet.row(
+                    [
+                        e["id"],
+                        e["at"],
+                        e["actor"],
+                        e["action"],
+                        e["target"],
+                        json.dumps(e["before"]),
+                        json.dumps(e["after"]),
+                    ]
+                )
             )
         return Response(
             out.getvalue(),

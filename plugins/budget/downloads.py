@@ -17,7 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import Export, Problem
+from bridge.plugin import Export, Problem, spreadsheet_row
 from bridge.timeutil import iso, utcnow
 from plugins.budget.figures import for_envelopes
 from plugins.budget.models import Envelope, LedgerLine
@@ -42,11 +42,13 @@ def envelopes_csv(session: Session) -> bytes:
     for e in session.scalars(select(Envelope).order_by(Envelope.id)):
         f = figures[e.id]
         writer.writerow(
-            [e.name]
-            + [
-                euros(v).replace(".", ",")
-                for v in (f.amount, f.allocated, f.committed, f.paid, f.remaining)
-            ]
+            spreadsheet_row(
+                [e.name]
+                + [
+                    euros(v).replace(".", ",")
+                    for v in (f.amount, f.allocated, f.committed, f.paid, f.remaining)
+                ]
+            )
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM tells Excel it is UTF-8
 
@@ -79,16 +81,19 @@ LEDGER_HEADER = ["enveloppe", "nature", "date", "montant", "référence", "fourn
 
 
 def _ledger_cells(line: LedgerLine, envelope: str) -> list:
-    """A ledger line as the spreadsheet downloads show it (the CSV and the XLSX)."""
-    return [
-        envelope,
-        KIND_FR[line.kind],
-        line.day,
-        line.amount_cents / 100,
-        line.reference,
-        line.supplier,
-        line.label,
-    ]
+    """A ledger line as the spreadsheet downloads show it (the CSV and the XLSX), its texts
+    unable to run as formulas."""
+    return spreadsheet_row(
+        [
+            envelope,
+            KIND_FR[line.kind],
+            line.day,
+            line.amount_cents / 100,
+            line.reference,
+            line.supplier,
+            line.label,
+        ]
+    )
 
 
 def ledger_csv(session: Session) -> Iterator[bytes]:
