@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -124,6 +124,7 @@ def create_user(
         password_changed_at=now,
         password_hash=generate_password_hash(password, method="scrypt"),
         failed_logins=0,
+        session_epoch=0,
     )
     session.add(user)
     session.flush()
@@ -136,22 +137,32 @@ def is_locked(user: User) -> bool:
 
 
 def set_role(session: Session, user: User, role: str, actor: str) -> None:
-    """Change a user's role; their tokens never act above it afterwards. The last admin stays.
+    """Change a user's role; their tokens never act above it afterwards and their sessions
+    end. The last admin stays (the caller rolls back on AccountError).
 
     Added to the caller's transaction (the caller commits)."""
     check_role(role)
     if role == user.role:
         return
-    if user.role == "admin" and role != "admin":
-        admins = session.scalar(select(func.count()).select_from(User).where(User.role == "admin"))
-        if admins <= 1:
-            raise AccountError(
-                "the last administrator cannot lose the admin role",
-                field="role",
-                fr="Le dernier compte d'administration ne peut pas perdre ce rôle.",
-            )
     before = user.role
+    if before == "admin":
+        # Two admins demoting each other at once must not leave none: PostgreSQL locks the
+        # admin rows (in id order, so no deadlock) until the commit; SQLite lets one writer
+        # at a time, and the flush below waits for it and then reads the committed state.
+        session.execute(
+            select(User.id).where(User.role == "admin").order_by(User.id).with_for_update()
+        )
     user.role = role
+    end_sessions(session, user)
+    session.flush()
+    if before == "admin" and not session.scalar(
+        select(func.count()).select_from(User).where(User.role == "admin")
+    ):
+        raise AccountError(
+            "the last administrator cannot lose the admin role",
+            field="role",
+            fr="Le dernier compte d'administration ne peut pas perdre ce rôle.",
+        )
     capped = []
     for token in session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
@@ -183,24 +194,63 @@ def unlock_user(session: Session, user: User, actor: str) -> None:
 
 
 def authenticate(session: Session, email: str, password: str) -> User:
-    """The user, or LoginRefused. Counts failures and locks the account after too many."""
+    """The user, or LoginRefused. Counts failures and locks the account after too many.
+
+    Each attempt is counted in the database before its password is checked (one UPDATE that
+    returns the new count), so parallel attempts each see their own count: at most
+    `MAX_FAILURES` passwords are ever checked before the lock. A refused attempt without a
+    check (unknown email, locked account, one attempt too many) still computes a hash, so
+    every refusal costs the same time and says nothing of the account."""
     now = utcnow()
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
+    count = None if user is None else _count_attempt(session, user.id, now)
+    if count is None:  # unknown email or locked account
         check_password_hash(_dummy_hash(), password)
         raise LoginRefused
-    if user.locked_until and user.locked_until > now:
+    if count > MAX_FAILURES:  # parallel attempts beyond the limit: refused unchecked
+        check_password_hash(_dummy_hash(), password)
+        _lock(session, user, now)
         raise LoginRefused
     if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILURES:
-            user.locked_until, user.failed_logins = now + LOCK_TIME, 0
-            audit(session, f"user:{user.email}", "user.locked", f"user:{user.email}")
-        session.commit()
+        if count == MAX_FAILURES:
+            _lock(session, user, now)
         raise LoginRefused
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=0, locked_until=None, last_login_at=now)
+        .execution_options(synchronize_session=False)
+    )
     session.commit()
+    session.refresh(user)
     return user
+
+
+def _count_attempt(session: Session, user_id: int, now: datetime) -> int | None:
+    """Count one more attempt on an account that is not locked, atomically; its new count, or
+    None when the account is locked (a locked account counts nothing)."""
+    count = session.scalar(
+        update(User)
+        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return count
+
+
+def _lock(session: Session, user: User, now: datetime) -> None:
+    """Lock the account (once, however many parallel attempts ask) and start counting anew."""
+    locked = session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(locked_until=now + LOCK_TIME, failed_logins=0)
+        .execution_options(synchronize_session=False)
+    )
+    if locked.rowcount:
+        audit(session, f"user:{user.email}", "user.locked", f"user:{user.email}")
+    session.commit()
 
 
 def change_password(session: Session, user: User, current: str, new: str) -> None:
@@ -213,8 +263,17 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     check_password_rules(new)
     user.password_hash = generate_password_hash(new, method="scrypt")
     user.password_changed_at = utcnow()
+    end_sessions(session, user)
     audit(session, f"user:{user.email}", "user.password", f"user:{user.email}")
     session.commit()
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Every session of `user` ends at the next request: sessions carry the user's
+    `session_epoch` and only the current one is accepted. The caller commits."""
+    user.session_epoch = User.session_epoch + 1
+    session.flush()
+    session.refresh(user, ["session_epoch"])
 
 
 def digest(token: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from functools import wraps
 
@@ -33,15 +32,10 @@ def current_identity() -> Identity | None:
             identity = Identity(user, token.role, f"token:{token.id}:{user.email}")
     elif (user_id := session.get("user_id")) is not None:
         user = db().get(User, user_id)
-        if user is not None and session.get("pw") == password_mark(user):
+        if user is not None and session.get("epoch") == user.session_epoch:
             identity = Identity(user, user.role, f"user:{user.email}")
     g.identity = identity
     return identity
-
-
-def password_mark(user: User) -> str:
-    """Kept in the session: a password change (new salt, new hash) ends the other sessions."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def require_role(role: str):

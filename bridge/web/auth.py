@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
-from bridge.accounts import AccountError, LoginRefused, authenticate, change_password
+from bridge.accounts import (
+    AccountError,
+    LoginRefused,
+    authenticate,
+    change_password,
+    end_sessions,
+)
 from bridge.web import throttle
-from bridge.web.access import current_identity, password_mark
+from bridge.web.access import current_identity
 from bridge.web.i18n import current_language, words
 
 blueprint = Blueprint("auth", __name__)
@@ -18,19 +24,19 @@ def login():
 
     email = request.form.get("email", "")
     if request.method == "POST":
-        address = request.remote_addr or "unknown"
-        if throttle.blocked(db(), address):
+        note = throttle.claim(db(), request.remote_addr or "unknown")
+        if note is None:
             flash(throttle.MESSAGE[current_language()], "error")
             return render_template("login.html", email=email), 429
         try:
             user = authenticate(db(), email, request.form.get("password", ""))
         except LoginRefused:
-            throttle.record_failure(db(), address)
             flash(words()["refused"], "error")
             return render_template("login.html", email=email), 401
+        throttle.release(db(), note)
         lang = session.get("lang")
         session.clear()  # a new session on sign-in: no fixation
-        session.update(user_id=user.id, pw=password_mark(user))
+        session.update(user_id=user.id, epoch=user.session_epoch)
         if lang:
             session["lang"] = lang
         session.permanent = True
@@ -40,6 +46,14 @@ def login():
 
 @blueprint.post("/logout")
 def logout():
+    """Sign-out ends the person's sessions on the server too: a copy of the cookie, kept by
+    someone else, is refused from now on (and so are the person's other devices)."""
+    from bridge.app import db
+
+    identity = current_identity()
+    if identity is not None and not request.headers.get("Authorization"):
+        end_sessions(db(), identity.user)
+        db().commit()
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -62,7 +76,7 @@ def account():
         except AccountError as exc:
             flash(exc.text(current_language()), "error")
             return render_template("account.html", user=identity.user), 422
-        session["pw"] = password_mark(identity.user)
+        session["epoch"] = identity.user.session_epoch  # this session goes on, others end
         flash(words()["password_changed"], "ok")
         return redirect(url_for("auth.account"))
     return render_template("account.html", user=identity.user)

@@ -24,19 +24,31 @@ MESSAGE = {
 }
 
 
-def blocked(session: Session, address: str) -> bool:
-    since = utcnow() - WINDOW
+def claim(session: Session, address: str) -> int | None:
+    """Note an attempt from `address` before its password is checked; the id of the note, or
+    None when the address has too many refusals in the window (then nothing is noted).
+
+    The note is committed first and the window counted after: of parallel attempts, the one
+    committed k-th sees at least k notes, so no more than `MAX_FAILURES` get through however
+    many arrive at once. A refused attempt keeps its note (it is the refusal's record); a
+    successful one gives it back with `release`."""
+    now = utcnow()
+    session.execute(delete(LoginFailure).where(LoginFailure.at <= now - WINDOW))
+    note = LoginFailure(address=address[:64], at=now)
+    session.add(note)
+    session.commit()
     count = session.scalar(
         select(func.count())
         .select_from(LoginFailure)
-        .where(LoginFailure.address == address, LoginFailure.at > since)
+        .where(LoginFailure.address == address[:64], LoginFailure.at > now - WINDOW)
     )
-    return count >= MAX_FAILURES
+    if count > MAX_FAILURES:
+        release(session, note.id)
+        return None
+    return note.id
 
 
-def record_failure(session: Session, address: str) -> None:
-    """Note a refusal, and forget the ones older than the window (the table stays small)."""
-    now = utcnow()
-    session.execute(delete(LoginFailure).where(LoginFailure.at <= now - WINDOW))
-    session.add(LoginFailure(address=address[:64], at=now))
+def release(session: Session, note_id: int) -> None:
+    """Forget the note of an attempt that was not a refusal."""
+    session.execute(delete(LoginFailure).where(LoginFailure.id == note_id))
     session.commit()
