@@ -20,4 +20,4 @@ RUN pip install . gunicorn>=23 \
 USER bridge
 EXPOSE 8080
 CMD ["gunicorn", "--bind", "0.0.0.0:8080", "--worker-class", "gthread", "--threads", "4", \
-     "--workers", "2", "bridge.app:create_app()"]
+     "--workers", "2", "--preload", "bridge.wsgi:app"]

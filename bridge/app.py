@@ -26,7 +26,11 @@ class Bridge:
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    settings = settings or Settings.load()
+    """The app. Without `settings` (a WSGI server's `create_app()`), they are loaded and must
+    hold a secret key; given settings without one (the demo, tests) get a key of their own."""
+    if settings is None:
+        settings = Settings.load()
+        settings.require_secret_key()
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=settings.secret_key or _ephemeral_secret(app),
@@ -54,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         csrf,
         error_pages,
         formatting,
+        headers,
         i18n,
         processes,
         public,
@@ -70,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     error_pages.install(app)
     app.before_request(refuse_nul_bytes)
     app.before_request(csrf.check)
+    app.after_request(headers.add)
 
     @app.context_processor
     def page_context():

@@ -389,7 +389,12 @@ def serve(ctx: Context, host: str, port: int, with_scheduler: bool | None) -> No
     """Serve the web app and the API (use gunicorn in production: see the Dockerfile)."""
     from bridge import embedded_scheduler
     from bridge.app import create_app
+    from bridge.config import MissingSecretKey
 
+    try:
+        ctx.settings.require_secret_key()
+    except MissingSecretKey as exc:
+        raise click.ClickException(str(exc)) from None
     ctx.sessions  # noqa: B018
     if with_scheduler is None:
         with_scheduler = embedded_scheduler.wanted_by_default(ctx.settings)

@@ -17,6 +17,16 @@ DEFAULT_DATABASE_URL = "sqlite:///var/bridge.db"
 BUNDLED_PLUGINS = ("budget",)
 
 
+MISSING_SECRET_KEY = (
+    "BRIDGE_SECRET_KEY is not set: the web workers cannot share sessions without it "
+    "(make one with: python -c 'import secrets; print(secrets.token_hex(32))')"
+)
+
+
+class MissingSecretKey(RuntimeError):
+    """A production web start without `secret_key`."""
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -52,6 +62,12 @@ class Settings:
             raise ValueError(
                 f"unknown time zone {self.timezone!r} (setting timezone, e.g. Europe/Paris)"
             ) from exc
+
+    def require_secret_key(self) -> None:
+        """A production web start needs `secret_key`: without it each worker would sign
+        sessions and CSRF tokens with a key of its own, and they would fail at random."""
+        if not self.secret_key:
+            raise MissingSecretKey(MISSING_SECRET_KEY)
 
     @property
     def enabled_plugins(self) -> list[str]:

@@ -84,7 +84,10 @@ def on_http_error(exc: HTTPException):
         return problem(
             413, f"the request body is larger than {_limit_mb()} MB", limit_mb=_limit_mb()
         )
-    return problem(exc.code or 500, exc.description or exc.name)
+    answer = problem(exc.code or 500, exc.description or exc.name)
+    if "Allow" in (allowed := dict(exc.get_headers())):  # a 405 says what the path accepts
+        answer.headers["Allow"] = allowed["Allow"]
+    return answer
 
 
 @blueprint.app_errorhandler(Exception)

@@ -456,7 +456,8 @@ def document() -> dict[str, Any]:
     }
     paths["/me"] = {
         "get": {
-            "summary": "Who the request acts as (needs a token or a session)",
+            "summary": "Who the request acts as (needs a token or a session); with a "
+            "session, also the csrf_token its writes send in the X-CSRF-Token header",
             "operationId": "me",
             "security": [{"token": []}],
             "responses": {

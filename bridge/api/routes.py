@@ -19,6 +19,7 @@ from bridge.store import models
 from bridge.store.db import contains_text, find
 from bridge.store.models import Change, Instance, SyncRun
 from bridge.timeutil import iso
+from bridge.web import csrf
 from bridge.web.access import current_identity, require_role
 
 
@@ -383,7 +384,10 @@ def export(name: str):
 @require_role("viewer")
 def me():
     identity = current_identity()
-    return jsonify(email=identity.user.email, name=identity.user.name, role=identity.role)
+    body = {"email": identity.user.email, "name": identity.user.name, "role": identity.role}
+    if not request.headers.get("Authorization"):  # a session: its scripts' writes need it
+        body["csrf_token"] = csrf.token()
+    return jsonify(body)
 
 
 @blueprint.get("/audit")

@@ -77,7 +77,8 @@ def on_http_error(exc: HTTPException):
         return api_errors.on_http_error(exc)
     if exc.code is None or exc.code < 400 or exc.response is not None:
         return exc  # redirects and ready-made answers pass through
-    return _page(exc.code)
+    allow = {k: v for k, v in exc.get_headers() if k == "Allow"}  # a 405 names what is allowed
+    return (*_page(exc.code), allow)
 
 
 def on_problem(exc: api_errors.Problem):
