@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -146,8 +145,7 @@ def decode(data: bytes) -> str:
 
 def _key(name: str) -> str:
     """Header names compared without case, accents or surrounding spaces."""
-    folded = unicodedata.normalize("NFKD", name.strip().casefold().replace("’", "'"))
-    return "".join(c for c in folded if not unicodedata.combining(c))
+    return kinds.fold(name)
 
 
 NOT_TEXT = Reason(

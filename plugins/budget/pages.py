@@ -40,10 +40,17 @@ BEFORE = re.compile(r" ([:;!?»])(?=[\s<\"']|$)")
 AFTER = re.compile(r"« ")
 
 
+TAG = re.compile(r"(<[^>]*>)")
+
+
 def french_spacing(html: str) -> str:
     """French typography: a narrow no-break space (U+202F) before : ; ! ? » and after «, so
-    that no line breaks there. Written once here rather than in every string of the pages."""
-    return AFTER.sub("«\u202f", BEFORE.sub("\u202f\\1", html))
+    that no line breaks there. Written once here rather than in every string of the pages.
+    Only the text between tags changes: attributes (a form's values) stay as they were."""
+    return "".join(
+        part if part.startswith("<") else AFTER.sub("«\u202f", BEFORE.sub("\u202f\\1", part))
+        for part in TAG.split(html)
+    )
 
 
 def typeset_in_french(blueprint: Blueprint) -> None:
@@ -97,7 +104,6 @@ class Page:
 
     items: list
     number: int
-    count: int
     total: int
 
     @property
@@ -111,7 +117,7 @@ def paged(query: Select) -> Page:
     pages = max(1, -(-total // PAGE_SIZE))
     number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     items = db().scalars(query.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).all()
-    return Page(items, number, len(items), total)
+    return Page(items, number, total)
 
 
 def found(model, key: int):

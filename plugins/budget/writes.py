@@ -42,7 +42,6 @@ FIELD_FR = {
     "allocation": "allocation",
     "envelope": "enveloppe",
 }
-STATUS_FR = {"proposed": "proposée", "confirmed": "confirmée", "rejected": "rejetée"}
 
 
 class Invalid(ValueError):
