@@ -24,6 +24,7 @@ def serve(database_url: str, *flags: str) -> subprocess.Popen:
         **os.environ,
         "BRIDGE_DATABASE_URL": database_url,
         "BRIDGE_SCHEDULER_POLL_SECONDS": "0.3",
+        "BRIDGE_SECRET_KEY": "serve-test",
     }
     env.pop("BRIDGE_CONFIG", None)
     return subprocess.Popen(
@@ -62,6 +63,7 @@ def test_serve_on_sqlite_runs_the_requested_sync(tmp_path):
             deadline = time.monotonic() + 60
             while "succeeded" not in runs(sessions) and time.monotonic() < deadline:
                 time.sleep(0.3)
+            assert web.poll() is None, "bridge serve stopped"
             assert runs(sessions) == ["succeeded"]
             with sessions() as session:
                 assert heartbeat.state(session, 0.3).alive
@@ -78,6 +80,7 @@ def test_without_scheduler_the_request_waits_and_nothing_beats(tmp_path):
     web = serve(url, "--without-scheduler")
     try:
         time.sleep(3)
+        assert web.poll() is None, "bridge serve stopped"
         sessions = make_sessionmaker(make_engine(url))
         assert runs(sessions) == []
         with sessions() as session:
