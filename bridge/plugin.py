@@ -8,6 +8,8 @@ cells that cannot run as formulas).
 Hooks and their arguments are documented in `bridge/hookspecs.py` and `docs/plugins.md`.
 """
 
+import click
+
 from bridge.accounts import audit, has_role
 from bridge.api.errors import Problem, json_object
 from bridge.api.openapi import list_operation, list_response, problem_response
@@ -24,7 +26,18 @@ from bridge.web.access import current_identity, need, pages_need_sign_in, requir
 from bridge.web.i18n import current_language
 from bridge.web.public import render as render_public
 
+
+def command_context():
+    """What the running `bridge` command was given, `--config FILE` included.
+
+    A plugin's CLI command reads `.settings` and opens `.sessions` here rather than loading the
+    settings itself, so `bridge --config city.toml budget ...` uses that file's database.
+    """
+    return click.get_current_context().find_root().obj
+
+
 __all__ = [
+    "command_context",
     "AuditWording",
     "Export",
     "Job",

@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from bridge.config import Settings
-from bridge.store.db import make_engine, make_sessionmaker
+from bridge.plugin import command_context
 from bridge.store.models import Component, Instance, Space
 from plugins.budget import csvimport, writes
 from plugins.budget.figures import for_envelopes
@@ -21,11 +20,11 @@ OPTION["envelope"] = "ENVELOPE_NAME"
 
 
 def _sessions():
-    return make_sessionmaker(make_engine(Settings.load().database_url))
+    return command_context().sessions
 
 
 def _configured_columns() -> dict[str, str]:
-    return csvimport.configured_mapping(Settings.load())
+    return csvimport.configured_mapping(command_context().settings)
 
 
 def _envelope(session, name: str) -> Envelope:

@@ -14,7 +14,7 @@ from sqlalchemy import Date, Integer, String, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bridge.plugin import Export, Job, MenuItem, hookimpl
+from bridge.plugin import Export, Job, MenuItem, command_context, hookimpl
 from bridge.store.models import Base
 
 log = logging.getLogger(__name__)
@@ -95,11 +95,7 @@ def admin_menu():
 @click.command("digest")
 def digest_command():
     """Print the changes digest."""
-    from bridge.config import Settings
-    from bridge.store.db import make_engine, make_sessionmaker
-
-    sessions = make_sessionmaker(make_engine(Settings.load().database_url))
-    with sessions() as session:
+    with command_context().sessions() as session:
         for row in rows(session):
             click.echo(f"{row.day}\t{row.resource}\t{row.count}")
 
