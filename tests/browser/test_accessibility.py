@@ -166,7 +166,23 @@ PHONE_CHECK = """() => {
                  `${el.name ? '[name=' + el.name + ']' : ''} is ${box.height.toFixed(1)}px tall`);
     }
   }
-  return {overflow: document.documentElement.scrollWidth - window.innerWidth, small};
+  // A word of a table cell drawn on two lines ("Avancemen t") means the table squeezed its
+  // columns instead of scrolling: each word (or part of a hyphenated one) must fit on a line.
+  const broken = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/[^\\s-]{2,}/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (tops.size > 1 && match[0].length <= 30) broken.push(match[0]);
+      }
+    }
+  }
+  return {overflow: document.documentElement.scrollWidth - window.innerWidth, small,
+          broken: broken.slice(0, 10)};
 }"""
 
 
@@ -179,6 +195,7 @@ def test_fits_a_phone(phone_contexts, site, name, path, signed_in, lang):
         page.close()
     assert found["overflow"] <= 0, f"{name} ({lang}) is {found['overflow']}px wider than 375px"
     assert not found["small"], f"{name} ({lang}): controls under 24px: {found['small']}"
+    assert not found["broken"], f"{name} ({lang}): words cut across lines: {found['broken']}"
 
 
 def test_signing_in_and_reaching_the_budget_with_the_keyboard_alone(browser, site):
