@@ -63,6 +63,7 @@ def test_a_forged_form_cannot_write_through_the_api(site, sessions):
         assert answer.status_code == 403
         assert answer.headers["Content-Type"] == "application/problem+json"
         assert answer.json()["field"] == "X-CSRF-Token"
+        assert answer.json()["title"] == "Forbidden"
     assert stored(sessions) == (0, 0)
 
     token = browser.get(f"{base}/api/v1/me").json()["csrf_token"]  # the page's own script
