@@ -152,14 +152,17 @@ def create_token_page():
     return _tokens_page(created={"id": token.id, "name": token.name, "secret": secret})
 
 
-@blueprint.post("/tokens/<int:token_id>/revoke")
+@blueprint.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
 def revoke(token_id: int):
+    """A page that names the token and says revoking cannot be undone; its button revokes."""
     identity = current_identity()
     token = find(_db(), ApiToken, token_id)
     if token is None:
         abort(404)
     if token.user_id != identity.user.id and identity.role != "admin":
         abort(403)
+    if request.method == "GET":
+        return render_template("admin/token_revoke.html", token=token)
     if token.revoked_at is None:
         revoke_token(_db(), token, identity.actor)
         flash(f"{words()['token_revoked']}{words()['colon']}{token.name}", "ok")

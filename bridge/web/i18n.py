@@ -159,6 +159,10 @@ WORDS = {
         "revoked": "révoqué le",
         "revoke": "Révoquer",
         "token_revoked": "Jeton révoqué",
+        "revoke_title": "Révoquer le jeton «\u202f{name}\u202f»",
+        "revoke_warning": "Les programmes qui utilisent ce jeton ne pourront plus lire ni écrire. "
+        "Cette action est définitive\u202f: il faudra créer un nouveau jeton.",
+        "cancel": "Annuler",
         "no_tokens": "Aucun jeton.",
         "add_token": "Créer un jeton",
         "create_token": "Créer le jeton",
@@ -315,6 +319,10 @@ WORDS = {
         "revoked": "revoked on",
         "revoke": "Revoke",
         "token_revoked": "Token revoked",
+        "revoke_title": "Revoke the token “{name}”",
+        "revoke_warning": "Programs using this token will no longer read or write. This cannot be "
+        "undone: a new token will have to be created.",
+        "cancel": "Cancel",
         "no_tokens": "No tokens.",
         "add_token": "Create a token",
         "create_token": "Create the token",

@@ -95,3 +95,20 @@ def test_nobody_revokes_the_tokens_of_others_but_an_admin(client_for):
     assert done.status_code == 302
     assert "tableau" in editor.get("/admin/tokens").get_data(as_text=True)
     assert 'class="token revoked"' in editor.get("/admin/tokens").get_data(as_text=True)
+
+
+def test_revoking_a_token_asks_first(client_for):
+    """The list's button opens a page that names the token and says it cannot be undone;
+    only that page's button revokes."""
+    admin = client_for("admin")
+    admin.post("/admin/tokens", data={"csrf_token": admin.csrf, "name": "portail open data"})
+    listing = admin.get("/admin/tokens").get_data(as_text=True)
+    assert 'href="/admin/tokens/1/revoke"' in listing
+
+    asked = admin.get("/admin/tokens/1/revoke").get_data(as_text=True)
+    assert "portail open data" in asked and "définitive" in asked
+    assert 'class="token active"' in admin.get("/admin/tokens").get_data(as_text=True)
+
+    assert admin.post("/admin/tokens/1/revoke", data={"csrf_token": admin.csrf}).status_code == 302
+    assert 'class="token revoked"' in admin.get("/admin/tokens").get_data(as_text=True)
+    assert client_for("viewer").get("/admin/tokens/1/revoke").status_code == 403

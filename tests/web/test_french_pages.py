@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from sqlalchemy import select
 
-from bridge.accounts import audit, create_user
+from bridge.accounts import audit, create_token, create_user
 from bridge.app import create_app
 from bridge.config import Settings
 from bridge.store.db import make_engine, make_sessionmaker
@@ -153,6 +153,7 @@ def site(tmp_path_factory):
             "envelope_id": 1,
             "line_id": 1,
             "user_id": user.id,
+            "token_id": create_token(session, user, "portail open data")[0].id,
         }
     app = create_app(
         Settings(database_url=url, secret_key="crawl", cookie_secure=False, city_name="Ivry")
