@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
 from bridge.store.models import (
@@ -400,11 +401,8 @@ def instance(name: str):
     )
 
 
-@blueprint.get("/public/<name>/processes/<int:space_id>")
-def process(name: str, space_id: int):
-    lang = language()
-    session = _session()
-    city = _instance(name)
+def _space(session: Session, city: Instance, space_id: int) -> Space:
+    """A space of this city that Decidim still shows, or 404."""
     space = session.scalar(
         select(Space).where(
             Space.id == space_id, Space.instance_id == city.id, Space.removed_at.is_(None)
@@ -412,6 +410,15 @@ def process(name: str, space_id: int):
     )
     if space is None:
         abort(404)
+    return space
+
+
+@blueprint.get("/public/<name>/processes/<int:space_id>")
+def process(name: str, space_id: int):
+    lang = language()
+    session = _session()
+    city = _instance(name)
+    space = _space(session, city, space_id)
     per_component = component_figures(session, city.id, space.id)
     components = live_components(session, city.id, space.id)
     live = [c.id for c in components]

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, current_app, request
+from flask import current_app, request
 from sqlalchemy import select
 
 from bridge import decidim_urls, mappings
 from bridge.hookspecs import Money
-from bridge.store.models import Budget, Component, Project, Result, Space
-from bridge.web.public import _instance, _session, blueprint, language, render
+from bridge.store.models import Budget, Component, Project, Result
+from bridge.web.public import _instance, _session, _space, blueprint, language, render
 
 TEXT = {
     "fr": {
@@ -128,13 +128,7 @@ def followup(name: str, space_id: int):
     lang = language()
     session = _session()
     city = _instance(name)
-    space = session.scalar(
-        select(Space).where(
-            Space.id == space_id, Space.instance_id == city.id, Space.removed_at.is_(None)
-        )
-    )
-    if space is None:
-        abort(404)
+    space = _space(session, city, space_id)
     components = {
         c.id: c
         for c in session.scalars(
