@@ -13,6 +13,7 @@ API change it through `save`, which validates and audits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -105,6 +106,55 @@ def theme_for_record(session: Session, record: Any) -> str | None:
     return theme_for_category(
         session, record.instance_id, getattr(record, "category_remote_id", None)
     )
+
+
+def classifier(
+    session: Session, instance_id: int, locale: str = "fr"
+) -> Callable[[Any], tuple[str | None, str | None]]:
+    """record -> (theme, neighbourhood), for many records of one instance with four queries.
+
+    The city's own names first (a category mapped to a theme; a scope, else the first mapped
+    0.30+ taxonomy, mapped to a neighbourhood); else Decidim's category and scope names, so a
+    city that has mapped nothing yet still sees its records grouped as Decidim shows them.
+    """
+    mapped_themes = themes(session, instance_id)
+    mapped_scopes = neighbourhoods(session, instance_id, "scope")
+    mapped_taxonomies = neighbourhoods(session, instance_id, "taxonomy")
+    category_names = dict(
+        session.execute(
+            select(Category.remote_id, Category.name).where(Category.instance_id == instance_id)
+        ).all()
+    )
+    scope_names = dict(
+        session.execute(
+            select(Scope.remote_id, Scope.name).where(
+                Scope.instance_id == instance_id, Scope.kind == "scope"
+            )
+        ).all()
+    )
+
+    def name(names: dict | None) -> str | None:
+        return (names or {}).get(locale) or (names or {}).get("fr")
+
+    def classify(record: Any) -> tuple[str | None, str | None]:
+        category = getattr(record, "category_remote_id", None)
+        scope = record.scope_remote_id
+        theme = (
+            mapped_themes.get(str(category)) or name(category_names.get(str(category)))
+            if category
+            else None
+        )
+        neighbourhood = mapped_scopes.get(str(scope)) if scope else None
+        if neighbourhood is None:
+            ids = [str(t) for t in getattr(record, "taxonomy_remote_ids", None) or []]
+            neighbourhood = next(
+                (mapped_taxonomies[t] for t in ids if t in mapped_taxonomies), None
+            )
+        if neighbourhood is None and scope:
+            neighbourhood = name(scope_names.get(str(scope)))
+        return theme, neighbourhood
+
+    return classify
 
 
 def names_in_use(session: Session) -> tuple[list[str], list[str]]:

@@ -1,8 +1,8 @@
 """The public follow-up page of a process, in the manner of Decidim's accountability pages:
 each result with its status, progress and timeline, the selected projects, links back to the
-city's Decidim, filters by theme and neighbourhood (the city's own words, `bridge.mappings`),
-and the money beside each line, which plugins give through the `result_money` hook (the core
-keeps no money of its own)."""
+city's Decidim, filters by theme and neighbourhood (the city's own words first, else Decidim's:
+`bridge.mappings.classifier`), and the money beside each line, which plugins give through the
+`result_money` hook (the core keeps no money of its own)."""
 
 from __future__ import annotations
 
@@ -73,23 +73,6 @@ class Line:
     children: list[Line] = field(default_factory=list)
 
 
-def _classify(session, instance_id: int):
-    """record -> (theme, neighbourhood) with the city's mapping, read once."""
-    themes = mappings.themes(session, instance_id)
-    scopes = mappings.neighbourhoods(session, instance_id, "scope")
-    taxonomies = mappings.neighbourhoods(session, instance_id, "taxonomy")
-
-    def classify(record) -> tuple[str | None, str | None]:
-        neighbourhood = scopes.get(str(record.scope_remote_id)) if record.scope_remote_id else None
-        if neighbourhood is None:
-            ids = [str(t) for t in record.taxonomy_remote_ids or []]
-            neighbourhood = next((taxonomies[t] for t in ids if t in taxonomies), None)
-        theme = themes.get(str(record.category_remote_id)) if record.category_remote_id else None
-        return theme, neighbourhood
-
-    return classify
-
-
 def _money(session, city, results: list[Result], projects: list[Project]) -> dict:
     """(resource, our id) -> Money, summed over the plugins that answer."""
     found: dict[tuple[str, int], Money] = {}
@@ -153,7 +136,7 @@ def followup(name: str, space_id: int):
         .order_by(Project.id)
     ).all()
     money = _money(session, city, results, [p for p, _ in projects])
-    classify = _classify(session, city.id)
+    classify = mappings.classifier(session, city.id, lang)
     base = city.base_url
 
     def line(record, resource: str, url: str) -> Line:

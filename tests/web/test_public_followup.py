@@ -10,12 +10,14 @@ import re
 from datetime import date
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select, update
 
 from bridge.app import create_app
 from bridge.config import Settings
 from bridge.pluginhost import PluginHost
 from bridge.store.models import (
+    Category,
     CategoryTheme,
     Component,
     Instance,
@@ -179,6 +181,27 @@ def test_filters_by_the_citys_theme_and_neighbourhood(city, sessions):
     assert set(cards(by_place.get_data(as_text=True), "result")) == scoped
     none = client.get(page, query_string={"theme": "Nulle part"}).get_data(as_text=True)
     assert cards(none, "result") == {} and "Aucune action ne correspond." in none
+
+
+def test_what_the_city_has_not_mapped_is_filtered_by_decidims_own_names(city, sessions):
+    client, _, space_id, mapped_category, _ = city
+    with sessions() as session:
+        unmapped = session.execute(
+            select(Result.id, Category.name)
+            .join(Category, Category.remote_id == Result.category_remote_id)
+            .where(
+                Result.space_id == space_id,
+                Result.parent_remote_id.is_(None),
+                Result.removed_at.is_(None),
+                Result.category_remote_id != mapped_category,
+            )
+        ).all()
+    assert unmapped, "the stand-in's process has results in several categories"
+    name = unmapped[0][1]["fr"]
+    page = f"/public/ivry/processes/{space_id}/suivi"
+    assert f"<option>{escape(name)}</option>" in client.get(page).get_data(as_text=True)
+    filtered = client.get(page, query_string={"theme": name}).get_data(as_text=True)
+    assert set(cards(filtered, "result")) == {rid for rid, names in unmapped if names["fr"] == name}
 
 
 def test_english_unpublished_and_unknown(city, sessions):
