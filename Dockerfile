@@ -1,8 +1,9 @@
 # One image, three roles: web (default), scheduler, migrate.
 #   docker build -t civic-bridge .
 #   docker run --rm -e BRIDGE_DATABASE_URL=postgresql://... civic-bridge bridge db upgrade
-#   docker run -d -p 8080:8080 -e BRIDGE_DATABASE_URL=... civic-bridge
+#   docker run -d -p 8080:8080 -e BRIDGE_DATABASE_URL=... -e BRIDGE_SECRET_KEY=... civic-bridge
 #   docker run -d -e BRIDGE_DATABASE_URL=... civic-bridge bridge scheduler
+# The web role refuses to start without BRIDGE_SECRET_KEY (one key shared by every worker).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
@@ -13,7 +14,7 @@ COPY bridge ./bridge
 COPY plugins ./plugins
 COPY simulator ./simulator
 COPY config ./config
-RUN pip install . gunicorn>=23 \
+RUN pip install . "gunicorn>=23" \
     && useradd --system --home /app bridge \
     && mkdir -p /app/var && chown bridge /app/var
 
