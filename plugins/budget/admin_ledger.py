@@ -21,6 +21,7 @@ from plugins.budget.figures import for_allocations, for_envelopes
 from plugins.budget.models import Allocation, Envelope, LedgerLine
 from plugins.budget.money import french
 from plugins.budget.pages import _, ask_first, found, helpers, paged, typeset_in_french
+from plugins.budget.wording import plural
 
 blueprint = Blueprint(
     "budget_ledger", __name__, url_prefix="/admin/budget", template_folder="templates"
@@ -129,8 +130,10 @@ def set_sources(envelope_id: int):
     db().commit()
     flash(
         _(
-            f"Sources de « {envelope.name} » enregistrées ; {proposed} allocation(s) proposée(s).",
-            f"Sources of “{envelope.name}” saved; {proposed} allocation(s) proposed.",
+            f"Sources de « {envelope.name} » enregistrées ; "
+            f"{plural(proposed, 'allocation proposée', 'allocations proposées')}.",
+            f"Sources of “{envelope.name}” saved; "
+            f"{plural(proposed, 'allocation', 'allocations', 'en')} proposed.",
         ),
         "ok",
     )

@@ -213,8 +213,10 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
                 1,
                 (
                     Reason(
-                        f"missing column(s): {names} (found: {found})",
-                        f"colonne(s) manquante(s) : {names} (trouvées : {found})",
+                        f"missing {'column' if len(missing) == 1 else 'columns'}: {names} "
+                        f"(found: {found})",
+                        f"{'colonne manquante' if len(missing) == 1 else 'colonnes manquantes'} : "
+                        f"{names} (trouvées : {found})",
                     ),
                 ),
             )

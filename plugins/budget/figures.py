@@ -9,7 +9,8 @@ from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from plugins.budget.models import Allocation, Envelope, LedgerLine
-from plugins.budget.money import euros
+from plugins.budget.money import euros, french
+from plugins.budget.wording import plural
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Figures:
     paid: int
     upstream_changes: int = 0  # allocations whose Decidim amount moved after allocation
     outside_years: int = 0  # ledger lines dated before or after the envelope's years
+    of: str = "envelope"  # what the amount is: "envelope", "allocation" or "group" (of them)
 
     @property
     def remaining(self) -> int:
@@ -29,26 +31,49 @@ class Figures:
     def warnings(self, lang: str = "en") -> list[str]:
         """What a person should look at; English in the API, French on the pages."""
         fr = lang == "fr"
+        whole = self.of == "envelope"
+        of = {
+            "envelope": ("de l’enveloppe", "the envelope"),
+            "allocation": ("de l’allocation", "the allocation"),
+            "group": ("des allocations", "the allocations"),
+        }[self.of][0 if fr else 1]
         out = []
-        if self.committed > self.amount:
-            out.append("l’engagé dépasse le montant" if fr else "committed exceeds the envelope")
-        if self.allocated > self.amount:
-            out.append("l’alloué dépasse le montant" if fr else "allocated exceeds the envelope")
+        over = ([("Alloué", "allocated", self.allocated)] if whole else []) + [
+            ("Engagé", "committed", self.committed),
+            ("Payé", "paid", self.paid),
+        ]
+        for word, name, cents in over:
+            if cents > self.amount:
+                out.append(
+                    f"{word} au-delà {of}\u202f: {french(cents)} pour {french(self.amount)}"
+                    if fr
+                    else f"{name} beyond {of}: {euros(cents)} for {euros(self.amount)}"
+                )
         if self.paid > self.committed:
-            out.append("le payé dépasse l’engagé" if fr else "paid exceeds committed")
+            out.append(
+                f"Payé au-delà de l’engagé\u202f: {french(self.paid)} pour {french(self.committed)}"
+                if fr
+                else f"paid beyond committed: {euros(self.paid)} for {euros(self.committed)}"
+            )
         if self.upstream_changes:
             out.append(
-                f"{self.upstream_changes} montant(s) de projet modifié(s) dans Decidim "
-                "après l’allocation"
+                plural(
+                    self.upstream_changes,
+                    "montant de projet modifié",
+                    "montants de projet modifiés",
+                )
+                + " dans Decidim après l’allocation"
                 if fr
-                else f"{self.upstream_changes} project amount(s) changed in Decidim "
-                "after allocation"
+                else plural(self.upstream_changes, "project amount", "project amounts", "en")
+                + " changed in Decidim after allocation"
             )
         if self.outside_years:
             out.append(
-                f"{self.outside_years} ligne(s) datée(s) hors des années de l’enveloppe"
+                plural(self.outside_years, "ligne datée", "lignes datées")
+                + " hors des années de l’enveloppe"
                 if fr
-                else f"{self.outside_years} line(s) dated outside the envelope's years"
+                else plural(self.outside_years, "line", "lines", "en")
+                + " dated outside the envelope's years"
             )
         return out
 
@@ -233,6 +258,7 @@ def for_allocations(session: Session, ids: list[int] | None = None) -> dict[int,
             a.amount_cents,
             *ledger.get(a.id, (0, 0)),
             int(a.upstream_amount_cents is not None and a.upstream_amount_cents != a.amount_cents),
+            of="allocation",
         )
         for a in session.scalars(query)
     }
@@ -252,7 +278,7 @@ def by_group(session: Session, locale: str = "fr") -> dict[str, list[tuple[str, 
             row[2] += paid
     return {
         group: sorted(
-            ((label, Figures(v[0], v[0], v[1], v[2])) for label, v in rows.items()),
+            ((label, Figures(v[0], v[0], v[1], v[2], of="group")) for label, v in rows.items()),
             key=lambda item: -item[1].amount,
         )
         for group, rows in totals.items()

@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, select
 from bridge.plugin import current_language, db, find, formatting
 from plugins.budget import kinds
 from plugins.budget.money import french
+from plugins.budget.wording import plural
 
 PAGE_SIZE = 50
 STATUS = {
@@ -95,6 +96,7 @@ def helpers() -> dict[str, Any]:
         "kind_word": lambda kind: kinds.name(kind, None, lang),
         "status_name": lambda status: STATUS[lang][status],
         "badge": BADGE,
+        "plural": lambda count, one, many: plural(count, one, many, lang),
     }
 
 

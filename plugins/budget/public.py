@@ -48,6 +48,7 @@ TEXT = {
         "none": "Aucune enveloppe pour l’instant.",
         "downloads": "Télécharger les données",
         "csv": "Enveloppes (CSV, pour un tableur)",
+        "ledger_csv": "Grand livre (CSV, toutes les lignes, pour un tableur)",
         "xlsx": "Grand livre (XLSX, Excel)",
         "json": "Grand livre (JSON)",
         "ocds": "Enveloppes et contrats (OCDS, standard des données ouvertes de la commande "
@@ -73,6 +74,7 @@ TEXT = {
         "none": "No envelope yet.",
         "downloads": "Download the data",
         "csv": "Envelopes (CSV, for a spreadsheet)",
+        "ledger_csv": "Ledger (CSV, every line, for a spreadsheet)",
         "xlsx": "Ledger (XLSX, Excel)",
         "json": "Ledger (JSON)",
         "ocds": "Envelopes and contracts (OCDS, Open Contracting Data Standard)",

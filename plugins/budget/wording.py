@@ -4,6 +4,39 @@ from __future__ import annotations
 
 from bridge.plugin import AuditWording
 
+
+def singular(count: int, lang: str = "fr") -> bool:
+    """In French 0 and 1 take the singular; in English only 1 does."""
+    return abs(count) < 2 if lang == "fr" else abs(count) == 1
+
+
+def plural(count: int, one: str, many: str, lang: str = "fr") -> str:
+    """'1 ligne importée', '0 ligne importée', '2 lignes importées': the count and the words
+    that agree with it."""
+    return f"{count} {one if singular(count, lang) else many}"
+
+
+class _Agreeing(str):
+    """An audit sentence whose words agree with a count in `after` (the plural form is the
+    string itself, for anything that reads it as text)."""
+
+    one: str
+    key: str
+    lang: str
+
+    def __new__(cls, one: str, many: str, key: str, lang: str = "fr") -> _Agreeing:
+        made = super().__new__(cls, many)
+        made.one, made.key, made.lang = one, key, lang
+        return made
+
+    def format_map(self, mapping) -> str:  # type: ignore[override]
+        try:
+            count = int(dict.get(mapping["after"], self.key))
+        except (KeyError, TypeError, ValueError):
+            count = 2
+        return (self.one if singular(count, self.lang) else str(self)).format_map(mapping)
+
+
 WORDING = AuditWording(
     actions={
         "budget.envelope.create": {
@@ -28,8 +61,17 @@ WORDING = AuditWording(
             "en": "{who} deleted from the ledger: {before[kind]} of {before[amount]}",
         },
         "budget.import": {
-            "fr": "{who} a importé {after[lines]} lignes du fichier « {after[file]} »",
-            "en": "{who} imported {after[lines]} lines from the file “{after[file]}”",
+            "fr": _Agreeing(
+                "{who} a importé {after[lines]} ligne du fichier « {after[file]} »",
+                "{who} a importé {after[lines]} lignes du fichier « {after[file]} »",
+                "lines",
+            ),
+            "en": _Agreeing(
+                "{who} imported {after[lines]} line from the file “{after[file]}”",
+                "{who} imported {after[lines]} lines from the file “{after[file]}”",
+                "lines",
+                "en",
+            ),
         },
     },
     labels={

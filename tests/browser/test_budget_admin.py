@@ -44,7 +44,7 @@ def test_proposals_come_once_each_from_the_process_an_envelope_names(browser, tw
             f"{instance} — Pour le climat, à Ivry, on agit ! (tout le processus)"
         ).check()
     page.get_by_role("button", name="Enregistrer les sources").click()
-    assert "7 allocation(s) proposée(s)" in page.get_by_role("status").inner_text()
+    assert "7 allocations proposées" in page.get_by_role("status").inner_text()
 
     late = next(
         p
@@ -150,7 +150,7 @@ def test_confirm_reject_move_and_delete_proposals_then_a_ledger(browser, tmp_pat
         row = page.locator("#ledger tr").filter(has_text="EJ-2019")
         assert "hors des années" in row.inner_text()
         page.get_by_role("link", name=CLIMATE).first.click()
-        assert "1 ligne(s) datée(s) hors des années de l’enveloppe" in page.inner_text("main")
+        assert "1 ligne datée hors des années de l’enveloppe" in page.inner_text("main")
         page.close()
         with site.sessions() as session:
             actions = [a for (a,) in session.execute(select(AuditEntry.action))]

@@ -63,7 +63,7 @@ def test_a_dry_run_then_the_real_import_land_in_the_envelope_chosen(browser, sit
     status = page.get_by_role("status")
     assert status.evaluate("element => element === document.activeElement")
     assert status.bounding_box()["y"] < 400
-    assert "2 ligne(s) nouvelle(s) à importer dans « Communication" in spaced(status.inner_text())
+    assert "2 lignes nouvelles à importer dans « Communication" in spaced(status.inner_text())
     assert lines_by_envelope(site) == {}
 
     # the form below keeps the envelope of the dry run: the same file, Essai unticked
@@ -72,7 +72,7 @@ def test_a_dry_run_then_the_real_import_land_in_the_envelope_chosen(browser, sit
     page.get_by_label("Essai : vérifier sans rien écrire").uncheck()
     page.get_by_role("button", name="Importer", exact=True).click()
     status = page.get_by_role("status")
-    assert "2 ligne(s) importée(s) dans « Communication de la démarche climat »" in spaced(
+    assert "2 lignes importées dans « Communication de la démarche climat »" in spaced(
         status.inner_text()
     )
     assert lines_by_envelope(site) == {COMMUNICATION: ["ENG-2021-114", "MAN-2021-201"]}
@@ -105,7 +105,9 @@ def test_the_dry_run_page_imports_that_file_into_that_envelope_only(browser, sit
     assert lines_by_envelope(site) == {}
 
     page.get_by_role("button", name=f"Importer ces lignes dans « {COMMUNICATION} »").click()
-    assert "importée(s) dans « Communication" in spaced(page.get_by_role("status").inner_text())
+    assert "2 lignes importées dans « Communication" in spaced(
+        page.get_by_role("status").inner_text()
+    )
     assert lines_by_envelope(site) == {COMMUNICATION: ["ENG-2021-114", "MAN-2021-201"]}
     page.close()
 

@@ -209,14 +209,14 @@ def test_an_import_page_flow_signed_and_warned(client_for, sessions):
     )
     page = dry.get_data(as_text=True).replace("\u202f", " ")
     assert dry.status_code == 200
-    assert "1 ligne(s) datée(s) hors des années de l’enveloppe" in page
+    assert "1 ligne datée hors des années de l’enveloppe" in page
     fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page.split('id="import-checked"')[1]))
     assert fields["envelope"] == "1" and fields["content"]
     forged = {**fields, "csrf_token": editor.csrf, "filename": "autre.csv"}
     assert editor.post("/admin/budget/import/checked", data=forged).status_code == 400
     done = editor.post("/admin/budget/import/checked", data={**fields, "csrf_token": editor.csrf})
     assert done.status_code == 200
-    assert "1 ligne(s) importée(s) dans « Suites du vote »" in done.get_data(as_text=True).replace(
+    assert "1 ligne importée dans « Suites du vote »" in done.get_data(as_text=True).replace(
         "\u202f", " "
     )
     with sessions() as session:

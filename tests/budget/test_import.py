@@ -90,7 +90,7 @@ def test_a_configured_column_mapping():
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"date;reference;amount\n01/01/2024;R1;10\n", "line 1: missing column(s): kind"),
+        (b"date;reference;amount\n01/01/2024;R1;10\n", "line 1: missing column: kind"),
         ("hello".encode("utf-16"), "line 1: the file is not a text CSV"),
         (b"", "line 1: the file is empty"),
         (b"date;reference;kind;amount\n", "line 2: the file has a header but no row"),

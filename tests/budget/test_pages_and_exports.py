@@ -126,3 +126,18 @@ def test_the_citys_own_names_replace_decidims_in_the_figures(tmp_path):
     assert "Transition écologique" in [label for label, _ in after["theme"]]
     total = sum(f.amount for _, f in after["neighbourhood"])
     assert total == sum(f.amount for _, f in before["neighbourhood"])  # regrouped, not lost
+
+
+def test_the_public_page_links_the_whole_ledger_as_csv(client):
+    """The XLSX refusal sends people to grand-livre.csv: the public page offers it."""
+    page = client.get("/budget/").get_data(as_text=True)
+    assert 'href="/api/v1/exports/budget-ledger-csv" download' in page
+    assert "Grand livre (CSV" in page
+    assert 'href="/api/v1/exports/budget-ledger-csv"' in client.get("/budget/?lang=en").get_data(
+        as_text=True
+    )
+    answer = client.get("/api/v1/exports/budget-ledger-csv")
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    rows = answer.get_data(as_text=True).removeprefix("\ufeff").splitlines()
+    ledger = json.loads(client.get("/api/v1/exports/budget-ledger").data)["items"]
+    assert len(rows) == len(ledger) + 1 and ";" in rows[0]

@@ -138,7 +138,7 @@ def test_an_upstream_amount_change_is_noted_on_the_allocation(sessions):
             )
             assert changed.upstream_amount_cents == (project["budget_amount"]) * 100
             warnings = for_envelopes(session)[climate].warnings()
-        assert warnings == ["1 project amount(s) changed in Decidim after allocation"]
+        assert warnings == ["1 project amount changed in Decidim after allocation"]
 
 
 def test_a_closed_envelope_gets_no_proposal(sessions):

@@ -151,7 +151,7 @@ def test_lines_outside_the_envelope_years_are_flagged(store):
         line(session, kind="engagement", amount="10", reference="EJ-LATE", date="01/01/2027")
         session.commit()
         assert for_envelopes(session)[1].outside_years == 2
-        assert "2 ligne(s) datée(s) hors des années" in for_envelopes(session)[1].warnings("fr")[0]
+        assert "2 lignes datées hors des années" in for_envelopes(session)[1].warnings("fr")[0]
 
 
 def test_a_closed_envelope_takes_nothing_new(store):
