@@ -65,7 +65,7 @@ def pages_need_sign_in(blueprint: Blueprint) -> None:
     @blueprint.before_request
     def signed_in():
         if current_identity() is None or request.headers.get("Authorization"):
-            return redirect(url_for("auth.login", next=request.path))
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return None
 
 

@@ -23,16 +23,17 @@ def login():
     from bridge.app import db
 
     email = request.form.get("email", "")
+    back = local_target(request.values.get("next"))
     if request.method == "POST":
         note = throttle.claim(db(), request.remote_addr or "unknown")
         if note is None:
             flash(throttle.MESSAGE[current_language()], "error")
-            return render_template("login.html", email=email), 429
+            return render_template("login.html", email=email, next=back), 429
         try:
             user = authenticate(db(), email, request.form.get("password", ""))
         except LoginRefused:
             flash(words()["refused"], "error")
-            return render_template("login.html", email=email), 401
+            return render_template("login.html", email=email, next=back), 401
         throttle.release(db(), note)
         lang = session.get("lang")
         session.clear()  # a new session on sign-in: no fixation
@@ -40,8 +41,20 @@ def login():
         if lang:
             session["lang"] = lang
         session.permanent = True
-        return redirect(url_for("admin.index"))
-    return render_template("login.html", email=email)
+        return redirect(back or url_for("admin.index"))
+    return render_template("login.html", email=email, next=back)
+
+
+def local_target(value: str | None) -> str | None:
+    """Where to go after signing in, if it is a page of this site: a path such as
+    `/admin/users?page=2`. Anything that could leave the site (`//evil.example`,
+    `https://...`, `/\\evil`) or carries control characters is ignored, so the sign-in page
+    cannot be used to send someone elsewhere."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return None
+    if any(ord(char) < 32 or char == "\\" for char in value):
+        return None
+    return value
 
 
 @blueprint.post("/logout")

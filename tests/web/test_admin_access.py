@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 PAGES = [
     "/admin/",
     "/admin/instances/new",
@@ -112,3 +116,40 @@ def test_revoking_a_token_asks_first(client_for):
     assert admin.post("/admin/tokens/1/revoke", data={"csrf_token": admin.csrf}).status_code == 302
     assert 'class="token revoked"' in admin.get("/admin/tokens").get_data(as_text=True)
     assert client_for("viewer").get("/admin/tokens/1/revoke").status_code == 403
+
+
+def test_sign_in_sends_people_back_to_the_page_they_asked_for(client_for):
+    client = client_for(None)
+    asked = client.get("/admin/instances/ivry/changes?resource=proposals")
+    login_page = client.get(asked.headers["Location"]).get_data(as_text=True)
+    assert 'name="next" value="/admin/instances/ivry/changes?resource=proposals"' in login_page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login_page).group(1)
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": token,
+            "email": "viewer@ivry.example",
+            "password": "a long password 12",
+            "next": "/admin/instances/ivry/changes?resource=proposals",
+        },
+    )
+    assert response.headers["Location"] == "/admin/instances/ivry/changes?resource=proposals"
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "admin", "/a\nb"]
+)
+def test_sign_in_never_sends_people_off_the_site(client_for, target):
+    client = client_for(None)
+    login_page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login_page).group(1)
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": token,
+            "email": "viewer@ivry.example",
+            "password": "a long password 12",
+            "next": target,
+        },
+    )
+    assert response.headers["Location"] == "/admin/"
