@@ -11,24 +11,23 @@ from bridge.web.access import current_identity, need
 from bridge.web.admin import _db, _instance, blueprint
 from bridge.web.i18n_health import health_words
 
+# Each switch: (the field, in the instance and in the form; the words once on; once off).
+SWITCHES = {
+    "publication": ("published", "now_published", "now_unpublished"),
+    "archive": ("archived", "now_archived", "now_unarchived"),
+}
 
-@blueprint.post("/instances/<name>/publication")
-def publication(name: str):
+
+@blueprint.post("/instances/<name>/publication", defaults={"switch": "publication"})
+@blueprint.post("/instances/<name>/archive", defaults={"switch": "archive"})
+def lifecycle_switch(name: str, switch: str):
+    """Publish or withdraw, archive or bring back: one form field, "1" for on."""
     need("admin")
     found = _instance(name)
-    published = request.form.get("published") == "1"
-    instances.update(_db(), found, {"published": published}, current_identity().actor)
-    flash(health_words()["now_published" if published else "now_unpublished"], "ok")
-    return redirect(url_for("admin.instance", name=found.name))
-
-
-@blueprint.post("/instances/<name>/archive")
-def archive(name: str):
-    need("admin")
-    found = _instance(name)
-    archived = request.form.get("archived") == "1"
-    instances.update(_db(), found, {"archived": archived}, current_identity().actor)
-    flash(health_words()["now_archived" if archived else "now_unarchived"], "ok")
+    field, said_on, said_off = SWITCHES[switch]
+    on = request.form.get(field) == "1"
+    instances.update(_db(), found, {field: on}, current_identity().actor)
+    flash(health_words()[said_on if on else said_off], "ok")
     return redirect(url_for("admin.instance", name=found.name))
 
 

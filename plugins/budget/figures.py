@@ -151,13 +151,11 @@ def _outside_years(session: Session, envelope: Envelope) -> int:
 def _synced_labels(
     session: Session, allocations: list[Allocation], locale: str
 ) -> dict[tuple[str, int], tuple[str | None, str | None]]:
-    """("project" | "result", id) -> (theme, neighbourhood) of the synced records allocated.
-
-    The city's own names come first (`bridge.mappings`: a category mapped to a theme, a scope
-    or a 0.30+ taxonomy mapped to a neighbourhood); else Decidim's category and scope names.
-    """
+    """("project" | "result", id) -> (theme, neighbourhood) of the synced records allocated,
+    as the bridge's one classifier (`bridge.mappings.classifier`) names them: the city's own
+    names first, else Decidim's category and scope names."""
     from bridge import mappings
-    from bridge.store.models import Category, Project, Result, Scope
+    from bridge.store.models import Project, Result
 
     wanted = {
         Project: [a.project_id for a in allocations if a.project_id],
@@ -169,41 +167,15 @@ def _synced_labels(
         if ids
         for record in session.scalars(select(model).where(model.id.in_(ids)))
     ]
-    instances = {record.instance_id for _, record in records}
-    themes = {i: mappings.themes(session, i) for i in instances}
-    scoped = {i: mappings.neighbourhoods(session, i) for i in instances}
-    taxonomies = {i: mappings.neighbourhoods(session, i, "taxonomy") for i in instances}
-    categories = {
-        (c.instance_id, c.remote_id): c.name
-        for c in session.scalars(select(Category).where(Category.instance_id.in_(instances)))
+    classify = {
+        i: mappings.classifier(session, i, locale) for i in {r.instance_id for _, r in records}
     }
-    scopes = {
-        (s.instance_id, s.remote_id): s.name
-        for s in session.scalars(
-            select(Scope).where(Scope.instance_id.in_(instances), Scope.kind == "scope")
+    return {
+        ("project" if model is Project else "result", record.id): classify[record.instance_id](
+            record
         )
+        for model, record in records
     }
-
-    def name(names: dict | None) -> str | None:
-        return (names or {}).get(locale) or (names or {}).get("fr")
-
-    out = {}
-    for model, record in records:
-        i = record.instance_id
-        theme = themes[i].get(record.category_remote_id) or name(
-            categories.get((i, record.category_remote_id))
-        )
-        neighbourhood = scoped[i].get(record.scope_remote_id) or next(
-            (
-                taxonomies[i][str(t)]
-                for t in record.taxonomy_remote_ids or []
-                if str(t) in taxonomies[i]
-            ),
-            None,
-        )
-        neighbourhood = neighbourhood or name(scopes.get((i, record.scope_remote_id)))
-        out[("project" if model is Project else "result", record.id)] = (theme, neighbourhood)
-    return out
 
 
 GROUPS = ("theme", "neighbourhood")
