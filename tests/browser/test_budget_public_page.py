@@ -7,6 +7,7 @@ import pytest
 
 from bridge.app import create_app
 from bridge.config import Settings
+from plugins.budget import charts as charts_module
 from tests.browser.conftest import serve
 from tests.budget.demo_data import demo_budget_database
 
@@ -60,7 +61,7 @@ def test_public_page_fits_a_phone(browser, site, tmp_path):
     assert overflow <= 0, f"the page is {overflow}px wider than the phone"
     # chart words keep a readable size and are not cut (they shrank to 6 px, and were cut)
     sizes = page.eval_on_selector_all(
-        ".chart .bar-label, .chart .bar-figures, .chart-axis span, ul.series li",
+        ".chart .bar-label, .chart .bar-figures, ul.series li",
         "nodes => nodes.map(n => parseFloat(getComputedStyle(n).fontSize))",
     )
     assert sizes and min(sizes) >= 12
@@ -71,6 +72,47 @@ def test_public_page_fits_a_phone(browser, site, tmp_path):
     # a table's names keep a readable column (they were squeezed one letter a line)
     name = page.eval_on_selector("table.money-table td", "n => n.getBoundingClientRect().width")
     assert name >= 150
-    assert "mars 2022" in page.locator(".chart-axis").first.inner_text()  # months in French
     page.screenshot(path=str(tmp_path / "phone.png"))
     page.close()
+
+
+# Every label drawn in a line chart, as the browser laid it out: text, box, and the chart's box.
+DRAWN_LABELS = """svg => [...svg.querySelectorAll('text')].map(t => {
+    const r = t.getBoundingClientRect(), c = svg.getBoundingClientRect();
+    return {text: t.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+            height: r.height, inside: r.left >= c.left - 1 && r.right <= c.right + 1};
+}).filter(label => label.height > 0)"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_line_charts_have_axes_whose_labels_fit_and_never_overlap(browser, site, width):
+    """An amount axis in French euros, regular French months thinned on a phone, every label at
+    least 12 px high, inside its chart, none over another (they shrank to 6 px, or were cut)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(f"{site}/budget/")
+    charts = page.locator("svg.line-chart")
+    assert charts.count() == 3
+    for i in range(3):
+        labels = charts.nth(i).evaluate(DRAWN_LABELS)
+        words = [label["text"] for label in labels]
+        assert "0\u00a0€" in words and any(w.endswith("000\u00a0€") for w in words), words
+        months = [w for w in words if w.rstrip(".") in FRENCH_MONTHS]
+        assert len(months) >= 2, words
+        if width < 640:  # thinned on a phone by the stylesheet (all fit side by side at 1280)
+            assert len(months) <= charts_module.PHONE_LABELS, words
+        assert min(label["height"] for label in labels) >= 12
+        assert all(label["inside"] for label in labels), labels
+        for j, a in enumerate(labels):
+            for b in labels[j + 1 :]:
+                apart = (
+                    a["right"] <= b["left"] + 0.5
+                    or b["right"] <= a["left"] + 0.5
+                    or a["bottom"] <= b["top"] + 0.5
+                    or b["bottom"] <= a["top"] + 0.5
+                )
+                assert apart, (a, b)
+    page.close()
+
+
+FRENCH_MONTHS = {"janv", "févr", "mars", "avr", "mai", "juin", "juil", "août", "sept", "oct"}
+FRENCH_MONTHS |= {"nov", "déc"}
