@@ -100,17 +100,71 @@ def db() -> None:
     """Create or migrate the database."""
 
 
+def _histories(ctx: Context) -> dict[str, migrate.History]:
+    """Every installed plugin's history, enabled or not (a disabled plugin keeps its tables)."""
+    folders = ctx.plugins.migration_folders()
+    return {h.name: h for h in migrate.plugin_histories(folders.values())}
+
+
+def _history(ctx: Context, plugin: str) -> migrate.History:
+    histories = _histories(ctx)
+    if plugin not in histories:
+        known = ", ".join(sorted(histories)) or "none"
+        raise click.ClickException(f"no plugin {plugin!r} with migrations (installed: {known})")
+    return histories[plugin]
+
+
 @db.command("upgrade")
+@click.option("--plugin", help="Upgrade this plugin only (the core must have what it needs).")
+@click.option("--core", "core_only", is_flag=True, help="Upgrade the core only.")
 @pass_ctx
-def db_upgrade(ctx: Context) -> None:
-    """Create the tables, or bring them to the newest version (Alembic)."""
+def db_upgrade(ctx: Context, plugin: str | None, core_only: bool) -> None:
+    """Create the tables, or bring them to the newest version (Alembic): the core, then each
+    enabled plugin, each with its own version table."""
+    url = ctx.settings.database_url
     try:
-        folders = ctx.plugins.migration_folders()
-        enabled = [name for name in ctx.settings.enabled_plugins if name in folders]
-        migrate.upgrade(ctx.settings.database_url, list(folders.values()), enabled)
+        if plugin:
+            migrate.upgrade_plugin(url, _history(ctx, plugin))
+        elif core_only:
+            migrate.upgrade_core(url, [h.folder for h in _histories(ctx).values()])
+        else:
+            folders = ctx.plugins.migration_folders()
+            enabled = [name for name in ctx.settings.enabled_plugins if name in folders]
+            migrate.upgrade(url, list(folders.values()), enabled)
+    except click.ClickException:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure here is the user's to read
         raise click.ClickException(f"migration failed: {exc}") from exc
-    click.echo(f"database is up to date ({_safe_url(ctx.settings.database_url)})")
+    click.echo(f"database is up to date ({_safe_url(url)})")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@click.option("--plugin", help="Downgrade this plugin's tables (without it: the core's).")
+@pass_ctx
+def db_downgrade(ctx: Context, revision: str, plugin: str | None) -> None:
+    """Take the core's or one plugin's tables back to REVISION (an id, or `base`)."""
+    histories = _histories(ctx)
+    history = _history(ctx, plugin) if plugin else migrate.CORE_HISTORY
+    try:
+        migrate.downgrade(ctx.settings.database_url, history, revision, list(histories.values()))
+    except Exception as exc:  # noqa: BLE001 - any failure here is the user's to read
+        raise click.ClickException(f"downgrade failed: {exc}") from exc
+    click.echo(f"{history.name} is at {revision}")
+
+
+@db.command("current")
+@pass_ctx
+def db_current(ctx: Context) -> None:
+    """Where the database is: the core's revision, then each installed plugin's."""
+    histories = list(_histories(ctx).values())
+    try:
+        where = migrate.current(ctx.settings.database_url, histories)
+    except Exception as exc:  # noqa: BLE001 - any failure here is the user's to read
+        raise click.ClickException(f"cannot read the database: {exc}") from exc
+    for history in [migrate.CORE_HISTORY, *histories]:
+        heads = ", ".join(where[history.name]) or "none (run `bridge db upgrade`)"
+        click.echo(f"{history.name}: {heads} ({history.version_table})")
 
 
 # -- instances ---------------------------------------------------------------------------------

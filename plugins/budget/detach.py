@@ -1,13 +1,13 @@
 """What the plugin does when an instance is deleted: its allocations keep their money and
-lose their link to Decidim."""
+lose their link to Decidim, and its envelopes lose it as a source."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bridge.store.models import Project, Result
-from plugins.budget.models import Allocation
+from plugins.budget.models import Allocation, EnvelopeSource
 
 
 def detach_instance(session: Session, instance_id: int) -> None:
@@ -21,3 +21,4 @@ def detach_instance(session: Session, instance_id: int) -> None:
     session.execute(
         update(Allocation).where(Allocation.result_id.in_(results)).values(result_id=None)
     )
+    session.execute(delete(EnvelopeSource).where(EnvelopeSource.instance_id == instance_id))

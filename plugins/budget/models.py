@@ -15,9 +15,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bridge.store.models import Base
+
+class Base(DeclarativeBase):
+    """The budget's own MetaData: its Alembic history (`alembic_version_budget`) and its
+    autogenerate see only these tables, and no table of the core or of another plugin."""
 
 
 class Envelope(Base):
@@ -57,9 +60,9 @@ class EnvelopeSource(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     envelope_id: Mapped[int] = mapped_column(ForeignKey("budget_envelopes.id"), index=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"))
-    space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id"))
-    component_id: Mapped[int | None] = mapped_column(ForeignKey("components.id"))
+    instance_id: Mapped[int] = mapped_column(Integer)
+    space_id: Mapped[int | None] = mapped_column(Integer)
+    component_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Allocation(Base):
@@ -81,9 +84,9 @@ class Allocation(Base):
     envelope_id: Mapped[int] = mapped_column(ForeignKey("budget_envelopes.id"), index=True)
     label: Mapped[str] = mapped_column(String(300))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
+    project_id: Mapped[int | None] = mapped_column(Integer)
     project_key: Mapped[str | None] = mapped_column(String(600))
-    result_id: Mapped[int | None] = mapped_column(ForeignKey("results.id"))
+    result_id: Mapped[int | None] = mapped_column(Integer)
     theme: Mapped[str | None] = mapped_column(String(200))
     neighbourhood: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="confirmed")

@@ -1,15 +1,16 @@
-"""The budget's b2 revision over data written before it: lines keep what they were, each
-project keeps one allocation with its key, and the duplicates the old sync made stay visible."""
+"""The budget's migrations over data written before them, and the move of a database made
+before each plugin had its own version table (core and budget both in `alembic_version`)."""
 
 from __future__ import annotations
 
 import pytest
 from alembic import command
+from alembic.config import Config
 from sqlalchemy import select, text
 
 from bridge.pluginhost import PluginHost
-from bridge.store.db import make_engine, make_sessionmaker
-from bridge.store.migrate import alembic_config
+from bridge.store.db import make_engine, make_sessionmaker, normalise_url
+from bridge.store.migrate import MIGRATIONS, current, plugin_histories, script, upgrade
 from bridge.store.models import Project
 from bridge.sync.engine import SyncEngine
 from plugins.budget.figures import for_envelopes
@@ -17,6 +18,8 @@ from plugins.budget.models import Allocation, LedgerLine
 from simulator.testing import running_simulator
 from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.sync.test_engine import SETTINGS, add_instance
+
+BUDGET_FOLDERS = PluginHost(["budget"]).call("migrations_path")
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -29,14 +32,28 @@ def bare_url(request, tmp_path) -> str:
     return POSTGRES_URL
 
 
-def test_b2_keeps_lines_and_keys_one_allocation_per_project(bare_url):
-    config = alembic_config(bare_url, PluginHost(["budget"]).call("migrations_path"))
+def old_layout(url: str) -> Config:
+    """The configuration of the bridge before the split: one script directory holding the core's
+    and the budget's revisions, one `alembic_version` table for both."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option(
+        "version_locations", " ".join([str(MIGRATIONS / "versions"), *BUDGET_FOLDERS])
+    )
+    cfg.set_main_option("path_separator", "space")
+    cfg.attributes["database_url"] = normalise_url(url)
+    return cfg
+
+
+def synced_with_allocations(url: str, budget_revision: str, sim_url: str):
+    """An old database at `budget_revision`, synced, with an envelope whose project was filed
+    twice by the old sync and two lines on the first allocation."""
+    config = old_layout(url)
     command.upgrade(config, "core@head")
-    command.upgrade(config, "b1_budget")
-    sessions = make_sessionmaker(make_engine(bare_url))
-    with running_simulator() as sim:
-        add_instance(sessions, sim.url)
-        assert SyncEngine(sessions, SETTINGS).run("ivry").status == "succeeded"
+    command.upgrade(config, budget_revision)
+    sessions = make_sessionmaker(make_engine(url))
+    add_instance(sessions, sim_url)
+    assert SyncEngine(sessions, SETTINGS).run("ivry").status == "succeeded"
     with sessions() as session:
         project = session.scalar(select(Project).where(Project.selected.is_(True)).limit(1))
         session.execute(
@@ -58,14 +75,23 @@ def test_b2_keeps_lines_and_keys_one_allocation_per_project(bare_url):
             session.execute(
                 text(
                     "INSERT INTO budget_ledger (id, envelope_id, allocation_id, kind, day, "
+                    "amount_cents, reference, imported_at, applies_to) VALUES (:id, 1, 1, :kind, "
+                    "'2023-01-10', :cents, :ref, CURRENT_TIMESTAMP, :kind)"
+                    if budget_revision != "b1_budget"
+                    else "INSERT INTO budget_ledger (id, envelope_id, allocation_id, kind, day, "
                     "amount_cents, reference, imported_at) VALUES (:id, 1, 1, :kind, "
                     "'2023-01-10', :cents, :ref, CURRENT_TIMESTAMP)"
                 ),
                 {"id": line_id, "kind": kind, "cents": cents, "ref": f"R{line_id}"},
             )
         session.commit()
+    return sessions, project
 
-    command.upgrade(config, "heads")
+
+def test_b2_keeps_lines_and_keys_one_allocation_per_project(bare_url):
+    with running_simulator() as sim:
+        sessions, project = synced_with_allocations(bare_url, "b1_budget", sim.url)
+    upgrade(bare_url, BUDGET_FOLDERS)
     with sessions() as session:
         lines = session.scalars(select(LedgerLine).order_by(LedgerLine.id)).all()
         assert [(li.kind, li.applies_to, li.cancels_id) for li in lines] == [
@@ -76,3 +102,28 @@ def test_b2_keeps_lines_and_keys_one_allocation_per_project(bare_url):
         assert (figures.committed, figures.paid) == (5_000_000, 2_000_000)
         keys = dict(session.execute(select(Allocation.id, Allocation.project_key)).all())
         assert keys[1] == f"{sim.url}#project-{project.remote_id}" and keys[2] is None
+
+
+def test_a_database_of_one_version_table_moves_the_budget_to_its_own(bare_url):
+    with running_simulator() as sim:
+        sessions, _ = synced_with_allocations(bare_url, "budget@head", sim.url)
+    engine = make_engine(bare_url)
+    with engine.connect() as connection:
+        before = set(connection.scalars(text("SELECT version_num FROM alembic_version")))
+    assert before == {"0007", "b2_sources_kinds"}  # the layout of the previous bridge
+
+    upgrade(bare_url, BUDGET_FOLDERS)
+    upgrade(bare_url, BUDGET_FOLDERS)  # the second time moves nothing
+    with engine.connect() as connection:
+        core = connection.scalars(text("SELECT version_num FROM alembic_version")).all()
+        budget = connection.scalars(text("SELECT version_num FROM alembic_version_budget")).all()
+    engine.dispose()
+    history = plugin_histories(BUDGET_FOLDERS)[0]
+    assert core == ["0007"] and budget == [script(history).get_current_head()]
+    assert current(bare_url, [history]) == {"core": ("0007",), "budget": tuple(budget)}
+    with sessions() as session:  # the envelope, its allocations and its lines are all there
+        assert session.scalar(select(Allocation.id).where(Allocation.id == 2)) == 2
+        assert (for_envelopes(session)[1].committed, for_envelopes(session)[1].paid) == (
+            5_000_000,
+            2_000_000,
+        )

@@ -11,7 +11,8 @@ from alembic import op
 revision = "b1_budget"
 down_revision = None
 branch_labels = ("budget",)
-depends_on = "0001"
+depends_on = None
+core_revision = "0001"  # reads instances, projects, results (bridge.store.migrate)
 
 
 def upgrade() -> None:

@@ -12,12 +12,15 @@ import click
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import Date, Integer, String, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bridge.plugin import Export, Job, MenuItem, command_context, hookimpl
-from bridge.store.models import Base
 
 log = logging.getLogger(__name__)
+
+
+class Base(DeclarativeBase):
+    """The plugin's own MetaData, which its Alembic history alone manages."""
 
 
 class DigestRow(Base):

@@ -11,7 +11,8 @@ from alembic import op
 revision = "d1_digest"
 down_revision = None
 branch_labels = ("changes_digest",)
-depends_on = "0001"  # the core tables
+depends_on = None
+core_revision = "0001"  # the core tables it needs (bridge.store.migrate)
 
 
 def upgrade() -> None:
