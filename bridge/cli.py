@@ -359,9 +359,16 @@ def token_revoke(ctx: Context, token_id: int) -> None:
 @main.command()
 @click.argument("name", required=False)
 @click.option("--full", is_flag=True, help="Detect the version again and start from scratch.")
+@click.option(
+    "--deliver/--no-deliver",
+    default=True,
+    show_default=True,
+    help="Then deliver the new changes to plugins (a running scheduler does it anyway).",
+)
 @pass_ctx
-def sync(ctx: Context, name: str | None, full: bool) -> None:
-    """Sync instance NAME now (all enabled instances without NAME)."""
+def sync(ctx: Context, name: str | None, full: bool, deliver: bool) -> None:
+    """Sync instance NAME now (all enabled instances without NAME), then give plugins the
+    changes; a failing plugin is reported, and retried later, but does not fail the sync."""
     from bridge.sync.engine import SyncEngine, UnknownInstance
     from bridge.sync.lock import LockBusy
     from bridge.sync.progress import TerminalProgress
@@ -396,8 +403,100 @@ def sync(ctx: Context, name: str | None, full: bool) -> None:
         if run.status != "succeeded":
             click.echo(f"error: sync of {instance_name} failed: {run.error}", err=True)
             failed = True
+    if deliver:
+        for outcome in _delivery(ctx).run():
+            if outcome.delivered:
+                click.echo(f"plugin {outcome.plugin}: {outcome.delivered} change(s) delivered")
+            if outcome.failed:
+                click.echo(
+                    f"warning: plugin {outcome.plugin} failed on the new changes; they wait "
+                    "for it (see `bridge plugins status`)",
+                    err=True,
+                )
     if failed:
         sys.exit(1)
+
+
+# -- plugins -------------------------------------------------------------------------------------
+@main.group("plugins")
+def plugins_group() -> None:
+    """Plugins: the change log delivered to them, replays, their state."""
+
+
+@plugins_group.command("deliver")
+@click.argument("name", required=False)
+@pass_ctx
+def plugins_deliver(ctx: Context, name: str | None) -> None:
+    """Deliver the changes waiting for plugin NAME (every plugin without NAME) now, failing
+    ones too; the scheduler does it every few seconds. Exits 1 if a plugin failed."""
+    from bridge.delivery import UnknownConsumer
+
+    try:
+        outcomes = _delivery(ctx).run(only=name, retry_now=True)
+    except UnknownConsumer as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not outcomes:
+        click.echo("no enabled plugin consumes changes")
+    for outcome in outcomes:
+        line = f"{outcome.plugin}: {outcome.delivered} change(s) delivered"
+        if outcome.skipped == "busy":
+            line += "; another process is delivering to it"
+        click.echo(line)
+    failed = [o.plugin for o in outcomes if o.failed]
+    for plugin in failed:
+        click.echo(
+            f"error: plugin {plugin} failed; see `bridge plugins status` (retried later)",
+            err=True,
+        )
+    if failed:
+        sys.exit(1)
+
+
+@plugins_group.command("replay")
+@click.argument("name")
+@click.option(
+    "--from",
+    "from_id",
+    required=True,
+    type=click.IntRange(min=1),
+    help="The id of the first change to deliver again.",
+)
+@pass_ctx
+def plugins_replay(ctx: Context, name: str, from_id: int) -> None:
+    """Deliver the change log again to plugin NAME from change --from on (audited)."""
+    from bridge.delivery import UnknownConsumer
+
+    try:
+        before, after = _delivery(ctx).replay(name, from_id, actor="cli")
+    except UnknownConsumer as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"{name}: cursor moved from {before} to {after}; the next delivery starts at change "
+        f"{from_id} (now: bridge plugins deliver {name})"
+    )
+
+
+@plugins_group.command("status")
+@pass_ctx
+def plugins_status(ctx: Context) -> None:
+    """Each consuming plugin: its cursor, the changes waiting, its last error, its next try."""
+    rows = _delivery(ctx).status()
+    if not rows:
+        click.echo("no enabled plugin consumes changes")
+    for row in rows:
+        click.echo(
+            f"{row['plugin']}: cursor {row['cursor']}, {row['lag']} change(s) waiting"
+            + (f", {row['attempts']} failure(s) in a row" if row["attempts"] else "")
+            + (f", next try {iso(row['next_attempt_at'])}" if row["next_attempt_at"] else "")
+        )
+        if row["last_error"]:
+            click.echo(f"  last error ({iso(row['last_error_at'])}): {row['last_error']}")
+
+
+def _delivery(ctx: Context):
+    from bridge.delivery import Delivery
+
+    return Delivery(ctx.sessions, ctx.settings, ctx.plugins)
 
 
 @main.command("request-sync")

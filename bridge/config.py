@@ -47,6 +47,13 @@ class Settings:
     allowed_upstream_hosts: str = ""
     http_retries: int = 5
     page_size: int = 50
+    # Change delivery to plugins (`bridge.delivery`): changes per batch (one transaction each),
+    # seconds between two passes of the scheduler, and the wait after a plugin's first failure
+    # (doubled at each failure in a row, up to the maximum).
+    delivery_batch_size: int = 500
+    delivery_interval_seconds: float = 5.0
+    delivery_retry_seconds: float = 10.0
+    delivery_retry_max_seconds: float = 3600.0
     # Shown in the header of every page; times are shown in this zone (stored in UTC).
     city_name: str = "civic-bridge"
     # A file path (served by the app at /logo) or a URL of this deployment; empty: our own.
@@ -62,6 +69,8 @@ class Settings:
             raise ValueError(
                 f"unknown time zone {self.timezone!r} (setting timezone, e.g. Europe/Paris)"
             ) from exc
+        if self.delivery_batch_size < 1:
+            raise ValueError("delivery_batch_size is at least 1")
 
     def require_secret_key(self) -> None:
         """A production web start needs `secret_key`: without it each worker would sign

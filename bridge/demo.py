@@ -17,6 +17,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from bridge.config import Settings
+from bridge.delivery import Delivery
 from bridge.pluginhost import host_for
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.migrate import upgrade
@@ -82,6 +83,7 @@ def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: b
     )
     if sync.status != "succeeded":
         raise click.ClickException(f"the demo's first sync failed: {sync.error}")
+    Delivery(sessions, settings, plugins).run()  # plugins see the first sync before seeding
     plugins.call("seed_demo", sessions=sessions)
     admin, password = demo_admin(sessions)
 

@@ -178,21 +178,24 @@ def cli_commands() -> list[click.Command]:
 
 
 @hookspec
-def record_changed(change: Change, sessions: sessionmaker[Session]) -> None:
-    """Called after a synced record changed upstream and the change was committed.
+def consume_changes(context: Any, session: Session, changes: list[Change]) -> None:
+    """The change log, in order, a batch at a time, off the sync's path (`bridge.delivery`).
 
-    `change.kind` is created, updated, removed or restored; `change.resource` the table
-    (proposals, projects, results ...); `field`, `old` and `new` say what changed. `sessions`
-    opens a session on the bridge's database.
+    `changes` are committed rows of the log (`Change`: `id`, `instance_id`, `resource`,
+    `record_id`, `remote_id`, `kind` created/updated/removed/restored, `field`, `old`, `new`,
+    `changed_at`); resource "mappings" says an administrator mapped a scope or category (see
+    `docs/plugins.md`). Write through `session` and do not commit: the bridge commits your
+    writes and moves your cursor past the batch in one transaction. Raise to refuse the batch:
+    it is rolled back and delivered again later (with backoff). A batch may come twice (after a
+    crash or a replay), so apply it idempotently.
 
     Example::
 
         @hookimpl
-        def record_changed(change, sessions):
-            if change.resource == "projects" and change.field == "selected" and change.new:
-                with sessions() as session:
+        def consume_changes(context, session, changes):
+            for change in changes:
+                if change.resource == "projects" and change.field == "selected" and change.new:
                     propose_allocation(session, change.record_id)
-                    session.commit()
     """
 
 

@@ -4,7 +4,9 @@ An administrator maps, per instance, each Decidim scope (or, from Decidim 0.30, 
 `Scope.kind`) to one of the city's neighbourhood names, and each category to a theme name. The
 mapping is kept by Decidim's ids, so it survives re-syncs. Plugins read it with the functions
 below (one value, a bulk dict, or the value for a synced record); the admin page and the write
-API change it through `save`, which validates and audits.
+API change it through `save`, which validates and audits. Every mapping made, renamed or removed
+is also a row of the change log (resource "mappings", in the edit's transaction): a plugin that
+consumes changes learns there that the neighbourhood or theme of some records moved.
 
     from bridge.mappings import neighbourhood_for_record, themes
     by_category = themes(session, instance_id)           # {"12": "Climat", ...}
@@ -19,10 +21,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bridge import changelog
 from bridge.accounts import audit
 from bridge.store.models import (
     Category,
     CategoryTheme,
+    Change,
     Instance,
     Scope,
     ScopeNeighbourhood,
@@ -265,6 +269,7 @@ def save(
                 )
     session.flush()
     after = current(session, instance.id)
+    changelog.append(session, _log_rows(session, instance.id, before, after, now))
     if after != before:
         audit(
             session,
@@ -275,6 +280,50 @@ def save(
             after=after,
         )
     return before, after
+
+
+def _log_rows(session: Session, instance_id: int, before: dict, after: dict, now) -> list[Change]:
+    """The change log's rows for a mapping edit: resource "mappings", `remote_id` the mapped
+    key ("scope:12", "taxonomy:7", "category:12"), `record_id` our id of that scope, taxonomy
+    or category, `field` "neighbourhood" or "theme", `old`/`new` the names (None: unmapped)."""
+    rows = []
+    groups = (("neighbourhoods", "neighbourhood", ""), ("themes", "theme", "category:"))
+    for group, field, prefix in groups:
+        old_names, new_names = before[group], after[group]
+        for key in sorted(set(old_names) | set(new_names)):
+            old, new = old_names.get(key), new_names.get(key)
+            if old == new:
+                continue
+            kind = "created" if old is None else "removed" if new is None else "updated"
+            rows.append(
+                Change(
+                    run_id=None,
+                    instance_id=instance_id,
+                    resource="mappings",
+                    record_id=_record_id(session, instance_id, prefix + key),
+                    remote_id=prefix + key,
+                    kind=kind,
+                    field=field,
+                    old=old,
+                    new=new,
+                    changed_at=now,
+                )
+            )
+    return rows
+
+
+def _record_id(session: Session, instance_id: int, key: str) -> int:
+    """Our id of the scope, taxonomy or category a mapping key names (0 if not synced)."""
+    kind, rid = key.split(":", 1)
+    if kind == "category":
+        query = select(Category.id).where(
+            Category.instance_id == instance_id, Category.remote_id == rid
+        )
+    else:
+        query = select(Scope.id).where(
+            Scope.instance_id == instance_id, Scope.kind == kind, Scope.remote_id == rid
+        )
+    return session.scalar(query) or 0
 
 
 def mappable(

@@ -6,6 +6,10 @@ a row in sync_requests, claimed atomically and run within `scheduler_poll_second
 scheduler holding the leader lock acts, and it checks that it still holds it before every job and
 at every poll: a leader whose lock went (its database connection ended) steps down at once and
 contends again like any other scheduler.
+
+The leader also delivers the change log to plugins (`bridge.delivery`): a job every
+`delivery_interval_seconds`, woken right after each sync, in its own thread, so a sync never
+waits for a plugin.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from datetime import datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -24,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bridge import heartbeat
 from bridge.config import Settings
+from bridge.delivery import Delivery
 from bridge.leader import LeaderLock
 from bridge.pluginhost import host_for
 from bridge.store.db import make_engine, make_sessionmaker
@@ -35,6 +41,7 @@ from bridge.timeutil import utcnow
 log = logging.getLogger(__name__)
 TIMEZONE = "Europe/Paris"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
+DELIVERY_JOB = "deliver-changes"
 
 
 def wanted_jobs(instances: list[Instance]) -> dict[str, tuple[str, object]]:
@@ -97,6 +104,9 @@ class Scheduler:
         self.plugins = host_for(settings)
         engine = SyncEngine(self.sessions, settings, plugins=self.plugins)
         self.run_sync = run_sync or engine.run
+        self.delivery = Delivery(self.sessions, settings, self.plugins)
+        self._delivery_state = threading.Lock()
+        self._delivering = self._deliver_again = False
         self.aps = BackgroundScheduler(
             timezone=TIMEZONE,
             job_defaults=JOB_DEFAULTS,
@@ -132,7 +142,52 @@ class Scheduler:
             run.removed,
             f": {run.error}" if run.error else "",
         )
+        self.wake_delivery()
         return run
+
+    def deliver_job(self) -> None:
+        """Give plugins the changes after their cursors, while this scheduler leads; once more
+        when a sync finished during the pass (its changes may have come after the pass read)."""
+        with self._delivery_state:
+            self._delivering, self._deliver_again = True, False
+        try:
+            while self.leading():
+                self._deliver_once()
+                with self._delivery_state:
+                    if not self._deliver_again:
+                        break
+                    self._deliver_again = False
+        finally:
+            with self._delivery_state:
+                self._delivering = False
+
+    def _deliver_once(self) -> None:
+        try:
+            for outcome in self.delivery.run(keep_going=self.leading):
+                if outcome.delivered:
+                    log.info("plugin %s: %d change(s) delivered", outcome.plugin, outcome.delivered)
+        except Exception:  # noqa: BLE001 - the database away: the next pass tries again
+            log.exception("change delivery stopped")
+
+    def add_delivery_job(self) -> None:
+        self.aps.add_job(
+            self.deliver_job,
+            IntervalTrigger(seconds=self.settings.delivery_interval_seconds, timezone=TIMEZONE),
+            id=DELIVERY_JOB,
+            name=DELIVERY_JOB,
+            replace_existing=True,
+        )
+
+    def wake_delivery(self) -> None:
+        """Deliver now rather than at the next interval (after a sync). A no-op when the job is
+        not scheduled (a scheduler built by a test)."""
+        with self._delivery_state:
+            if self._delivering:
+                self._deliver_again = True
+                return
+        job = self.aps.get_job(DELIVERY_JOB)
+        if job is not None and self.aps.running:
+            job.modify(next_run_time=datetime.now(job.trigger.timezone))
 
     def reconcile(self) -> bool:
         """Make the scheduler's jobs match the instances table; True if anything changed."""
@@ -219,6 +274,7 @@ class Scheduler:
     def loop(self, stop: threading.Event) -> bool:
         """Act until `stop` is set (True) or the leader lock is lost (False)."""
         self.add_plugin_jobs()
+        self.add_delivery_job()
         self.aps.start()
         lost = False
         stop_beating = heartbeat.keep_beating(self.sessions, self.settings.scheduler_poll_seconds)

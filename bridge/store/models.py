@@ -120,13 +120,17 @@ class SyncRequest(Base):
 
 
 class Change(Base):
-    """What changed upstream: one row per changed field, or one per created/removed record."""
+    """What changed upstream: one row per changed field, or one per created/removed record.
+
+    Also the log plugins consume (`bridge.delivery`): ids grow in commit order
+    (`bridge.changelog`). A mapping edited by an administrator is a row of resource
+    "mappings" without a run (`bridge.mappings`)."""
 
     __tablename__ = "changes"
     __table_args__ = (Index("ix_changes_instance_id_id", "instance_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("sync_runs.id"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_runs.id"), index=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("instances.id"))
     resource: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[int] = mapped_column(Integer)
@@ -136,6 +140,22 @@ class Change(Base):
     old: Mapped[Any] = mapped_column(Json, nullable=True)
     new: Mapped[Any] = mapped_column(Json, nullable=True)
     changed_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PluginCursor(Base):
+    """How far a plugin has consumed the change log (`bridge.delivery`): the id of the last
+    change it committed, and its failures (retried with backoff)."""
+
+    __tablename__ = "plugin_cursors"
+
+    plugin: Mapped[str] = mapped_column(String(80), primary_key=True)
+    position: Mapped[int] = mapped_column(BigInteger, default=0)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # failures in a row
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_kind: Mapped[str | None] = mapped_column(String(200))
+    last_error_at: Mapped[datetime | None] = mapped_column(DateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class SyncedRecord:

@@ -14,6 +14,10 @@ connection again (up to MAX_PASSES), and before tombstoning a record it did not 
 that record by id. What it still cannot settle goes into the run's warnings, and then nothing is
 tombstoned for that component.
 
+The changes a page makes are appended to the change log in the page's transaction; plugins read
+that log later, each from its own cursor (`bridge.delivery`): a run never calls a plugin for a
+change, so a slow or failing plugin never slows or breaks it.
+
 Every write is fenced by the run's lock (`bridge.sync.lock`): a run whose lock was taken over
 stops with `LockLost` and writes nothing more than its own run record.
 """
@@ -108,9 +112,6 @@ class _Tally:
             setattr(self, name, getattr(self, name) + value)
 
 
-ChangeListener = Callable[[list[Change]], None]
-
-
 class SyncEngine:
     def __init__(
         self,
@@ -118,23 +119,14 @@ class SyncEngine:
         settings: Settings | None = None,
         *,
         plugins: PluginHost | None = None,
-        on_changes: ChangeListener | None = None,
         progress: Callable[[Progress], None] | None = None,
         client_factory: Callable[[Instance], DecidimClient] | None = None,
     ):
         self.sessions = sessions
         self.settings = settings or Settings()
         self.plugins = plugins
-        self.on_changes = on_changes or self._tell_plugins
         self.progress = progress or (lambda event: None)
         self.client_factory = client_factory or self._client_for
-
-    def _tell_plugins(self, changes: list[Change]) -> None:
-        """record_changed for each committed change; a failing plugin is logged and skipped."""
-        if self.plugins is None:
-            return
-        for change in changes:
-            self.plugins.call("record_changed", change=change, sessions=self.sessions)
 
     # -- public ------------------------------------------------------------------------------
     def run(self, instance_name: str, *, full: bool = False, trigger: str = "cli") -> SyncRun:
@@ -408,7 +400,6 @@ class SyncEngine:
                 .order_by(models.Component.id)
             ).all()
             switches = selection.load(session, instance.id)
-        self.on_changes(changes)
         # Switched off by an administrator: not read, and (not being read) not tombstoned.
         components = [c for c, kind, rid in rows if switches.component_on(c.remote_id, kind, rid)]
         if len(components) < len(rows):
@@ -639,7 +630,6 @@ class SyncEngine:
             session.commit()
         state.scopes_seen.update(scopes)
         state.tally.merge(tally)
-        self.on_changes(changes)
         return project_ids
 
     def _settle_missing(
@@ -696,7 +686,6 @@ class SyncEngine:
                     session, state, models.Project, "projects", gone_projects, changes, now
                 )
             session.commit()
-        self.on_changes(changes)
 
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bridge import changelog
 from bridge.store.models import Change
 
 BOOKKEEPING = {"id", "fingerprint", "first_seen_at", "last_seen_at", "removed_at"}
@@ -150,13 +151,9 @@ def write_batch(
 
 
 def save_changes(session: Session, changes: list[Change]) -> None:
-    """One multi-row INSERT for a batch's changes (the ORM would send one per row)."""
-    if changes:
-        columns = [c.name for c in Change.__table__.columns if c.name != "id"]
-        session.execute(
-            insert(Change.__table__),
-            [{name: getattr(change, name) for name in columns} for change in changes],
-        )
+    """One multi-row INSERT for a batch's changes (the ORM would send one per row), appended
+    to the log in commit order (`bridge.changelog`)."""
+    changelog.append(session, changes)
 
 
 def _upsert(session: Session, table: Table, rows: list[dict], keys: list[str]):

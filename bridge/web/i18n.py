@@ -373,6 +373,7 @@ TERMS: dict[str, dict[str | None, tuple[str, str]]] = {
         "results": ("résultat", "result"),
         "meetings": ("rencontre", "meeting"),
         "debates": ("débat", "debate"),
+        "mappings": ("correspondance", "mapping"),
     },
     "field": {
         "title": ("titre", "title"),
@@ -405,6 +406,8 @@ TERMS: dict[str, dict[str | None, tuple[str, str]]] = {
         "reference": ("référence", "reference"),
         "name": ("nom", "name"),
         "weight": ("ordre", "order"),
+        "neighbourhood": ("quartier", "neighbourhood"),
+        "theme": ("thème", "theme"),
     },
     "space": {
         "participatory_process": ("processus", "process"),

@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from bridge.plugin import hookimpl
-from bridge.store.models import Project
 
 
 @hookimpl
@@ -52,18 +51,12 @@ def admin_menu():
 
 
 @hookimpl
-def record_changed(change, sessions):
+def consume_changes(session, changes):
     """A project Decidim marks selected gets a proposed allocation in the envelope its process
     or budget component feeds; an upstream amount change is noted (see `proposals`)."""
-    if change.resource != "projects" or change.kind not in ("created", "updated"):
-        return
-    from plugins.budget.proposals import on_project_changed
+    from plugins.budget.proposals import on_changes
 
-    with sessions() as session:
-        project = session.get(Project, change.record_id)
-        if project is not None:
-            newly_selected = change.kind == "created" or change.field == "selected"
-            on_project_changed(session, project, newly_selected=newly_selected)
+    on_changes(session, changes)
 
 
 @hookimpl

@@ -3,7 +3,8 @@ is fed by that project's process or budget component.
 
 A project is known by its Decidim site and remote id (`project_key`), not by our row id: two
 instances reading the same Decidim store the same project twice, and it must still be proposed
-once. The key is unique in the database, so even two syncs racing cannot file it twice.
+once. The key is unique in the database: an envelope's sources given while a batch of changes
+is delivered cannot file it twice (the batch fails, and is delivered again later).
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bridge.store.models import Instance, Project
+from bridge.store.models import Change, Instance, Project
 from bridge.timeutil import utcnow
 from plugins.budget.models import Allocation, Envelope, EnvelopeSource
 
@@ -50,16 +50,34 @@ def envelope_fed_by(session: Session, project: Project) -> Envelope | None:
     )
 
 
+def on_changes(session: Session, changes: list[Change]) -> None:
+    """A batch of the change log: the projects it created or updated, read in one query, each
+    looked at once (selected in the batch if any of its changes selected it). Idempotent, as a
+    batch may come twice: a project with an allocation is never proposed again. Writes in the
+    caller's transaction; the delivery commits it."""
+    touched: dict[int, bool] = {}
+    for change in changes:
+        if change.resource == "projects" and change.kind in ("created", "updated"):
+            newly = change.kind == "created" or change.field == "selected"
+            touched[change.record_id] = touched.get(change.record_id, False) or newly
+    if not touched:
+        return
+    projects = session.scalars(
+        select(Project).where(Project.id.in_(touched)).order_by(Project.id)
+    ).all()
+    for project in projects:
+        on_project_changed(session, project, newly_selected=touched[project.id])
+
+
 def on_project_changed(session: Session, project: Project, *, newly_selected: bool) -> None:
     """Propose an allocation for a project newly selected; note an upstream amount change on
-    the project's allocation (its figures then warn). Commits."""
+    the project's allocation (its figures then warn). Adds to the caller's transaction."""
     key = project_key(session, project)
     allocation = session.scalar(select(Allocation).where(Allocation.project_key == key))
     if allocation is not None:
         upstream = None if project.budget_amount is None else project.budget_amount * 100
         if upstream is not None and allocation.upstream_amount_cents != upstream:
             allocation.upstream_amount_cents = upstream
-            session.commit()
         return
     if not (newly_selected and project.selected):
         return
@@ -67,10 +85,7 @@ def on_project_changed(session: Session, project: Project, *, newly_selected: bo
     if envelope is None:
         return
     _propose(session, envelope, project, key)
-    try:
-        session.commit()
-    except IntegrityError:  # another sync proposed it meanwhile: one is enough
-        session.rollback()
+    session.flush()  # the next project of the batch with the same key sees this one
 
 
 def propose_from_sources(session: Session, envelope: Envelope) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bridge.delivery import Delivery
 from bridge.pluginhost import PluginHost
 from bridge.store.models import AuditEntry
 from bridge.sync.engine import SyncEngine
@@ -52,9 +53,11 @@ def test_proposals_come_once_each_from_the_process_an_envelope_names(browser, tw
         if p["component"] == "3" and not p["selected"]
     )
     site.world.set_project(late["id"], selected=True)
-    engine = SyncEngine(site.sessions, SETTINGS, plugins=PluginHost(["budget"]))
+    host = PluginHost(["budget"])
+    engine = SyncEngine(site.sessions, SETTINGS, plugins=host)
     for instance in ("ivry", "ivry-bis"):
         assert engine.run(instance).status == "succeeded"
+    Delivery(site.sessions, SETTINGS, host).run()  # the scheduler's next pass
 
     page.goto(f"{site.url}/admin/budget/")
     labels = proposed_labels(page)

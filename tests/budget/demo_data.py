@@ -1,9 +1,11 @@
-"""A database as the demo leaves it: one sync of the Ivry stand-in, then the budget demo seed."""
+"""A database as the demo leaves it: one sync of the Ivry stand-in, its changes delivered to the
+plugins, then the budget demo seed."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from bridge.delivery import Delivery
 from bridge.pluginhost import PluginHost
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.migrate import upgrade
@@ -20,6 +22,7 @@ def demo_budget_database(folder: Path, *, seed_twice: bool = False) -> str:
     with running_simulator() as sim:
         add_instance(sessions, sim.url, published=True)
         assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
+    Delivery(sessions, SETTINGS, host).run()
     for _ in range(2 if seed_twice else 1):
         host.call("seed_demo", sessions=sessions)
     return url

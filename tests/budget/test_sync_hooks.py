@@ -1,11 +1,13 @@
 """What the budget plugin does when Decidim's projects change: proposals go to the envelope the
 project's process or budget component feeds, once per project even when two instances read the
-same Decidim, and never to an envelope without a source."""
+same Decidim, and never to an envelope without a source. The plugin hears of changes through the
+change log (`bridge.delivery`), after each sync here as the scheduler does."""
 
 from collections import Counter
 
 from sqlalchemy import func, select
 
+from bridge.delivery import Delivery
 from bridge.pluginhost import PluginHost
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import Component, Instance, Project, Space
@@ -16,6 +18,14 @@ from plugins.budget.figures import for_envelopes
 from plugins.budget.models import Allocation, Envelope
 from simulator.testing import running_simulator
 from tests.sync.test_engine import SETTINGS, add_instance
+
+
+def sync_and_deliver(engine: SyncEngine, name: str):
+    """A sync, then the delivery of its changes to the plugins (the scheduler's next pass)."""
+    run = engine.run(name)
+    [outcome] = Delivery(engine.sessions, engine.settings, engine.plugins).run()
+    assert not outcome.failed
+    return run
 
 
 def envelope(sessions, name: str, amount: int) -> int:
@@ -58,11 +68,11 @@ def test_two_instances_of_one_decidim_propose_each_project_once_where_its_proces
         add_instance(sessions, sim.url)
         add_instance(sessions, sim.url + "/", "ivry-bis")  # the same Decidim, written otherwise
         engine = SyncEngine(sessions, SETTINGS, plugins=host)
-        assert engine.run("ivry").status == "succeeded"
+        assert sync_and_deliver(engine, "ivry").status == "succeeded"
         with sessions() as session:  # no envelope says where its projects come from yet
             assert session.scalar(select(func.count()).select_from(Allocation)) == 0
 
-        assert engine.run("ivry-bis").status == "succeeded"
+        assert sync_and_deliver(engine, "ivry-bis").status == "succeeded"
         with sessions() as session:
             first = session.get(Envelope, climate)
             writes.set_sources(
@@ -87,8 +97,8 @@ def test_two_instances_of_one_decidim_propose_each_project_once_where_its_proces
             if p["component"] == "3" and not p["selected"]
         )
         world.set_project(late["id"], selected=True)
-        assert engine.run("ivry").status == "succeeded"
-        assert engine.run("ivry-bis").status == "succeeded"
+        assert sync_and_deliver(engine, "ivry").status == "succeeded"
+        assert sync_and_deliver(engine, "ivry-bis").status == "succeeded"
 
         with sessions() as session:
             allocations = session.scalars(select(Allocation)).all()
@@ -119,7 +129,7 @@ def test_an_upstream_amount_change_is_noted_on_the_allocation(sessions):
     with running_simulator() as sim:
         add_instance(sessions, sim.url)
         engine = SyncEngine(sessions, SETTINGS, plugins=PluginHost(["budget"]))
-        assert engine.run("ivry").status == "succeeded"
+        assert sync_and_deliver(engine, "ivry").status == "succeeded"
         with sessions() as session:
             space = space_of(session, "ivry", "pour-le-climat")
             proposed = writes.set_sources(
@@ -129,7 +139,7 @@ def test_an_upstream_amount_change_is_noted_on_the_allocation(sessions):
         assert proposed == 7
         project = next(p for p in sim.world.records["project"].values() if p["selected"])
         sim.world.set_project(project["id"], budget_amount=project["budget_amount"] + 5000)
-        assert engine.run("ivry").status == "succeeded"
+        assert sync_and_deliver(engine, "ivry").status == "succeeded"
         with sessions() as session:
             changed = session.scalar(
                 select(Allocation).where(
@@ -145,7 +155,8 @@ def test_a_closed_envelope_gets_no_proposal(sessions):
     climate = envelope(sessions, "Suites du vote", 700_000)
     with running_simulator() as sim:
         add_instance(sessions, sim.url)
-        assert SyncEngine(sessions, SETTINGS, plugins=PluginHost(["budget"])).run("ivry")
+        engine = SyncEngine(sessions, SETTINGS, plugins=PluginHost(["budget"]))
+        assert sync_and_deliver(engine, "ivry").status == "succeeded"
         with sessions() as session:
             found = session.get(Envelope, climate)
             writes.set_closed(session, found, True, "test")
@@ -203,7 +214,8 @@ def test_deleting_an_instance_keeps_the_money_and_drops_the_envelopes_sources(se
     host = PluginHost(["budget"])
     with running_simulator() as sim:
         add_instance(sessions, sim.url)
-        assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
+        engine = SyncEngine(sessions, SETTINGS, plugins=host)
+        assert sync_and_deliver(engine, "ivry").status == "succeeded"
     with sessions() as session:
         space = space_of(session, "ivry", "pour-le-climat")
         writes.set_sources(session, session.get(Envelope, climate), [f"space:{space.id}"], "t")
@@ -227,7 +239,7 @@ def test_the_follow_up_page_of_a_second_instance_shows_the_money_of_its_projects
         add_instance(sessions, sim.url + "/", "ivry-bis")
         engine = SyncEngine(sessions, SETTINGS, plugins=host)
         for name in ("ivry", "ivry-bis"):
-            assert engine.run(name).status == "succeeded"
+            assert sync_and_deliver(engine, name).status == "succeeded"
     with sessions() as session:
         space = space_of(session, "ivry", "pour-le-climat")
         writes.set_sources(session, session.get(Envelope, climate), [f"space:{space.id}"], "t")

@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 
 from bridge.app import create_app
 from bridge.config import Settings
+from bridge.delivery import Delivery
 from bridge.hookspecs import hookimpl
 from bridge.pluginhost import PluginHost
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.migrate import upgrade
+from bridge.store.models import Change
 from bridge.sync.engine import SyncEngine
 from simulator.testing import running_simulator
 from tests.sync.test_engine import SETTINGS, add_instance
@@ -70,12 +72,14 @@ def test_every_hook_of_the_example_plugin(installed, tmp_path, monkeypatch):
     upgrade(url, host.call("migrations_path"))
     assert inspect(make_engine(url)).has_table("changes_digest")
 
-    # record_changed + sync_finished: a sync feeds the digest.
+    # sync_finished, then consume_changes: the delivery after a sync feeds the digest.
     sessions = make_sessionmaker(make_engine(url))
     with running_simulator() as sim:
         add_instance(sessions, sim.url)
         run = SyncEngine(sessions, SETTINGS, plugins=host).run("ivry")
     assert run.status == "succeeded"
+    [outcome] = Delivery(sessions, SETTINGS, host).run()
+    assert outcome.plugin == "changes_digest" and outcome.delivered > 166
     from changes_digest import DigestRow
 
     with sessions() as session:
@@ -112,7 +116,7 @@ class Broken:
     """A plugin that raises in every hook it implements."""
 
     @hookimpl
-    def record_changed(self, change, sessions):
+    def consume_changes(self, changes):
         raise RuntimeError("boom")
 
     @hookimpl
@@ -129,8 +133,8 @@ class Counting:
         self.changes = 0
 
     @hookimpl
-    def record_changed(self, change, sessions):
-        self.changes += 1
+    def consume_changes(self, changes):
+        self.changes += len(changes)
 
 
 def test_a_failing_plugin_never_breaks_a_sync_or_a_page(sqlite_url, caplog):
@@ -141,8 +145,13 @@ def test_a_failing_plugin_never_breaks_a_sync_or_a_page(sqlite_url, caplog):
         add_instance(sessions, sim.url)
         run = SyncEngine(sessions, SETTINGS, plugins=host).run("ivry")
     assert run.status == "succeeded"
-    assert counting.changes > 0  # the healthy plugin still got every change
-    assert "plugin broken failed in record_changed" in caplog.text
+    outcomes = {o.plugin: o for o in Delivery(sessions, SETTINGS, host).run()}
+    assert outcomes["broken"].failed and outcomes["broken"].delivered == 0
+    with sessions() as session:
+        logged = session.scalar(select(func.count()).select_from(Change))
+    assert counting.changes == outcomes["counting"].delivered == logged  # the healthy one: all
+    assert "plugin broken failed on changes 1-" in caplog.text
+    assert "plugin broken failed in sync_finished" in caplog.text
     assert host.collect("admin_menu") == []
 
 
