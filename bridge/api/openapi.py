@@ -588,7 +588,9 @@ def document() -> dict[str, Any]:
     paths["/plugins"] = {
         "get": {
             "summary": "Installed plugins, enabled or not, the hooks each implements, "
-            "and their menu",
+            "their menu, and for each plugin that consumes changes its `delivery`: cursor, "
+            "lag, failures in a row, last error (its text for signed-in callers only), "
+            "next try",
             "operationId": "list_plugins",
             "responses": {"200": {"description": "Plugins"}},
         }

@@ -347,12 +347,33 @@ def _plugins():
 
 @blueprint.get("/plugins")
 def plugins():
+    from flask import current_app
+
+    from bridge.delivery import Delivery
+
+    bridge = current_app.extensions["bridge"]
     host = _plugins()
     menu = [
         {"label": m.label, "endpoint": m.endpoint, "role": m.role}
         for m in host.collect("admin_menu")
     ]
-    return page_of(host.describe(with_hooks=True), admin_menu=menu)
+    # An error's text may quote synced data: for signed-in people and tokens only.
+    signed_in = current_identity() is not None
+    delivery = {
+        row["plugin"]: {
+            "cursor": row["cursor"],
+            "lag": row["lag"],
+            "delivered_at": iso(row["delivered_at"]),
+            "attempts": row["attempts"],
+            "last_error": row["last_error"] if signed_in else None,
+            "last_error_kind": row["last_error_kind"],
+            "last_error_at": iso(row["last_error_at"]),
+            "next_attempt_at": iso(row["next_attempt_at"]),
+        }
+        for row in Delivery(bridge.sessions, bridge.settings, host).status()
+    }
+    items = [{**p, "delivery": delivery.get(p["name"])} for p in host.describe(with_hooks=True)]
+    return page_of(items, admin_menu=menu)
 
 
 @blueprint.get("/exports")

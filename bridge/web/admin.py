@@ -243,8 +243,15 @@ def _titles(rows: list[Change]) -> dict[tuple[str, int], dict]:
 def plugins():
     from flask import current_app
 
-    host = current_app.extensions["bridge"].plugins
-    return render_template("admin/plugins.html", plugins=host.describe(with_hooks=True))
+    from bridge.delivery import Delivery
+
+    bridge = current_app.extensions["bridge"]
+    host = bridge.plugins
+    return render_template(
+        "admin/plugins.html",
+        plugins=host.describe(with_hooks=True),
+        delivery=Delivery(bridge.sessions, bridge.settings, host).status(),
+    )
 
 
 @blueprint.post("/instances/<name>/test")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bridge.scheduler import wanted_jobs
 from bridge.store.models import (
@@ -14,11 +14,13 @@ from bridge.store.models import (
     AuditEntry,
     Change,
     Instance,
+    PluginCursor,
     SyncRequest,
     SyncRun,
     User,
 )
 from bridge.timeutil import utcnow
+from bridge.web import formatting
 from tests.web.conftest import csrf_of
 
 
@@ -162,6 +164,44 @@ def test_the_plugins_page_shows_each_plugins_hooks(client_for):
     assert "activée" in row and "blueprints" in row and "migrations_path" in row
     api = client_for(None).get("/api/v1/plugins").get_json()["items"]
     assert "admin_menu" in next(p for p in api if p["name"] == "budget")["hooks"]
+
+
+def test_the_plugins_page_shows_each_consumers_cursor_lag_and_failure(client_for, sessions):
+    _changes(sessions, 5)
+    now = utcnow()
+    with sessions() as session:
+        first = session.scalar(select(func.min(Change.id)))
+        session.add(
+            PluginCursor(
+                plugin="budget",
+                position=first + 1,
+                attempts=2,
+                last_error=f"changes {first + 2}-{first + 4}: RuntimeError: boom",
+                last_error_kind="RuntimeError",
+                last_error_at=now,
+                next_attempt_at=now + timedelta(minutes=1),
+            )
+        )
+        session.commit()
+    page = text(client_for("viewer").get("/admin/plugins"))
+    row = re.search(r'<tr class="delivery"><td>budget</td>.*?</tr>', page, re.S).group(0)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert cells[1:3] == [str(first + 1), "3"]  # its cursor, and 3 changes waiting
+    assert "en échec" in cells[3] and "2 échec(s) d&#39;affilée" in cells[3]
+    assert "RuntimeError: boom" in cells[4]
+    assert cells[5] == formatting.datetime_text(now + timedelta(minutes=1), "fr")
+    english = text(client_for("viewer").get("/admin/plugins?lang=en"))
+    assert "Changes delivered to plugins" in english and "failing" in english
+
+    def budget(client):
+        items = client.get("/api/v1/plugins").get_json()["items"]
+        return next(p for p in items if p["name"] == "budget")["delivery"]
+
+    public, signed_in = budget(client_for(None)), budget(client_for("viewer"))
+    assert (public["cursor"], public["lag"], public["attempts"]) == (first + 1, 3, 2)
+    assert public["last_error_kind"] == "RuntimeError" and public["last_error"] is None
+    assert signed_in["last_error"].endswith("RuntimeError: boom")
+    assert public["next_attempt_at"].startswith(str((now + timedelta(minutes=1)).date()))
 
 
 def _changes(sessions, count: int, running: bool = False) -> int:
