@@ -79,6 +79,7 @@ def test_add_list_and_sync_an_instance(db_url):
         result = bridge("sync", "ivry", database_url=db_url)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip().startswith("ivry: succeeded - created ")
+        assert "plugin budget: " in result.stdout  # then its changes went to the plugins
         again = bridge("sync", "ivry", database_url=db_url, check=True)
         assert "created 0, updated 0" in again.stdout
 
@@ -139,3 +140,42 @@ def test_demo_oneshot(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "sync of ivry: succeeded" in result.stdout
     assert "/api/v1/proposals" in result.stdout and "/healthz" in result.stdout
+
+
+def test_plugins_deliver_replay_and_status(db_url):
+    """`bridge sync --no-deliver` leaves the changes waiting; `bridge plugins deliver` hands
+    them to the budget plugin; a replay (audited) moves its cursor back."""
+    from sqlalchemy import func, select
+
+    from bridge.store.db import make_engine, make_sessionmaker
+    from bridge.store.models import AuditEntry, Change
+
+    with running_simulator() as sim:
+        bridge("instance", "add", "ivry", "--url", sim.url, database_url=db_url, check=True)
+        synced = bridge("sync", "ivry", "--no-deliver", database_url=db_url, check=True)
+        assert "delivered" not in synced.stdout
+    sessions = make_sessionmaker(make_engine(db_url))
+    with sessions() as session:
+        logged = session.scalar(select(func.count()).select_from(Change))
+    status = bridge("plugins", "status", database_url=db_url, check=True).stdout
+    assert f"budget: cursor 0, {logged} change(s) waiting" in status
+    delivered = bridge("plugins", "deliver", database_url=db_url, check=True).stdout
+    assert f"budget: {logged} change(s) delivered" in delivered
+    status = bridge("plugins", "status", database_url=db_url, check=True).stdout
+    assert f"budget: cursor {logged}, 0 change(s) waiting" in status
+
+    replayed = bridge("plugins", "replay", "budget", "--from", "5", database_url=db_url)
+    assert replayed.returncode == 0, replayed.stderr
+    assert f"cursor moved from {logged} to 4" in replayed.stdout
+    again = bridge("plugins", "deliver", "budget", database_url=db_url, check=True).stdout
+    assert f"budget: {logged - 4} change(s) delivered" in again
+    with sessions() as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "plugins.replay"))
+    assert (entry.actor, entry.target, entry.after) == ("cli", "plugin:budget", {"position": 4})
+
+    unknown = bridge("plugins", "replay", "nobody", "--from", "1", database_url=db_url)
+    assert unknown.returncode != 0
+    assert unknown.stderr.strip() == "Error: no enabled plugin 'nobody' consumes changes"
+    assert bridge("plugins", "deliver", "nobody", database_url=db_url).returncode != 0
+    zero = bridge("plugins", "replay", "budget", "--from", "0", database_url=db_url)
+    assert zero.returncode != 0 and "--from" in zero.stderr
