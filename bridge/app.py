@@ -47,8 +47,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False  # French text stays readable in the JSON
     app.json.sort_keys = False
     engine = make_engine(settings.database_url)
-    plugins = host_for(settings)
-    app.extensions["bridge"] = Bridge(settings, engine, make_sessionmaker(engine), plugins)
+    sessions = make_sessionmaker(engine)
+    plugins = host_for(settings, sessions)
+    app.extensions["bridge"] = Bridge(settings, engine, sessions, plugins)
 
     from bridge.api import blueprint as api
     from bridge.web import (

@@ -16,6 +16,8 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from bridge.config import Settings
+from bridge.plugin_settings import PluginSettingsError
+from bridge.pluginhost import PluginHost, host_for
 from bridge.store import migrate
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import Instance
@@ -38,10 +40,8 @@ class Context:
         return make_engine(self.settings.database_url)
 
     @cached_property
-    def plugins(self):
-        from bridge.pluginhost import host_for
-
-        return host_for(self.settings)
+    def plugins(self) -> PluginHost:
+        return _host(self.settings, make_sessionmaker(self.engine))
 
     @cached_property
     def sessions(self):
@@ -64,9 +64,7 @@ class BridgeGroup(click.Group):
             settings = Settings.load(click_ctx.params.get("config_path"))
         except (OSError, ValueError):
             return {}
-        from bridge.pluginhost import host_for
-
-        return {c.name: c for c in host_for(settings).collect("cli_commands")}
+        return {c.name: c for c in _host(settings).collect("cli_commands")}
 
     def list_commands(self, click_ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(click_ctx), *self._plugin_commands(click_ctx)})
@@ -80,6 +78,7 @@ class BridgeGroup(click.Group):
     "--config",
     "config_path",
     type=click.Path(dir_okay=False),
+    is_eager=True,  # read before --help, which lists the commands of the plugins it enables
     help="TOML settings file (default: $BRIDGE_CONFIG or config/bridge.toml).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (never personal data).")
@@ -525,6 +524,7 @@ def scheduler(ctx: Context) -> None:
     from bridge.scheduler import run_scheduler
 
     ctx.sessions  # noqa: B018 - fail early, with a clear message, on an unmigrated database
+    ctx.plugins  # noqa: B018 - and on wrong plugin settings
     logging.getLogger().setLevel(ctx.settings.log_level)
     run_scheduler(ctx.settings)
 
@@ -549,6 +549,7 @@ def serve(ctx: Context, host: str, port: int, with_scheduler: bool | None) -> No
     except MissingSecretKey as exc:
         raise click.ClickException(str(exc)) from None
     ctx.sessions  # noqa: B018
+    ctx.plugins  # noqa: B018
     if with_scheduler is None:
         with_scheduler = embedded_scheduler.wanted_by_default(ctx.settings)
     stop = embedded_scheduler.start(ctx.settings) if with_scheduler else None
@@ -625,6 +626,14 @@ def demo(ctx: Context, host: str, port: int, stand_in_port: int) -> None:
 
 
 # -- helpers -----------------------------------------------------------------------------------
+def _host(settings: Settings, sessions=None) -> PluginHost:
+    """The enabled plugins; their wrong settings end the command with the message."""
+    try:
+        return host_for(settings, sessions, actor="cli")
+    except PluginSettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _check_cron(expression: str) -> None:
     from apscheduler.triggers.cron import CronTrigger
 

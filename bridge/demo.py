@@ -67,12 +67,12 @@ def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: b
     # The stand-in listens on 127.0.0.1: the connection test may go there.
     allowed = ",".join(filter(None, (settings.allowed_upstream_hosts, "127.0.0.1")))
     settings = replace(settings, allowed_upstream_hosts=allowed)
-    plugins = host_for(settings)
+    engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
+    plugins = host_for(settings, sessions, actor="demo")
     upgrade(settings.database_url, plugins.call("migrations_path"))
     stand_in = start_stand_in(stand_in_port)
     decidim_url = f"http://127.0.0.1:{stand_in.port}"
-    engine = make_engine(settings.database_url)
-    sessions = make_sessionmaker(engine)
     ensure_instance(sessions, decidim_url)
 
     sync = SyncEngine(sessions, settings, plugins=plugins).run(INSTANCE, trigger="demo")
@@ -84,7 +84,7 @@ def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: b
     if sync.status != "succeeded":
         raise click.ClickException(f"the demo's first sync failed: {sync.error}")
     Delivery(sessions, settings, plugins).run()  # plugins see the first sync before seeding
-    plugins.call("seed_demo", sessions=sessions)
+    plugins.call("seed_demo")
     admin, password = demo_admin(sessions)
 
     base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"

@@ -1,14 +1,17 @@
 """What a plugin can do: the hook specifications, in one place.
 
 A plugin is a module or object with functions named like the hooks below, decorated with
-`bridge.hookspecs.hookimpl`, and declared in its package's `pyproject.toml`:
+`bridge.plugin.hookimpl`, and declared in its package's `pyproject.toml`:
 
-    [project.entry-points.civic_bridge.plugins]
-    budget = "plugins.budget.plugin"
+    [project.entry-points."civic_bridge.plugins"]
+    budget = "plugins.budget"
 
 Installed is not enabled: a deployment lists the plugins it runs in its settings
-(`[plugins] enabled = ["budget"]`). Every hook is optional. A hook that raises is logged and
-skipped for that call; it never breaks a sync or a page of the core.
+(`[plugins] enabled = ["budget", "digest"]`, which replaces the default list). Every hook is
+optional and receives `context` (a `bridge.context.PluginContext`: settings, the plugin's own
+`config`, sessions, audit, identity, records, pagination); an implementation names only the
+arguments it uses. A hook that raises is logged and skipped for that call; it never breaks a
+sync or a page of the core.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ import pluggy
 if TYPE_CHECKING:
     import click
     from flask import Blueprint
-    from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy.orm import Session
 
-    from bridge.config import Settings
+    from bridge.context import PluginContext
     from bridge.store.models import Change, Instance, Project, Result, SyncRun
 
 PROJECT = "civic_bridge"
@@ -104,7 +107,27 @@ class AuditWording:
 
 
 @hookspec
-def migrations_path() -> str | None:
+def settings_model(context: PluginContext) -> type | None:
+    """The dataclass of the plugin's own settings, the `[plugins.NAME]` table of the
+    deployment's TOML file. Every field has a default; the table is checked at start (an
+    unknown key, a wrong type, a value `__post_init__` refuses with ValueError: the bridge
+    does not start, and says which plugin and key). The result is `context.config`
+    (`context.config` is None until this hook has run).
+
+    Example::
+
+        @dataclass(frozen=True)
+        class DigestSettings:
+            keep_days: int = 90
+
+        @hookimpl
+        def settings_model(context):
+            return DigestSettings
+    """
+
+
+@hookspec
+def migrations_path(context: PluginContext) -> str | None:
     """The folder of the plugin's own Alembic branch, upgraded by `bridge db upgrade`.
 
     Example::
@@ -116,7 +139,7 @@ def migrations_path() -> str | None:
 
 
 @hookspec
-def blueprints() -> list[Blueprint]:
+def blueprints(context: PluginContext) -> list[Blueprint]:
     """Flask blueprints: admin pages, public pages and API routes of the plugin.
 
     Example::
@@ -128,7 +151,7 @@ def blueprints() -> list[Blueprint]:
 
 
 @hookspec
-def admin_menu() -> list[MenuItem]:
+def admin_menu(context: PluginContext) -> list[MenuItem]:
     """Entries of the admin menu.
 
     Example::
@@ -140,7 +163,7 @@ def admin_menu() -> list[MenuItem]:
 
 
 @hookspec
-def public_links() -> list[PublicLink]:
+def public_links(context: PluginContext) -> list[PublicLink]:
     """Links shown on every page of the public site (`/`, `/public/...`), to the plugin's own
     public pages. The endpoint must need no sign-in; `?lang=en` is added in English.
 
@@ -154,19 +177,21 @@ def public_links() -> list[PublicLink]:
 
 
 @hookspec
-def scheduled_jobs(settings: Settings) -> list[Job]:
-    """Jobs for `bridge scheduler` (reminders, reports). `func` is called with no argument.
+def scheduled_jobs(context: PluginContext) -> list[Job]:
+    """Jobs for `bridge scheduler` (reminders, reports). `func` is called with no argument;
+    keep `context` in a closure to reach the database.
 
     Example::
 
         @hookimpl
-        def scheduled_jobs(settings):
-            return [Job("budget-warnings", check_overruns, {"cron": "0 7 * * 1"})]
+        def scheduled_jobs(context):
+            return [Job("budget-warnings", lambda: check_overruns(context),
+                        {"cron": "0 7 * * 1"})]
     """
 
 
 @hookspec
-def cli_commands() -> list[click.Command]:
+def cli_commands(context: PluginContext) -> list[click.Command]:
     """Commands added under `bridge`.
 
     Example::
@@ -178,7 +203,7 @@ def cli_commands() -> list[click.Command]:
 
 
 @hookspec
-def consume_changes(context: Any, session: Session, changes: list[Change]) -> None:
+def consume_changes(context: PluginContext, session: Session, changes: list[Change]) -> None:
     """The change log, in order, a batch at a time, off the sync's path (`bridge.delivery`).
 
     `changes` are committed rows of the log (`Change`: `id`, `instance_id`, `resource`,
@@ -200,20 +225,21 @@ def consume_changes(context: Any, session: Session, changes: list[Change]) -> No
 
 
 @hookspec
-def sync_finished(run: SyncRun, sessions: sessionmaker[Session]) -> None:
+def sync_finished(context: PluginContext, run: SyncRun) -> None:
     """Called when a sync run ends, whatever its status.
 
     Example::
 
         @hookimpl
-        def sync_finished(run, sessions):
+        def sync_finished(context, run):
             if run.status == "succeeded":
-                refresh_figures(run.instance_id)
+                with context.transaction() as session:
+                    refresh_figures(session, run.instance_id)
     """
 
 
 @hookspec
-def exports() -> list[Export]:
+def exports(context: PluginContext) -> list[Export]:
     """Downloads the plugin offers (CSV, XLSX, JSON ...).
 
     Example::
@@ -225,22 +251,21 @@ def exports() -> list[Export]:
 
 
 @hookspec
-def seed_demo(sessions: sessionmaker[Session]) -> None:
+def seed_demo(context: PluginContext) -> None:
     """Called by `bridge demo` after its first sync: add plausible demo data, idempotently.
 
     Example::
 
         @hookimpl
-        def seed_demo(sessions):
-            with sessions() as session:
+        def seed_demo(context):
+            with context.transaction() as session:
                 if not session.scalar(select(Envelope)):
                     session.add(Envelope(name="Suites du vote", amount_cents=70_000_000, ...))
-                    session.commit()
     """
 
 
 @hookspec
-def openapi_paths() -> dict[str, Any]:
+def openapi_paths(context: PluginContext) -> dict[str, Any]:
     """OpenAPI 3.1 path items of the plugin's API routes, merged into /api/v1/openapi.json.
     Paths are relative to /api/v1.
 
@@ -255,7 +280,11 @@ def openapi_paths() -> dict[str, Any]:
 
 @hookspec
 def result_money(
-    session: Session, instance: Instance, results: list[Result], projects: list[Project]
+    context: PluginContext,
+    session: Session,
+    instance: Instance,
+    results: list[Result],
+    projects: list[Project],
 ) -> list[Money]:
     """The money of the results and projects a public follow-up page shows (the core keeps no
     money of its own). Answer only for the records you know; read with `session`, never write.
@@ -263,7 +292,7 @@ def result_money(
     Example::
 
         @hookimpl
-        def result_money(session, instance, results, projects):
+        def result_money(context, session, instance, results, projects):
             ids = [r.id for r in results]
             rows = session.execute(select(Allocation.result_id, Allocation.amount_cents)
                                    .where(Allocation.result_id.in_(ids)))
@@ -273,7 +302,7 @@ def result_money(
 
 
 @hookspec
-def instance_deleting(session: Session, instance_id: int) -> None:
+def instance_deleting(context: PluginContext, session: Session, instance_id: int) -> None:
     """An administrator is deleting an instance: its synced records are about to be erased in
     this session's transaction (committed by the core). Delete or detach your rows that point
     at them; if one still points at them the database refuses and nothing is erased.
@@ -281,7 +310,7 @@ def instance_deleting(session: Session, instance_id: int) -> None:
     Example::
 
         @hookimpl
-        def instance_deleting(session, instance_id):
+        def instance_deleting(context, session, instance_id):
             session.execute(update(Allocation)
                             .where(Allocation.project_id.in_(project_ids_of(instance_id)))
                             .values(project_id=None))
@@ -289,7 +318,7 @@ def instance_deleting(session: Session, instance_id: int) -> None:
 
 
 @hookspec
-def audit_wording() -> list[AuditWording]:
+def audit_wording(context: PluginContext) -> list[AuditWording]:
     """Sentences for the plugin's audit actions on the audit log page (the raw entries stay in
     the API and the CSV).
 

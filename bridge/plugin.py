@@ -16,6 +16,7 @@ from bridge.api.openapi import list_operation, list_response, problem_response
 from bridge.api.paging import page
 from bridge.api.params import integer as integer_parameter
 from bridge.app import db
+from bridge.context import PluginContext, RecordKey, current_context
 from bridge.hookspecs import AuditWording, Export, Job, MenuItem, Money, PublicLink, hookimpl
 from bridge.inputs import whole_number
 from bridge.spreadsheet import cell as spreadsheet_cell
@@ -38,13 +39,16 @@ def command_context():
 
 __all__ = [
     "command_context",
+    "current_context",
     "AuditWording",
     "Export",
     "Job",
     "MenuItem",
     "Money",
     "Problem",
+    "PluginContext",
     "PublicLink",
+    "RecordKey",
     "audit",
     "current_identity",
     "current_language",

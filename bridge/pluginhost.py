@@ -2,23 +2,48 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
+from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import Any
 
 import pluggy
+from sqlalchemy.orm import Session, sessionmaker
 
 from bridge import hookspecs
+from bridge.config import Settings
+from bridge.context import NoDatabase, PluginContext
+from bridge.plugin_settings import validate
 
 log = logging.getLogger(__name__)
 
 
 class PluginHost:
-    """The enabled plugins of a deployment and a safe way to call their hooks."""
+    """The enabled plugins of a deployment and a safe way to call their hooks.
 
-    def __init__(self, enabled: list[str] | None = None, *, extra: dict[str, Any] | None = None):
+    Each hook implementation that names a `context` argument gets its plugin's
+    `PluginContext`, built here from `settings` and `sessions`. Without `sessions` the host
+    opens the database of `settings` on first use (and refuses if it was given no settings at
+    all: a test's bare host must not open `var/bridge.db`). `actor` names who acts in the audit
+    log outside a request ("cli" for commands).
+    """
+
+    def __init__(
+        self,
+        enabled: list[str] | None = None,
+        *,
+        extra: dict[str, Any] | None = None,
+        settings: Settings | None = None,
+        sessions: sessionmaker[Session] | None = None,
+        actor: str = "system",
+    ):
         self.manager = pluggy.PluginManager(hookspecs.PROJECT)
         self.manager.add_hookspecs(hookspecs)
+        self.settings = settings if settings is not None else Settings()
+        self._has_database = settings is not None or sessions is not None
+        self._sessions = sessions
+        self.actor = actor
         self.installed: dict[str, str] = {}
         self.enabled = list(enabled or [])
         for ep in entry_points(group=hookspecs.ENTRY_POINT_GROUP):
@@ -31,6 +56,13 @@ class PluginHost:
         missing = set(self.enabled) - set(self.installed)
         if missing:
             log.warning("enabled plugin(s) not installed: %s", ", ".join(sorted(missing)))
+        loaded = {name for name, _ in self.manager.list_name_plugin()}
+        log.info(
+            "plugins enabled: %s; installed but not enabled: %s",
+            ", ".join(sorted(loaded)) or "none",
+            ", ".join(sorted(set(self.installed) - loaded)) or "none",
+        )
+        self.configs = self._validated_configs()
 
     def _register(self, name: str, load) -> None:
         try:
@@ -38,13 +70,44 @@ class PluginHost:
         except Exception:  # noqa: BLE001 - a broken plugin is logged, not fatal
             log.exception("plugin %s could not be loaded; it stays disabled", name)
 
+    def _validated_configs(self) -> dict[str, Any]:
+        """Each registered plugin's `[plugins.NAME]` checked against its `settings_model`.
+        Wrong settings are not a plugin failing: they stop the start (PluginSettingsError)."""
+        configs = {}
+        for name, plugin in self.manager.list_name_plugin():
+            hook = getattr(plugin, "settings_model", None)
+            model = _call(hook, context=self._context(name, None)) if callable(hook) else None
+            configs[name] = validate(name, model, self.settings.plugins.get(name))
+        return configs
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        if self._sessions is None:
+            if not self._has_database:
+                raise NoDatabase("this plugin host was given no settings and no sessions")
+            from bridge.store.db import make_engine, make_sessionmaker
+
+            self._sessions = make_sessionmaker(make_engine(self.settings.database_url))
+        return self._sessions
+
+    def context(self, name: str) -> PluginContext:
+        """The context of plugin `name` ("core" for the core's own features)."""
+        return self._context(name, self.configs.get(name))
+
+    def _context(self, name: str, config: Any) -> PluginContext:
+        return PluginContext(name, self.settings, lambda: self.sessions, config, self.actor)
+
     def call(self, hook: str, **kwargs: Any) -> list[Any]:
-        """Call every implementation of `hook`; one that raises is logged and skipped."""
+        """Call every implementation of `hook`; one that raises is logged and skipped. Each
+        gets its plugin's `context` when it asks for it."""
         results = []
         caller = getattr(self.manager.hook, hook)
         for impl in reversed(caller.get_hookimpls()):
+            given = dict(kwargs)
+            if "context" in impl.argnames:
+                given["context"] = self.context(impl.plugin_name)
             try:
-                result = impl.function(**{k: kwargs[k] for k in impl.argnames})
+                result = impl.function(**{k: given[k] for k in impl.argnames})
             except Exception:  # noqa: BLE001 - isolation is the point
                 log.exception(
                     "plugin %s failed in %s; skipped for this call", impl.plugin_name, hook
@@ -68,7 +131,7 @@ class PluginHost:
         for ep in entry_points(group=hookspecs.ENTRY_POINT_GROUP):
             try:
                 hook = getattr(ep.load(), "migrations_path", None)
-                if callable(hook) and (folder := hook()):
+                if callable(hook) and (folder := _call(hook, context=self.context(ep.name))):
                     folders[ep.name] = folder
             except Exception:  # noqa: BLE001 - a broken plugin must not block migrations
                 log.exception("plugin %s: cannot read its migrations", ep.name)
@@ -101,6 +164,16 @@ class PluginHost:
         return None
 
 
-def host_for(settings) -> PluginHost:
-    """The plugins a deployment enabled (`[plugins] enabled = [...]` or BRIDGE_PLUGINS)."""
-    return PluginHost(settings.enabled_plugins)
+def _call(func: Callable[..., Any], **kwargs: Any) -> Any:
+    """Call a hook function outside pluggy (a plugin not registered) with the arguments it
+    names, as pluggy would."""
+    names = inspect.signature(func).parameters
+    return func(**{k: v for k, v in kwargs.items() if k in names})
+
+
+def host_for(
+    settings: Settings, sessions: sessionmaker[Session] | None = None, *, actor: str = "system"
+) -> PluginHost:
+    """The plugins a deployment enabled (`[plugins] enabled = [...]` or BRIDGE_PLUGINS), with
+    their settings checked (PluginSettingsError when one is wrong)."""
+    return PluginHost(settings.enabled_plugins, settings=settings, sessions=sessions, actor=actor)

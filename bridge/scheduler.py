@@ -101,7 +101,7 @@ class Scheduler:
         self.settings = settings
         self.leader = leader
         self.sessions = sessions or make_sessionmaker(make_engine(settings.database_url))
-        self.plugins = host_for(settings)
+        self.plugins = host_for(settings, self.sessions)
         engine = SyncEngine(self.sessions, settings, plugins=self.plugins)
         self.run_sync = run_sync or engine.run
         self.delivery = Delivery(self.sessions, settings, self.plugins)
@@ -244,7 +244,7 @@ class Scheduler:
 
     def add_plugin_jobs(self) -> int:
         """Jobs plugins ask for (`scheduled_jobs` hook): interval in minutes or a crontab."""
-        jobs = self.plugins.collect("scheduled_jobs", settings=self.settings)
+        jobs = self.plugins.collect("scheduled_jobs")
         for job in jobs:
             if "cron" in job.trigger:
                 trigger = CronTrigger.from_crontab(job.trigger["cron"], timezone=TIMEZONE)

@@ -12,15 +12,16 @@ import sys
 
 from bridge.app import create_app
 from bridge.config import MissingSecretKey, Settings
+from bridge.plugin_settings import PluginSettingsError
 
 
 def production_app():
     settings = Settings.load()
     try:
         settings.require_secret_key()
-    except MissingSecretKey as exc:
+        return create_app(settings)
+    except (MissingSecretKey, PluginSettingsError) as exc:
         sys.exit(f"civic-bridge: {exc}")
-    return create_app(settings)
 
 
 app = production_app()

@@ -231,7 +231,7 @@ class SyncEngine:
             self._finish(instance, state)
             client.close()
         if self.plugins is not None:
-            self.plugins.call("sync_finished", run=run, sessions=self.sessions)
+            self.plugins.call("sync_finished", run=run)
         return run
 
     def _finish(self, instance: Instance, state: _RunState) -> None:

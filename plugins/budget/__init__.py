@@ -17,6 +17,13 @@ from bridge.plugin import hookimpl
 
 
 @hookimpl
+def settings_model():
+    from plugins.budget.settings import BudgetSettings
+
+    return BudgetSettings
+
+
+@hookimpl
 def migrations_path():
     return str(Path(__file__).parent / "migrations")
 
@@ -60,10 +67,10 @@ def consume_changes(session, changes):
 
 
 @hookimpl
-def seed_demo(sessions):
+def seed_demo(context):
     from plugins.budget.demo import seed
 
-    seed(sessions)
+    seed(context.sessions)
 
 
 @hookimpl

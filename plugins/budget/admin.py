@@ -6,10 +6,11 @@ through `writes` (audited). Envelope pages are in `admin_ledger`, the CSV import
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from bridge.plugin import (
+    current_context,
     current_identity,
     current_language,
     db,
@@ -46,7 +47,7 @@ typeset_in_french(blueprint)
 
 
 def configured_columns() -> dict[str, str]:
-    return csvimport.configured_mapping(current_app.extensions["bridge"].settings)
+    return dict(current_context("budget").config.columns)
 
 
 def can_edit() -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bridge.plugin import (
     Problem,
+    current_context,
     current_identity,
     db,
     find,
@@ -22,7 +23,6 @@ from bridge.plugin import (
     require_role,
 )
 from plugins.budget import csvimport, writes
-from plugins.budget.csvimport import configured_mapping
 from plugins.budget.figures import by_group, for_envelopes, over_time, over_time_by_group
 from plugins.budget.models import Allocation, Envelope, LedgerLine
 from plugins.budget.money import euros
@@ -174,7 +174,7 @@ def import_ledger(envelope_id: int):
     nothing. 422 lists every bad line, and nothing is imported."""
     envelope = _found(Envelope, envelope_id)
     dry_run = request.args.get("dry_run") in ("1", "true")
-    mapping = configured_mapping(current_app.extensions["bridge"].settings)
+    mapping = dict(current_context("budget").config.columns)
     for key, column in request.args.items():
         if key.startswith("column_"):
             if key.removeprefix("column_") not in csvimport.REQUIRED + csvimport.OPTIONAL:

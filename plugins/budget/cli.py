@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from bridge.plugin import command_context
+from bridge.plugin import command_context, current_context
 from bridge.store.models import Component, Instance, Space
 from plugins.budget import csvimport, writes
 from plugins.budget.figures import for_envelopes
@@ -24,7 +24,7 @@ def _sessions():
 
 
 def _configured_columns() -> dict[str, str]:
-    return csvimport.configured_mapping(command_context().settings)
+    return dict(current_context("budget").config.columns)
 
 
 def _envelope(session, name: str) -> Envelope:

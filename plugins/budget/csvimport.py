@@ -176,12 +176,6 @@ def parse_date(text: str) -> date:
     raise DateError(text)
 
 
-def configured_mapping(settings) -> dict[str, str]:
-    """[plugins.budget.columns] of the settings: the finance export's own header names, e.g.
-    `amount = "Montant TTC"`."""
-    return dict(settings.plugins.get("budget", {}).get("columns", {}))
-
-
 def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
     """Parse and check every row; no database involved."""
     report = Report()

@@ -178,9 +178,9 @@ def test_publish_switch_archive_and_delete_with_confirmation(browser, city):
 
 def test_the_follow_up_page_with_filters_and_money_on_a_phone(browser, city):
     url, sessions, _ = city
-    host = PluginHost(["budget"])
+    host = PluginHost(["budget"], sessions=sessions)
     assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
-    host.call("seed_demo", sessions=sessions)
+    host.call("seed_demo")
     with sessions() as session:
         session.scalar(select(Instance)).published = True
         space_id, category = session.execute(

@@ -16,13 +16,13 @@ from tests.sync.test_engine import SETTINGS, add_instance
 
 def demo_budget_database(folder: Path, *, seed_twice: bool = False) -> str:
     url = f"sqlite:///{folder}/bridge.db"
-    host = PluginHost(["budget"])
-    upgrade(url, host.call("migrations_path"))
     sessions = make_sessionmaker(make_engine(url))
+    host = PluginHost(["budget"], sessions=sessions)
+    upgrade(url, host.call("migrations_path"))
     with running_simulator() as sim:
         add_instance(sessions, sim.url, published=True)
         assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
     Delivery(sessions, SETTINGS, host).run()
     for _ in range(2 if seed_twice else 1):
-        host.call("seed_demo", sessions=sessions)
+        host.call("seed_demo")
     return url

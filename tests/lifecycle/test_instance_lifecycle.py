@@ -35,11 +35,11 @@ LIFECYCLE = "0006"  # the migration adding instances.published and archived_at
 def city(database_url, sessions):
     """Ivry synced once from the stand-in, the budget's demo allocations on its projects, an
     admin (signed in on `pages`) and an admin token (`api`)."""
-    host = PluginHost(["budget"])
+    host = PluginHost(["budget"], sessions=sessions)
     with running_simulator() as sim:
         add_instance(sessions, sim.url, schedule_interval_minutes=15)
         assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
-    host.call("seed_demo", sessions=sessions)
+    host.call("seed_demo")
     with sessions() as session:
         user, _ = create_user(session, "admin@ivry.example", "admin", PASSWORD)
         token = create_token(session, user, "lifecycle")[1]

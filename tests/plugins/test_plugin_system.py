@@ -120,7 +120,7 @@ class Broken:
         raise RuntimeError("boom")
 
     @hookimpl
-    def sync_finished(self, run, sessions):
+    def sync_finished(self, context, run):
         raise RuntimeError("boom")
 
     @hookimpl

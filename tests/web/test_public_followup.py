@@ -37,12 +37,12 @@ from tests.sync.test_engine import SETTINGS, add_instance
 
 @pytest.fixture
 def city(database_url, sessions):
-    host = PluginHost(["budget"])
+    host = PluginHost(["budget"], sessions=sessions)
     with running_simulator() as sim:
         add_instance(sessions, sim.url, published=True)
         assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
         base = sim.url
-    host.call("seed_demo", sessions=sessions)
+    host.call("seed_demo")
     with sessions() as session:
         space_id = session.scalar(select(Result.space_id).order_by(Result.id))
         # The city's words: one category is "Nature en ville", one scope "Centre-ville".

@@ -66,7 +66,7 @@ def consume_changes(session, changes):
 
 
 @hookimpl
-def sync_finished(run, sessions):
+def sync_finished(context, run):
     log.info("digest: run %s %s", run.id, run.status)
 
 
@@ -115,7 +115,7 @@ def cli_commands():
 
 
 @hookimpl
-def scheduled_jobs(settings):
+def scheduled_jobs(context):
     return [
         Job("changes-digest-log", lambda: log.info("digest is up to date"), {"cron": "0 6 * * *"})
     ]

@@ -1,0 +1,203 @@
+"""What a hook or a plugin's page is given to work with: one `PluginContext` per plugin.
+
+Every hook in `bridge.hookspecs` receives `context`; the core's own features get one named
+"core". A plugin reaches the deployment through it (settings, its own validated settings,
+database sessions, the audit log, the signed-in person, synced records, pagination) instead of
+importing the bridge's internals, so the core can change behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from flask import has_request_context
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bridge import accounts
+from bridge.store import models
+
+if TYPE_CHECKING:
+    from flask import Response
+
+    from bridge.config import Settings
+    from bridge.web.access import Identity
+
+# Synced records a plugin may read, by our resource name (the API's and the changes log's).
+# Spaces and scopes are left out: their remote ids are unique only with their type.
+RECORD_MODELS: dict[str, type[models.SyncedRecord]] = {
+    "components": models.Component,
+    "categories": models.Category,
+    "proposals": models.Proposal,
+    "budgets": models.Budget,
+    "projects": models.Project,
+    "results": models.Result,
+    "meetings": models.Meeting,
+    "debates": models.Debate,
+}
+
+
+class RecordKey(NamedTuple):
+    """A synced record's stable key: it survives our ids being renumbered (a restore, a
+    re-import), because it is Decidim's own id within a named instance."""
+
+    instance: str
+    resource: str
+    remote_id: str
+
+
+class Records:
+    """Read-only access to synced records by instance name, resource and remote id.
+
+    Records come back detached from any session: reading them is safe anywhere, and a change
+    made to one is never written (the sync owns these tables)."""
+
+    def __init__(self, sessions: Callable[[], sessionmaker[Session]]):
+        self._sessions = sessions
+
+    def get(self, instance: str, resource: str, remote_id: str) -> models.SyncedRecord | None:
+        model = _model(resource)
+        with self._sessions()() as session:
+            found = session.scalar(
+                select(model)
+                .join(models.Instance, models.Instance.id == model.instance_id)
+                .where(models.Instance.name == instance, model.remote_id == str(remote_id))
+            )
+            if found is not None:
+                session.expunge(found)
+            return found
+
+    def iterate(
+        self, instance: str, resource: str, *, batch: int = 500
+    ) -> Iterator[models.SyncedRecord]:
+        """Every record of `resource` in `instance`, in our id order, read `batch` at a time
+        (a short read transaction each, so a long walk never holds the sync up)."""
+        model = _model(resource)
+        after = 0
+        while True:
+            with self._sessions()() as session:
+                rows = session.scalars(
+                    select(model)
+                    .join(models.Instance, models.Instance.id == model.instance_id)
+                    .where(models.Instance.name == instance, model.id > after)
+                    .order_by(model.id)
+                    .limit(batch)
+                ).all()
+                session.expunge_all()
+            yield from rows
+            if len(rows) < batch:
+                return
+            after = rows[-1].id
+
+    def key(self, instance: str, resource: str, remote_id: str) -> RecordKey:
+        _model(resource)
+        return RecordKey(instance, resource, str(remote_id))
+
+
+def _model(resource: str) -> type[models.SyncedRecord]:
+    try:
+        return RECORD_MODELS[resource]
+    except KeyError:
+        known = ", ".join(sorted(RECORD_MODELS))
+        raise ValueError(f"no synced resource {resource!r} (one of: {known})") from None
+
+
+class NoDatabase(RuntimeError):
+    """A context made without a database (a test's bare plugin host) was asked for one."""
+
+
+class PluginContext:
+    """The deployment as one plugin (or the core, `name == "core"`) sees it.
+
+    `actor` names who acts in the audit log when nobody is signed in: "cli" for a command,
+    "system" for jobs and the sync.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        settings: Settings,
+        sessions: Callable[[], sessionmaker[Session]],
+        config: Any = None,
+        actor: str = "system",
+    ):
+        self.name = name
+        self.settings = settings
+        self.config = config
+        self.actor_outside_requests = actor
+        self._sessions = sessions
+        self.records = Records(sessions)
+
+    def __repr__(self) -> str:
+        return f"<PluginContext {self.name}>"
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """Opens sessions on the bridge's database (`with context.sessions() as session`)."""
+        return self._sessions()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session committed when the block ends, rolled back if it raises."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @property
+    def identity(self) -> Identity | None:
+        """The signed-in person or API token of the current request; None in jobs and the CLI."""
+        if not has_request_context():
+            return None
+        from bridge.web.access import current_identity
+
+        return current_identity()
+
+    def has_role(self, role: str) -> bool:
+        """In a request: whether the person asking holds `role` (or more). Outside a request
+        (a command, a job) the operator who runs the process holds every role: they already
+        hold the database."""
+        if not has_request_context():
+            return True
+        identity = self.identity
+        return identity is not None and accounts.has_role(identity.role, role)
+
+    @property
+    def actor(self) -> str:
+        """Who acts, as the audit log names them."""
+        identity = self.identity
+        return identity.actor if identity is not None else self.actor_outside_requests
+
+    def audit(
+        self,
+        session: Session,
+        action: str,
+        target: str | None = None,
+        details: Any = None,
+        *,
+        before: Any = None,
+    ) -> None:
+        """Record a write in `session`'s transaction (it lands with the write or not at all).
+        `details` is what was written (the entry's `after`), `before` what it replaced."""
+        accounts.audit(session, self.actor, action, target, before=before, after=details)
+
+    def page(self, *args: Any, **kwargs: Any) -> Response:
+        """The one pagination of lists (`?limit=`, `?cursor=`): see `bridge.api.paging.page`."""
+        from bridge.api.paging import page
+
+        return page(*args, **kwargs)
+
+
+def current_context(name: str) -> PluginContext:
+    """Plugin `name`'s context where no hook handed one over: in a page or an API route of the
+    app, or in a `bridge` command."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        return current_app.extensions["bridge"].plugins.context(name)
+    import click
+
+    root = click.get_current_context(silent=True)
+    if root is None:
+        raise RuntimeError("no app and no command: pass the context the hook received")
+    return root.find_root().obj.plugins.context(name)
