@@ -123,17 +123,58 @@ def test_the_admin_menu_stays_and_sign_out_works_from_every_admin_page(browser, 
         page.goto(base + path.format(**ids))
         menu = page.get_by_role("navigation", name="Menu d'administration")
         assert menu.is_visible(), path
-        for label in ("Instances Decidim", "Budget de suivi", "Comptes", "Mon compte"):
+        for label in ("Instances Decidim", "Budget de suivi", "Comptes"):
             assert menu.get_by_role("link", name=label, exact=True).is_visible(), (path, label)
         assert page.locator("#sign-out").is_visible(), path
-        current = menu.locator("[aria-current=page]")
-        assert current.count() == 1, f"{path}: one menu entry is the current one"
+        account = page.locator(".header-tools").get_by_role("link", name="Mon compte")
+        assert account.is_visible(), path  # beside signing out, on every page
+        current = page.locator(
+            ".main-nav [aria-current=page]:visible, .header-tools [aria-current=page]:visible"
+        )
+        assert current.count() == 1, f"{path}: one entry of the menu (or the account's) is current"
     page.goto(f"{base}/admin/instances/ivry/proposals")
     page.locator("#sign-out").click()
     page.wait_for_url(re.compile(r"/login$"))
     page.goto(f"{base}/admin/audit")
     assert "/login" in page.url  # signed out for good
     context.close()
+
+
+def test_the_admin_menu_is_one_disclosure_line_on_a_phone(browser, site):
+    """On a 375 px phone the menu took four lines above every page: it is a <details> that the
+    keyboard opens, one line when closed; a wide screen shows the row of links, no toggle."""
+    from tests.browser.test_accessibility import axe_violations
+
+    base, _ = site
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    sign_in(page, base)
+    page.goto(f"{base}/admin/instances/ivry")
+    menu = page.get_by_role("navigation", name="Menu d'administration")
+    toggle = menu.locator("summary")
+    assert toggle.is_visible() and toggle.inner_text() == "Menu d'administration"
+    assert menu.bounding_box()["height"] <= 50  # one line, not four
+    links = menu.get_by_role("link")  # what a screen reader meets: one menu, closed
+    assert links.count() == 0
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert links.count() >= 6 and menu.get_by_role("link", name="Comptes").is_visible()
+    current = menu.locator("[aria-current=page]:visible")
+    assert current.count() == 1 and current.inner_text() == "Instances Decidim"
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    found = axe_violations(page)
+    assert not found, found
+    menu.get_by_role("link", name="Comptes", exact=True).click()
+    page.wait_for_url("**/admin/users")
+    context.close()
+
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    sign_in(page, base)
+    menu = page.get_by_role("navigation", name="Menu d'administration")
+    assert not menu.locator("summary").is_visible()
+    assert menu.get_by_role("link", name="Comptes", exact=True).is_visible()
+    assert menu.bounding_box()["height"] <= 50
+    page.close()
 
 
 def test_error_pages_are_french_in_the_sites_frame(browser, site):
