@@ -302,9 +302,9 @@ class Graph:
             **self._classified(r),
             **self._comments(r, "Decidim::Proposals::Proposal"),
         }
-        likes = "likes" if self.options.version >= "0.31" else "endorsements"
-        out[f"{likes}Count"] = r["endorsements"]
-        out[likes] = []
+        # Both names: the schema served decides which one a query may ask.
+        out["likesCount"] = out["endorsementsCount"] = r["endorsements"]
+        out["likes"] = out["endorsements"] = []
         if self.options.version >= "0.29":
             out["withdrawn"] = r["withdrawn"]
             out["withdrawnAt"] = stamp(r["updated_at"]) if r["withdrawn"] else None
@@ -336,6 +336,7 @@ class Graph:
             "createdAt": stamp(r["created_at"]),
             "updatedAt": stamp(r["updated_at"]),
             "reference": r["reference"],
+            "confirmedVotes": r.get("confirmed_votes"),
             "attachments": [],
             **self._classified(r),
             **self._comments(r, "Decidim::Budgets::Project"),
@@ -347,6 +348,7 @@ class Graph:
         children = [
             c for c in self.world.visible("result", r["component"]) if c.get("parent") == r["id"]
         ]
+        timeline = self._timeline(r)
         return {
             "id": r["id"],
             "title": text(r["title"]),
@@ -376,21 +378,32 @@ class Graph:
                 "updatedAt": "2021-11-30",
                 "results": [],
             },
-            "timelineEntries" if self.options.version < "0.31" else "milestones": [
-                {
-                    "id": e["id"],
-                    "entryDate": e["date"],
-                    "title": text(e["title"]),
-                    "description": text(e["description"]),
-                    "createdAt": stamp(r["created_at"]),
-                    "updatedAt": stamp(r["created_at"]),
-                    "result": None,
-                }
-                for e in r["timeline"]
+            # Both names: the schema served decides which one a query may ask.
+            "timelineEntries": timeline,
+            "milestones": timeline,
+            "proposals": lambda info: [
+                self.proposal(p)
+                for p in (self.world.get("proposal", rid) for rid in r.get("proposals") or [])
+                if p
             ],
+            "url": f"/f/{r['component']}/results/{r['id']}",
             **self._classified(r),
             **self._comments(r, "Decidim::Accountability::Result"),
         }
+
+    def _timeline(self, r: dict) -> list[dict]:
+        return [
+            {
+                "id": e["id"],
+                "entryDate": e["date"],
+                "title": text(e["title"]),
+                "description": text(e["description"]),
+                "createdAt": stamp(r["created_at"]),
+                "updatedAt": stamp(r["created_at"]),
+                "result": None,
+            }
+            for e in r["timeline"]
+        ]
 
     def meeting(self, r: dict) -> dict:
         return {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict, deque
+from dataclasses import dataclass
 
 from graphql import (
     DocumentNode,
@@ -25,6 +26,15 @@ MAX_ALIASES = 5
 RECURSION_EXEMPT = {"node", "edges", "nodes", "ofType"}
 
 
+@dataclass
+class Limits:
+    """Decidim's defaults; each can be lowered per stand-in (`Config(limits=...)`)."""
+
+    max_complexity: int = MAX_COMPLEXITY
+    max_depth: int = MAX_DEPTH
+    max_aliases: int = MAX_ALIASES
+
+
 def check(
     schema: GraphQLSchema,
     document: DocumentNode,
@@ -32,8 +42,10 @@ def check(
     variables: dict,
     page_cap: int,
     introspection_allowed: bool,
+    limits: Limits | None = None,
 ) -> list[dict]:
     """Errors Decidim would answer for this document, before executing it."""
+    limits = limits or Limits()
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -51,24 +63,25 @@ def check(
                     "extensions": {"code": "INTROSPECTION_DISABLED_ERROR"},
                 }
             )
-        if walker.max_depth > MAX_DEPTH:
+        if walker.max_depth > limits.max_depth:
             errors.append(
                 {
                     "message": f"Query has depth of {walker.max_depth}, which exceeds "
-                    f"max depth of {MAX_DEPTH}"
+                    f"max depth of {limits.max_depth}"
                 }
             )
-        if complexity > MAX_COMPLEXITY:
+        if complexity > limits.max_complexity:
             errors.append(
                 {
                     "message": f"Query has complexity of {complexity}, which exceeds max "
-                    f"complexity of {MAX_COMPLEXITY}"
+                    f"complexity of {limits.max_complexity}"
                 }
             )
-        if version >= "0.31" and walker.aliases > MAX_ALIASES:
+        if version >= "0.31" and len(walker.aliases) > limits.max_aliases:
             errors.append(
                 {
-                    "message": f"Too many aliases ({walker.aliases}), the maximum is {MAX_ALIASES}",
+                    "message": f"Too many aliases used. You have used {len(walker.aliases)} "
+                    f"aliases, but {limits.max_aliases} are allowed.",
                     "extensions": {"code": "TOO_MANY_ALIASES_ERROR"},
                 }
             )
@@ -83,14 +96,17 @@ def check(
 
 
 class _Walker:
-    """graphql-ruby 2.x complexity: 1 per field; a connection costs 1 + page size x the cost of
-    what is selected under it (0.27, graphql-ruby 1.12, does not multiply)."""
+    """graphql-ruby 2.x complexity: 1 per field; a connection costs 1, plus 1 per other field
+    selected on it (`pageInfo`), plus the page size times the cost of `nodes`/`edges`. The page
+    size is the raw `first` (or `last`), not the 50 it is clamped to when run; without either,
+    the maximum page size. 0.27 (graphql-ruby 1.12) does not multiply. Aliases are counted as
+    distinct names, as Decidim's AliasAnalyzer does."""
 
     def __init__(self, schema, fragments, variables, page_cap, multiply):
         self.schema, self.fragments, self.variables = schema, fragments, variables
         self.page_cap, self.multiply = page_cap, multiply
         self.max_depth = 0
-        self.aliases = 0
+        self.aliases: set[str] = set()
         self.introspection = False
         self.recursion: str | None = None
 
@@ -118,7 +134,7 @@ class _Walker:
     def _field(self, node: FieldNode, parent_type, depth: int, path) -> int:
         name = node.name.value
         if node.alias:
-            self.aliases += 1
+            self.aliases.add(node.alias.value)
         if name in ("__schema", "__type"):
             self.introspection = True
         if name.startswith("__"):
@@ -128,10 +144,19 @@ class _Walker:
         self.max_depth = max(self.max_depth, depth)
         field = getattr(parent_type, "fields", {}).get(name) if parent_type else None
         child_type = get_named_type(field.type) if field else None
-        inner = self.cost(node.selection_set, child_type, depth + 1, (*path, name))
         if child_type is not None and child_type.name.endswith("Connection") and self.multiply:
-            return 1 + self._page_size(node) * inner
-        return 1 + inner
+            items = metadata = 0
+            for selection in node.selection_set.selections if node.selection_set else ():
+                one = SelectionSetNode(selections=(selection,))
+                cost = self.cost(one, child_type, depth + 1, (*path, name))
+                is_item = isinstance(selection, FieldNode) and selection.name.value in (
+                    "nodes",
+                    "edges",
+                )
+                items += cost if is_item else 0
+                metadata += 0 if is_item else 1
+            return 1 + metadata + self._page_size(node) * items
+        return 1 + self.cost(node.selection_set, child_type, depth + 1, (*path, name))
 
     def _page_size(self, node: FieldNode) -> int:
         for argument in node.arguments or ():
@@ -143,7 +168,7 @@ class _Walker:
                     else getattr(value, "value", None)
                 )
                 if raw is not None:
-                    return min(int(raw), self.page_cap)
+                    return max(0, int(raw))
         return self.page_cap
 
 

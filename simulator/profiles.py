@@ -97,4 +97,24 @@ def sdl_for(version: str) -> str:
     sdl = sdl.replace("EndorsableInterface", "LikeableInterface")
     sdl = sdl.replace("timelineEntries: [TimelineEntry]", "milestones: [Milestone]")
     sdl += MILESTONE
+    # The newest result_type.rb and project_type.rb we could read.
+    sdl = _add_fields(sdl, "Result", "  proposals: [Proposal]\n  url: String")
+    sdl = _add_fields(sdl, "Project", "  confirmedVotes: Int")
+    return sdl
+
+
+def renamed(sdl: str, renames: dict[str, str | None]) -> str:
+    """The schema with `{"Type.field": "newName"}` renamed (None: removed), the way an upgrade of
+    Decidim (or a patched instance) changes a field between two syncs."""
+    for key, new in renames.items():
+        type_name, field = key.split(".")
+        start = sdl.index(f"type {type_name} ")
+        end = sdl.index("\n}", start)
+        block = sdl[start:end]
+        found = re.search(rf"\n  {field}(\(|:)[^\n]*", block)
+        if found is None:
+            raise ValueError(f"no field {key}")
+        line = found.group(0)
+        replacement = "" if new is None else line.replace(f"  {field}", f"  {new}", 1)
+        sdl = sdl[:start] + block.replace(line, replacement) + sdl[end:]
     return sdl

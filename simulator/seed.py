@@ -435,6 +435,8 @@ def _climate(world: World, rng: random.Random, scopes: list[str]) -> None:
             scope=scopes[i % 6],
             category=cats[theme],
             reference=f"IVRY-RES-2022-{i + 1}",
+            # The proposals this action comes from (offered by the newest Decidim versions).
+            proposals=world.listing[f"proposal:{proposals}"][i : i + 2],
             timeline=[
                 _entry(world, "2022-01-10", "Lancement", "Launch"),
                 _entry(world, "2023-06-15", "Point d'étape", "Milestone"),

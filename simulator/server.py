@@ -25,7 +25,7 @@ from werkzeug.wrappers import Request, Response
 from simulator import profiles, seed
 from simulator.faults import Faults
 from simulator.graph import Graph, Options
-from simulator.limits import Throttle, check
+from simulator.limits import Limits, Throttle, check
 from simulator.world import World
 
 
@@ -43,6 +43,10 @@ class Config:
     api_credentials: tuple[str, str] | None = None
     token_lifetime: float = 7200.0
     faults: dict[str, Any] = field(default_factory=dict)
+    # {"Result.timelineEntries": "milestones"}: a field renamed (None: removed) in the schema.
+    renames: dict[str, str | None] = field(default_factory=dict)
+    # Decidim's query limits, lowered for a test: {"max_complexity": 2000, "max_aliases": 2}
+    limits: dict[str, int] = field(default_factory=dict)
 
 
 class StandIn:
@@ -51,7 +55,7 @@ class StandIn:
     def __init__(self, config: Config | None = None, world: World | None = None):
         self.config = config or Config()
         self.world = world or seed.ivry(self.config.seed, self.config.scale)
-        self.schema = build_schema(profiles.sdl_for(self.config.version))
+        self.rename(self.config.renames)
         self.faults = Faults()
         self.faults.set(**self.config.faults)
         self.throttle = Throttle(self.config.rate_limit)
@@ -70,6 +74,13 @@ class StandIn:
                 Rule("/_simulator/<action>", endpoint="control", methods=["POST"]),
             ]
         )
+
+    def rename(self, renames: dict[str, str | None]) -> None:
+        """Rename (or remove) fields of the schema served from now on: an upgrade between two
+        syncs. The data keep answering under either name."""
+        self.config.renames = {**self.config.renames, **renames}
+        sdl = profiles.renamed(profiles.sdl_for(self.config.version), self.config.renames)
+        self.schema = build_schema(sdl)
 
     # -- WSGI -------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
@@ -159,6 +170,7 @@ class StandIn:
             variables,
             self.config.page_cap,
             introspection_allowed=self.config.version < "0.30",
+            limits=Limits(**self.config.limits),
         )
         if limit_errors:
             return {"errors": limit_errors}
@@ -261,6 +273,9 @@ class StandIn:
             if action == "unpublish":
                 self.world.unpublish(data["kind"], str(data["id"]))
                 return _json({"ok": True})
+            if action == "rename":
+                self.rename({str(k): (None if v is None else str(v)) for k, v in data.items()})
+                return _json({"ok": True})
             if action == "reset":
                 self.world = seed.ivry(self.config.seed, self.config.scale)
                 self.faults.clear()
@@ -271,9 +286,22 @@ class StandIn:
 
 
 def _ruby_style(error: GraphQLError) -> dict:
-    """graphql-ruby words an unknown field "Field 'x' doesn't exist on type 'Y'"."""
+    """graphql-ruby words an unknown field "Field 'x' doesn't exist on type 'Y'", and a
+    selection under a scalar "Selections can't be made on scalars (field 'x' returns T but has
+    selections [...])"."""
     formatted = error.formatted
     message = error.message
+    if " must not have a selection since type " in message:
+        parts = message.split("'")
+        if len(parts) >= 4:
+            formatted["message"] = (
+                f"Selections can't be made on scalars (field '{parts[1]}' returns "
+                f"{parts[3].rstrip('!')} but has selections [...])"
+            )
+            formatted["extensions"] = {
+                "code": "selectionMismatch",
+                "nodeName": f"field '{parts[1]}'",
+            }
     if message.startswith("Cannot query field"):
         parts = message.split("'")
         if len(parts) >= 4:

@@ -1,9 +1,11 @@
 """Read a Decidim instance through its GraphQL API.
 
-One `DecidimClient` per sync run (gql clients are not meant to be shared across threads). Queries
-come from the static query set of the server's version (`queries.py`), are validated offline by
-gql against our SDL before anything is sent, and go out one per request: Decidim accepts no
-batched requests.
+One `DecidimClient` per sync run (gql clients are not meant to be shared across threads). Our
+queries are fitted to the server's capabilities (`capabilities.py`, `queries.py`): learnt by one
+probe on a first sync, kept on the instance afterwards. When the server stops offering a field
+(an upgrade between two syncs), the query that failed is fitted again and re-asked once; the
+change is kept in `drift` for the run's warnings. Queries go out one per request: Decidim
+accepts no batched requests.
 """
 
 from __future__ import annotations
@@ -20,15 +22,16 @@ from gql.transport.exceptions import (
     TransportServerError,
 )
 from gql.transport.requests import RequestsHTTPTransport
-from graphql import DocumentNode, GraphQLError
+from graphql import DocumentNode
 
 from bridge.decidim import queries
+from bridge.decidim.capabilities import Capabilities, missing_in
 from bridge.decidim.errors import (
     DecidimError,
     GraphQLErrors,
     HTTPStatusError,
     NotJSONError,
-    QueryError,
+    SchemaMismatch,
 )
 from bridge.decidim.http import Credentials, DecidimSession
 
@@ -74,53 +77,60 @@ class DecidimClient:
         )
         self.page_size = page_size
         self._transport = _SharedSessionTransport(self.session, timeout)
-        self._unchecked = Client(transport=self._transport)
-        self.query_set: queries.QuerySet | None = None
-        self._client: Client | None = None
+        self._client = Client(transport=self._transport)
+        self.capabilities: Capabilities | None = None
+        self.query_set: str | None = None  # a label: the version we believe the server runs
         self.reported_version: str | None = None
+        self.drift: list[str] = []  # what changed in the server's schema during this run
+        self._probed = False
+        self._organization: dict | None = None
         if version:
             self.use(version)
 
     # -- set-up -----------------------------------------------------------------------------
-    def use(self, query_set_version: str) -> None:
-        """Speak the dialect of one Decidim version from now on."""
-        self.query_set = queries.load(query_set_version)
-        self._client = Client(schema=self.query_set.schema_text, transport=self._transport)
+    def use(self, version: str) -> None:
+        """Ask what a server of exactly our schema of `version` offers (tests, known servers)."""
+        self.use_capabilities(queries.capabilities_of(version), version)
+
+    def use_capabilities(self, capabilities: Capabilities, label: str | None = None) -> None:
+        self.capabilities = capabilities
+        self.query_set = label or capabilities.guess_version()
 
     def detect_version(self) -> str:
-        """Ask `decidim { version }`; when the server hides it (0.30+), probe features instead.
+        """Two requests: the capabilities probe, then the organization with `decidim { version }`
+        (null from 0.30 unless disclosed; the capabilities then give the label).
 
-        Returns the query set to use (`0.27` ... `0.31`) and switches to it.
-        """
-        data = self._send(self._unchecked, queries.load("0.27").documents["version"])
-        reported = (data.get("decidim") or {}).get("version")
-        self.reported_version = reported
-        chosen = queries.query_set_for(reported) if reported else None
-        if chosen is None:
-            chosen = self._probe_version()
-        self.use(chosen)
+        Returns the label (`0.27` ... `0.31`); the organization is kept for `organization()`."""
+        self.use_capabilities(self._probe())
+        self._organization = self._read_organization()
+        chosen = queries.query_set_for(self.reported_version) or self.capabilities.guess_version()
+        self.query_set = chosen
         return chosen
 
-    def _probe_version(self) -> str:
-        if not self._accepts("translated_organization_name"):
-            return "0.28" if self._accepts("space_manifest") else "0.27"
-        if self._accepts("likes"):
-            return "0.31"
-        return "0.30" if self._accepts("taxonomies") else "0.29"
-
-    def _accepts(self, probe: str) -> bool:
-        """True when the server validates the probe; False when it names a missing field."""
+    def _probe(self) -> Capabilities:
+        """One request naming every optional field this server lacks."""
+        self._probed = True
         try:
-            self._send(self._unchecked, queries.probe(probe))
+            self._send(queries.probe())
         except GraphQLErrors as exc:
-            if all(_is_schema_mismatch(e) for e in exc.errors):
-                return False
-            raise
-        return True
+            missing = missing_in(exc.errors)
+            if missing is None:
+                raise
+            return Capabilities(frozenset(missing))
+        return Capabilities()
 
     # -- reading ----------------------------------------------------------------------------
     def organization(self) -> dict[str, Any]:
-        return self.execute("organization").get("organization") or {}
+        """The organization (read with the version; the one read by `detect_version` if any)."""
+        if self._organization is not None:
+            found, self._organization = self._organization, None
+            return found
+        return self._read_organization()
+
+    def _read_organization(self) -> dict[str, Any]:
+        data = self.execute("organization")
+        self.reported_version = (data.get("decidim") or {}).get("version")
+        return data.get("organization") or {}
 
     def spaces(self) -> dict[str, list[dict]]:
         data = self.execute("spaces")
@@ -170,9 +180,49 @@ class DecidimClient:
     def execute(
         self, name: str, variables: dict | None = None, operation: str | None = None
     ) -> dict[str, Any]:
-        if self._client is None or self.query_set is None:
-            raise RuntimeError("call detect_version() or use() first")
-        return self._send(self._client, self.query_set.documents[name], variables, operation)
+        """Run one of our queries, fitted to the server; re-fitted and re-asked once when the
+        server says a field we ask no longer exists."""
+        try:
+            return self._send(self._document(name), variables, operation)
+        except GraphQLErrors as exc:
+            missing = missing_in(exc.errors)
+            if missing is None:
+                raise
+        self._learn(missing)
+        return self._send(self._document(name), variables, operation)
+
+    def _document(self, name: str) -> DocumentNode:
+        if self.capabilities is None:
+            raise RuntimeError("call detect_version(), use() or use_capabilities() first")
+        built = queries.build(self.capabilities.dropped())[name]
+        if built.lost:
+            raise SchemaMismatch(
+                f"Decidim no longer offers {', '.join(sorted(built.lost))}, "
+                f"which the bridge needs to read {name}"
+            )
+        return built.document
+
+    def _learn(self, missing: set[str]) -> None:
+        """The server lacks fields it had: probe again (once a run), so that renamed fields
+        are found under their new name, and remember what changed."""
+        before = self.capabilities or Capabilities()
+        after = self._probe() if not self._probed else before
+        after = after.without(missing)
+        gone, back = sorted(after.missing - before.missing), sorted(before.missing - after.missing)
+        log.warning("Decidim's schema changed: gone %s, now offered %s", gone, back)
+        self.drift.append(
+            "Decidim's API changed since the capabilities were last read: "
+            + "; ".join(
+                part
+                for part in (
+                    f"no longer offers {', '.join(gone)}" if gone else "",
+                    f"now offers {', '.join(back)}" if back else "",
+                )
+                if part
+            )
+            + ". The queries were adapted."
+        )
+        self.capabilities = after
 
     def close(self) -> None:
         self.session.sign_out()
@@ -189,14 +239,13 @@ class DecidimClient:
     # -- the one place gql is called ---------------------------------------------------------
     def _send(
         self,
-        client: Client,
         document: DocumentNode,
         variables: dict | None = None,
         operation: str | None = None,
     ) -> dict[str, Any]:
         request = GraphQLRequest(document, variable_values=variables, operation_name=operation)
         try:
-            result = client.execute(request)
+            result = self._client.execute(request)
         except TransportQueryError as exc:
             raise GraphQLErrors(list(exc.errors or [{"message": str(exc)}])) from exc
         except TransportConnectionFailed as exc:
@@ -207,8 +256,6 @@ class DecidimClient:
             raise HTTPStatusError(str(exc), exc.code or 0) from exc
         except TransportProtocolError as exc:
             raise NotJSONError(_describe_not_json(str(exc))) from exc
-        except GraphQLError as exc:
-            raise QueryError(f"our query does not fit the schema: {exc.message}") from exc
         if not isinstance(result, dict):
             raise NotJSONError("Decidim answered without a data object")
         return without_nul(result)
@@ -227,24 +274,6 @@ def without_nul(value: Any) -> Any:
     if isinstance(value, list):
         return [without_nul(item) for item in value]
     return value
-
-
-SCHEMA_MISMATCH_WORDS = (
-    "doesn't exist on type",  # graphql-ruby: unknown field
-    "Cannot query field",  # graphql-js / graphql-core: unknown field
-    "Selections can't be made on scalars",  # graphql-ruby: a String where we expect an object
-    "must not have a selection",  # graphql-core: the same
-    "must have a selection of subfields",  # an object where we expect a scalar
-)
-
-
-def _is_schema_mismatch(error: dict) -> bool:
-    """Does this error say the query does not fit the server's schema (and nothing else)?"""
-    message = error.get("message", "")
-    code = (error.get("extensions") or {}).get("code")
-    return code in {"undefinedField", "selectionMismatch"} or any(
-        words in message for words in SCHEMA_MISMATCH_WORDS
-    )
 
 
 def _describe_not_json(text: str) -> str:

@@ -68,3 +68,8 @@ class AuthenticationError(DecidimError):
 
 class QueryError(DecidimError):
     """One of our own queries does not fit the schema: a bug of ours, caught before sending."""
+
+
+class SchemaMismatch(DecidimError):
+    """The server no longer offers a field the bridge cannot do without (an id, a title, a
+    connection): the component that needs it fails, not the whole sync."""

@@ -1,34 +1,48 @@
-"""Static query sets, one per supported Decidim version, read from `.graphql` files.
+"""Our queries, read from `.graphql` files and fitted to what one server offers.
 
-`queries/0.27/` holds the full set; a newer directory holds only the files that differ for that
-version and those after it. The set for version V takes each file from the newest directory that
-is not newer than V. The same rule picks the schema file (`schema/decidim-V.graphql`) every query
-of the set is validated against, offline. Nothing here asks the server for its schema: Decidim
-0.30.5+/0.31.1+ refuse anonymous introspection.
+Each file in `queries/` asks every field any Decidim we know has (0.27 to 0.31 and the newest
+additions). `build()` takes out what a server lacks (`bridge.decidim.capabilities`): a field is
+removed where it is selected directly in a fragment (named or inline) of a known type, then the
+fragments no longer used. Every file is validated offline against the union of the schemas we
+know (`schema/decidim-V.graphql`), and the test suite checks that what `build()` makes for each
+version's own capabilities is valid against that version's schema. Nothing here asks the server
+for its schema: Decidim 0.30.5+/0.31.1+ refuse anonymous introspection.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from graphql import DocumentNode, GraphQLSchema, build_schema, parse, validate
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLSchema,
+    InlineFragmentNode,
+    InterfaceTypeDefinitionNode,
+    ObjectTypeDefinitionNode,
+    SelectionSetNode,
+    Visitor,
+    build_ast_schema,
+    build_schema,
+    parse,
+    validate,
+    visit,
+)
+
+from bridge.decidim.capabilities import ESSENTIAL_FIELDS, Capabilities, missing_in
 
 HERE = Path(__file__).parent
 QUERY_DIR = HERE / "queries"
 SCHEMA_DIR = HERE / "schema"
 SUPPORTED = ("0.27", "0.28", "0.29", "0.30", "0.31")
-QUERY_NAMES = (
-    "version",
-    "organization",
-    "spaces",
-    "proposals",
-    "budgets",
-    "results",
-    "meetings",
-    "debates",
-)
+QUERY_NAMES = ("organization", "spaces", "proposals", "budgets", "results", "meetings", "debates")
+# The component types: a field lost inside `... on Proposals { }` is the connection itself.
+COMPONENT_TYPES = frozenset({"Proposals", "Budgets", "Accountability", "Meetings", "Debates"})
 
 
 def _key(version: str) -> tuple[int, ...]:
@@ -47,56 +61,154 @@ def query_set_for(version: str | None) -> str | None:
     return known[-1] if known else None
 
 
-def _newest_file(directory: Path, name: str, version: str) -> Path:
-    candidates = sorted(
-        (p for p in directory.iterdir() if p.name in SUPPORTED and _key(p.name) <= _key(version)),
-        key=lambda p: _key(p.name),
-    )
-    for folder in reversed(candidates):
-        if (folder / name).exists():
-            return folder / name
-    raise FileNotFoundError(f"no {name} for Decidim {version}")
+@cache
+def schema_text(version: str) -> str:
+    return (SCHEMA_DIR / f"decidim-{version}.graphql").read_text(encoding="utf-8")
+
+
+@cache
+def schema(version: str) -> GraphQLSchema:
+    return build_schema(schema_text(version))
+
+
+@cache
+def union_schema() -> GraphQLSchema:
+    """Every type and field of every version we know; a field whose type changed has its newest."""
+    merged: dict[str, Any] = {}
+    kinds = (ObjectTypeDefinitionNode, InterfaceTypeDefinitionNode)
+    for version in SUPPORTED:
+        for definition in parse(schema_text(version)).definitions:
+            name = definition.name.value if hasattr(definition, "name") else "schema"
+            old = merged.get(name)
+            if isinstance(definition, kinds) and isinstance(old, type(definition)):
+                fields = {f.name.value: f for f in (*old.fields, *definition.fields)}
+                interfaces = {
+                    i.name.value: i
+                    for i in (*(old.interfaces or ()), *(definition.interfaces or ()))
+                }
+                definition = replace(
+                    definition, fields=tuple(fields.values()), interfaces=tuple(interfaces.values())
+                )
+            merged[name] = definition
+    return build_ast_schema(DocumentNode(definitions=tuple(merged.values())))
+
+
+@cache
+def source(name: str) -> DocumentNode:
+    """One query file, checked against the union of the schemas we know."""
+    path = QUERY_DIR / f"{name}.graphql"
+    document = parse(path.read_text(encoding="utf-8"))
+    errors = validate(union_schema(), document)
+    if errors:
+        raise ValueError(f"queries/{path.name} fits no Decidim we know: {errors[0]}")
+    return document
+
+
+def probe() -> DocumentNode:
+    """The capabilities probe (with the version): one request on a first sync."""
+    return source("capabilities")
+
+
+@dataclass(frozen=True)
+class Built:
+    """One query file fitted to a server; `lost` names the essential fields it had to drop."""
+
+    document: DocumentNode
+    lost: frozenset[str]
+
+
+@cache
+def build(dropped: frozenset[str]) -> dict[str, Built]:
+    """Every query file without the fields in `dropped` (`Type.field`, `*.field`, or
+    `Type.field{}` for a field whose selection goes)."""
+    return {name: _prune(source(name), dropped) for name in QUERY_NAMES}
+
+
+def _prune(document: DocumentNode, dropped: frozenset[str]) -> Built:
+    lost: set[str] = set()
+    definitions = []
+    for definition in document.definitions:
+        type_name = None
+        if isinstance(definition, FragmentDefinitionNode):
+            type_name = definition.type_condition.name.value
+        selections = _prune_set(definition.selection_set, type_name, dropped, lost)
+        definitions.append(replace(definition, selection_set=selections))
+    # Fragments spread only from what was taken out go too (an unused fragment is an error).
+    while True:
+        used = _spread_names(DocumentNode(definitions=tuple(definitions)))
+        kept = [
+            d
+            for d in definitions
+            if not isinstance(d, FragmentDefinitionNode) or d.name.value in used
+        ]
+        if len(kept) == len(definitions):
+            return Built(DocumentNode(definitions=tuple(kept)), frozenset(lost))
+        definitions = kept
+
+
+def _prune_set(
+    selection_set: SelectionSetNode | None, type_name: str | None, dropped, lost: set[str]
+) -> SelectionSetNode | None:
+    if selection_set is None:
+        return None
+    kept = []
+    for selection in selection_set.selections:
+        if isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition.name.value if selection.type_condition else None
+            inner = _prune_set(selection.selection_set, condition or type_name, dropped, lost)
+            selection = replace(selection, selection_set=inner)
+        elif isinstance(selection, FieldNode):
+            name = selection.name.value
+            key = f"{type_name}.{name}"
+            if type_name is not None and (key in dropped or f"*.{name}" in dropped):
+                if name in ESSENTIAL_FIELDS or type_name in COMPONENT_TYPES:
+                    lost.add(key)
+                continue
+            if f"{key}{{}}" in dropped:
+                selection = replace(selection, selection_set=None)
+            else:
+                inner = _prune_set(selection.selection_set, None, dropped, lost)
+                selection = replace(selection, selection_set=inner)
+        kept.append(selection)
+    return replace(selection_set, selections=tuple(kept))
+
+
+def _spread_names(document: DocumentNode) -> set[str]:
+    names: set[str] = set()
+
+    class Spreads(Visitor):
+        def enter_fragment_spread(self, node: FragmentSpreadNode, *_):
+            names.add(node.name.value)
+
+    visit(document, Spreads())
+    return names
+
+
+@cache
+def capabilities_of(version: str) -> Capabilities:
+    """What a server of exactly our schema of `version` offers, found offline the way the probe
+    finds it online (for tests and for `use(version)`)."""
+    errors = validate(schema(version), probe())
+    return Capabilities(frozenset(missing_in([e.formatted for e in errors]) or ()))
 
 
 @dataclass(frozen=True)
 class QuerySet:
     version: str
-    schema: GraphQLSchema
-    schema_text: str
     documents: dict[str, DocumentNode]
-    sources: dict[str, Path]
 
 
-@cache
-def schema_text(version: str) -> str:
-    candidates = sorted(SCHEMA_DIR.glob("decidim-*.graphql"), key=lambda p: _key(p.stem[8:]))
-    for path in reversed(candidates):
-        if _key(path.stem[8:]) <= _key(version):
-            return path.read_text(encoding="utf-8")
-    raise FileNotFoundError(f"no schema for Decidim {version}")
-
-
-@cache
 def load(version: str) -> QuerySet:
-    """The query set of one supported version, every document validated against its schema."""
+    """The queries for a server of exactly our schema of `version`, each checked against it."""
     if version not in SUPPORTED:
         raise ValueError(f"unsupported Decidim version {version!r}; supported: {SUPPORTED}")
-    text = schema_text(version)
-    schema = build_schema(text)
-    documents, sources = {}, {}
-    for name in QUERY_NAMES:
-        path = _newest_file(QUERY_DIR, f"{name}.graphql", version)
-        document = parse(path.read_text(encoding="utf-8"))
-        errors = validate(schema, document)
-        if errors:
+    built = build(capabilities_of(version).dropped())
+    documents = {}
+    for name, item in built.items():
+        errors = validate(schema(version), item.document)
+        if errors or item.lost:
             raise ValueError(
-                f"{path.relative_to(HERE)} does not fit Decidim {version}: {errors[0]}"
+                f"{name}.graphql does not fit Decidim {version}: {errors or item.lost}"
             )
-        documents[name], sources[name] = document, path
-    return QuerySet(version, schema, text, documents, sources)
-
-
-@cache
-def probe(name: str) -> DocumentNode:
-    """Feature probes (queries/probes/): sent when a server hides its version."""
-    return parse((QUERY_DIR / "probes" / f"{name}.graphql").read_text(encoding="utf-8"))
+        documents[name] = item.document
+    return QuerySet(version, documents)

@@ -56,6 +56,8 @@ class Instance(Base):
     api_secret: Mapped[str | None] = mapped_column(String(200))
     decidim_version: Mapped[str | None] = mapped_column(Text)
     query_set: Mapped[str | None] = mapped_column(String(10))
+    # What the server's API offers, learnt from it (bridge.decidim.capabilities): {"missing": [..]}
+    capabilities: Mapped[dict[str, Any] | None] = mapped_column(Json)
     organization_name: Mapped[dict[str, Any] | None] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -308,6 +310,8 @@ class Result(ComponentRecord, Base):
     status_name: Mapped[dict[str, Any] | None] = mapped_column(Json)
     status_progress: Mapped[int | None] = mapped_column(Integer)
     timeline: Mapped[list[Any]] = mapped_column(Json, default=list)
+    # Decidim's ids of the proposals the result comes from; None where the server does not say.
+    proposal_remote_ids: Mapped[list[Any] | None] = mapped_column(Json)
 
 
 class Meeting(ComponentRecord, Base):

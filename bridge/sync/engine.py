@@ -37,7 +37,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bridge.config import Settings
 from bridge.decidim import DecidimClient, DecidimError
-from bridge.decidim.errors import GraphQLErrors
+from bridge.decidim.capabilities import Capabilities
+from bridge.decidim.errors import SchemaMismatch
 from bridge.decidim.http import Credentials
 from bridge.failures import kind_of
 from bridge.pluginhost import PluginHost
@@ -278,14 +279,14 @@ class SyncEngine:
     # -- the walk ----------------------------------------------------------------------------
     def _sync(self, instance: Instance, state: _RunState, full: bool) -> None:
         client = state.client
-        if instance.query_set and not full:
-            client.use(instance.query_set)
-        else:
-            self._detect(instance, state)
-        try:
+        known = Capabilities.from_json(instance.capabilities)
+        if known is not None and not full:
+            client.use_capabilities(known, instance.query_set)
             organization = client.organization()
-        except GraphQLErrors:
-            # The server changed version since we last looked: detect again, once.
+            if client.reported_version and client.reported_version != instance.decidim_version:
+                # The server says it was upgraded: learn its capabilities again (one request).
+                self._detect(instance, state)
+        else:
             self._detect(instance, state)
             organization = client.organization()
         with self._fenced(state) as session:
@@ -298,11 +299,24 @@ class SyncEngine:
             )
             session.commit()
         components = self._sync_spaces(instance, state)
+        self._keep_capabilities(instance, state)
         for position, (component, resource) in enumerate(components, start=1):
             key = f"component:{component.remote_id}"
             if key in state.done:
                 continue
-            self._sync_component(instance, state, component, resource, position, len(components))
+            try:
+                self._sync_component(
+                    instance, state, component, resource, position, len(components)
+                )
+            except SchemaMismatch as exc:
+                # Only this component needs what the server no longer offers: the others go on.
+                state.run.warnings.append(
+                    f"component {component.remote_id} ({resource.name}) not read: {exc}"
+                )
+                log.warning("component %s not read: %s", component.remote_id, exc)
+                continue
+            finally:
+                self._keep_capabilities(instance, state)
             state.done.append(key)
             self._save_progress(state)
 
@@ -313,10 +327,33 @@ class SyncEngine:
             session.execute(
                 update(Instance)
                 .where(Instance.id == instance.id)
-                .values(decidim_version=client.reported_version, query_set=chosen)
+                .values(
+                    decidim_version=client.reported_version,
+                    query_set=chosen,
+                    capabilities=client.capabilities.as_json(),
+                )
             )
             session.commit()
         instance.query_set, instance.decidim_version = chosen, client.reported_version
+        instance.capabilities = client.capabilities.as_json()
+
+    def _keep_capabilities(self, instance: Instance, state: _RunState) -> None:
+        """What the server stopped (or started) offering during the run: into the run's
+        warnings, and onto the instance for the next runs."""
+        client = state.client
+        if not client.drift:
+            return
+        state.run.warnings.extend(client.drift)
+        client.drift.clear()
+        found = client.capabilities.as_json()
+        with self._fenced(state) as session:
+            session.execute(
+                update(Instance)
+                .where(Instance.id == instance.id)
+                .values(capabilities=found, query_set=client.query_set)
+            )
+            session.commit()
+        instance.capabilities = found
 
     def _sync_spaces(
         self, instance: Instance, state: _RunState

@@ -56,6 +56,10 @@ def taxonomy_ids(node: dict) -> list[str] | None:
     return sorted(str(t["id"]) for t in node.get("taxonomies") or [] if t)
 
 
+def _by_number(remote: str) -> tuple[int, str]:
+    return (len(remote), remote)
+
+
 def _bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
@@ -192,7 +196,18 @@ def project(node: dict) -> dict[str, Any]:
 def result(node: dict) -> dict[str, Any]:
     status = node.get("status") or {}
     entries = node.get("milestones", node.get("timelineEntries")) or []
+    # Only where the server offers them: elsewhere the row (and its fingerprint) stays as it was.
+    links = (
+        {
+            "proposal_remote_ids": sorted(
+                {str(p["id"]) for p in node["proposals"] or [] if p}, key=_by_number
+            )
+        }
+        if "proposals" in node
+        else {}
+    )
     return {
+        **links,
         **_common(node),
         **_classified(node),
         "reference": node.get("reference"),

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bridge import decidim_urls, mappings
 from bridge.hookspecs import Money
-from bridge.store.models import Budget, Component, Project, Result
+from bridge.store.models import Budget, Component, Project, Proposal, Result, Space
 from bridge.web.public import _instance, _session, _space, blueprint, language, render
 
 TEXT = {
@@ -32,6 +32,7 @@ TEXT = {
         "progress": "Avancement",
         "timeline": "Étapes réalisées",
         "sub_results": "Actions détaillées",
+        "linked_proposals": "Propositions à l’origine de l’action",
         "allocated": "Alloué",
         "committed": "Engagé",
         "paid": "Payé",
@@ -52,6 +53,7 @@ TEXT = {
         "progress": "Progress",
         "timeline": "Milestones",
         "sub_results": "Detailed actions",
+        "linked_proposals": "Proposals this action comes from",
         "allocated": "Allocated",
         "committed": "Committed",
         "paid": "Paid",
@@ -71,6 +73,7 @@ class Line:
     neighbourhood: str | None
     money: Money | None = None
     children: list[Line] = field(default_factory=list)
+    proposals: list[tuple[Proposal, str]] = field(default_factory=list)  # with their Decidim URL
 
 
 def _money(session, city, results: list[Result], projects: list[Project]) -> dict:
@@ -98,6 +101,28 @@ def _money(session, city, results: list[Result], projects: list[Project]) -> dic
 
 def _plus(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else a + b
+
+
+def _linked_proposals(session, city, results: list[Result]) -> dict[str, tuple[Proposal, str]]:
+    """The proposals results come from (where Decidim says, newest versions), by Decidim id,
+    each with its page on Decidim; they may sit in another space than the result."""
+    wanted = {rid for r in results for rid in r.proposal_remote_ids or []}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Proposal, Component, Space)
+        .join(Component, Component.id == Proposal.component_id)
+        .join(Space, Space.id == Component.space_id)
+        .where(
+            Proposal.instance_id == city.id,
+            Proposal.remote_id.in_(wanted),
+            Proposal.removed_at.is_(None),
+        )
+    ).all()
+    return {
+        p.remote_id: (p, decidim_urls.proposal_url(city.base_url, s, c, p.remote_id))
+        for p, c, s in rows
+    }
 
 
 def _wanted(line: Line, theme: str, neighbourhood: str) -> bool:
@@ -151,6 +176,10 @@ def followup(name: str, space_id: int):
         )
         for r in results
     }
+    linked = _linked_proposals(session, city, results)
+    for r in results:
+        found = (linked.get(rid) for rid in r.proposal_remote_ids or [])
+        result_lines[r.remote_id].proposals = [x for x in found if x]
     top = []
     for r in results:
         parent = result_lines.get(r.parent_remote_id) if r.parent_remote_id else None

@@ -6,7 +6,8 @@ import pytest
 import requests
 import responses
 
-from bridge.decidim import DecidimClient
+from bridge.decidim import DecidimClient, queries
+from bridge.decidim.capabilities import missing_in
 from bridge.decidim.errors import (
     AuthenticationError,
     GraphQLErrors,
@@ -18,7 +19,6 @@ from bridge.decidim.http import Credentials, DecidimSession, RateLimiter
 
 BASE = "https://participer.example.fr"
 API = f"{BASE}/api"
-VERSION = {"data": {"decidim": {"version": "0.28.4", "applicationName": "Decidim"}}}
 
 
 def make_client(**kwargs) -> DecidimClient:
@@ -35,26 +35,54 @@ def make_client(**kwargs) -> DecidimClient:
     return client
 
 
+def probe_answer(version: str) -> dict:
+    """What a Decidim of exactly our schema of `version` answers the capabilities probe, worded
+    as graphql-ruby words it."""
+    errors = []
+    for key in sorted(queries.capabilities_of(version).missing):
+        type_name, field = key.removesuffix("{}").split(".")
+        if key.endswith("{}"):
+            message = (
+                f"Selections can't be made on scalars (field '{field}' returns String but has "
+                "selections [translations])"
+            )
+        else:
+            message = f"Field '{field}' doesn't exist on type '{type_name}'"
+        errors.append({"message": message, "locations": [{"line": 1, "column": 1}]})
+    return {"errors": errors}
+
+
+def organization_answer(version: str | None, translated: bool = True) -> dict:
+    name = {"translations": [{"locale": "fr", "text": "Ivry"}]} if translated else "Ivry"
+    return {"data": {"decidim": {"version": version}, "organization": {"name": name}}}
+
+
 @responses.activate
 def test_the_version_decidim_reports_picks_the_query_set():
-    responses.post(API, json=VERSION)
+    responses.post(API, json=probe_answer("0.28"))
+    responses.post(API, json=organization_answer("0.28.4", translated=False))
     client = make_client()
     assert client.detect_version() == "0.28"
     assert client.reported_version == "0.28.4"
-    sent = json.loads(responses.calls[0].request.body)
-    assert "decidim" in sent["query"] and "version" in sent["query"]
+    assert client.requests_made == 2  # capabilities, then version with the organization
+    assert client.capabilities == queries.capabilities_of("0.28")
+    probe = json.loads(responses.calls[0].request.body)["query"]
+    assert "likesCount" in probe and "endorsementsCount" in probe and "taxonomies" in probe
+    assert "version" in json.loads(responses.calls[1].request.body)["query"]
     assert responses.calls[0].request.headers["Content-Type"] == "application/json"
+    assert client.organization() == {"name": "Ivry"}  # kept: no third request
+    assert client.requests_made == 2
 
 
 @responses.activate
-def test_a_hidden_version_is_found_by_probing_fields():
-    # 0.30+: version is null; the 0.31 `likesCount` probe is accepted.
-    responses.post(API, json={"data": {"decidim": {"version": None, "applicationName": "D"}}})
-    responses.post(API, json={"data": {"organization": {"name": {"translation": "Ivry"}}}})
-    responses.post(API, json={"data": {"component": None}})
+def test_a_hidden_version_is_found_from_the_capabilities():
+    # 0.30+: version is null; the probe says likesCount exists, endorsementsCount does not.
+    responses.post(API, json=probe_answer("0.31"))
+    responses.post(API, json=organization_answer(None))
     client = make_client()
     assert client.detect_version() == "0.31"
     assert client.reported_version is None
+    assert not client.capabilities.has("Proposal.endorsementsCount")
 
 
 @responses.activate
@@ -62,25 +90,37 @@ def test_probing_reads_graphql_ruby_undefined_field_errors():
     missing = {
         "errors": [
             {
-                "message": "Field 'translation' doesn't exist on type 'String'",
+                "message": "Field 'likesCount' doesn't exist on type 'Proposal'",
+                "extensions": {
+                    "code": "undefinedField",
+                    "typeName": "Proposal",
+                    "fieldName": "likesCount",
+                },
+            },
+            {
+                "message": "Field 'milestones' doesn't exist on type 'Result'",
                 "extensions": {"code": "undefinedField"},
-            }
+            },
         ]
     }
-    responses.post(API, json={"data": {"decidim": {"version": None, "applicationName": "D"}}})
-    responses.post(API, json=missing)  # name is a String: before 0.29
-    responses.post(API, json={"data": {"component": None}})  # manifest exists: 0.28
-    assert make_client().detect_version() == "0.28"
+    responses.post(API, json=missing)
+    responses.post(API, json=organization_answer(None))
+    client = make_client()
+    assert client.detect_version() == "0.30"  # taxonomies, no likes
+    assert client.capabilities.missing == {"Proposal.likesCount", "Result.milestones"}
+    sent = json.loads(responses.calls[1].request.body)["query"]
+    assert "endorsementsCount" not in sent  # the organization query only
 
 
 @responses.activate
 def test_5xx_and_429_are_retried_with_backoff_and_retry_after():
     responses.post(API, status=502, body="bad gateway")
     responses.post(API, status=429, body="Retry later", headers={"Retry-After": "7"})
-    responses.post(API, json=VERSION)
+    responses.post(API, json=probe_answer("0.28"))
+    responses.post(API, json=organization_answer("0.28.4", translated=False))
     client = make_client()
     client.detect_version()
-    assert client.requests_made == 3
+    assert client.requests_made == 4
     assert client.retries_made == 2
     assert client.sleeps[1] == 7.0  # Retry-After honoured
     assert 0 < client.sleeps[0] <= 0.5  # first backoff step
@@ -234,21 +274,6 @@ def test_rate_limiter_allows_a_burst_then_waits_for_the_window():
     assert slept == [pytest.approx(50.0)]
 
 
-def test_a_query_that_does_not_fit_our_schema_is_refused_before_sending():
-    from gql import GraphQLRequest
-    from graphql import parse
-
-    from bridge.decidim.errors import QueryError
-
-    client = make_client(version="0.28")
-    with pytest.raises(QueryError, match="likesCount"):
-        client._send(
-            client._client,
-            parse("{ component(id: 1) { ... on Proposals { proposal(id: 1) { likesCount } } } }"),
-        )
-    assert GraphQLRequest  # gql 4 request type is what _send builds
-
-
 @pytest.mark.parametrize(
     "message",
     [
@@ -258,14 +283,6 @@ def test_a_query_that_does_not_fit_our_schema_is_refused_before_sending():
         "Cannot query field 'translation' on type 'String'.",
     ],
 )
-@responses.activate
 def test_probes_understand_every_way_of_saying_the_field_does_not_fit(message):
-    responses.post(API, json={"data": {"decidim": {"version": None, "applicationName": "D"}}})
-    responses.post(API, json={"errors": [{"message": message}]})
-    responses.post(
-        API,
-        json={
-            "errors": [{"message": "Field 'manifest' doesn't exist on type 'ParticipatorySpace'"}]
-        },
-    )
-    assert make_client().detect_version() == "0.27"
+    assert missing_in([{"message": message}]) == {"Organization.name{}"}
+    assert missing_in([{"message": message}, {"message": "Internal error"}]) is None

@@ -1,11 +1,12 @@
-"""Every shipped query is valid against the schema of the Decidim version it is for."""
+"""Our queries, fitted to each Decidim version's capabilities, are valid against its schema."""
 
 from pathlib import Path
 
 import pytest
-from graphql import Visitor, build_schema, parse, validate, visit
+from graphql import Visitor, build_schema, parse, print_ast, validate, visit
 
 from bridge.decidim import queries
+from bridge.decidim.capabilities import Capabilities
 
 SHARED_SCHEMA = Path(__file__).resolve().parents[2].parent / "shared/decidim/schema-0.28.graphql"
 
@@ -20,8 +21,8 @@ def test_query_set_loads_and_validates(version):
 @pytest.mark.skipif(not SHARED_SCHEMA.exists(), reason="shared/ not beside the checkout")
 def test_queries_also_fit_the_reconstructed_full_decidim_schema(version):
     full = build_schema(SHARED_SCHEMA.read_text())
-    for name, path in queries.load(version).sources.items():
-        assert validate(full, parse(path.read_text())) == [], name
+    for name, document in queries.load(version).documents.items():
+        assert validate(full, document) == [], name
 
 
 @pytest.mark.parametrize(
@@ -59,3 +60,39 @@ def test_no_query_uses_more_than_five_aliases(version):
     for name, document in queries.load(version).documents.items():
         assert aliases(document) <= 5, name
     assert aliases(parse("{ a: decidim { version } b: decidim { version } }")) == 2
+
+
+def test_capabilities_found_offline_match_what_each_version_changed():
+    caps = {v: queries.capabilities_of(v) for v in queries.SUPPORTED}
+    assert not caps["0.28"].has("Organization.name{}") and caps["0.29"].has("Organization.name{}")
+    assert not caps["0.28"].has("Proposal.withdrawn") and caps["0.29"].has("Proposal.withdrawn")
+    assert not caps["0.29"].has("Proposal.taxonomies") and caps["0.30"].has("Proposal.taxonomies")
+    assert caps["0.30"].has("Proposal.endorsementsCount") and caps["0.31"].has(
+        "Proposal.likesCount"
+    )
+    assert caps["0.31"].has("Result.proposals") and not caps["0.30"].has("Result.proposals")
+    assert [caps[v].guess_version() for v in ("0.29", "0.30", "0.31")] == ["0.29", "0.30", "0.31"]
+
+
+def test_older_names_are_not_asked_where_the_newer_exist():
+    # A server offering both (a patched 0.30 with likes): only likesCount and taxonomies.
+    both = Capabilities()
+    text = print_ast(queries.build(both.dropped())["proposals"].document)
+    assert "likesCount" in text and "endorsementsCount" not in text
+    assert "taxonomies" in text and "category" not in text
+
+
+def test_a_lost_essential_field_names_it_and_unused_fragments_go():
+    built = queries.build(frozenset({"Proposal.title", "Proposal.taxonomies"}))["proposals"]
+    assert built.lost == {"Proposal.title"}
+    gone = queries.build(frozenset({"ParticipatoryProcess.categories", "Assembly.categories"}))
+    text = print_ast(gone["spaces"].document)
+    assert "CategoryFields" not in text  # the fragment went with its last use
+    assert not gone["spaces"].lost
+
+
+def test_a_query_file_that_fits_no_decidim_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "bad.graphql").write_text("query Bad { organization { nickname } }")
+    monkeypatch.setattr(queries, "QUERY_DIR", tmp_path)
+    with pytest.raises(ValueError, match="fits no Decidim we know.*nickname"):
+        queries.source.__wrapped__("bad")

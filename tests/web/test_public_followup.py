@@ -22,6 +22,7 @@ from bridge.store.models import (
     Component,
     Instance,
     Project,
+    Proposal,
     Result,
     Scope,
     ScopeNeighbourhood,
@@ -233,3 +234,38 @@ def test_a_finished_process_does_not_say_a_step_is_ongoing(city, sessions):
     assert "terminé" in html
     assert "(en cours)" not in html and 'aria-current="step"' not in html
     assert "(dernière étape)" in html
+
+
+def test_a_result_lists_the_proposals_it_comes_from_with_their_decidim_links(city, sessions):
+    """Newest Decidim versions say which proposals a result comes from (synced into
+    `proposal_remote_ids`); the page names them, each linked to its Decidim page."""
+    client, base, space_id, _, _ = city
+    with sessions() as session:
+        result = session.scalar(
+            select(Result)
+            .where(Result.space_id == space_id, Result.parent_remote_id.is_(None))
+            .order_by(Result.id)
+        )
+        proposals = session.scalars(select(Proposal).order_by(Proposal.id).limit(2)).all()
+        session.execute(
+            update(Result)
+            .where(Result.id == result.id)
+            .values(proposal_remote_ids=[p.remote_id for p in proposals] + ["999999"])
+        )
+        session.commit()
+        links = []
+        for p in proposals:
+            component = session.get(Component, p.component_id)
+            space = session.get(Space, component.space_id)
+            links.append(
+                f"{base}/processes/{space.slug}/f/{component.remote_id}/proposals/{p.remote_id}"
+            )
+        titles = [p.title["fr"] for p in proposals]
+    html = client.get(f"/public/ivry/processes/{space_id}/suivi").get_data(as_text=True)
+    card = cards(html, "result")[result.id]
+    assert "Propositions à l’origine de l’action" in card
+    for link, title in zip(links, titles, strict=True):
+        assert f'<a href="{link}">{escape(title)}</a>' in card
+    assert card.count("/proposals/") == 2  # an id we do not hold is not shown
+    others = [c for rid, c in cards(html, "result").items() if rid != result.id]
+    assert not any("Propositions à l’origine" in c for c in others)
