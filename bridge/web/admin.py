@@ -24,7 +24,7 @@ from bridge.store.models import (
 from bridge.sync.resources import RESOURCES
 from bridge.timeutil import utcnow
 from bridge.web.access import current_identity, need, pages_need_sign_in
-from bridge.web.i18n import current_language, words
+from bridge.web.i18n import current_language, term, words
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 FORM_FIELDS = (
@@ -185,32 +185,73 @@ def instance(name: str):
 
 @blueprint.get("/instances/<name>/changes")
 def changes(name: str):
-    """The change feed, newest first, by keyset on the id (`?before=` the last id shown)."""
+    """The change feed, newest first, by keyset on the id (`?before=` the last id shown),
+    filtered by kind of record and searched (`?q=`) by title, kind or Decidim id."""
     found = _instance(name)
+    session = _db()
     resource = request.args.get("resource") or None
+    q = (request.args.get("q") or "").strip()[:200]
     before = request.args.get("before", "")
     query = select(Change).where(Change.instance_id == found.id)
     if resource:
         query = query.where(Change.resource == resource)
+    if q:
+        query = query.where(_change_search(session, found.id, q))
     if (before_id := whole_number(before)) is not None:
         query = query.where(Change.id < before_id)
-    rows = _db().scalars(query.order_by(Change.id.desc()).limit(CHANGES_PER_PAGE + 1)).all()
+    rows = session.scalars(query.order_by(Change.id.desc()).limit(CHANGES_PER_PAGE + 1)).all()
     more = len(rows) > CHANGES_PER_PAGE
     rows = rows[:CHANGES_PER_PAGE]
-    resources = _db().scalars(
-        select(Change.resource)
-        .where(Change.instance_id == found.id)
-        .distinct()
-        .order_by(Change.resource)
-    )
     return render_template(
         "admin/changes.html",
         instance=found,
         changes=rows,
         titles=_titles(rows),
         resource=resource,
-        resources=list(resources),
+        q=q,
+        resources=_change_resources(session, found.id),
         next_before=rows[-1].id if more else None,
+    )
+
+
+def _change_resources(session, instance_id: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(Change.resource)
+            .where(Change.instance_id == instance_id)
+            .distinct()
+            .order_by(Change.resource)
+        )
+    )
+
+
+def _change_search(session, instance_id: int, q: str):
+    """What the change feed's search box finds: the Decidim id (remote id), the kind of
+    record in French, English or as stored ("projet", "projects"), or a word of the changed
+    record's title in any language (one subquery per kind of titled record)."""
+    folded = q.casefold()
+    kinds = [
+        r
+        for r in _change_resources(session, instance_id)
+        if any(
+            folded in word.casefold()
+            for word in (r, term("resource", r), term("resource", r, "en"))
+        )
+    ]
+    return or_(
+        contains_text(session, q, Change, "remote_id"),
+        Change.resource.in_(kinds),
+        *(
+            and_(
+                Change.resource == resource,
+                Change.record_id.in_(
+                    select(model.id).where(
+                        model.instance_id == instance_id, contains_text(session, q, model, "title")
+                    )
+                ),
+            )
+            for resource, model in TITLED.items()
+        ),
     )
 
 

@@ -221,7 +221,7 @@ def test_the_proposals_list_is_searched_filtered_and_paged(browser, site):
     page.close()
 
 
-def test_the_change_feed_is_filtered_and_paged(browser, site):
+def test_the_change_feed_is_searched_filtered_and_paged(browser, site):
     base, _ = site
     page = browser.new_page()
     sign_in(page, base)
@@ -231,6 +231,33 @@ def test_the_change_feed_is_filtered_and_paged(browser, site):
     page.get_by_role("button", name="Filtrer").click()
     kinds = {row.inner_text() for row in page.locator("tr.change td:nth-child(2)").all()}
     assert kinds == {"projet"}
+    page.goto(f"{base}/admin/instances/ivry/changes")
+    page.fill("#q", "VÉLO")  # a word of the changed records' titles, case and accents folded
+    page.get_by_role("button", name="Filtrer").click()
+    found = page.locator("tr.change td:nth-child(3)").all_inner_texts()
+    assert found and all("vélo" in cell.lower() for cell in found), found
+    kinds = set(page.locator("tr.change td:nth-child(2)").all_inner_texts())
+    assert len(kinds) > 1, kinds  # proposals and projects alike
+    page.select_option("#resource", label="proposition")  # the search stays with a filter
+    page.get_by_role("button", name="Filtrer").click()
+    assert page.input_value("#q") == "VÉLO"
+    assert set(page.locator("tr.change td:nth-child(2)").all_inner_texts()) == {"proposition"}
+    page.fill("#q", "projet")  # the kind of record, in French
+    page.select_option("#resource", label="Tous")
+    page.get_by_role("button", name="Filtrer").click()
+    assert set(page.locator("tr.change td:nth-child(2)").all_inner_texts()) == {"projet"}
+    page.fill("#q", "proposition")
+    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_role("link", name="Plus anciennes").click()  # paging keeps the search
+    assert "q=proposition" in page.url and page.input_value("#q") == "proposition"
+    assert set(page.locator("tr.change td:nth-child(2)").all_inner_texts()) == {"proposition"}
+    remote = page.locator("tr.change td:nth-child(3) small").first.inner_text().strip("()")
+    page.fill("#q", remote)  # a Decidim id
+    page.get_by_role("button", name="Filtrer").click()
+    ids = page.locator("tr.change td:nth-child(3) small").all_inner_texts()
+    assert ids and all(remote in i for i in ids), ids
+    page.goto(f"{base}/admin/instances/ivry/changes?q=nothing+like+this")
+    assert page.locator("tr.change").count() == 0
     page.goto(f"{base}/admin/instances/ivry/changes")
     first_page = page.locator("tr.change").first.inner_text()
     page.get_by_role("link", name="Plus anciennes").click()
