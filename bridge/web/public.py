@@ -85,8 +85,6 @@ TEXT = {
         "updated": "Données de Decidim mises à jour le",
         "never_synced": "Données pas encore synchronisées.",
         "see_also": "Voir aussi",
-        "all_cities": "Toutes les villes",
-        "back_to": "Retour à",
         "kinds": {
             "Proposals": "Propositions",
             "Budgets": "Budgets",
@@ -143,8 +141,6 @@ TEXT = {
         "updated": "Data from Decidim updated on",
         "never_synced": "Data not synchronised yet.",
         "see_also": "See also",
-        "all_cities": "All cities",
-        "back_to": "Back to",
         "kinds": {
             "Proposals": "Proposals",
             "Budgets": "Budgets",

@@ -106,6 +106,50 @@ def test_english_a_click_away_by_keyboard(browser, site):
     page.close()
 
 
+def crumbs(page) -> list[tuple[str, str | None]]:
+    """The breadcrumb trail: (label, link or None for the page itself)."""
+    trail = page.locator("nav.breadcrumbs li")
+    return [
+        (
+            item.inner_text(),
+            item.locator("a").get_attribute("href") if item.locator("a").count() else None,
+        )
+        for item in trail.all()
+    ]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_public_pages_have_breadcrumbs_back_to_home(browser, site, width):
+    """Home › city › process › follow-up, as on the admin pages; each step a link but the page
+    itself (aria-current), in the reader's language."""
+    base, expected = site
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(f"{base}/public/ivry/processes/{expected['id']}/suivi")
+    trail = crumbs(page)
+    assert [label for label, _ in trail] == [
+        "Participation citoyenne",
+        "Ville d'Ivry-sur-Seine",
+        expected["fr"],
+        "Suivi des engagements",
+    ]
+    assert trail[-1][1] is None and page.locator(".breadcrumbs [aria-current=page]").count() == 1
+    page.get_by_role("link", name=expected["fr"], exact=True).first.click()
+    assert [label for label, _ in crumbs(page)][-1] == expected["fr"]
+    page.get_by_role("navigation", name="Fil d'Ariane").get_by_role("link").nth(1).click()
+    assert page.locator("h1").inner_text() == "Ville d'Ivry-sur-Seine"
+    page.get_by_role("navigation", name="Fil d'Ariane").get_by_role("link").first.click()
+    assert page.locator("h1").inner_text() == "Participation citoyenne"
+    assert page.locator(".breadcrumbs").count() == 0  # the home page is the top
+    page.goto(f"{base}/budget/?lang=en")
+    assert crumbs(page) == [
+        ("Citizen participation", "/public/?lang=en"),
+        ("Follow-up budget", None),
+    ]
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    page.close()
+
+
 def test_unknown_city_is_not_found(browser, site):
     base, _ = site
     page = browser.new_page()
