@@ -413,3 +413,27 @@ def test_the_scheduler_delivers_after_a_sync_and_every_few_seconds(
             stop.set()
             thread.join(30)
     assert not thread.is_alive()
+
+
+def test_a_consumer_gets_its_own_context_and_reads_records_by_key(sessions):
+    seen: list[tuple[str, str | None]] = []
+
+    class Reader:
+        @hookimpl
+        def consume_changes(self, context, session, changes):
+            for change in changes:
+                if change.resource == "proposals":
+                    found = context.records.get("ivry", "proposals", change.remote_id)
+                    seen.append((context.name, found.remote_id if found else None))
+                    return
+
+    host = PluginHost([], extra={"reader": Reader()}, settings=SETTINGS, sessions=sessions)
+    with running_simulator() as sim:
+        add_instance(sessions, sim.url)
+        assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
+    with sessions() as session:
+        first = session.scalar(
+            select(Change.remote_id).where(Change.resource == "proposals").order_by(Change.id)
+        )
+    Delivery(sessions, SETTINGS, host).run()
+    assert seen[0] == ("reader", first)
