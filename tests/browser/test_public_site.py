@@ -150,6 +150,24 @@ def test_public_pages_have_breadcrumbs_back_to_home(browser, site, width):
     page.close()
 
 
+def test_every_follow_up_page_fits_a_phone(browser, site):
+    """A long neighbourhood badge ("Quartier : Louis-Bertrand / Mirabeau-Sémard") made the
+    follow-up page 47 px wider than a 375 px phone: badges of a result's theme and place wrap."""
+    base, _ = site
+    page = browser.new_page(viewport={"width": 375, "height": 740})
+    page.goto(f"{base}/public/ivry/")
+    links = page.locator("li[data-space] h3 a, li[data-space] a").evaluate_all(
+        "links => [...new Set(links.map(a => a.getAttribute('href').split('?')[0]))]"
+    )
+    processes = [href for href in links if re.search(r"/processes/\d+$", href)]
+    assert processes
+    for href in processes:
+        page.goto(f"{base}{href}/suivi")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{href}/suivi is {overflow}px wider than the phone"
+    page.close()
+
+
 def test_unknown_city_is_not_found(browser, site):
     base, _ = site
     page = browser.new_page()
