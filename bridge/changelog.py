@@ -12,16 +12,17 @@ held only from the first appended row to the commit (a page's last writes), neve
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, text
+from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session
 
 from bridge.store.models import Change
 
 # pg_advisory_xact_lock key: "change log", as a stable number (the leader lock uses another).
 APPEND_KEY = 0x6368616E67656C6F
-_COLUMNS = [c.name for c in Change.__table__.columns if c.name != "id"]
+_TABLE = cast(Table, Change.__table__)
+_COLUMNS = [c.name for c in _TABLE.columns if c.name != "id"]
 
 
 def append(session: Session, changes: Iterable[Change]) -> None:
@@ -33,4 +34,4 @@ def append(session: Session, changes: Iterable[Change]) -> None:
         return
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_KEY})
-    session.execute(insert(Change.__table__), rows)
+    session.execute(insert(_TABLE), rows)

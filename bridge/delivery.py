@@ -169,7 +169,7 @@ class Delivery:
                 if "context" in impl.argnames:
                     args["context"] = self.plugins.context(name)
                 impl.function(**{k: args[k] for k in impl.argnames})
-                moved = session.execute(
+                moved = session.execute(  # type: ignore[attr-defined]  # a CursorResult
                     update(PluginCursor)
                     .where(PluginCursor.plugin == name, PluginCursor.position == position)
                     .values(
@@ -194,7 +194,7 @@ class Delivery:
         message may quote synced or personal data; administrators read it on the plugins page."""
         now = self.clock()
         with self.sessions() as session:
-            cursor = session.get(PluginCursor, name)
+            cursor = session.get_one(PluginCursor, name)
             attempts = (cursor.attempts or 0) + 1
             delay = min(
                 self.settings.delivery_retry_seconds * 2 ** min(attempts - 1, 20),
@@ -219,16 +219,13 @@ class Delivery:
     def _cursor(self, name: str) -> PluginCursor:
         """The plugin's cursor, made at the start of the log the first time."""
         with self.sessions() as session:
-            found = session.get(PluginCursor, name)
-            if found is None:
-                found = PluginCursor(plugin=name, position=0, attempts=0)
-                session.add(found)
+            if session.get(PluginCursor, name) is None:
+                session.add(PluginCursor(plugin=name, position=0, attempts=0))
                 try:
                     session.commit()
                 except IntegrityError:  # made meanwhile by another process
                     session.rollback()
-                    found = session.get(PluginCursor, name)
-            return found
+            return session.get_one(PluginCursor, name)
 
     @contextmanager
     def _exclusive(self, name: str) -> Iterator[bool]:
@@ -270,7 +267,7 @@ class Delivery:
             raise ValueError("a change id is 1 or more")
         self._cursor(name)
         with self.sessions() as session:
-            cursor = session.get(PluginCursor, name, with_for_update=True)
+            cursor = session.get_one(PluginCursor, name, with_for_update=True)
             before = cursor.position
             cursor.position = from_id - 1
             cursor.attempts = 0
