@@ -124,3 +124,18 @@ def test_edit_close_reopen_and_delete_an_empty_envelope(page, site):
     page.get_by_role("button", name="Enregistrer les sources").click()
     assert page.get_by_role("link", name="Supprimer l’enveloppe").count() == 0
     assert "déplacez ou supprimez d’abord ses allocations" in page.inner_text("main")
+
+
+def test_an_envelopes_figures_each_fit_one_line_on_a_phone(page, site):
+    """At 375 px "700 000,00 €" broke before its euro sign in a half-width box."""
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{site.url}/admin/budget/envelopes/{site.envelope_id(CLIMATE)}")
+    lines = page.eval_on_selector_all(
+        "dl.figures dd",
+        """dds => dds.map(dd => {
+            const range = document.createRange();
+            range.selectNodeContents(dd);
+            return [dd.textContent, new Set([...range.getClientRects()].map(r => r.top)).size];
+        })""",
+    )
+    assert len(lines) == 5 and all(count == 1 for _, count in lines), lines
