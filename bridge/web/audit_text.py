@@ -69,6 +69,10 @@ CORE = AuditWording(
             "fr": "{who} a changé les quartiers et thèmes de l'instance {target}",
             "en": "{who} changed the neighbourhoods and themes of the instance {target}",
         },
+        "plugins.replay": {
+            "fr": "{who} a fait relivrer des changements à l'extension {target}",
+            "en": "{who} had changes delivered again to the plugin {target}",
+        },
     },
     labels={
         "user.create": {"fr": "création de compte", "en": "account created"},
@@ -83,6 +87,7 @@ CORE = AuditWording(
         "sync.request": {"fr": "demande de synchronisation", "en": "sync requested"},
         "sync.settings": {"fr": "espaces synchronisés", "en": "synced spaces"},
         "mappings.update": {"fr": "quartiers et thèmes", "en": "neighbourhoods and themes"},
+        "plugins.replay": {"fr": "relivraison de changements", "en": "changes delivered again"},
     },
     fields={
         "base_url": {"fr": "adresse", "en": "address"},
@@ -93,6 +98,7 @@ CORE = AuditWording(
         "enabled": {"fr": "synchronisations planifiées", "en": "scheduled syncs"},
         "role": {"fr": "rôle", "en": "role"},
         "name": {"fr": "nom", "en": "name"},
+        "position": {"fr": "dernier changement reçu", "en": "last change received"},
     },
     values={
         "viewer": {"fr": "lecture", "en": "viewer"},

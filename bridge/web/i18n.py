@@ -128,8 +128,8 @@ WORDS = {
         "delivery": "Changements transmis aux extensions",
         "delivery_hint": "Chaque extension lit le journal des changements depuis son propre "
         "curseur, par lots, après les synchronisations. Une extension en échec réessaie plus "
-        "tard, de plus en plus espacé\u202f; les autres continuent et rien n'est perdu.",
-        "delivery_cursor": "Dernier changement reçu",
+        "tard, à intervalles croissants\u202f; les autres continuent, et rien n'est perdu.",
+        "delivery_cursor": "Dernier changement reçu (n°)",
         "delivery_lag": "En attente",
         "delivery_state": "État",
         "delivery_error": "Dernière erreur",
@@ -306,7 +306,7 @@ WORDS = {
         "delivery_hint": "Each plugin reads the change log from its own cursor, in batches, "
         "after syncs. A failing plugin tries again later, less and less often; the others go "
         "on and nothing is lost.",
-        "delivery_cursor": "Last change received",
+        "delivery_cursor": "Last change received (id)",
         "delivery_lag": "Waiting",
         "delivery_state": "State",
         "delivery_error": "Last error",

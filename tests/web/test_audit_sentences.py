@@ -69,3 +69,16 @@ def test_plugins_word_their_actions_and_unknown_ones_stay_readable(client_for, s
         "admin@ivry.example a modifié l'allocation n° 7\u202f: "
         "montant 1\u202f000 → 1\u202f250,50\u00a0€, statut proposée → confirmée"
     )
+
+
+def test_a_replay_reads_as_a_sentence(client_for, sessions):
+    from bridge.config import Settings
+    from bridge.delivery import Delivery
+    from bridge.pluginhost import PluginHost
+
+    Delivery(sessions, Settings(), PluginHost(["budget"])).replay("budget", 5, actor="cli")
+    said = sentences(client_for("admin").get("/admin/audit"))
+    assert said[0] == (
+        "La ligne de commande a fait relivrer des changements à l'extension budget\u202f: "
+        "dernier changement reçu 0 → 4"
+    )
