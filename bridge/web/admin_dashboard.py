@@ -1,6 +1,6 @@
 """The admin home: sync health at a glance (the scheduler's heartbeat, each instance's last
-run, failures of the day, warnings, late instances), and what every health-aware admin page
-needs in its templates."""
+run, failures of the day, warnings, late instances, plugins failing on the changes), and what
+every health-aware admin page needs in its templates."""
 
 from __future__ import annotations
 
@@ -34,11 +34,16 @@ def health_context() -> dict:
 
 @blueprint.get("/")
 def index():
+    from bridge.delivery import Delivery
+
     rows = instances_health(_db(), archived=False)
+    bridge = current_app.extensions["bridge"]
+    delivery = Delivery(bridge.sessions, bridge.settings, bridge.plugins).status()
     return render_template(
         "admin/dashboard.html",
         rows=rows,
         failing=[r for r in rows if r.state == "failed"],
         late=[r for r in rows if r.late],
+        failing_plugins=[d for d in delivery if d["attempts"]],
         identity=current_identity(),
     )

@@ -32,6 +32,9 @@ WORDS = {
         "never_run": "jamais synchronisée",
         "stale": "en retard",
         "stale_hint": "Pas de synchronisation réussie depuis plus de deux fois l’intervalle prévu.",
+        "plugin_failing": "Extension {name}{nnbsp}: ",
+        "plugin_failing_hint": "{attempts} échec(s) d’affilée sur les changements, "
+        "{waiting} changement(s) en attente. Voir les extensions.",
         "published": "publiée",
         "unpublished": "non publiée",
         "archived": "archivée",
@@ -112,6 +115,9 @@ WORDS = {
         "never_run": "never synced",
         "stale": "late",
         "stale_hint": "No successful sync for more than twice the planned interval.",
+        "plugin_failing": "Plugin {name}: ",
+        "plugin_failing_hint": "{attempts} failure(s) in a row on the changes, "
+        "{waiting} change(s) waiting. See the plugins.",
         "published": "published",
         "unpublished": "not published",
         "archived": "archived",

@@ -202,6 +202,11 @@ def test_the_plugins_page_shows_each_consumers_cursor_lag_and_failure(client_for
     assert public["last_error_kind"] == "RuntimeError" and public["last_error"] is None
     assert signed_in["last_error"].endswith("RuntimeError: boom")
     assert public["next_attempt_at"].startswith(str((now + timedelta(minutes=1)).date()))
+    home = text(client_for("viewer").get("/admin/"))  # the dashboard says it too
+    line = re.search(r'<li class="plugin-failing">(.*?)</li>', home, re.S).group(1)
+    assert line.startswith("Extension budget\u202f: ")
+    assert "2 échec(s) d’affilée sur les changements, 3 changement(s) en attente" in line
+    assert 'href="/admin/plugins"' in line
 
 
 def _changes(sessions, count: int, running: bool = False) -> int:
