@@ -14,7 +14,7 @@ Databases made before the split recorded every history in `alembic_version`;
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +66,16 @@ def alembic_config(
     cfg.attributes["version_table"] = history.version_table
     cfg.attributes["target_metadata"] = metadata
     return cfg
+
+
+def own_tables(metadata: MetaData | None) -> Callable[..., bool]:
+    """Alembic's `include_name` for one history: only the tables of its own MetaData, so that
+    autogenerate never proposes dropping another history's tables (nor its version table)."""
+
+    def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+        return type_ != "table" or metadata is None or name in metadata.tables
+
+    return include_name
 
 
 def script(history: History) -> ScriptDirectory:

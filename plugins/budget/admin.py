@@ -19,8 +19,8 @@ from bridge.plugin import (
     pages_need_sign_in,
     whole_number,
 )
-from bridge.store.models import Project, Result
-from plugins.budget import charts, csvimport, writes
+from bridge.store.models import Instance, Project, Result
+from plugins.budget import charts, csvimport, records, writes
 from plugins.budget.figures import by_group, for_allocations, for_envelopes, over_time
 from plugins.budget.models import Allocation, Envelope, LedgerLine
 from plugins.budget.money import french
@@ -153,7 +153,14 @@ def _choices() -> dict:
     """What the new-allocation form offers: open envelopes, synced projects not yet allocated
     and results, names in use."""
     session = db()
-    taken = set(session.scalars(select(Allocation.project_id).where(Allocation.project_id > 0)))
+    taken = set(
+        session.execute(
+            select(Allocation.instance, Allocation.project_remote_id).where(
+                Allocation.project_remote_id.is_not(None)
+            )
+        ).all()
+    )
+    names = dict(session.execute(select(Instance.id, Instance.name)).all())
     return {
         "envelopes": session.scalars(
             select(Envelope).where(Envelope.closed_at.is_(None)).order_by(Envelope.id)
@@ -163,7 +170,7 @@ def _choices() -> dict:
             for p in session.scalars(
                 select(Project).where(Project.removed_at.is_(None)).order_by(Project.id)
             )
-            if p.id not in taken
+            if (names.get(p.instance_id), p.remote_id) not in taken
         ],
         "results": session.scalars(
             select(Result).where(Result.removed_at.is_(None)).order_by(Result.id)
@@ -214,8 +221,8 @@ def _allocation_page(allocation: Allocation, status: int = 200, **extra):
         envelopes=session.scalars(
             select(Envelope).where(Envelope.closed_at.is_(None)).order_by(Envelope.id)
         ).all(),
-        project=session.get(Project, allocation.project_id) if allocation.project_id else None,
-        result=session.get(Result, allocation.result_id) if allocation.result_id else None,
+        project=records.project_of(session, allocation),
+        result=records.result_of(session, allocation),
         figures=for_allocations(session, [allocation.id])[allocation.id],
         lines=lines,
         can_edit=can_edit(),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bridge.store.models import Project, Space
 from bridge.timeutil import utcnow
+from plugins.budget import records
 from plugins.budget.models import Allocation, Envelope, EnvelopeSource, LedgerLine
 from plugins.budget.proposals import project_key
 
@@ -52,7 +53,10 @@ def seed(sessions) -> None:
         if climate is not None:
             session.add(
                 EnvelopeSource(
-                    envelope_id=follow_up.id, instance_id=climate.instance_id, space_id=climate.id
+                    envelope_id=follow_up.id,
+                    instance=records.instance_name(session, climate.instance_id),
+                    space_type=climate.space_type,
+                    space_remote_id=climate.remote_id,
                 )
             )
         projects = session.scalars(
@@ -66,7 +70,8 @@ def seed(sessions) -> None:
             if allocation is None:
                 allocation = Allocation(
                     envelope_id=follow_up.id,
-                    project_id=project.id,
+                    instance=records.instance_name(session, project.instance_id),
+                    project_remote_id=project.remote_id,
                     project_key=key,
                     label=(project.title or {}).get("fr", project.remote_id),
                     amount_cents=(project.budget_amount or 0) * 100,

@@ -150,31 +150,37 @@ def _outside_years(session: Session, envelope: Envelope) -> int:
 
 def _synced_labels(
     session: Session, allocations: list[Allocation], locale: str
-) -> dict[tuple[str, int], tuple[str | None, str | None]]:
-    """("project" | "result", id) -> (theme, neighbourhood) of the synced records allocated,
-    as the bridge's one classifier (`bridge.mappings.classifier`) names them: the city's own
-    names first, else Decidim's category and scope names."""
+) -> dict[tuple[str, str, str], tuple[str | None, str | None]]:
+    """("project" | "result", instance name, Decidim id) -> (theme, neighbourhood) of the
+    synced records allocated, as the bridge's one classifier (`bridge.mappings.classifier`)
+    names them: the city's own names first, else Decidim's category and scope names."""
     from bridge import mappings
-    from bridge.store.models import Project, Result
+    from bridge.store.models import Instance, Project, Result
 
     wanted = {
-        Project: [a.project_id for a in allocations if a.project_id],
-        Result: [a.result_id for a in allocations if a.result_id],
+        Project: {(a.instance, a.project_remote_id) for a in allocations if a.project_remote_id},
+        Result: {(a.instance, a.result_remote_id) for a in allocations if a.result_remote_id},
     }
     records = [
-        (model, record)
-        for model, ids in wanted.items()
-        if ids
-        for record in session.scalars(select(model).where(model.id.in_(ids)))
+        (model, name, record)
+        for model, keys in wanted.items()
+        if keys
+        for name, record in session.execute(
+            select(Instance.name, model)
+            .join(Instance, Instance.id == model.instance_id)
+            .where(Instance.name.in_({i for i, _ in keys}))
+            .where(model.remote_id.in_({r for _, r in keys}))
+        )
+        if (name, record.remote_id) in keys
     ]
     classify = {
-        i: mappings.classifier(session, i, locale) for i in {r.instance_id for _, r in records}
+        i: mappings.classifier(session, i, locale) for i in {r.instance_id for _, _, r in records}
     }
     return {
-        ("project" if model is Project else "result", record.id): classify[record.instance_id](
-            record
-        )
-        for model, record in records
+        ("project" if model is Project else "result", name, record.remote_id): classify[
+            record.instance_id
+        ](record)
+        for model, name, record in records
     }
 
 
@@ -192,7 +198,11 @@ def _allocation_groups(session: Session, locale: str) -> dict[int, tuple[str, st
     unknown = "Non renseigné" if locale == "fr" else "Not set"
     out = {}
     for a in allocations:
-        key = ("project", a.project_id) if a.project_id else ("result", a.result_id)
+        key = (
+            ("project", a.instance, a.project_remote_id)
+            if a.project_remote_id
+            else ("result", a.instance, a.result_remote_id)
+        )
         theme, neighbourhood = synced.get(key, (None, None))
         out[a.id] = (a.theme or theme or unknown, a.neighbourhood or neighbourhood or unknown)
     return out

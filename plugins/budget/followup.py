@@ -20,18 +20,25 @@ def money(
     session: Session, instance: Instance, results: list[Result], projects: list[Project]
 ) -> list[Money]:
     """Allocated, committed and paid of the allocations that point at these records."""
-    result_ids = [r.id for r in results]
-    project_ids = [p.id for p in projects]
-    if not result_ids and not project_ids:
+    if not results and not projects:
         return []
+    result_ids = {r.remote_id: r.id for r in results}
+    project_ids = {p.remote_id: p.id for p in projects}
     by_key = {f"{site(instance.base_url)}#project-{p.remote_id}": p.id for p in projects}
     allocations = session.execute(
         select(
-            Allocation.id, Allocation.result_id, Allocation.project_id, Allocation.project_key
+            Allocation.id,
+            Allocation.instance,
+            Allocation.result_remote_id,
+            Allocation.project_remote_id,
+            Allocation.project_key,
         ).where(
             or_(
-                Allocation.result_id.in_(result_ids),
-                Allocation.project_id.in_(project_ids),
+                (Allocation.instance == instance.name)
+                & (
+                    Allocation.result_remote_id.in_(list(result_ids))
+                    | Allocation.project_remote_id.in_(list(project_ids))
+                ),
                 Allocation.project_key.in_(list(by_key)),
             ),
             Allocation.status == "confirmed",
@@ -39,11 +46,15 @@ def money(
     ).all()
     figures = for_allocations(session, [a.id for a in allocations])
     totals: dict[tuple[str, int], list[int]] = {}
-    for allocation_id, result_id, project_id, project_key in allocations:
-        if result_id:
-            key = ("results", result_id)
+    for allocation_id, name, result_remote_id, project_remote_id, project_key in allocations:
+        if result_remote_id and name == instance.name:
+            key = ("results", result_ids[result_remote_id])
+        elif project_key in by_key:
+            key = ("projects", by_key[project_key])
+        elif project_remote_id and name == instance.name:
+            key = ("projects", project_ids[project_remote_id])
         else:
-            key = ("projects", by_key.get(project_key) or project_id)
+            continue
         f = figures[allocation_id]
         total = totals.setdefault(key, [0, 0, 0])
         total[0] += f.allocated

@@ -49,20 +49,29 @@ class Envelope(Base):
 class EnvelopeSource(Base):
     """What feeds an envelope with proposed allocations: a Decidim process (every budget
     component in it) or one budget component, of one instance. An envelope without a source
-    gets no proposal from a sync."""
+    gets no proposal from a sync.
+
+    Kept by stable key (see `records`): the instance's name, the space's type and Decidim id,
+    or the component's Decidim id; never the core's row ids."""
 
     __tablename__ = "budget_envelope_sources"
     __table_args__ = (
         UniqueConstraint(
-            "envelope_id", "instance_id", "space_id", "component_id", name="uq_budget_source"
+            "envelope_id",
+            "instance",
+            "space_type",
+            "space_remote_id",
+            "component_remote_id",
+            name="uq_budget_source",
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     envelope_id: Mapped[int] = mapped_column(ForeignKey("budget_envelopes.id"), index=True)
-    instance_id: Mapped[int] = mapped_column(Integer)
-    space_id: Mapped[int | None] = mapped_column(Integer)
-    component_id: Mapped[int | None] = mapped_column(Integer)
+    instance: Mapped[str] = mapped_column(String(100))
+    space_type: Mapped[str | None] = mapped_column(String(40))
+    space_remote_id: Mapped[str | None] = mapped_column(String(64))
+    component_remote_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class Allocation(Base):
@@ -75,6 +84,9 @@ class Allocation(Base):
     `project_key` is the project's identity across instances: its Decidim site and remote id
     (see `proposals.project_key`); unique, so one project is never allocated twice, even when
     two instances read the same Decidim.
+
+    The synced project or result is kept by stable key (see `records`): the instance's name
+    and Decidim's id of the project (`project_remote_id`) or of the result.
     """
 
     __tablename__ = "budget_allocations"
@@ -84,9 +96,10 @@ class Allocation(Base):
     envelope_id: Mapped[int] = mapped_column(ForeignKey("budget_envelopes.id"), index=True)
     label: Mapped[str] = mapped_column(String(300))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
-    project_id: Mapped[int | None] = mapped_column(Integer)
+    instance: Mapped[str | None] = mapped_column(String(100))
+    project_remote_id: Mapped[str | None] = mapped_column(String(64))
     project_key: Mapped[str | None] = mapped_column(String(600))
-    result_id: Mapped[int | None] = mapped_column(Integer)
+    result_remote_id: Mapped[str | None] = mapped_column(String(64))
     theme: Mapped[str | None] = mapped_column(String(200))
     neighbourhood: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default="confirmed")

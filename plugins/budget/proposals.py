@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bridge.store.models import Change, Instance, Project
 from bridge.timeutil import utcnow
+from plugins.budget import records
 from plugins.budget.models import Allocation, Envelope, EnvelopeSource
 
 
@@ -33,16 +34,18 @@ def project_key(session: Session, project: Project) -> str:
 def envelope_fed_by(session: Session, project: Project) -> Envelope | None:
     """The open envelope whose sources name the project's budget component or process (the
     oldest when several do); None when no envelope is fed from there."""
+    instance, space_type, space_remote_id, component_remote_id = records.place_of(session, project)
     return session.scalar(
         select(Envelope)
         .join(EnvelopeSource, EnvelopeSource.envelope_id == Envelope.id)
         .where(
             Envelope.closed_at.is_(None),
-            EnvelopeSource.instance_id == project.instance_id,
+            EnvelopeSource.instance == instance,
             or_(
-                EnvelopeSource.component_id == project.component_id,
-                (EnvelopeSource.component_id.is_(None))
-                & (EnvelopeSource.space_id == project.space_id),
+                EnvelopeSource.component_remote_id == component_remote_id,
+                (EnvelopeSource.component_remote_id.is_(None))
+                & (EnvelopeSource.space_type == space_type)
+                & (EnvelopeSource.space_remote_id == space_remote_id),
             ),
         )
         .order_by(Envelope.id)
@@ -96,26 +99,22 @@ def propose_from_sources(session: Session, envelope: Envelope) -> int:
     ).all()
     if not sources or envelope.closed_at is not None:
         return 0
-    fed = or_(
-        *(
-            (Project.instance_id == s.instance_id)
-            & (
-                (Project.component_id == s.component_id)
-                if s.component_id is not None
-                else (Project.space_id == s.space_id)
-            )
-            for s in sources
+    fed = {
+        project.id: project
+        for s in sources
+        for project in session.scalars(
+            records.projects_in(
+                s.instance,
+                (s.space_type, s.space_remote_id),
+                s.component_remote_id,
+            ).where(Project.selected.is_(True), Project.removed_at.is_(None))
         )
-    )
+    }
     taken = set(
         session.scalars(select(Allocation.project_key).where(Allocation.project_key.is_not(None)))
     )
     proposed = 0
-    for project in session.scalars(
-        select(Project)
-        .where(fed, Project.selected.is_(True), Project.removed_at.is_(None))
-        .order_by(Project.id)
-    ):
+    for _id, project in sorted(fed.items()):
         key = project_key(session, project)
         if key not in taken:
             taken.add(key)
@@ -131,7 +130,8 @@ def _propose(session: Session, envelope: Envelope, project: Project, key: str) -
             envelope_id=envelope.id,
             label=(project.title or {}).get("fr") or project.remote_id,
             amount_cents=amount,
-            project_id=project.id,
+            instance=records.instance_name(session, project.instance_id),
+            project_remote_id=project.remote_id,
             project_key=key,
             status="proposed",
             upstream_amount_cents=amount,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bridge.plugin import audit, find, whole_number
 from bridge.store.models import Component, Project, Result, Space
 from bridge.timeutil import utcnow
-from plugins.budget import csvimport, kinds
+from plugins.budget import csvimport, kinds, records
 from plugins.budget.balances import Balances
 from plugins.budget.models import Allocation, Envelope, EnvelopeSource, LedgerLine
 from plugins.budget.money import AmountError, euros, french, parse_euros
@@ -308,12 +308,13 @@ def set_sources(session: Session, envelope: Envelope, values: list[str], actor: 
                 f"no such process or component {value!r}",
                 f"source inconnue : « {value} »",
             )
+        instance = records.instance_name(session, found.instance_id) or ""
         if kind == "space":
-            wanted.add((found.instance_id, found.id, None))
+            wanted.add((instance, found.space_type, found.remote_id, None))
         else:
-            wanted.add((found.instance_id, None, found.id))
+            wanted.add((instance, None, None, found.remote_id))
     current = {
-        (s.instance_id, s.space_id, s.component_id): s
+        _source_key(s): s
         for s in session.scalars(
             select(EnvelopeSource).where(EnvelopeSource.envelope_id == envelope.id)
         )
@@ -323,13 +324,14 @@ def set_sources(session: Session, envelope: Envelope, values: list[str], actor: 
     for key, source in current.items():
         if key not in wanted:
             session.delete(source)
-    for instance_id, space_id, component_id in wanted - set(current):
+    for instance, space_type, space_remote_id, component_remote_id in wanted - set(current):
         session.add(
             EnvelopeSource(
                 envelope_id=envelope.id,
-                instance_id=instance_id,
-                space_id=space_id,
-                component_id=component_id,
+                instance=instance,
+                space_type=space_type,
+                space_remote_id=space_remote_id,
+                component_remote_id=component_remote_id,
             )
         )
     audit(
@@ -337,20 +339,39 @@ def set_sources(session: Session, envelope: Envelope, values: list[str], actor: 
         actor,
         "budget.envelope.sources",
         f"envelope:{envelope.id}",
-        before=sorted(_source_value(k) for k in current),
-        after=sorted(_source_value(k) for k in wanted),
+        before=sorted(_source_value(session, k) for k in current),
+        after=sorted(_source_value(session, k) for k in wanted),
     )
     session.flush()
     return propose_from_sources(session, envelope)
 
 
-def _source_value(key: tuple[int, int | None, int | None]) -> str:
-    return f"space:{key[1]}" if key[1] is not None else f"component:{key[2]}"
+SourceKey = tuple[str, str | None, str | None, str | None]
+
+
+def _source_key(source: EnvelopeSource) -> SourceKey:
+    return (
+        source.instance,
+        source.space_type,
+        source.space_remote_id,
+        source.component_remote_id,
+    )
+
+
+def _source_value(session: Session, key: SourceKey) -> str:
+    """`space:ID` or `component:ID` (our ids, as the forms and the API give them); the stable
+    key itself when the record is no longer synced."""
+    instance, space_type, space_remote_id, component_remote_id = key
+    if component_remote_id is not None:
+        found = records.component(session, instance, component_remote_id)
+        return f"component:{found.id}" if found else f"component:{instance}/{component_remote_id}"
+    found = records.space(session, instance, space_type, space_remote_id)
+    return f"space:{found.id}" if found else f"space:{instance}/{space_type}/{space_remote_id}"
 
 
 def sources_of(session: Session, envelope: Envelope) -> list[str]:
     return sorted(
-        _source_value((s.instance_id, s.space_id, s.component_id))
+        _source_value(session, _source_key(s))
         for s in session.scalars(
             select(EnvelopeSource).where(EnvelopeSource.envelope_id == envelope.id)
         )
@@ -358,16 +379,25 @@ def sources_of(session: Session, envelope: Envelope) -> list[str]:
 
 
 # -- allocations ------------------------------------------------------------------------------
-def _allocation_state(allocation: Allocation) -> dict[str, Any]:
+def _allocation_state(session: Session, allocation: Allocation) -> dict[str, Any]:
     return {
         "envelope": allocation.envelope_id,
         "label": allocation.label,
         "amount": euros(allocation.amount_cents),
-        "project": allocation.project_id,
-        "result": allocation.result_id,
+        **linked_ids(session, allocation),
         "theme": allocation.theme,
         "neighbourhood": allocation.neighbourhood,
         "status": allocation.status,
+    }
+
+
+def linked_ids(session: Session, allocation: Allocation) -> dict[str, int | None]:
+    """The synced project's and result's ids (ours, as the API and the forms show them)."""
+    project = records.project_of(session, allocation)
+    result = records.result_of(session, allocation)
+    return {
+        "project": None if project is None else project.id,
+        "result": None if result is None else result.id,
     }
 
 
@@ -410,9 +440,10 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
         envelope_id=envelope.id,
         label=label,
         amount_cents=cents,
-        project_id=project_id,
+        instance=None if target is None else records.instance_name(session, target.instance_id),
+        project_remote_id=target.remote_id if isinstance(target, Project) else None,
         project_key=project_key(session, target) if isinstance(target, Project) else None,
-        result_id=result_id,
+        result_remote_id=target.remote_id if isinstance(target, Result) else None,
         theme=_text(data, "theme", limit=200),
         neighbourhood=_text(data, "neighbourhood", limit=200),
         status="confirmed",
@@ -430,7 +461,7 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
         actor,
         "budget.allocation.create",
         f"allocation:{allocation.id}",
-        after=_allocation_state(allocation),
+        after=_allocation_state(session, allocation),
     )
     return allocation
 
@@ -438,7 +469,7 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
 def update_allocation(session: Session, allocation: Allocation, data: dict, actor: str) -> None:
     """Change the label, amount, theme, neighbourhood or status (`confirmed` to accept one the
     plugin proposed). Fields not sent are kept."""
-    before = _allocation_state(allocation)
+    before = _allocation_state(session, allocation)
     if "label" in data:
         allocation.label = _text(data, "label", required=True)
     if "amount" in data:
@@ -456,7 +487,7 @@ def update_allocation(session: Session, allocation: Allocation, data: dict, acto
         allocation.status = data["status"]
     if "envelope" in data:
         _move_allocation(session, allocation, envelope_named_or_id(session, data))
-    after = _allocation_state(allocation)
+    after = _allocation_state(session, allocation)
     if after != before:
         audit(
             session,
@@ -508,7 +539,7 @@ def delete_allocation(session: Session, allocation: Allocation, actor: str) -> N
         actor,
         "budget.allocation.delete",
         f"allocation:{allocation.id}",
-        before=_allocation_state(allocation),
+        before=_allocation_state(session, allocation),
     )
     session.delete(allocation)
 

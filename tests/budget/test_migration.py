@@ -14,14 +14,15 @@ from bridge.store.migrate import (
     CORE_HISTORY,
     MIGRATIONS,
     current,
+    downgrade,
     plugin_histories,
     script,
     upgrade,
 )
-from bridge.store.models import Project
+from bridge.store.models import Project, Space
 from bridge.sync.engine import SyncEngine
 from plugins.budget.figures import for_envelopes
-from plugins.budget.models import Allocation, LedgerLine
+from plugins.budget.models import Allocation, EnvelopeSource, LedgerLine
 from simulator.testing import running_simulator
 from tests.conftest import POSTGRES_URL, reset_postgres
 from tests.sync.test_engine import SETTINGS, add_instance
@@ -91,6 +92,14 @@ def synced_with_allocations(url: str, budget_revision: str, sim_url: str):
                 ),
                 {"id": line_id, "kind": kind, "cents": cents, "ref": f"R{line_id}"},
             )
+        if budget_revision != "b1_budget":
+            session.execute(
+                text(
+                    "INSERT INTO budget_envelope_sources (envelope_id, instance_id, space_id) "
+                    "VALUES (1, :i, :s)"
+                ),
+                {"i": project.instance_id, "s": project.space_id},
+            )
         session.commit()
     return sessions, project
 
@@ -113,7 +122,7 @@ def test_b2_keeps_lines_and_keys_one_allocation_per_project(bare_url):
 
 def test_a_database_of_one_version_table_moves_the_budget_to_its_own(bare_url):
     with running_simulator() as sim:
-        sessions, _ = synced_with_allocations(bare_url, "budget@head", sim.url)
+        sessions, project = synced_with_allocations(bare_url, "b2_sources_kinds", sim.url)
     engine = make_engine(bare_url)
     with engine.connect() as connection:
         before = set(connection.scalars(text("SELECT version_num FROM alembic_version")))
@@ -130,8 +139,71 @@ def test_a_database_of_one_version_table_moves_the_budget_to_its_own(bare_url):
     assert core == [core_head] and budget == [script(history).get_current_head()]
     assert current(bare_url, [history]) == {"core": (core_head,), "budget": tuple(budget)}
     with sessions() as session:  # the envelope, its allocations and its lines are all there
-        assert session.scalar(select(Allocation.id).where(Allocation.id == 2)) == 2
+        keys = session.execute(
+            select(Allocation.instance, Allocation.project_remote_id).order_by(Allocation.id)
+        ).all()
+        assert keys == [("ivry", project.remote_id)] * 2  # b3: stable keys from the ids
+        [source] = session.scalars(select(EnvelopeSource)).all()
+        space = session.get(Space, project.space_id)
+        assert (source.instance, source.space_type, source.space_remote_id) == (
+            "ivry",
+            space.space_type,
+            space.remote_id,
+        )
+        assert source.component_remote_id is None
         assert (for_envelopes(session)[1].committed, for_envelopes(session)[1].paid) == (
             5_000_000,
             2_000_000,
         )
+
+    # b3 is reversible: the ids come back from the keys
+    downgrade(bare_url, history, "b2_sources_kinds", [history])
+    engine = make_engine(bare_url)
+    with engine.connect() as connection:
+        assert connection.execute(
+            text("SELECT id, project_id FROM budget_allocations ORDER BY id")
+        ).all() == [(1, project.id), (2, project.id)]
+        assert connection.execute(
+            text("SELECT instance_id, space_id, component_id FROM budget_envelope_sources")
+        ).all() == [(project.instance_id, project.space_id, None)]
+    engine.dispose()
+    upgrade(bare_url, BUDGET_FOLDERS)
+
+
+def test_autogenerate_of_one_history_sees_none_of_the_others_tables(database_url):
+    """On a database with every table, the core's models and the budget's each match their own
+    migrations, and neither proposes to drop (or touch) the other's tables."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from bridge.store.migrate import CORE_HISTORY, own_tables
+    from bridge.store.models import Base as CoreBase
+    from plugins.budget.models import Base as BudgetBase
+
+    [budget] = plugin_histories(BUDGET_FOLDERS)
+    engine = make_engine(database_url)
+    # SQLite keeps VARCHAR where PostgreSQL got TEXT (core 0005): types compared on PostgreSQL
+    compare_type = engine.dialect.name == "postgresql"
+    with engine.connect() as connection:
+        for history, metadata in ((CORE_HISTORY, CoreBase.metadata), (budget, BudgetBase.metadata)):
+            context = MigrationContext.configure(
+                connection,
+                opts={
+                    "include_name": own_tables(metadata),
+                    "compare_type": compare_type,
+                    "version_table": history.version_table,
+                },
+            )
+            assert compare_metadata(context, metadata) == [], history.name
+
+        # what the filter keeps out: without it, each would drop the other's tables
+        unfiltered = compare_metadata(MigrationContext.configure(connection), CoreBase.metadata)
+        assert "budget_envelopes" in {d[1].name for d in unfiltered if d[0] == "remove_table"}
+        unfiltered = compare_metadata(MigrationContext.configure(connection), BudgetBase.metadata)
+        assert "instances" in {d[1].name for d in unfiltered if d[0] == "remove_table"}
+    engine.dispose()
+    assert (CORE_HISTORY.version_table, budget.version_table) == (
+        "alembic_version",
+        "alembic_version_budget",
+    )
+    assert not set(CoreBase.metadata.tables) & set(BudgetBase.metadata.tables)

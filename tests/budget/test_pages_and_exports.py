@@ -108,7 +108,7 @@ def test_the_citys_own_names_replace_decidims_in_the_figures(tmp_path):
     with sessions() as session:
         before = by_group(session)
         allocated = session.scalars(
-            select(Project).join(Allocation, Allocation.project_id == Project.id)
+            select(Project).join(Allocation, Allocation.project_remote_id == Project.remote_id)
         ).all()
         project = next(p for p in allocated if p.scope_remote_id and p.category_remote_id)
         mappings.save(

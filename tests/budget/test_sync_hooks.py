@@ -13,7 +13,7 @@ from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import Component, Instance, Project, Space
 from bridge.sync.engine import SyncEngine
 from bridge.timeutil import utcnow
-from plugins.budget import writes
+from plugins.budget import records, writes
 from plugins.budget.figures import for_envelopes
 from plugins.budget.models import Allocation, Envelope
 from simulator.testing import running_simulator
@@ -206,8 +206,8 @@ def test_the_cli_gives_sources_closes_and_rejects(tmp_path):
 
 
 def test_deleting_an_instance_keeps_the_money_and_drops_the_envelopes_sources(sessions):
-    """The sources go with the instance (they carry its `instance_id`, which the core erases);
-    the allocations stay, unlinked, keeping their key."""
+    """The sources go with the instance (its name could be given to another instance); the
+    allocations stay, unlinked from the instance's records, keeping their project key."""
     from bridge import instances
 
     climate = envelope(sessions, "Suites du vote", 700_000)
@@ -226,7 +226,9 @@ def test_deleting_an_instance_keeps_the_money_and_drops_the_envelopes_sources(se
         session.commit()
         assert writes.sources_of(session, session.get(Envelope, climate)) == []
         kept = session.scalars(select(Allocation)).all()
-        assert len(kept) == 7 and all(a.project_id is None and a.project_key for a in kept)
+        assert len(kept) == 7 and all(
+            a.instance is None and a.project_remote_id is None and a.project_key for a in kept
+        )
 
 
 def test_the_follow_up_page_of_a_second_instance_shows_the_money_of_its_projects(sessions):
@@ -257,7 +259,7 @@ def test_the_follow_up_page_of_a_second_instance_shows_the_money_of_its_projects
             "t",
         )
         session.commit()
-        first = session.get(Project, allocation.project_id)
+        first = records.project_of(session, allocation)
         bis = session.scalar(select(Instance).where(Instance.name == "ivry-bis"))
         twin = session.scalar(
             select(Project).where(
