@@ -283,6 +283,21 @@ class Delivery:
             session.commit()
         return before, from_id - 1
 
+    def retry_now(self, name: str, actor: str) -> bool:
+        """Let a failing plugin be tried at the next pass rather than after its wait (an
+        administrator fixed the cause), audited. False when it was not waiting."""
+        if name not in self.consumers():
+            raise UnknownConsumer(f"no enabled plugin {name!r} consumes changes")
+        self._cursor(name)
+        with self.sessions() as session:
+            cursor = session.get_one(PluginCursor, name, with_for_update=True)
+            if cursor.next_attempt_at is None:
+                return False
+            audit(session, actor, "plugins.retry", f"plugin:{name}")
+            cursor.next_attempt_at = None
+            session.commit()
+        return True
+
     def status(self) -> list[dict[str, Any]]:
         """Per consuming plugin: its cursor, the changes waiting for it (lag), its failures in a
         row, the last error (kept after recovery, with its time) and the next try."""

@@ -295,6 +295,24 @@ def plugins():
     )
 
 
+@blueprint.post("/plugins/<name>/retry")
+def retry_plugin(name: str):
+    """A failing plugin tried at the scheduler's next pass (seconds), not after its wait."""
+    from flask import current_app
+
+    from bridge.delivery import Delivery, UnknownConsumer
+
+    need("admin")
+    bridge = current_app.extensions["bridge"]
+    delivery = Delivery(bridge.sessions, bridge.settings, bridge.plugins)
+    try:
+        waiting = delivery.retry_now(name, current_identity().actor)
+    except UnknownConsumer:
+        abort(404)
+    flash(words()["delivery_retry_soon" if waiting else "delivery_not_waiting"], "ok")
+    return redirect(url_for("admin.plugins"))
+
+
 @blueprint.post("/instances/<name>/test")
 def test_connection(name: str):
     from flask import current_app

@@ -73,6 +73,11 @@ CORE = AuditWording(
             "fr": "{who} a fait relivrer des changements à l'extension {target}",
             "en": "{who} had changes delivered again to the plugin {target}",
         },
+        "plugins.retry": {
+            "fr": "{who} a fait réessayer tout de suite l'extension {target}, "
+            "en échec sur les changements",
+            "en": "{who} had the plugin {target}, failing on the changes, tried again at once",
+        },
     },
     labels={
         "user.create": {"fr": "création de compte", "en": "account created"},
@@ -88,6 +93,7 @@ CORE = AuditWording(
         "sync.settings": {"fr": "espaces synchronisés", "en": "synced spaces"},
         "mappings.update": {"fr": "quartiers et thèmes", "en": "neighbourhoods and themes"},
         "plugins.replay": {"fr": "relivraison de changements", "en": "changes delivered again"},
+        "plugins.retry": {"fr": "nouvel essai d'extension", "en": "plugin tried again"},
     },
     fields={
         "base_url": {"fr": "adresse", "en": "address"},

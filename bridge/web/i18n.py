@@ -141,6 +141,9 @@ WORDS = {
         "delivery_none": "—",
         "delivery_no_consumer": "Aucune extension activée ne lit les changements.",
         "delivery_commands": "En ligne de commande\u202f:",
+        "delivery_retry": "Réessayer maintenant",
+        "delivery_retry_soon": "L'extension sera réessayée d'ici quelques secondes.",
+        "delivery_not_waiting": "Cette extension n'attendait pas de nouvel essai.",
         "users": "Comptes",
         "user_created": "Compte créé",
         "password_once": "Mot de passe, affiché une seule fois\u202f: transmettez-le à la personne "
@@ -318,6 +321,9 @@ WORDS = {
         "delivery_none": "—",
         "delivery_no_consumer": "No enabled plugin reads the changes.",
         "delivery_commands": "From the command line:",
+        "delivery_retry": "Try again now",
+        "delivery_retry_soon": "The plugin will be tried again within seconds.",
+        "delivery_not_waiting": "This plugin was not waiting for a new try.",
         "users": "Accounts",
         "user_created": "Account created",
         "password_once": "Password, shown once only: give it to the person "

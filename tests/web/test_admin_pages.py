@@ -340,3 +340,43 @@ def test_admins_read_the_audit_log_filtered_and_paged(client_for, sessions):
     assert set(re.findall(r'data-action="([^"]+)"', ledger)) == {"budget.ledger.add"}
     csv = admin.get("/api/v1/audit?format=csv")  # the signed-in admin downloads it too
     assert csv.status_code == 200 and "budget.ledger.add" in csv.get_data(as_text=True)
+
+
+def test_an_admin_has_a_failing_plugin_tried_again_now(client_for, sessions):
+    later = utcnow() + timedelta(hours=1)
+    with sessions() as session:
+        session.add(
+            PluginCursor(
+                plugin="budget",
+                position=0,
+                attempts=4,
+                last_error="changes 1-1: RuntimeError: boom",
+                last_error_kind="RuntimeError",
+                last_error_at=utcnow(),
+                next_attempt_at=later,
+            )
+        )
+        session.commit()
+    viewer = client_for("viewer")
+    assert "Réessayer maintenant" not in text(viewer.get("/admin/plugins"))
+    refused = viewer.post("/admin/plugins/budget/retry", data={"csrf_token": viewer.csrf})
+    assert refused.status_code == 403
+    admin = client_for("admin")
+    assert "Réessayer maintenant" in text(admin.get("/admin/plugins"))
+    done = admin.post(
+        "/admin/plugins/budget/retry", data={"csrf_token": admin.csrf}, follow_redirects=True
+    )
+    assert "L&#39;extension sera réessayée d&#39;ici quelques secondes." in text(done)
+    with sessions() as session:
+        cursor = session.get(PluginCursor, "budget")
+        assert (cursor.next_attempt_at, cursor.attempts) == (None, 4)
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "plugins.retry"))
+        assert (entry.actor, entry.target) == ("user:admin@ivry.example", "plugin:budget")
+    again = admin.post(
+        "/admin/plugins/budget/retry", data={"csrf_token": admin.csrf}, follow_redirects=True
+    )
+    assert "n&#39;attendait pas" in text(again)
+    missing = admin.post("/admin/plugins/nobody/retry", data={"csrf_token": admin.csrf})
+    assert missing.status_code == 404
+    audit_page = text(admin.get("/admin/audit"))
+    assert "a fait réessayer tout de suite l&#39;extension budget, en échec" in audit_page
