@@ -177,6 +177,22 @@ def test_the_admin_menu_is_one_disclosure_line_on_a_phone(browser, site):
     page.close()
 
 
+def test_an_instances_settings_pages_lead_to_each_other_not_to_themselves(browser, site):
+    """The line "ivry · Processus et espaces · Quartiers et thèmes" repeated the breadcrumbs and
+    linked the page shown to itself: now a small navigation of the two pages, the one shown
+    marked as current."""
+    base, _ = site
+    page = browser.new_page()
+    sign_in(page, base)
+    page.goto(f"{base}/admin/instances/ivry/mappings")
+    tabs = page.get_by_role("navigation", name="ivry", exact=True)
+    assert tabs.get_by_role("link").all_inner_texts() == ["Processus et espaces"]
+    assert tabs.locator("[aria-current=page]").inner_text() == "Quartiers et thèmes"
+    tabs.get_by_role("link", name="Processus et espaces").click()
+    assert tabs.get_by_role("link").all_inner_texts() == ["Quartiers et thèmes"]
+    page.close()
+
+
 def test_error_pages_are_french_in_the_sites_frame(browser, site):
     base, _ = site
     page = browser.new_page()
