@@ -154,6 +154,11 @@ def test_the_admin_menu_is_one_disclosure_line_on_a_phone(browser, site):
     toggle = menu.locator("summary")
     assert toggle.is_visible() and toggle.inner_text() == "Menu d'administration"
     assert menu.bounding_box()["height"] <= 50  # one line, not four
+    middles = page.eval_on_selector_all(  # account, sign-out and language on one line
+        ".header-tools > *",
+        "items => items.map(i => i.getBoundingClientRect()).map(r => r.top + r.height / 2)",
+    )
+    assert len(middles) == 3 and max(middles) - min(middles) <= 4, middles
     links = menu.get_by_role("link")  # what a screen reader meets: one menu, closed
     assert links.count() == 0
     toggle.focus()
