@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask, g, jsonify
 from sqlalchemy import Engine, text
@@ -25,9 +26,13 @@ class Bridge:
     plugins: PluginHost
 
 
-def create_app(settings: Settings | None = None) -> Flask:
+def create_app(
+    settings: Settings | None = None, *, extra_plugins: dict[str, Any] | None = None
+) -> Flask:
     """The app. Without `settings` (a WSGI server's `create_app()`), they are loaded and must
-    hold a secret key; given settings without one (the demo, tests) get a key of their own."""
+    hold a secret key; given settings without one (the demo, tests) get a key of their own.
+    `extra_plugins` ({name: plugin object}) are enabled besides the installed ones the settings
+    name: a plugin's tests run it before it is installed."""
     if settings is None:
         settings = Settings.load()
         settings.require_secret_key()
@@ -48,7 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    plugins = host_for(settings, sessions)
+    plugins = host_for(settings, sessions, extra=extra_plugins)
     app.extensions["bridge"] = Bridge(settings, engine, sessions, plugins)
 
     from bridge.api import blueprint as api

@@ -172,8 +172,15 @@ def _call(func: Callable[..., Any], **kwargs: Any) -> Any:
 
 
 def host_for(
-    settings: Settings, sessions: sessionmaker[Session] | None = None, *, actor: str = "system"
+    settings: Settings,
+    sessions: sessionmaker[Session] | None = None,
+    *,
+    actor: str = "system",
+    extra: dict[str, Any] | None = None,
 ) -> PluginHost:
-    """The plugins a deployment enabled (`[plugins] enabled = [...]` or BRIDGE_PLUGINS), with
-    their settings checked (PluginSettingsError when one is wrong)."""
-    return PluginHost(settings.enabled_plugins, settings=settings, sessions=sessions, actor=actor)
+    """The plugins a deployment enabled (`[plugins] enabled = [...]` or BRIDGE_PLUGINS), and
+    the plugin objects of `extra` (tests), with their settings checked (PluginSettingsError
+    when one is wrong)."""
+    return PluginHost(
+        settings.enabled_plugins, extra=extra, settings=settings, sessions=sessions, actor=actor
+    )

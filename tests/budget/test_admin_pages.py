@@ -9,13 +9,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bridge.accounts import create_user
-from bridge.app import create_app
-from bridge.config import Settings
 from bridge.store.models import AuditEntry
 from bridge.timeutil import utcnow
 from plugins.budget.models import Allocation, Envelope, LedgerLine
-from tests.web.conftest import csrf_of
 
 PAGES = ["/admin/budget/", "/admin/budget/allocations/1", "/admin/budget/allocations/new"]
 WRITES = [
@@ -30,10 +26,10 @@ WRITES = [
 
 
 @pytest.fixture
-def client_for(database_url, sessions):
+def client_for(client_for, sessions):
+    """The test kit's `client_for(role)`, on a database holding an envelope, a proposed
+    allocation and a commitment line."""
     with sessions() as session:
-        for role in ("editor", "viewer"):
-            create_user(session, f"{role}@ivry.example", role, "a long password 12")
         envelope = Envelope(name="Suites du vote", amount_cents=70_000_000, created_at=utcnow())
         session.add(envelope)
         session.flush()
@@ -58,24 +54,7 @@ def client_for(database_url, sessions):
             )
         )
         session.commit()
-    app = create_app(Settings(database_url=database_url, secret_key="t", cookie_secure=False))
-
-    def make(role: str | None):
-        client = app.test_client()
-        client.csrf = ""
-        if role:
-            client.post(
-                "/login",
-                data={
-                    "csrf_token": csrf_of(client.get("/login").get_data(as_text=True)),
-                    "email": f"{role}@ivry.example",
-                    "password": "a long password 12",
-                },
-            )
-            client.csrf = csrf_of(client.get("/account").get_data(as_text=True))
-        return client
-
-    return make
+    return client_for
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client_for):

@@ -6,26 +6,20 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bridge.accounts import create_token, create_user
-from bridge.app import create_app
-from bridge.config import Settings
 from bridge.store.models import AuditEntry
 from plugins.budget.models import LedgerLine
 
 
 @pytest.fixture
-def api(database_url, sessions):
-    with sessions() as session:
-        tokens = {}
-        for role in ("editor", "viewer"):
-            user, _ = create_user(session, f"{role}@ivry.example", role, "a long password 1")
-            tokens[role] = create_token(session, user, f"{role} token")[1]
-        session.commit()
-    client = create_app(Settings(database_url=database_url, secret_key="t")).test_client()
+def api(api_for):
+    """`api(method, path, role="editor", ...)`: a call with an API token of that role (the test
+    kit's `api_for`), or with none (`role=None`)."""
+    clients = {}
 
     def call(method, path, role="editor", **kwargs):
-        headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
-        return client.open(path, method=method, headers=headers, **kwargs)
+        if role not in clients:
+            clients[role] = api_for(role)
+        return clients[role].open(path, method=method, **kwargs)
 
     return call
 

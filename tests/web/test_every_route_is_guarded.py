@@ -1,78 +1,39 @@
 """No route can be forgotten: every admin page and every write, the plugins' too, found in the
-app's own URL map, refuses anonymous visitors; every API write refuses a viewer's token unless
-it is listed here as open to viewers (a person's own tokens)."""
+app's own URL map, is put through the test kit's guard check (`bridge.testing.checks`):
+anonymous visitors are sent to sign in or refused 401, viewers are refused every write (but
+their own account and tokens), pages that need more than a viewer refuse the role below."""
 
 from __future__ import annotations
 
-import re
+from bridge.testing.checks import routes, unguarded_routes
 
-import pytest
-
-from bridge.accounts import create_token, create_user
-from bridge.app import create_app
-from bridge.config import Settings
-
-WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-VIEWER_MAY = {("POST", "/api/v1/tokens"), ("DELETE", "/api/v1/tokens/{}")}  # their own tokens
-PUBLIC_FORMS = {"/login", "/logout"}
+SAMPLES = {"name": "ivry"}  # the instance of the client_for fixture (tests/web/conftest.py)
+ADMIN_ONLY = {"/admin/users": "admin", "/admin/audit": "admin", "/admin/instances/new": "admin"}
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    from tests.conftest import _database_url
-
-    url = _database_url("sqlite", tmp_path_factory.mktemp("guard"))
-    app = create_app(Settings(database_url=url, secret_key="t", cookie_secure=False))
-    with app.extensions["bridge"].sessions() as session:
-        user, _ = create_user(session, "viewer@ivry.example", "viewer", "a long password 12")
-        app.viewer_token = create_token(session, user, "viewer token")[1]
-        session.commit()
-    return app
+def test_every_page_and_write_is_guarded(bridge_app, client_for, api_for):
+    found = unguarded_routes(bridge_app, client_for, api_for, needs=ADMIN_ONLY, samples=SAMPLES)
+    assert found == []
+    admin_routes = list(routes(bridge_app, "/admin"))
+    assert len(admin_routes) >= 20  # the core's and the budget plugin's pages are all in the map
+    assert len([r for r in routes(bridge_app, "/api/v1") if r[0] != "GET"]) >= 10
 
 
-def routes(app, prefix: str):
-    for rule in app.url_map.iter_rules():
-        if rule.rule.startswith(prefix):
-            path = re.sub(r"<[^>]+>", "1", rule.rule)
-            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-                yield method, path, re.sub(r"<[^>]+>", "{}", rule.rule)
+def test_the_check_finds_an_open_write(bridge_app, client_for, api_for):
+    """So that a check finding nothing means something."""
 
+    @bridge_app.post("/admin/open-door")
+    def open_door():
+        return "written"
 
-def test_admin_pages_and_forms_refuse_anonymous_visitors(app):
-    client = app.test_client()
-    checked = 0
-    for method, path, _ in routes(app, "/admin"):
-        answer = client.open(path, method=method)
-        if method == "GET":
-            assert answer.status_code == 302 and "/login" in answer.location, path
-        else:  # no session, so no CSRF token: refused before anything is read
-            assert answer.status_code in (302, 400), (method, path)
-        checked += 1
-    assert checked >= 20  # the core's and the budget plugin's pages are all in the map
+    @bridge_app.post("/api/v1/open-door")
+    def open_api():
+        return "written"
 
-
-def test_api_writes_refuse_anonymous_callers_and_viewers(app):
-    client = app.test_client()
-    viewer = {"Authorization": f"Bearer {app.viewer_token}"}
-    checked = 0
-    for method, path, pattern in routes(app, "/api/v1"):
-        if method not in WRITES:
-            continue
-        anonymous = client.open(path, method=method, json={})
-        assert anonymous.status_code == 401, (method, path, anonymous.get_json())
-        assert anonymous.mimetype == "application/problem+json"
-        if (method, pattern) not in VIEWER_MAY:
-            refused = client.open(path, method=method, json={}, headers=viewer)
-            assert refused.status_code == 403, (method, path, refused.get_json())
-        checked += 1
-    assert checked >= 10
-
-
-def test_forms_outside_admin_are_only_sign_in_and_out(app):
-    """Any other page that accepts a form must be guarded like the admin pages."""
-    others = {
-        path
-        for method, path, _ in routes(app, "/")
-        if method in WRITES and not path.startswith(("/admin", "/api/"))
-    }
-    assert others <= PUBLIC_FORMS | {"/account"}
+    found = unguarded_routes(bridge_app, client_for, api_for, ("/admin/open", "/api/v1/open"))
+    assert found == [
+        "POST /admin/open-door: anonymous got 200",
+        "POST /admin/open-door: a viewer got 200, not 403",
+        "POST /api/v1/open-door: anonymous got 200, not 401",
+        "POST /api/v1/open-door: a viewer's token got 200",
+    ]

@@ -1,18 +1,13 @@
 """Crawl every French page, core and plugins, on demo-like data: signed in as an admin from the
 admin menu, and anonymously from the public home, plus every GET page of the app's URL map with
-sample ids. A page fails on an English state or kind left in it, a raw action code, an exception
-or a Python value leaking into it, a time shown without the city's zone, a raw ISO date, a
-number over 999 without its thousands separator, or « » with ordinary spaces.
+sample ids. The checks are the test kit's (`bridge.testing.french`, what a page fails on is
+listed there).
 
-A new page with an argument this test cannot fill makes it fail: add a sample to SAMPLES.
+A new page with an argument this test cannot fill makes it fail: add a sample to the `site`
+fixture's samples.
 """
 
 from __future__ import annotations
-
-import re
-from collections import Counter
-from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -22,83 +17,13 @@ from bridge.app import create_app
 from bridge.config import Settings
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import Change, Component, Instance, Proposal, Space, SyncRun
+from bridge.testing import csrf_of
+from bridge.testing.french import crawl, problems, url_map_pages
 from bridge.timeutil import utcnow
 from tests.budget.demo_data import demo_budget_database
-from tests.web.conftest import csrf_of
 
 EMAIL, PASSWORD = "camille@ivry.example", "une longue phrase secrète"
-
-ENGLISH = re.compile(
-    r"\b(succeeded|running|failed|accepted|evaluating|rejected|withdrawn|selected|"
-    r"not_answered|proposed|confirmed|commitment|payment|upcoming|ongoing|finished|"
-    r"Proposals|Accountability|Meetings|Debates|Surveys|Sortitions|Component|"
-    r"viewer|editor|enabled|disabled|waiting|Not Found|Forbidden|Bad Request|"
-    r"Method Not Allowed|Internal Server Error|Sign in|Sign out|Save|Back)\b|\(Budgets\)"
-)
-RAW_ACTION = re.compile(r"\b(user|token|instance|sync|mappings|budget)\.[a-z_]+(\.[a-z_]+)?\b")
-LEAKS = re.compile(r"Traceback|\b[A-Z][a-zA-Z]+Error\b|\bNone\b|\{'|\bnan\b|\[object")
-TIME = re.compile(r"\b\d{1,2}(\u00a0h\u00a0|:)\d{2}\b")
-ISO_DATE = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2})?")
-BARE_NUMBER = re.compile(r"(?<![\w.,/:\-#°])\d{4,}(?![\w.,/:\-])")
-BAD_QUOTES = re.compile(r"« |«$| »|^»")
-ZONE = "heure de Paris"
-SKIP_PREFIXES = ("/api/", "/static/", "/logo", "/healthz")
-PER_ENDPOINT = 4  # pages of one endpoint read (proposals have hundreds)
-
-
-class Visible(HTMLParser):
-    """The text a person reads (and the options of a select), not what a lang="en" element
-    holds (the language switch, a technical error), nor code, scripts and styles; and the
-    page's links."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.text: list[str] = []
-        self.links: list[str] = []
-        self.skip: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
-        hidden = tag in ("script", "style", "code") or attrs.get("lang") == "en"
-        if hidden or (self.skip and tag == self.skip[-1]):  # nested alike tags pop in turn
-            self.skip.append(tag)
-        if tag in ("p", "li", "td", "th", "dd", "dt", "option", "h1", "h2", "h3", "div", "br"):
-            self.text.append("\n")
-
-    def handle_endtag(self, tag):
-        if self.skip and tag == self.skip[-1]:
-            self.skip.pop()
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.text.append(data)
-
-
-def problems(html: str) -> list[str]:
-    parser = Visible()
-    parser.feed(html)
-    text = "".join(parser.text)
-    found = []
-    for line in (line.strip() for line in text.splitlines()):
-        if not line:
-            continue
-        for name, pattern in (
-            ("English", ENGLISH),
-            ("raw action", RAW_ACTION),
-            ("leak", LEAKS),
-            ("ISO date", ISO_DATE),
-            ("number without separator", BARE_NUMBER),
-            ("« » spacing", BAD_QUOTES),
-        ):
-            for match in pattern.finditer(line):
-                if name == "number without separator" and 1900 <= int(match.group()) <= 2100:
-                    continue  # a year
-                found.append(f"{name}: {match.group()!r} in {line[:120]!r}")
-        if TIME.search(line) and ZONE not in text:
-            found.append(f"time without the zone ({ZONE}): {line[:120]!r}")
-    return found
+ACTIONS = ("budget",)  # the budget's audit actions are never shown raw either
 
 
 @pytest.fixture(scope="module")
@@ -161,61 +86,6 @@ def site(tmp_path_factory):
     return app, samples
 
 
-def crawl(client, starts: list[str]) -> dict[str, list[str]]:
-    """Every page reachable from `starts`; {path: problems}."""
-    seen: set[str] = set()
-    per_endpoint: Counter = Counter()
-    queue = list(starts)
-    report: dict[str, list[str]] = {}
-    while queue:
-        path = queue.pop(0)
-        if path in seen:
-            continue
-        seen.add(path)
-        endpoint = re.sub(r"\d+", "N", urlsplit(path).path)
-        per_endpoint[endpoint] += 1
-        if per_endpoint[endpoint] > PER_ENDPOINT:
-            continue
-        answer = client.get(path)
-        assert answer.status_code < 500, f"{path} answered {answer.status_code}"
-        if answer.mimetype != "text/html" or answer.status_code >= 300:
-            continue
-        html = answer.get_data(as_text=True)
-        report[path] = problems(html)
-        parser = Visible()
-        parser.feed(html)
-        for href in parser.links:
-            target = urljoin(path, href)
-            parts = urlsplit(target)
-            if parts.netloc or not parts.path.startswith("/"):
-                continue
-            if parts.path.startswith(SKIP_PREFIXES) or "lang=en" in parts.query:
-                continue
-            if re.search(r"format=|\.(csv|xlsx|json)$", target):
-                continue
-            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
-    return report
-
-
-SAMPLES_NEEDED = "add a sample for it in the `site` fixture of tests/web/test_french_pages.py"
-
-
-def url_map_pages(app, samples) -> list[str]:
-    """Every GET page of the app (not the API), with sample values for its arguments."""
-    paths = []
-    with app.test_request_context():
-        from flask import url_for
-
-        for rule in app.url_map.iter_rules():
-            static = rule.endpoint == "static" or rule.endpoint.endswith(".static")
-            if "GET" not in rule.methods or rule.rule.startswith(SKIP_PREFIXES) or static:
-                continue
-            missing = set(rule.arguments) - set(samples)
-            assert not missing, f"{rule.rule}: no sample for {missing}; {SAMPLES_NEEDED}"
-            paths.append(url_for(rule.endpoint, **{a: samples[a] for a in rule.arguments}))
-    return paths
-
-
 def test_every_page_an_admin_reads_is_french(site):
     app, samples = site
     client = app.test_client()
@@ -227,7 +97,7 @@ def test_every_page_an_admin_reads_is_french(site):
             "csrf_token": csrf_of(client.get("/login").text),
         },
     )
-    report = crawl(client, ["/admin/", *url_map_pages(app, samples)])
+    report = crawl(client, ["/admin/", *url_map_pages(app, samples)], ACTIONS)
     assert len(report) > 20, sorted(report)  # the menu, instance, proposals, budget, ...
     assert "/admin/audit" in report and "/admin/instances/ivry/proposals" in report
     bad = {path: found for path, found in report.items() if found}
@@ -236,7 +106,7 @@ def test_every_page_an_admin_reads_is_french(site):
 
 def test_every_public_page_is_french(site):
     app, samples = site
-    report = crawl(app.test_client(), ["/", "/budget/", "/nowhere"])
+    report = crawl(app.test_client(), ["/", "/budget/", "/nowhere"], ACTIONS)
     assert any(path.startswith("/public/ivry/processes/") for path in report), sorted(report)
     bad = {path: found for path, found in report.items() if found}
     assert not bad, "\n".join(f"{path}: {found[:5]}" for path, found in bad.items())
@@ -246,6 +116,7 @@ def test_the_checks_catch_what_they_look_for():
     """So that a crawl finding nothing means something."""
     assert problems("<p>succeeded</p>") and problems("<td>(Budgets)</td>")
     assert problems("<td>user.create</td>") and problems("<p>None</p>")
+    assert problems("<td>budget.envelope.create</td>", ACTIONS)
     assert problems("<p>2026-12-01 14:05:00</p>") and problems("<p>700000 €</p>")
     assert problems("<p>le 1er décembre 2026 à 14\u00a0h\u00a005</p>")  # no zone on the page
     assert problems("<p>« ivry »</p>")
