@@ -198,6 +198,21 @@ def test_an_instances_settings_pages_lead_to_each_other_not_to_themselves(browse
     page.close()
 
 
+def test_filtering_the_budgets_allocations_shows_the_list_not_the_top(browser, site):
+    """The list of allocations comes after the envelopes and four charts: a filter sent the
+    reader back to the top of a long page (on a phone, 4 000 px above the list)."""
+    base, _ = site
+    page = browser.new_page(viewport={"width": 375, "height": 740})
+    sign_in(page, base)
+    page.goto(f"{base}/admin/budget/")
+    page.select_option("#filter-status", "confirmed")
+    page.get_by_role("search", name="Filtrer les allocations").get_by_role("button").click()
+    page.wait_for_url(re.compile(r"status=confirmed"))
+    top = page.locator("#allocations-title").bounding_box()["y"]
+    assert 0 <= top < 740, top  # the list's title is on the screen
+    page.close()
+
+
 def test_error_pages_are_french_in_the_sites_frame(browser, site):
     base, _ = site
     page = browser.new_page()
