@@ -7,7 +7,7 @@ shows no menu that depends on who is signed in.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from bridge.api import errors as api_errors
@@ -33,6 +33,7 @@ TEXT = {
         503: ("Service indisponible", "Le service est momentanément indisponible."),
         "other": ("Erreur", "La demande n'a pas abouti."),
         "home": "Retour à l'accueil",
+        "admin_home": "Retour à l'administration",
         "code": "Code d'erreur",
     },
     "en": {
@@ -54,6 +55,7 @@ TEXT = {
         503: ("Service unavailable", "The service is unavailable for a moment."),
         "other": ("Error", "The request did not succeed."),
         "home": "Back to the home page",
+        "admin_home": "Back to the administration",
         "code": "Error code",
     },
 }
@@ -66,10 +68,24 @@ def _page(status: int):
         lang = "fr"
     words = TEXT[lang]
     title, detail = words.get(status, words["other"])
+    # Staff refused an admin page go back to the administration, residents to the public home:
+    # told by the address alone (no database read).
+    admin = request.path.startswith("/admin")
     body = render_template(
-        "error.html", status=status, title=title, detail=detail, w=words, lang=lang
+        "error.html",
+        status=status,
+        title=title,
+        detail=detail,
+        w=words,
+        lang=lang,
+        home=url_for("admin.index") if admin else url_for("public.index", lang=_lang(lang)),
+        home_label=words["admin_home" if admin else "home"],
     )
     return body, status
+
+
+def _lang(lang: str) -> str | None:
+    return None if lang == "fr" else lang
 
 
 def on_http_error(exc: HTTPException):
