@@ -213,6 +213,24 @@ def test_filtering_the_budgets_allocations_shows_the_list_not_the_top(browser, s
     page.close()
 
 
+def test_links_drawn_as_buttons_line_up_with_buttons(browser, site):
+    """« Modifier les réglages » (a link) sat 2 px higher than the buttons beside it."""
+    base, _ = site
+    page = browser.new_page()
+    sign_in(page, base)
+    page.goto(f"{base}/admin/instances/ivry")
+    gaps = page.eval_on_selector_all(
+        "main button, main a.button",
+        """items => items.slice(0, 3).map(item => {
+            const words = document.createRange();
+            words.selectNodeContents(item);
+            return Math.round(words.getBoundingClientRect().top - item.getBoundingClientRect().top);
+        })""",
+    )
+    assert len(gaps) == 3 and len(set(gaps)) == 1, gaps
+    page.close()
+
+
 def test_error_pages_are_french_in_the_sites_frame(browser, site):
     base, _ = site
     page = browser.new_page()
