@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from bridge.config import Settings
 from bridge.plugin_settings import PluginSettingsError
 from bridge.pluginhost import PluginHost, host_for
+from bridge.scaffold import plugin_group
 from bridge.store import migrate
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import Instance
@@ -654,6 +655,8 @@ def _safe_url(url: str) -> str:
     except Exception:  # noqa: BLE001
         return "the configured database"
 
+
+main.add_command(plugin_group)  # bridge plugin new NAME
 
 if __name__ == "__main__":
     main()
