@@ -19,6 +19,7 @@ from bridge.app import db
 from bridge.context import PluginContext, RecordKey, current_context
 from bridge.hookspecs import AuditWording, Export, Job, MenuItem, Money, PublicLink, hookimpl
 from bridge.inputs import whole_number
+from bridge.paging import Numbered, numbered
 from bridge.spreadsheet import cell as spreadsheet_cell
 from bridge.spreadsheet import row as spreadsheet_row
 from bridge.store.db import find
@@ -45,6 +46,7 @@ __all__ = [
     "Job",
     "MenuItem",
     "Money",
+    "Numbered",
     "Problem",
     "PluginContext",
     "PublicLink",
@@ -62,6 +64,7 @@ __all__ = [
     "list_operation",
     "list_response",
     "need",
+    "numbered",
     "page",
     "pages_need_sign_in",
     "problem_response",

@@ -1,5 +1,6 @@
-"""The one way a list is answered: `{"items": [...], "next": CURSOR_OR_NULL}`, `?limit=` and
-`?cursor=` read by `params`, for the core's lists and the plugins' alike."""
+"""The one way the API answers a list: `{"items": [...], "next": CURSOR_OR_NULL}`, `?limit=`
+and `?cursor=` read by `params`, for the core's lists and the plugins' alike; the cutting into
+pages is `bridge.paging`'s, which the pages use too."""
 
 from __future__ import annotations
 
@@ -11,21 +12,20 @@ from sqlalchemy import Select
 
 from bridge.api import params
 from bridge.app import db
+from bridge.paging import encode_cursor, keyset
 
 
 def page(query: Select, model, serialise: Callable[..., dict], *, descending: bool = False):
-    """Keyset pagination on our id: stable while new rows arrive. `query` selects the model
-    first; `serialise` receives each row's columns."""
-    limit, after = params.limit(), params.cursor()
-    if after is not None:
-        query = query.where(model.id < after if descending else model.id > after)
-    query = query.order_by(model.id.desc() if descending else model.id).limit(limit + 1)
-    rows = db().execute(query).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    items = [serialise(*row) for row in rows]
-    last = rows[-1][0].id if rows else None
-    return jsonify(items=items, next=params.encode_cursor(last) if more else None)
+    """Keyset pagination on our id (`bridge.paging.keyset`): stable while new rows arrive.
+    `query` selects the model (first); `serialise` receives each row's columns."""
+    found = keyset(
+        db(), query, model, limit=params.limit(), after=params.cursor(), descending=descending
+    )
+    if len(query.column_descriptions) == 1:
+        items = [serialise(row) for row in found.items]
+    else:
+        items = [serialise(*row) for row in found.items]
+    return jsonify(items=items, next=None if found.next is None else encode_cursor(found.next))
 
 
 def page_of(items: Sequence[dict], **extra: Any) -> Response:
@@ -35,4 +35,4 @@ def page_of(items: Sequence[dict], **extra: Any) -> Response:
     start = 0 if after is None else after
     chunk = list(items[start : start + limit])
     more = start + limit < len(items)
-    return jsonify(items=chunk, next=params.encode_cursor(start + limit) if more else None, **extra)
+    return jsonify(items=chunk, next=encode_cursor(start + limit) if more else None, **extra)

@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from bridge import instances
 from bridge.accounts import audit
 from bridge.inputs import whole_number
+from bridge.paging import keyset, numbered
 from bridge.store.db import contains_text, find
 from bridge.store.models import (
     Change,
@@ -197,11 +198,15 @@ def changes(name: str):
         query = query.where(Change.resource == resource)
     if q:
         query = query.where(_change_search(session, found.id, q))
-    if (before_id := whole_number(before)) is not None:
-        query = query.where(Change.id < before_id)
-    rows = session.scalars(query.order_by(Change.id.desc()).limit(CHANGES_PER_PAGE + 1)).all()
-    more = len(rows) > CHANGES_PER_PAGE
-    rows = rows[:CHANGES_PER_PAGE]
+    found_page = keyset(
+        session,
+        query,
+        Change,
+        limit=CHANGES_PER_PAGE,
+        after=whole_number(before),
+        descending=True,
+    )
+    rows = found_page.items
     return render_template(
         "admin/changes.html",
         instance=found,
@@ -210,7 +215,7 @@ def changes(name: str):
         resource=resource,
         q=q,
         resources=_change_resources(session, found.id),
-        next_before=rows[-1].id if more else None,
+        next_before=found_page.next,
     )
 
 
@@ -366,17 +371,15 @@ def proposals(name: str):
         where.append(Proposal.state == state)
     if space_id is not None:
         where.append(Proposal.space_id == space_id)
-    total = session.scalar(select(func.count()).select_from(Proposal).where(*where))
-    pages = max(1, -(-total // PROPOSALS_PER_PAGE))
-    page = min(max(whole_number(request.args.get("page", "1")) or 1, 1), pages)
-    rows = session.execute(
+    found_page = numbered(
+        session,
         select(Proposal, Space.title)
         .join(Space, Space.id == Proposal.space_id, isouter=True)
         .where(*where)
-        .order_by(Proposal.id)
-        .offset((page - 1) * PROPOSALS_PER_PAGE)
-        .limit(PROPOSALS_PER_PAGE)
-    ).all()
+        .order_by(Proposal.id),
+        whole_number(request.args.get("page", "1")),
+        size=PROPOSALS_PER_PAGE,
+    )
     states = session.scalars(
         select(Proposal.state)
         .where(Proposal.instance_id == found.id, Proposal.state.is_not(None))
@@ -392,11 +395,11 @@ def proposals(name: str):
     return render_template(
         "admin/proposals.html",
         instance=found,
-        proposals=rows,
-        total=total,
-        page=page,
-        pages=pages,
-        first=(page - 1) * PROPOSALS_PER_PAGE + 1,
+        proposals=found_page.items,
+        total=found_page.total,
+        page=found_page.number,
+        pages=found_page.pages,
+        first=found_page.first,
         filters={"q": q, "state": state, "process": space_id},
         states=states,
         spaces=spaces,

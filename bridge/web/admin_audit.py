@@ -8,6 +8,7 @@ from flask import current_app, render_template, request
 from sqlalchemy import select
 
 from bridge.inputs import whole_number
+from bridge.paging import keyset
 from bridge.store.models import AuditEntry, User
 from bridge.web.access import need
 from bridge.web.admin import _db, blueprint
@@ -28,11 +29,10 @@ def audit():
         query = query.where(AuditEntry.action == action)
     if actor:
         query = query.where(AuditEntry.actor.contains(actor, autoescape=True))
-    if (before_id := whole_number(before)) is not None:
-        query = query.where(AuditEntry.id < before_id)
-    rows = _db().scalars(query.order_by(AuditEntry.id.desc()).limit(PER_PAGE + 1)).all()
-    more = len(rows) > PER_PAGE
-    rows = rows[:PER_PAGE]
+    found_page = keyset(
+        _db(), query, AuditEntry, limit=PER_PAGE, after=whole_number(before), descending=True
+    )
+    rows = found_page.items
     actions = _db().scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
     emails = {e.actor.rsplit(":", 1)[-1] for e in rows if e.actor.startswith(("user:", "token:"))}
     names = dict(_db().execute(select(User.email, User.name).where(User.email.in_(emails))).all())
@@ -47,5 +47,5 @@ def audit():
         actions=[(a, wording.label(a)) for a in actions],
         action=action,
         actor=actor,
-        next_before=rows[-1].id if more else None,
+        next_before=found_page.next,
     )

@@ -4,14 +4,13 @@ asks before a destructive action, and dates in the city's time zone."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 
-from bridge.plugin import current_language, db, find, formatting
+from bridge.plugin import Numbered, current_language, db, find, formatting, numbered
 from plugins.budget import kinds
 from plugins.budget.money import french
 from plugins.budget.wording import plural
@@ -100,26 +99,9 @@ def helpers() -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of a long list, and the links to the others keeping the filters."""
-
-    items: list
-    number: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
-
-
-def paged(query: Select) -> Page:
+def paged(query: Select) -> Numbered:
     """`?page=N` of a query (50 a page); a page beyond the last shows the last."""
-    total = db().scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    items = db().scalars(query.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).all()
-    return Page(items, number, total)
+    return numbered(db(), query, request.args.get("page", 1, type=int), size=PAGE_SIZE)
 
 
 def found(model, key: int):
