@@ -54,7 +54,7 @@ TEXT = {
         "to": "au",
         "since": "depuis le",
         "until": "jusqu'au",
-        "colon": "\u00a0: ",
+        "colon": "\u202f: ",
         "current_step": "Étape en cours",
         "last_step": "Dernière étape",
         "see_followup": "Voir le suivi des engagements",

@@ -177,7 +177,7 @@ def test_filters_by_the_citys_theme_and_neighbourhood(city, sessions):
         }
     assert themed and set(cards(filtered, "result")) == themed
     assert "<option selected>Nature en ville</option>" in filtered
-    assert "Thème\u00a0: Nature en ville" in filtered
+    assert "Thème\u202f: Nature en ville" in filtered
     by_place = client.get(page, query_string={"neighbourhood": "Centre-ville"})
     assert set(cards(by_place.get_data(as_text=True), "result")) == scoped
     none = client.get(page, query_string={"theme": "Nulle part"}).get_data(as_text=True)

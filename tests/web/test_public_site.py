@@ -176,7 +176,9 @@ def test_instance_page_figures_are_the_database_counts(client, synced):
 
 def test_instance_page_shows_dates_status_and_current_step(client, synced):
     _, sessions, _ = synced
-    html = text_of(client.get("/public/ivry/").get_data(as_text=True))
+    raw = client.get("/public/ivry/").get_data(as_text=True)
+    assert "\u202f: <strong>" in raw and "\u00a0: " not in raw  # narrow no-break before :
+    html = text_of(raw)
     today = public.today()
     with sessions() as session:
         for space in session.scalars(
@@ -192,7 +194,7 @@ def test_instance_page_shows_dates_status_and_current_step(client, synced):
             if active:
                 step = escape(active[0]["title"]["fr"])
                 label = "Dernière étape" if status == "finished" else "Étape en cours"
-                assert f"{label} : <strong>{step}</strong>" in card
+                assert f"{label}: <strong>{step}</strong>" in card  # text_of drops U+202F
 
 
 def test_status_from_dates():
