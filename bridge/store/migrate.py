@@ -87,9 +87,15 @@ def plugin_histories(locations: Iterable[str]) -> list[History]:
     histories = []
     for folder in locations:
         found = script(History("?", folder))
-        labels = {
-            label for base in found.get_bases() for label in found.get_revision(base).branch_labels
-        }
+        try:
+            bases = found.get_bases()
+            list(found.walk_revisions())
+        except KeyError as exc:  # a depends_on naming a core revision, as before the split
+            raise MigrationError(
+                f"{folder}: a revision names {exc} outside the plugin's own history; name the "
+                'core revision a plugin needs with core_revision = "...", not depends_on'
+            ) from None
+        labels = {label for base in bases for label in found.get_revision(base).branch_labels}
         if len(labels) != 1:
             raise MigrationError(
                 f"{folder}: the first revision must have one branch label, the plugin's name"

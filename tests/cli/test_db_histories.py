@@ -3,10 +3,11 @@ revision, and neither is left needing what the other no longer has."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import inspect
 
 from bridge.store.db import make_engine
-from bridge.store.migrate import CORE_HISTORY, script
+from bridge.store.migrate import CORE_HISTORY, MigrationError, script, upgrade
 from tests.cli.test_cli import bridge
 
 
@@ -51,3 +52,18 @@ def test_core_and_plugin_each_on_their_own_version_table(tmp_path):
 
     unknown = bridge("db", "downgrade", "--plugin", "nope", "base", database_url=url)
     assert unknown.returncode == 1 and "no plugin 'nope'" in unknown.stderr
+
+
+def test_a_plugin_revision_depending_on_a_core_revision_is_named(tmp_path):
+    """Before the split a plugin named the core revision with Alembic's depends_on; now that
+    revision is outside its history, and the message says what to write instead."""
+    folder = tmp_path / "old_plugin"
+    folder.mkdir()
+    (folder / "p1.py").write_text(
+        'revision = "p1"\ndown_revision = None\nbranch_labels = ("old_plugin",)\n'
+        'depends_on = "0001"\n\n\ndef upgrade():\n    pass\n'
+    )
+    url = f"sqlite:///{tmp_path}/bridge.db"
+    with pytest.raises(MigrationError, match="core_revision"):
+        upgrade(url, [str(folder)])
+    assert "instances" not in tables(url)  # refused before anything ran
