@@ -260,7 +260,7 @@ def seed_demo(context: PluginContext) -> None:
         def seed_demo(context):
             with context.transaction() as session:
                 if not session.scalar(select(Envelope)):
-                    session.add(Envelope(name="Suites du vote", amount_cents=70_000_000, ...))
+                    session.add(Envelope(name="Suites du vote", amount_cents=70_000_000))
     """
 
 

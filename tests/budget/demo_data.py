@@ -10,8 +10,9 @@ from bridge.pluginhost import PluginHost
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.migrate import upgrade
 from bridge.sync.engine import SyncEngine
+from bridge.testing import add_instance
+from bridge.testing.stand_in import SYNC_SETTINGS as SETTINGS
 from simulator.testing import running_simulator
-from tests.sync.test_engine import SETTINGS, add_instance
 
 
 def demo_budget_database(folder: Path, *, seed_twice: bool = False) -> str:

@@ -20,8 +20,9 @@ from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.migrate import upgrade
 from bridge.store.models import Change
 from bridge.sync.engine import SyncEngine
+from bridge.testing import add_instance
+from bridge.testing.stand_in import SYNC_SETTINGS as SETTINGS
 from simulator.testing import running_simulator
-from tests.sync.test_engine import SETTINGS, add_instance
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "changes_digest"
 
