@@ -123,7 +123,7 @@ def test_a_refused_file_keeps_every_field(browser, site, tmp_path):
     page.goto(f"{site.url}/admin/budget/")
     page.get_by_label("Enveloppe où importer les lignes").select_option(label=COMMUNICATION)
     page.get_by_label("Fichier CSV du service financier").set_input_files(str(bad))
-    page.locator("details summary").click()
+    page.locator("summary", has_text="Colonnes du fichier").click()  # not the admin menu
     page.get_by_label("Référence (n° de pièce)").fill("Pièce")
     page.get_by_label("Essai : vérifier sans rien écrire").uncheck()
     page.get_by_role("button", name="Importer", exact=True).click()
