@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from bridge.store.db import changed_rows
 from bridge.store.models import ApiToken, AuditEntry, User
 from bridge.timeutil import utcnow
 
@@ -204,7 +205,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
     now = utcnow()
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     count = None if user is None else _count_attempt(session, user.id, now)
-    if count is None:  # unknown email or locked account
+    if user is None or count is None:  # unknown email or locked account
         check_password_hash(_dummy_hash(), password)
         raise LoginRefused
     if count > MAX_FAILURES:  # parallel attempts beyond the limit: refused unchecked
@@ -242,13 +243,14 @@ def _count_attempt(session: Session, user_id: int, now: datetime) -> int | None:
 
 def _lock(session: Session, user: User, now: datetime) -> None:
     """Lock the account (once, however many parallel attempts ask) and start counting anew."""
-    locked = session.execute(
+    locked = changed_rows(
+        session,
         update(User)
         .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
         .values(locked_until=now + LOCK_TIME, failed_logins=0)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
-    if locked.rowcount:
+    if locked:
         audit(session, f"user:{user.email}", "user.locked", f"user:{user.email}")
     session.commit()
 
@@ -335,7 +337,7 @@ def token_owner(session: Session, secret: str) -> tuple[User, ApiToken] | None:
         return None
     token.last_used_at = utcnow()
     session.commit()
-    return session.get(User, token.user_id), token
+    return session.get_one(User, token.user_id), token
 
 
 def revoke_token(session: Session, token: ApiToken, actor: str) -> None:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bridge.store.db import changed_rows
 from bridge.store.models import SchedulerHeartbeat
 from bridge.sync.lock import new_owner
 from bridge.timeutil import utcnow
@@ -37,9 +38,10 @@ def beat(sessions: sessionmaker[Session], owner: str, started_at: datetime) -> N
     """Stamp this scheduler's row (created on its first beat)."""
     now = utcnow()
     with sessions() as session:
-        stamped = session.execute(
-            update(SchedulerHeartbeat).where(SchedulerHeartbeat.owner == owner).values(beat_at=now)
-        ).rowcount
+        stamped = changed_rows(
+            session,
+            update(SchedulerHeartbeat).where(SchedulerHeartbeat.owner == owner).values(beat_at=now),
+        )
         if not stamped:
             session.execute(
                 delete(SchedulerHeartbeat).where(SchedulerHeartbeat.beat_at < now - FORGET_AFTER)

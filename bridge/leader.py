@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
@@ -39,8 +39,8 @@ class LeaderLock:
     def __init__(self, database_url: str):
         self.url = make_url(normalise_url(database_url))
         self._file_lock: FileLock | None = None
-        self._connection = None
-        self._engine = None
+        self._connection: Connection | None = None
+        self._engine: Engine | None = None
         # Jobs run in a thread pool and all ask `still_held()`: one connection, one user at a time.
         self._guard = threading.Lock()
 
@@ -64,8 +64,8 @@ class LeaderLock:
         with self._guard:
             try:
                 if self._connection is None:
-                    self._engine = create_engine(self.url, poolclass=NullPool)
-                    self._connection = self._engine.connect()
+                    self._engine = engine = create_engine(self.url, poolclass=NullPool)
+                    self._connection = engine.connect()
                 got = self._connection.execute(
                     text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
                 ).scalar()

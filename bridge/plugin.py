@@ -24,7 +24,13 @@ from bridge.spreadsheet import cell as spreadsheet_cell
 from bridge.spreadsheet import row as spreadsheet_row
 from bridge.store.db import find
 from bridge.web import formatting
-from bridge.web.access import current_identity, need, pages_need_sign_in, require_role
+from bridge.web.access import (
+    current_identity,
+    need,
+    pages_need_sign_in,
+    require_role,
+    required_identity,
+)
 from bridge.web.i18n import current_language
 from bridge.web.public import render as render_public
 
@@ -70,6 +76,7 @@ __all__ = [
     "problem_response",
     "render_public",
     "require_role",
+    "required_identity",
     "spreadsheet_cell",
     "spreadsheet_row",
     "whole_number",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -32,8 +32,8 @@ from bridge.config import Settings
 from bridge.delivery import Delivery
 from bridge.leader import LeaderLock
 from bridge.pluginhost import host_for
-from bridge.store.db import make_engine, make_sessionmaker
-from bridge.store.models import Instance, SyncRequest
+from bridge.store.db import changed_rows, make_engine, make_sessionmaker
+from bridge.store.models import Instance, SyncRequest, SyncRun
 from bridge.sync.engine import SyncEngine, UnknownInstance
 from bridge.sync.lock import LockBusy
 from bridge.timeutil import utcnow
@@ -44,7 +44,7 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 DELIVERY_JOB = "deliver-changes"
 
 
-def wanted_jobs(instances: list[Instance]) -> dict[str, tuple[str, object]]:
+def wanted_jobs(instances: Sequence[Instance]) -> dict[str, tuple[str, object]]:
     """job id -> (instance name, trigger) for each enabled instance with a schedule."""
     jobs = {}
     for instance in instances:
@@ -60,7 +60,7 @@ def wanted_jobs(instances: list[Instance]) -> dict[str, tuple[str, object]]:
     return jobs
 
 
-def signature(instances: list[Instance]) -> tuple:
+def signature(instances: Sequence[Instance]) -> tuple:
     """Changes when anything that shapes the jobs changes."""
     return tuple(
         sorted(
@@ -95,7 +95,7 @@ class Scheduler:
         self,
         settings: Settings,
         sessions: sessionmaker[Session] | None = None,
-        run_sync: Callable[..., object] | None = None,
+        run_sync: Callable[..., SyncRun] | None = None,
         leader: LeaderLock | None = None,
     ):
         self.settings = settings
@@ -222,11 +222,12 @@ class Scheduler:
             if not self.leading():
                 break  # the new leader will claim it
             with self.sessions() as session:
-                claimed = session.execute(
+                claimed = changed_rows(
+                    session,
                     update(SyncRequest)
                     .where(SyncRequest.id == request_id, SyncRequest.picked_at.is_(None))
-                    .values(picked_at=utcnow())
-                ).rowcount
+                    .values(picked_at=utcnow()),
+                )
                 session.commit()
             if claimed != 1:
                 continue  # another scheduler (or a previous loop) took it

@@ -20,7 +20,7 @@ from bridge.store.db import contains_text, find
 from bridge.store.models import Change, Instance, SyncRun
 from bridge.timeutil import iso
 from bridge.web import csrf
-from bridge.web.access import current_identity, require_role
+from bridge.web.access import current_identity, require_role, required_identity
 
 
 def instance_id(required: bool = False) -> int | None:
@@ -404,7 +404,7 @@ def export(name: str):
 @blueprint.get("/me")
 @require_role("viewer")
 def me():
-    identity = current_identity()
+    identity = required_identity()
     body = {"email": identity.user.email, "name": identity.user.name, "role": identity.role}
     if not request.headers.get("Authorization"):  # a session: its scripts' writes need it
         body["csrf_token"] = csrf.token()
@@ -470,7 +470,7 @@ def create_instance():
     from bridge import instances
 
     try:
-        made = instances.create(db(), json_object(), current_identity().actor)
+        made = instances.create(db(), json_object(), required_identity().actor)
     except instances.InvalidField as exc:
         raise _invalid(exc) from None
     return jsonify(instance_json(made)), 201
@@ -483,7 +483,7 @@ def update_instance(name: str):
 
     try:
         changed = instances.update(
-            db(), params.instance_named(name), json_object(), current_identity().actor
+            db(), params.instance_named(name), json_object(), required_identity().actor
         )
     except instances.InvalidField as exc:
         raise _invalid(exc) from None
@@ -507,7 +507,7 @@ def delete_instance(name: str):
             parameter="confirm",
         )
     erased = instances.delete(
-        db(), instance, current_identity().actor, current_app.extensions["bridge"].plugins
+        db(), instance, required_identity().actor, current_app.extensions["bridge"].plugins
     )
     return jsonify(deleted=name, erased=erased)
 
@@ -533,7 +533,7 @@ def request_instance_sync(name: str):
     full = json_object(optional=True).get("full", False)
     if not isinstance(full, bool):
         raise Problem(422, "full is true or false", field="full")
-    actor = current_identity().actor
+    actor = required_identity().actor
     made = request_sync(db(), instance.name, full=full, requested_by=actor)
     audit(db(), actor, "sync.request", f"instance:{instance.name}", after={"full": full})
     db().commit()
@@ -621,7 +621,7 @@ def add_user():
             body.get("role") or "",
             body.get("password") or None,
             name=body.get("name") or None,
-            actor=current_identity().actor,
+            actor=required_identity().actor,
         )
     except AccountError as exc:
         db().rollback()
@@ -641,7 +641,7 @@ def update_user(user_id: int):
     user = _user_by_id(user_id)
     body = json_object()
     _only(body, USER_CHANGES)
-    actor = current_identity().actor
+    actor = required_identity().actor
     try:
         if "locked" in body:
             if body["locked"] is not False:
@@ -661,7 +661,7 @@ def update_user(user_id: int):
 def list_tokens():
     from bridge.store.models import ApiToken, User
 
-    identity = current_identity()
+    identity = required_identity()
     admin = identity.role == "admin"
     query = select(ApiToken, User.email).join(User, ApiToken.user_id == User.id)
     if not admin:
@@ -681,7 +681,7 @@ def list_tokens():
 def add_token():
     from bridge.accounts import AccountError, create_token
 
-    identity = current_identity()
+    identity = required_identity()
     body = json_object()
     _only(body, TOKEN_FIELDS)
     try:
@@ -706,7 +706,7 @@ def delete_token(token_id: int):
     from bridge.accounts import revoke_token
     from bridge.store.models import ApiToken
 
-    identity = current_identity()
+    identity = required_identity()
     token = find(db(), ApiToken, token_id)
     if token is None:
         raise Problem(404, f"no token with id {token_id}")

@@ -25,7 +25,7 @@ from bridge.store import models
 from bridge.store.models import Instance
 from bridge.sync import selection
 from bridge.sync.resources import RESOURCES
-from bridge.web.access import current_identity, require_role
+from bridge.web.access import require_role, required_identity
 
 
 def _body(allowed: tuple[str, ...]) -> dict:
@@ -138,7 +138,7 @@ def put_sync_settings(name: str):
     selection.replace(
         db(),
         instance,
-        current_identity().actor,
+        required_identity().actor,
         spaces_off=spaces_off,
         components_off=components_off,
     )
@@ -235,7 +235,7 @@ def put_mappings(name: str):
     mappings.save(
         db(),
         instance,
-        current_identity().actor,
+        required_identity().actor,
         neighbourhoods=hoods,
         themes=themes,
         replace=True,

@@ -11,8 +11,9 @@ from functools import partial
 from pathlib import Path
 
 from sqlalchemy import Engine, String, cast, create_engine, event, func, or_
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Delete, Update
 
 
 def normalise_url(url: str) -> str:
@@ -63,6 +64,16 @@ def contains_text(session: Session, q: str | None, model, *columns: str):
         pattern = f"%{q.casefold()}%"
         return or_(*(func.casefold(cast(getattr(model, c), String)).like(pattern) for c in columns))
     return or_(*(cast(getattr(model, c), String).ilike(f"%{q}%") for c in columns))
+
+
+def changed_rows(session: Session, statement: Update | Delete) -> int:
+    """Run an UPDATE or DELETE and say how many rows it changed (the claim and lock checks).
+
+    `Session.execute` is typed as returning a plain `Result`; for these statements it is a
+    `CursorResult`, the one that has `rowcount`."""
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -28,6 +28,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bridge.store.db import changed_rows
 from bridge.store.models import SyncLock
 from bridge.timeutil import utcnow
 
@@ -91,15 +92,16 @@ class InstanceLock:
                     f"since {held.acquired_at:%Y-%m-%d %H:%M:%S} UTC)"
                 )
             log.warning("taking over the sync lock of %s: its holder is gone", held.owner)
-            swapped = session.execute(
+            swapped = changed_rows(
+                session,
                 update(SyncLock)
                 .where(
                     SyncLock.instance_id == self.instance_id,
                     SyncLock.owner == held.owner,
                     SyncLock.heartbeat_at == held.heartbeat_at,
                 )
-                .values(owner=self.owner, acquired_at=now, heartbeat_at=now, run_id=None)
-            ).rowcount
+                .values(owner=self.owner, acquired_at=now, heartbeat_at=now, run_id=None),
+            )
             session.commit()
             if swapped != 1:
                 raise LockBusy("another process took the sync lock at the same moment")
@@ -123,21 +125,23 @@ class InstanceLock:
 
     def release(self) -> None:
         with self.sessions() as session:
-            deleted = session.execute(
+            deleted = changed_rows(
+                session,
                 delete(SyncLock).where(
                     SyncLock.instance_id == self.instance_id, SyncLock.owner == self.owner
-                )
-            ).rowcount
+                ),
+            )
             session.commit()
         if deleted != 1:
             log.warning("sync lock of instance %s was no longer ours to release", self.instance_id)
 
     def _touch(self, session: Session, **values) -> None:
-        touched = session.execute(
+        touched = changed_rows(
+            session,
             update(SyncLock)
             .where(SyncLock.instance_id == self.instance_id, SyncLock.owner == self.owner)
-            .values(heartbeat_at=utcnow(), **values)
-        ).rowcount
+            .values(heartbeat_at=utcnow(), **values),
+        )
         if touched != 1:
             session.rollback()
             raise LockLost(

@@ -38,6 +38,17 @@ def current_identity() -> Identity | None:
     return identity
 
 
+def required_identity() -> Identity:
+    """Who is asking, in a view that `require_role` or `pages_need_sign_in` guards: there is
+    always someone there, and a view reached without its guard gets a 401, not a crash."""
+    identity = current_identity()
+    if identity is None:
+        from bridge.api.errors import Problem
+
+        raise Problem(401, "sign in or send an API token (Authorization: Bearer ...)")
+    return identity
+
+
 def require_role(role: str):
     """401 without credentials, 403 with a role too low (problem+json under /api/)."""
 
@@ -71,5 +82,5 @@ def pages_need_sign_in(blueprint: Blueprint) -> None:
 
 def need(role: str) -> None:
     """In a page that writes: 403 unless the signed-in person has `role` (or more)."""
-    if not has_role(current_identity().role, role):
+    if not has_role(required_identity().role, role):
         abort(403)

@@ -24,7 +24,7 @@ from bridge.store.models import (
 )
 from bridge.sync.resources import RESOURCES
 from bridge.timeutil import utcnow
-from bridge.web.access import current_identity, need, pages_need_sign_in
+from bridge.web.access import current_identity, need, pages_need_sign_in, required_identity
 from bridge.web.i18n import current_language, term, words
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -95,7 +95,7 @@ def new_instance():
     if request.method == "POST":
         form = _form_values()
         try:
-            made = instances.create(_db(), dict(form), current_identity().actor)
+            made = instances.create(_db(), dict(form), required_identity().actor)
         except instances.InvalidField as exc:
             _db().rollback()
             return render_template("admin/instance_form.html", form=form, error=exc), 422
@@ -113,7 +113,7 @@ def edit_instance(name: str):
         form = _form_values(EDIT_FIELDS)
         form["enabled"] = request.form.get("enabled") == "on"
         try:
-            instances.update(_db(), found, dict(form), current_identity().actor)
+            instances.update(_db(), found, dict(form), required_identity().actor)
         except instances.InvalidField as exc:
             _db().rollback()
             return render_template(
@@ -311,7 +311,7 @@ def retry_plugin(name: str):
     bridge = current_app.extensions["bridge"]
     delivery = Delivery(bridge.sessions, bridge.settings, bridge.plugins)
     try:
-        waiting = delivery.retry_now(name, current_identity().actor)
+        waiting = delivery.retry_now(name, required_identity().actor)
     except UnknownConsumer:
         abort(404)
     flash(words()["delivery_retry_soon" if waiting else "delivery_not_waiting"], "ok")
@@ -345,7 +345,7 @@ def sync_now(name: str):
 
         flash(health_words()["archived_no_sync"], "error")
         return redirect(url_for("admin.instance", name=name))
-    actor = current_identity().actor
+    actor = required_identity().actor
     request_sync(_db(), found.name, requested_by=actor)
     audit(_db(), actor, "sync.request", f"instance:{found.name}")
     _db().commit()

@@ -23,7 +23,7 @@ from bridge.accounts import (
 )
 from bridge.store.db import find
 from bridge.store.models import ApiToken, User
-from bridge.web.access import current_identity, need
+from bridge.web.access import need, required_identity
 from bridge.web.admin import _db, blueprint
 from bridge.web.i18n import current_language, words
 
@@ -68,7 +68,7 @@ def create_user_page():
             form["email"],
             form["role"],
             name=form["name"] or None,
-            actor=current_identity().actor,
+            actor=required_identity().actor,
         )
     except AccountError as exc:
         _db().rollback()
@@ -82,7 +82,7 @@ def change_role(user_id: int):
     need("admin")
     user = _user(user_id)
     try:
-        set_role(_db(), user, request.form.get("role", ""), current_identity().actor)
+        set_role(_db(), user, request.form.get("role", ""), required_identity().actor)
     except AccountError as exc:
         _db().rollback()
         flash(exc.text(current_language()), "error")
@@ -99,7 +99,7 @@ def change_role(user_id: int):
 def unlock(user_id: int):
     need("admin")
     user = _user(user_id)
-    unlock_user(_db(), user, current_identity().actor)
+    unlock_user(_db(), user, required_identity().actor)
     _db().commit()
     flash(f"{words()['unlocked']}{words()['colon']}{user.email}", "ok")
     return redirect(url_for("admin.users"))
@@ -107,7 +107,7 @@ def unlock(user_id: int):
 
 # -- API tokens ---------------------------------------------------------------------------------
 def _visible_tokens():
-    identity = current_identity()
+    identity = required_identity()
     query = select(ApiToken, User.email).join(User, ApiToken.user_id == User.id)
     if identity.role != "admin":
         query = query.where(ApiToken.user_id == identity.user.id)
@@ -115,7 +115,7 @@ def _visible_tokens():
 
 
 def _tokens_page(form=None, error=None, created=None, status=200):
-    identity = current_identity()
+    identity = required_identity()
     return render_template(
         "admin/tokens.html",
         tokens=_visible_tokens(),
@@ -134,7 +134,7 @@ def tokens():
 
 @blueprint.post("/tokens")
 def create_token_page():
-    identity = current_identity()
+    identity = required_identity()
     form = {"name": request.form.get("name", "").strip(), "role": request.form.get("role", "")}
     try:
         token, secret = create_token(
@@ -155,7 +155,7 @@ def create_token_page():
 @blueprint.route("/tokens/<int:token_id>/revoke", methods=["GET", "POST"])
 def revoke(token_id: int):
     """A page that names the token and says revoking cannot be undone; its button revokes."""
-    identity = current_identity()
+    identity = required_identity()
     token = find(_db(), ApiToken, token_id)
     if token is None:
         abort(404)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 from bridge import instances
-from bridge.web.access import current_identity, need
+from bridge.web.access import need, required_identity
 from bridge.web.admin import _db, _instance, blueprint
 from bridge.web.i18n_health import health_words
 
@@ -26,7 +26,7 @@ def lifecycle_switch(name: str, switch: str):
     found = _instance(name)
     field, said_on, said_off = SWITCHES[switch]
     on = request.form.get(field) == "1"
-    instances.update(_db(), found, {field: on}, current_identity().actor)
+    instances.update(_db(), found, {field: on}, required_identity().actor)
     flash(health_words()[said_on if on else said_off], "ok")
     return redirect(url_for("admin.instance", name=found.name))
 
@@ -43,7 +43,7 @@ def delete(name: str):
                 "admin/instance_delete.html", instance=found, counts=counts, mismatch=True
             ), 422
         plugins = current_app.extensions["bridge"].plugins
-        erased = instances.delete(_db(), found, current_identity().actor, plugins)
+        erased = instances.delete(_db(), found, required_identity().actor, plugins)
         flash(health_words()["deleted"].format(name=name, total=sum(erased.values())), "ok")
         return redirect(url_for("admin.instance_list"))
     return render_template(

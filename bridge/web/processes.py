@@ -17,7 +17,7 @@ from bridge.store.db import find
 from bridge.store.models import Instance
 from bridge.sync import selection
 from bridge.sync.resources import RESOURCES
-from bridge.web.access import current_identity, need, pages_need_sign_in
+from bridge.web.access import need, pages_need_sign_in, required_identity
 from bridge.web.admin import _db, _instance
 from bridge.web.i18n import current_language
 
@@ -146,7 +146,7 @@ pages_need_sign_in(blueprint)
 
 
 def can_edit() -> bool:
-    return has_role(current_identity().role, "editor")
+    return has_role(required_identity().role, "editor")
 
 
 # -- what is synced ------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def sync_settings(name: str):
         _, after = selection.replace(
             _db(),
             found,
-            current_identity().actor,
+            required_identity().actor,
             spaces_off=set(spaces_off),
             components_off=set(components_off),
         )
@@ -227,7 +227,7 @@ def mapping_form(name: str):
                 errors[key] = text()["too_long"]
         if not errors:
             before, after = mappings.save(
-                _db(), found, current_identity().actor, neighbourhoods=hoods, themes=themes
+                _db(), found, required_identity().actor, neighbourhoods=hoods, themes=themes
             )
             _db().commit()
             flash(text()["saved"] if after != before else text()["unchanged"], "ok")

@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from bridge.plugin import (
     current_context,
-    current_identity,
     current_language,
     db,
     has_role,
     need,
     pages_need_sign_in,
+    required_identity,
     whole_number,
 )
 from bridge.store.models import Instance, Project, Result
@@ -51,7 +51,7 @@ def configured_columns() -> dict[str, str]:
 
 
 def can_edit() -> bool:
-    return has_role(current_identity().role, "editor")
+    return has_role(required_identity().role, "editor")
 
 
 def _allocation_filters() -> tuple:
@@ -123,7 +123,7 @@ def add_envelope():
     need("editor")
     form = request.form.to_dict()
     try:
-        made = writes.create_envelope(db(), form, current_identity().actor)
+        made = writes.create_envelope(db(), form, required_identity().actor)
     except writes.Invalid as exc:
         db().rollback()
         return overview(422, envelope_form=form, envelope_error=exc)
@@ -187,7 +187,7 @@ def new_allocation():
     if request.method == "POST":
         form = request.form.to_dict()
         try:
-            made = writes.allocate(db(), form, current_identity().actor)
+            made = writes.allocate(db(), form, required_identity().actor)
         except writes.Invalid as exc:
             db().rollback()
             return render_template(
@@ -244,7 +244,7 @@ def edit_allocation(allocation_id: int):
     fields = ("label", "amount", "theme", "neighbourhood")
     form = {k: request.form[k] for k in fields if k in request.form}
     try:
-        writes.update_allocation(db(), allocation, form, current_identity().actor)
+        writes.update_allocation(db(), allocation, form, required_identity().actor)
     except writes.Invalid as exc:
         db().rollback()
         return _allocation_page(
@@ -259,7 +259,7 @@ def _status(allocation_id: int, status: str):
     """Confirm or reject; the message says what, with how much, in which envelope."""
     need("editor")
     allocation = found(Allocation, allocation_id)
-    writes.update_allocation(db(), allocation, {"status": status}, current_identity().actor)
+    writes.update_allocation(db(), allocation, {"status": status}, required_identity().actor)
     db().commit()
     envelope = db().get(Envelope, allocation.envelope_id)
     what = writes.what_it_does(allocation, envelope, current_language())
@@ -298,7 +298,7 @@ def move_allocation(allocation_id: int):
             db(),
             allocation,
             {"envelope": request.form.get("envelope", "")},
-            current_identity().actor,
+            required_identity().actor,
         )
     except writes.Invalid as exc:
         db().rollback()
@@ -320,7 +320,7 @@ def delete_allocation(allocation_id: int):
     back = url_for("budget_admin.allocation", allocation_id=allocation_id)
     if request.method == "POST" and request.form.get("confirmed") == "1":
         try:
-            writes.delete_allocation(db(), allocation, current_identity().actor)
+            writes.delete_allocation(db(), allocation, required_identity().actor)
         except writes.Invalid as exc:
             db().rollback()
             flash(exc.text(current_language()), "error")
@@ -351,7 +351,7 @@ def add_line(allocation_id: int):
     allocation = found(Allocation, allocation_id)
     form = {k: request.form[k] for k in LINE_FIELDS if k in request.form}
     try:
-        writes.add_line(db(), {**form, "allocation": str(allocation.id)}, current_identity().actor)
+        writes.add_line(db(), {**form, "allocation": str(allocation.id)}, required_identity().actor)
     except writes.Invalid as exc:
         db().rollback()
         return _allocation_page(

@@ -16,7 +16,7 @@ import json
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
-from bridge.plugin import current_identity, db, need, pages_need_sign_in
+from bridge.plugin import db, need, pages_need_sign_in, required_identity
 from plugins.budget import writes
 from plugins.budget.admin import COLUMNS, configured_columns, overview
 from plugins.budget.models import Envelope
@@ -66,7 +66,7 @@ def _run(envelope: Envelope, data: bytes, *, dry_run: bool, filename: str, mappi
         db(),
         envelope,
         data,
-        current_identity().actor,
+        required_identity().actor,
         filename=filename,
         dry_run=dry_run,
         mapping=mapping,

@@ -8,11 +8,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from bridge.plugin import (
-    current_identity,
     current_language,
     db,
     need,
     pages_need_sign_in,
+    required_identity,
     whole_number,
 )
 from plugins.budget import kinds, writes
@@ -105,7 +105,7 @@ def edit_envelope(envelope_id: int):
     envelope = found(Envelope, envelope_id)
     form = {k: request.form[k] for k in ENVELOPE_FIELDS if k in request.form}
     try:
-        writes.update_envelope(db(), envelope, form, current_identity().actor)
+        writes.update_envelope(db(), envelope, form, required_identity().actor)
     except writes.Invalid as exc:
         db().rollback()
         return _envelope_page(found(Envelope, envelope_id), 422, edit_form=form, edit_error=exc)
@@ -122,7 +122,7 @@ def set_sources(envelope_id: int):
     envelope = found(Envelope, envelope_id)
     try:
         proposed = writes.set_sources(
-            db(), envelope, request.form.getlist("source"), current_identity().actor
+            db(), envelope, request.form.getlist("source"), required_identity().actor
         )
     except writes.Invalid as exc:
         db().rollback()
@@ -145,7 +145,7 @@ def close(envelope_id: int):
     need("editor")
     envelope = found(Envelope, envelope_id)
     closing = request.form.get("closed") == "1"
-    writes.set_closed(db(), envelope, closing, current_identity().actor)
+    writes.set_closed(db(), envelope, closing, required_identity().actor)
     db().commit()
     if closing:
         flash(
@@ -166,7 +166,7 @@ def delete_envelope(envelope_id: int):
     back = url_for("budget_ledger.envelope", envelope_id=envelope_id)
     if request.method == "POST" and request.form.get("confirmed") == "1":
         try:
-            writes.delete_envelope(db(), envelope, current_identity().actor)
+            writes.delete_envelope(db(), envelope, required_identity().actor)
         except writes.Invalid as exc:
             db().rollback()
             flash(exc.text(current_language()), "error")
@@ -193,7 +193,7 @@ def add_line(envelope_id: int):
     envelope = found(Envelope, envelope_id)
     form = {k: request.form[k] for k in (*LINE_FIELDS, "allocation") if k in request.form}
     try:
-        writes.add_line(db(), {**form, "envelope": envelope.id}, current_identity().actor)
+        writes.add_line(db(), {**form, "envelope": envelope.id}, required_identity().actor)
     except writes.Invalid as exc:
         db().rollback()
         return _envelope_page(found(Envelope, envelope_id), 422, line_form=form, line_error=exc)
@@ -237,7 +237,7 @@ def move_line(line_id: int):
     need("editor")
     line = found(LedgerLine, line_id)
     try:
-        writes.move_line(db(), line, request.form.get("destination", ""), current_identity().actor)
+        writes.move_line(db(), line, request.form.get("destination", ""), required_identity().actor)
     except writes.Invalid as exc:
         db().rollback()
         return _line_page(found(LedgerLine, line_id), 422, move_error=exc)
@@ -268,7 +268,7 @@ def delete_line(line_id: int):
     )
     if request.method == "POST" and request.form.get("confirmed") == "1":
         try:
-            writes.delete_line(db(), line, current_identity().actor)
+            writes.delete_line(db(), line, required_identity().actor)
         except writes.Invalid as exc:
             db().rollback()
             flash(exc.text(current_language()), "error")

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from bridge.plugin import (
     Problem,
     current_context,
-    current_identity,
     db,
     find,
     integer_parameter,
@@ -21,6 +20,7 @@ from bridge.plugin import (
     page,
     problem_response,
     require_role,
+    required_identity,
 )
 from plugins.budget import csvimport, writes
 from plugins.budget.figures import by_group, for_envelopes, over_time, over_time_by_group
@@ -116,7 +116,7 @@ def _months(points: list[tuple[str, int, int]]) -> list[dict]:
 def _write(operation, *args):
     """Run one of `writes` as the caller; a bad value is a 422 naming its field."""
     try:
-        made = operation(db(), *args, current_identity().actor)
+        made = operation(db(), *args, required_identity().actor)
     except writes.Invalid as exc:
         db().rollback()
         raise Problem(422, str(exc), field=exc.field) from None
@@ -183,7 +183,7 @@ def import_ledger(envelope_id: int):
         db(),
         envelope,
         request.get_data(),
-        current_identity().actor,
+        required_identity().actor,
         dry_run=dry_run,
         filename=request.args.get("filename", ""),
         mapping=mapping,
