@@ -5,6 +5,7 @@ change log (`bridge.delivery`), after each sync here as the scheduler does."""
 
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from bridge.delivery import Delivery
@@ -272,3 +273,14 @@ def test_the_follow_up_page_of_a_second_instance_shows_the_money_of_its_projects
             allocation.amount_cents,
             1_000_000,
         )
+
+
+def test_an_instance_keeps_its_name_which_the_budget_keys_on():
+    """The budget keeps synced records by instance name: an edit may change the address or the
+    schedule, never the name (a new name is a new instance)."""
+    from bridge import instances
+
+    with pytest.raises(instances.InvalidField) as refused:
+        instances.validate({"name": "ivry-sur-seine"}, creating=False)
+    assert refused.value.field == "name"
+    assert instances.validate({"base_url": "https://ivry.example"}, creating=False)
