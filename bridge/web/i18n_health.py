@@ -11,6 +11,7 @@ WORDS = {
     "fr": {
         "dashboard": "Tableau de bord",
         "colon": "{nnbsp}: ",
+        "version_unknown": "pas encore connue (testez la connexion)",
         "dashboard_intro": "L’état des synchronisations de chaque instance.",
         "scheduler": "Planificateur",
         "scheduler_alive": "Planificateur actif (dernier signe de vie le {when}).",
@@ -96,6 +97,7 @@ WORDS = {
     "en": {
         "dashboard": "Dashboard",
         "colon": ": ",
+        "version_unknown": "not known yet (test the connection)",
         "dashboard_intro": "The state of each instance's syncs.",
         "scheduler": "Scheduler",
         "scheduler_alive": "Scheduler running (last sign of life on {when}).",

@@ -380,3 +380,11 @@ def test_an_admin_has_a_failing_plugin_tried_again_now(client_for, sessions):
     assert missing.status_code == 404
     audit_page = text(admin.get("/admin/audit"))
     assert "a fait réessayer tout de suite l&#39;extension budget, en échec" in audit_page
+
+
+def test_an_instance_never_reached_says_its_version_is_not_known_yet(client_for):
+    """It said "Version de Decidim : ?"; now what is missing, and what to do."""
+    page = client_for("viewer").get("/admin/instances/ivry").get_data(as_text=True)
+    assert '<span id="version">pas encore connue (testez la connexion)</span>' in page
+    english = client_for("viewer").get("/admin/instances/ivry?lang=en").get_data(as_text=True)
+    assert "not known yet (test the connection)" in english
