@@ -132,7 +132,9 @@ def test_deleting_needs_the_name_again_and_says_how_many_records_go(city, sessio
     with sessions() as session:
         proposals = session.scalar(select(func.count()).select_from(Proposal))
         linked = session.scalar(
-            select(func.count()).select_from(Allocation).where(Allocation.project_id.is_not(None))
+            select(func.count())
+            .select_from(Allocation)
+            .where(Allocation.project_remote_id.is_not(None))
         )
     assert linked > 0  # the budget's demo allocations point at synced projects
     allocations = count(sessions, Allocation)

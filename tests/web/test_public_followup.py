@@ -30,6 +30,7 @@ from bridge.store.models import (
 )
 from bridge.sync.engine import SyncEngine
 from bridge.timeutil import utcnow
+from plugins.budget import records
 from plugins.budget.figures import for_allocations
 from plugins.budget.models import Allocation
 from simulator.testing import running_simulator
@@ -131,17 +132,18 @@ def test_the_money_is_the_plugins(city, sessions):
     with sessions() as session:
         allocations = session.scalars(
             select(Allocation).where(
-                Allocation.project_id.is_not(None), Allocation.status == "confirmed"
+                Allocation.project_remote_id.is_not(None), Allocation.status == "confirmed"
             )
         ).all()
         figures = for_allocations(session, [a.id for a in allocations])
         checked = 0
         for a in allocations:
-            if a.project_id not in shown:
+            project = records.project_of(session, a)
+            if project is None or project.id not in shown:
                 continue
             f = figures[a.id]
             euros = f"{f.paid // 100:,}".replace(",", "\u202f") + "\u00a0€"
-            assert f'<dd data-money="paid">{euros}</dd>' in shown[a.project_id]
+            assert f'<dd data-money="paid">{euros}</dd>' in shown[project.id]
             checked += 1
     assert checked > 0
 
