@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean chromium
+.PHONY: demo test lint bench clean chromium i18n
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ test: $(STAMP) chromium
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Translators: msgids from code and templates into the .po files, then the .mo files the app
+# reads (commit both). `bridge i18n check` lists what French still lacks.
+i18n: $(STAMP)
+	$(BIN)/bridge i18n update
+	$(BIN)/bridge i18n compile
 
 bench: $(STAMP)
 	$(BIN)/python bench/sync.py

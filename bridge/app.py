@@ -86,8 +86,7 @@ def create_app(
     @app.context_processor
     def page_context():
         return {
-            "lang": i18n.current_language(),
-            "t": i18n.words(),
+            "lang": i18n.language(),
             "csrf_token": csrf.token,
             "plugin_menu": lambda: plugins.collect("admin_menu"),
         }

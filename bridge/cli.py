@@ -15,6 +15,7 @@ import click
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
+from bridge import catalogs
 from bridge.config import Settings
 from bridge.plugin_settings import PluginSettingsError
 from bridge.pluginhost import PluginHost, host_for
@@ -657,6 +658,7 @@ def _safe_url(url: str) -> str:
 
 
 main.add_command(plugin_group)  # bridge plugin new NAME
+main.add_command(catalogs.command)
 
 if __name__ == "__main__":
     main()

@@ -26,89 +26,48 @@ from bridge.decidim.errors import (
     UnreachableError,
 )
 from bridge.decidim.http import Credentials
+from bridge.i18n import N_, gettext
 from bridge.store.models import Instance
 
 TIMEOUT_SECONDS = 15.0
 
-# What to check, by outcome. French first; U+202F before the colon.
+# What to check, by outcome: English msgids, translated when shown (docs/translation.md).
 SENTENCES = {
-    "fr": {
-        "ok": "Connexion réussie\u202f: Decidim {version} — {processes} processus trouvés",
-        "scheme": "Connexion impossible\u202f: l’adresse doit commencer par https:// (ou http://).",
-        "unknown_host": (
-            "Connexion impossible\u202f: ce nom de domaine est introuvable. "
-            "Vérifiez l’orthographe de l’adresse."
-        ),
-        "internal": (
-            "Connexion refusée\u202f: cette adresse mène à un réseau interne. Si c’est bien le "
-            "Decidim de la ville, demandez à l’administrateur du serveur de l’ajouter au "
-            "réglage allowed_upstream_hosts."
-        ),
-        "unreachable": (
-            "Connexion impossible\u202f: le serveur ne répond pas. Vérifiez l’adresse et que le "
-            "site Decidim est en ligne, puis réessayez."
-        ),
-        "denied": (
-            "Connexion refusée par Decidim\u202f: vérifiez la clé et le secret d’API de "
-            "l’instance (Decidim 0.31 et suivants), ou que l’API est ouverte sans connexion."
-        ),
-        "timeout": (
-            "Connexion impossible\u202f: le serveur a mis trop de temps à répondre. Il est "
-            "peut-être surchargé ou en panne\u202f; réessayez plus tard."
-        ),
-        "certificate": (
-            "Connexion impossible\u202f: le certificat HTTPS du serveur n’est pas valide "
-            "(expiré ou pour un autre nom). Signalez-le à l’hébergeur du site Decidim."
-        ),
-        "http_error": (
-            "Connexion impossible\u202f: Decidim répond par une erreur (HTTP {status}). "
-            "Réessayez plus tard, ou vérifiez l’adresse."
-        ),
-        "not_decidim": (
-            "Connexion impossible\u202f: cette adresse ne répond pas comme l’API d’un Decidim. "
-            "Vérifiez qu’elle mène à la racine du site (sans /api)."
-        ),
-        "failed": (
-            "Connexion impossible\u202f: Decidim n’a pas répondu comme prévu. Vérifiez "
-            "l’adresse, puis réessayez."
-        ),
-    },
-    "en": {
-        "ok": "Connection works: Decidim {version} — {processes} processes found",
-        "scheme": "Cannot connect: the address must start with https:// (or http://).",
-        "unknown_host": "Cannot connect: this domain name does not exist. Check the address.",
-        "internal": (
-            "Connection refused: this address leads into an internal network. If it is the "
-            "city's Decidim, ask the server's administrator to add it to the "
-            "allowed_upstream_hosts setting."
-        ),
-        "unreachable": (
-            "Cannot connect: the server does not answer. Check the address and that the "
-            "Decidim site is online, then try again."
-        ),
-        "denied": (
-            "Decidim refused access: check the instance's API key and secret (Decidim 0.31 "
-            "and later), or that its API is open without signing in."
-        ),
-        "timeout": (
-            "Cannot connect: the server took too long to answer. It may be overloaded or "
-            "down; try again later."
-        ),
-        "certificate": (
-            "Cannot connect: the server's HTTPS certificate is not valid (expired or for "
-            "another name). Tell the Decidim site's host."
-        ),
-        "http_error": (
-            "Cannot connect: Decidim answers with an error (HTTP {status}). Try again later, "
-            "or check the address."
-        ),
-        "not_decidim": (
-            "Cannot connect: this address does not answer like a Decidim API. Check that it "
-            "leads to the site's root (without /api)."
-        ),
-        "failed": "Cannot connect: Decidim did not answer as expected. Check the address, "
-        "then try again.",
-    },
+    "ok": N_("Connection works: Decidim %(version)s — %(processes)s processes found"),
+    "scheme": N_("Cannot connect: the address must start with https:// (or http://)."),
+    "unknown_host": N_("Cannot connect: this domain name does not exist. Check the address."),
+    "internal": N_(
+        "Connection refused: this address leads into an internal network. If it is the "
+        "city's Decidim, ask the server's administrator to add it to the "
+        "allowed_upstream_hosts setting."
+    ),
+    "unreachable": N_(
+        "Cannot connect: the server does not answer. Check the address and that the "
+        "Decidim site is online, then try again."
+    ),
+    "denied": N_(
+        "Decidim refused access: check the instance's API key and secret (Decidim 0.31 "
+        "and later), or that its API is open without signing in."
+    ),
+    "timeout": N_(
+        "Cannot connect: the server took too long to answer. It may be overloaded or "
+        "down; try again later."
+    ),
+    "certificate": N_(
+        "Cannot connect: the server's HTTPS certificate is not valid (expired or for "
+        "another name). Tell the Decidim site's host."
+    ),
+    "http_error": N_(
+        "Cannot connect: Decidim answers with an error (HTTP %(status)s). Try again "
+        "later, or check the address."
+    ),
+    "not_decidim": N_(
+        "Cannot connect: this address does not answer like a Decidim API. Check that it "
+        "leads to the site's root (without /api)."
+    ),
+    "failed": N_(
+        "Cannot connect: Decidim did not answer as expected. Check the address, then try again."
+    ),
 }
 
 
@@ -120,8 +79,9 @@ class Check:
     outcome: str
     values: dict[str, object] = field(default_factory=dict)
 
-    def sentence(self, language: str) -> str:
-        return SENTENCES.get(language, SENTENCES["fr"])[self.outcome].format(**self.values)
+    def sentence(self) -> str:
+        """What it means, in the reader's language."""
+        return gettext(SENTENCES[self.outcome], **self.values)
 
 
 def refused_address(base_url: str, allowed: str) -> str | None:

@@ -16,73 +16,48 @@ from bridge.decidim.errors import (
     QueryError,
     UnreachableError,
 )
+from bridge.i18n import N_, gettext
 
-SENTENCES: dict[str, dict[str, str]] = {
-    "dns": {
-        "fr": "L’adresse du serveur est introuvable\u202f: vérifiez l’adresse de l’instance "
-        "(faute de frappe, nom de domaine expiré).",
-        "en": "The server's address cannot be found: check the instance's address "
-        "(a typo, an expired domain name).",
-    },
-    "refused": {
-        "fr": "Le serveur ne répond pas à cette adresse\u202f: vérifiez l’adresse et le port, "
-        "et que le serveur Decidim est bien en marche.",
-        "en": "No server answers at this address: check the address and port, "
-        "and that the Decidim server is running.",
-    },
-    "timeout": {
-        "fr": "Le serveur a mis trop de temps à répondre\u202f: il est peut-être surchargé ou "
-        "en panne\u202f; réessayez plus tard.",
-        "en": "The server took too long to answer: it may be overloaded or down; try again later.",
-    },
-    "certificate": {
-        "fr": "Le certificat HTTPS du serveur n’est pas valide (expiré ou pour un autre "
-        "nom)\u202f: signalez-le à l’hébergeur de la plateforme Decidim.",
-        "en": "The server's HTTPS certificate is not valid (expired or for another name): "
-        "tell the Decidim platform's host.",
-    },
-    "not_found": {
-        "fr": "Aucune API Decidim à cette adresse (page introuvable)\u202f: vérifiez qu’il "
-        "s’agit bien de l’adresse racine de la plateforme Decidim.",
-        "en": "No Decidim API at this address (page not found): check that it is the root "
-        "address of the Decidim platform.",
-    },
-    "server_error": {
-        "fr": "Le serveur Decidim a répondu par une erreur\u202f: il est peut-être en "
-        "maintenance\u202f; réessayez plus tard.",
-        "en": "The Decidim server answered with an error: it may be under maintenance; "
-        "try again later.",
-    },
-    "not_decidim": {
-        "fr": "Le serveur répond, mais pas comme une API Decidim (page web, maintenance ou "
-        "connexion)\u202f: vérifiez l’adresse de l’instance.",
-        "en": "The server answers, but not as a Decidim API (a web page, maintenance or "
-        "sign-in page): check the instance's address.",
-    },
-    "credentials": {
-        "fr": "La plateforme Decidim refuse l’accès à l’API\u202f: vérifiez la clé et le secret "
-        "d’API de l’instance.",
-        "en": "The Decidim platform refuses access to its API: check the instance's API key "
-        "and secret.",
-    },
-    "api_error": {
-        "fr": "La plateforme Decidim a refusé une de nos requêtes\u202f: sa version n’est "
-        "peut-être pas encore prise en charge.",
-        "en": "The Decidim platform refused one of our queries: its version may not be "
-        "supported yet.",
-    },
-    "interrupted": {
-        "fr": "La synchronisation a été interrompue (arrêt du service)\u202f; la suivante "
-        "reprendra où elle s’était arrêtée.",
-        "en": "The sync was interrupted (the service stopped); the next one resumes "
-        "where it stopped.",
-    },
-    "unknown": {
-        "fr": "La synchronisation a échoué pour une raison inattendue\u202f: le détail technique "
-        "est dans le journal du service.",
-        "en": "The sync failed for an unexpected reason: the technical detail is in the "
-        "service's log.",
-    },
+# Each kind's sentence: an English msgid, translated when shown (docs/translation.md).
+SENTENCES: dict[str, str] = {
+    "dns": N_(
+        "The server's address cannot be found: check the instance's address (a typo, an "
+        "expired domain name)."
+    ),
+    "refused": N_(
+        "No server answers at this address: check the address and port, and that the "
+        "Decidim server is running."
+    ),
+    "timeout": N_(
+        "The server took too long to answer: it may be overloaded or down; try again later."
+    ),
+    "certificate": N_(
+        "The server's HTTPS certificate is not valid (expired or for another name): tell "
+        "the Decidim platform's host."
+    ),
+    "not_found": N_(
+        "No Decidim API at this address (page not found): check that it is the root "
+        "address of the Decidim platform."
+    ),
+    "server_error": N_(
+        "The Decidim server answered with an error: it may be under maintenance; try again later."
+    ),
+    "not_decidim": N_(
+        "The server answers, but not as a Decidim API (a web page, maintenance or sign-in "
+        "page): check the instance's address."
+    ),
+    "credentials": N_(
+        "The Decidim platform refuses access to its API: check the instance's API key and secret."
+    ),
+    "api_error": N_(
+        "The Decidim platform refused one of our queries: its version may not be supported yet."
+    ),
+    "interrupted": N_(
+        "The sync was interrupted (the service stopped); the next one resumes where it stopped."
+    ),
+    "unknown": N_(
+        "The sync failed for an unexpected reason: the technical detail is in the service's log."
+    ),
 }
 
 
@@ -105,7 +80,7 @@ def kind_of(exc: BaseException) -> str:
     return "unknown"
 
 
-def sentence(kind: str | None, lang: str = "fr") -> str:
-    """The sentence for a kind (an unknown or missing kind gets the generic one)."""
-    texts = SENTENCES.get(kind or "unknown", SENTENCES["unknown"])
-    return texts.get(lang, texts["fr"])
+def sentence(kind: str | None) -> str:
+    """The sentence for a kind in the reader's language (an unknown or missing kind gets the
+    generic one)."""
+    return gettext(SENTENCES.get(kind or "unknown", SENTENCES["unknown"]))

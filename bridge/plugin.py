@@ -18,6 +18,8 @@ from bridge.api.params import integer as integer_parameter
 from bridge.app import db
 from bridge.context import PluginContext, RecordKey, current_context
 from bridge.hookspecs import AuditWording, Export, Job, MenuItem, Money, PublicLink, hookimpl
+from bridge.i18n import N_, Catalog
+from bridge.i18n import language as current_language
 from bridge.inputs import whole_number
 from bridge.paging import Numbered, numbered
 from bridge.spreadsheet import cell as spreadsheet_cell
@@ -31,7 +33,6 @@ from bridge.web.access import (
     require_role,
     required_identity,
 )
-from bridge.web.i18n import current_language
 from bridge.web.public import render as render_public
 
 
@@ -59,6 +60,8 @@ __all__ = [
     "RecordKey",
     "audit",
     "current_identity",
+    "Catalog",
+    "N_",
     "current_language",
     "db",
     "find",

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select
 
 from bridge import instances
 from bridge.accounts import audit
+from bridge.i18n import gettext
 from bridge.inputs import whole_number
 from bridge.paging import keyset, numbered
 from bridge.store.db import contains_text, find
@@ -25,7 +26,7 @@ from bridge.store.models import (
 from bridge.sync.resources import RESOURCES
 from bridge.timeutil import utcnow
 from bridge.web.access import current_identity, need, pages_need_sign_in, required_identity
-from bridge.web.i18n import current_language, term, words
+from bridge.web.i18n import term
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 FORM_FIELDS = (
@@ -119,7 +120,7 @@ def edit_instance(name: str):
             return render_template(
                 "admin/instance_edit.html", instance=found, form=form, error=exc
             ), 422
-        flash(words()["saved"], "ok")
+        flash(gettext("Changes saved."), "ok")
         return redirect(url_for("admin.instance", name=found.name))
     return render_template("admin/instance_edit.html", instance=found, form=form, error=None)
 
@@ -314,7 +315,12 @@ def retry_plugin(name: str):
         waiting = delivery.retry_now(name, required_identity().actor)
     except UnknownConsumer:
         abort(404)
-    flash(words()["delivery_retry_soon" if waiting else "delivery_not_waiting"], "ok")
+    message = (
+        gettext("The plugin will be tried again within seconds.")
+        if waiting
+        else gettext("This plugin was not waiting for a new try.")
+    )
+    flash(message, "ok")
     return redirect(url_for("admin.plugins"))
 
 
@@ -330,7 +336,7 @@ def test_connection(name: str):
     if check.ok:  # what was detected is kept: the pages show it, the first sync starts from it
         found.decidim_version, found.query_set = check.values["reported"], check.values["chosen"]
         _db().commit()
-    flash(check.sentence(current_language()), "ok" if check.ok else "error")
+    flash(check.sentence(), "ok" if check.ok else "error")
     return redirect(url_for("admin.instance", name=name))
 
 
@@ -341,15 +347,13 @@ def sync_now(name: str):
     need("editor")
     found = _instance(name)
     if found.archived_at is not None:
-        from bridge.web.i18n_health import health_words
-
-        flash(health_words()["archived_no_sync"], "error")
+        flash(gettext("This instance is archived: it is no longer synced."), "error")
         return redirect(url_for("admin.instance", name=name))
     actor = required_identity().actor
     request_sync(_db(), found.name, requested_by=actor)
     audit(_db(), actor, "sync.request", f"instance:{found.name}")
     _db().commit()
-    flash(words()["sync_requested"], "ok")
+    flash(gettext("Sync requested: it starts within seconds."), "ok")
     return redirect(url_for("admin.instance", name=name))
 
 

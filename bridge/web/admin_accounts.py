@@ -21,11 +21,12 @@ from bridge.accounts import (
     set_role,
     unlock_user,
 )
+from bridge.i18n import gettext, language
 from bridge.store.db import find
 from bridge.store.models import ApiToken, User
 from bridge.web.access import need, required_identity
 from bridge.web.admin import _db, blueprint
-from bridge.web.i18n import current_language, words
+from bridge.web.i18n import term
 
 
 def _user(user_id: int) -> User:
@@ -85,11 +86,13 @@ def change_role(user_id: int):
         set_role(_db(), user, request.form.get("role", ""), required_identity().actor)
     except AccountError as exc:
         _db().rollback()
-        flash(exc.text(current_language()), "error")
+        flash(exc.text(language()), "error")
         return redirect(url_for("admin.users"))
     _db().commit()
     flash(
-        f"{words()['role_changed']}{words()['colon']}{user.email} → {words()['role_' + user.role]}",
+        gettext(
+            "Role changed: %(email)s → %(role)s", email=user.email, role=term("role", user.role)
+        ),
         "ok",
     )
     return redirect(url_for("admin.users"))
@@ -101,7 +104,7 @@ def unlock(user_id: int):
     user = _user(user_id)
     unlock_user(_db(), user, required_identity().actor)
     _db().commit()
-    flash(f"{words()['unlocked']}{words()['colon']}{user.email}", "ok")
+    flash(gettext("Account unlocked: %(email)s", email=user.email), "ok")
     return redirect(url_for("admin.users"))
 
 
@@ -165,5 +168,5 @@ def revoke(token_id: int):
         return render_template("admin/token_revoke.html", token=token)
     if token.revoked_at is None:
         revoke_token(_db(), token, identity.actor)
-        flash(f"{words()['token_revoked']}{words()['colon']}{token.name}", "ok")
+        flash(gettext("Token revoked: %(name)s", name=token.name), "ok")
     return redirect(url_for("admin.tokens"))

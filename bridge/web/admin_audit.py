@@ -7,13 +7,13 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 from sqlalchemy import select
 
+from bridge.i18n import language
 from bridge.inputs import whole_number
 from bridge.paging import keyset
 from bridge.store.models import AuditEntry, User
 from bridge.web.access import need
 from bridge.web.admin import _db, blueprint
 from bridge.web.audit_text import Wording
-from bridge.web.i18n import current_language
 
 PER_PAGE = 50
 
@@ -39,7 +39,7 @@ def audit():
     wording = Wording(
         current_app.extensions["bridge"].plugins.collect("audit_wording"),
         {email: name for email, name in names.items() if name},
-        current_language(),
+        language(),
     )
     return render_template(
         "admin/audit.html",

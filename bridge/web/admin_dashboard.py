@@ -11,8 +11,6 @@ from bridge.failures import sentence
 from bridge.health import instances_health
 from bridge.web.access import current_identity
 from bridge.web.admin import _db, blueprint
-from bridge.web.i18n import current_language
-from bridge.web.i18n_health import health_words
 
 
 def scheduler_state() -> heartbeat.SchedulerState:
@@ -22,12 +20,10 @@ def scheduler_state() -> heartbeat.SchedulerState:
 
 @blueprint.app_context_processor
 def health_context() -> dict:
-    """In every template (the admin menu of plugins' pages too): `hw` (words), `failure` (a
-    run's reason in one sentence) and `scheduler_state()` (read only by pages that show it)."""
-    lang = current_language()
+    """In every template (the admin menu of plugins' pages too): `failure` (a run's reason in
+    one sentence) and `scheduler_state()` (read only by pages that show it)."""
     return {
-        "hw": health_words(),
-        "failure": lambda run: sentence(run.error_kind, lang),
+        "failure": lambda run: sentence(run.error_kind),
         "scheduler_state": scheduler_state,
     }
 

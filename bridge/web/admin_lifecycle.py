@@ -7,14 +7,22 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 from bridge import instances
+from bridge.i18n import N_, gettext
 from bridge.web.access import need, required_identity
 from bridge.web.admin import _db, _instance, blueprint
-from bridge.web.i18n_health import health_words
 
 # Each switch: (the field, in the instance and in the form; the words once on; once off).
 SWITCHES = {
-    "publication": ("published", "now_published", "now_unpublished"),
-    "archive": ("archived", "now_archived", "now_unarchived"),
+    "publication": (
+        "published",
+        N_("The instance is published on the public site."),
+        N_("The instance is no longer shown on the public site."),
+    ),
+    "archive": (
+        "archived",
+        N_("Instance archived: no more syncs, hidden from the public site, data kept."),
+        N_("Instance unarchived. Scheduled syncs stay off: switch them on in the settings."),
+    ),
 }
 
 
@@ -27,7 +35,7 @@ def lifecycle_switch(name: str, switch: str):
     field, said_on, said_off = SWITCHES[switch]
     on = request.form.get(field) == "1"
     instances.update(_db(), found, {field: on}, required_identity().actor)
-    flash(health_words()[said_on if on else said_off], "ok")
+    flash(gettext(said_on if on else said_off), "ok")
     return redirect(url_for("admin.instance", name=found.name))
 
 
@@ -44,7 +52,14 @@ def delete(name: str):
             ), 422
         plugins = current_app.extensions["bridge"].plugins
         erased = instances.delete(_db(), found, required_identity().actor, plugins)
-        flash(health_words()["deleted"].format(name=name, total=sum(erased.values())), "ok")
+        flash(
+            gettext(
+                "Instance %(name)s deleted (%(total)s records erased).",
+                name=name,
+                total=sum(erased.values()),
+            ),
+            "ok",
+        )
         return redirect(url_for("admin.instance_list"))
     return render_template(
         "admin/instance_delete.html", instance=found, counts=counts, mismatch=False

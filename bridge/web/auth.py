@@ -11,9 +11,9 @@ from bridge.accounts import (
     change_password,
     end_sessions,
 )
+from bridge.i18n import gettext, language
 from bridge.web import throttle
 from bridge.web.access import current_identity
-from bridge.web.i18n import current_language, words
 
 blueprint = Blueprint("auth", __name__)
 
@@ -27,12 +27,18 @@ def login():
     if request.method == "POST":
         note = throttle.claim(db(), request.remote_addr or "unknown")
         if note is None:
-            flash(throttle.MESSAGE[current_language()], "error")
+            flash(throttle.message(), "error")
             return render_template("login.html", email=email, next=back), 429
         try:
             user = authenticate(db(), email, request.form.get("password", ""))
         except LoginRefused:
-            flash(words()["refused"], "error")
+            flash(
+                gettext(
+                    "Wrong email or password, or the account is locked after too many "
+                    "attempts (try again in 15 minutes)."
+                ),
+                "error",
+            )
             return render_template("login.html", email=email, next=back), 401
         throttle.release(db(), note)
         lang = session.get("lang")
@@ -87,9 +93,9 @@ def account():
                 db(), identity.user, request.form.get("current", ""), request.form.get("new", "")
             )
         except AccountError as exc:
-            flash(exc.text(current_language()), "error")
+            flash(exc.text(language()), "error")
             return render_template("account.html", user=identity.user), 422
         session["epoch"] = identity.user.session_epoch  # this session goes on, others end
-        flash(words()["password_changed"], "ok")
+        flash(gettext("Password changed."), "ok")
         return redirect(url_for("auth.account"))
     return render_template("account.html", user=identity.user)

@@ -11,75 +11,53 @@ from flask import Flask, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from bridge.api import errors as api_errors
-from bridge.web.i18n import current_language
+from bridge.i18n import N_, gettext, language
 
+# Each status's title and sentence (English msgids, translated when shown).
 TEXT = {
-    "fr": {
-        400: ("Demande incorrecte", "La demande envoyée n'a pas pu être lue."),
-        403: ("Accès refusé", "Votre rôle ne permet pas d'ouvrir cette page."),
-        404: ("Page introuvable", "Cette page n'existe pas, ou plus. Vérifiez l'adresse."),
-        405: ("Action impossible ici", "Cette adresse ne permet pas cette action."),
-        413: (
-            "Envoi trop volumineux",
-            "Le fichier ou le formulaire envoyé dépasse la taille que le service accepte\u202f; "
-            "rien n'a été enregistré. Découpez un fichier CSV (par année, par exemple).",
-        ),
-        429: ("Trop de demandes", "Trop de demandes en peu de temps\u202f: réessayez plus tard."),
-        500: (
-            "Erreur du service",
-            "Une erreur imprévue s'est produite. Elle a été notée dans le journal du "
-            "service\u202f; réessayez dans un moment.",
-        ),
-        503: ("Service indisponible", "Le service est momentanément indisponible."),
-        "other": ("Erreur", "La demande n'a pas abouti."),
-        "home": "Retour à l'accueil",
-        "admin_home": "Retour à l'administration",
-        "code": "Code d'erreur",
-    },
-    "en": {
-        400: ("Bad request", "The request could not be read."),
-        403: ("Access denied", "Your role does not let you open this page."),
-        404: ("Page not found", "This page does not exist, or no longer. Check the address."),
-        405: ("Not allowed here", "This address does not allow this action."),
-        413: (
-            "Too large",
+    400: (N_("Bad request"), N_("The request could not be read.")),
+    403: (N_("Access denied"), N_("Your role does not let you open this page.")),
+    404: (N_("Page not found"), N_("This page does not exist, or no longer. Check the address.")),
+    405: (N_("Not allowed here"), N_("This address does not allow this action.")),
+    413: (
+        N_("Too large"),
+        N_(
             "The file or form sent is larger than the service accepts; nothing was saved. "
-            "Split a CSV file (by year, for instance).",
+            "Split a CSV file (by year, for instance)."
         ),
-        429: ("Too many requests", "Too many requests in a short time: try again later."),
-        500: (
-            "Service error",
+    ),
+    429: (N_("Too many requests"), N_("Too many requests in a short time: try again later.")),
+    500: (
+        N_("Service error"),
+        N_(
             "An unexpected error happened. It was written to the service's log; "
-            "try again in a moment.",
+            "try again in a moment."
         ),
-        503: ("Service unavailable", "The service is unavailable for a moment."),
-        "other": ("Error", "The request did not succeed."),
-        "home": "Back to the home page",
-        "admin_home": "Back to the administration",
-        "code": "Error code",
-    },
+    ),
+    503: (N_("Service unavailable"), N_("The service is unavailable for a moment.")),
 }
+OTHER = (N_("Error"), N_("The request did not succeed."))
 
 
 def _page(status: int):
     try:
-        lang = current_language()
+        lang = language()
     except Exception:  # noqa: BLE001 - a broken session must not break the error page
         lang = "fr"
-    words = TEXT[lang]
-    title, detail = words.get(status, words["other"])
+    title, detail = TEXT.get(status, OTHER)
     # Staff refused an admin page go back to the administration, residents to the public home:
     # told by the address alone (no database read).
     admin = request.path.startswith("/admin")
     body = render_template(
         "error.html",
         status=status,
-        title=title,
-        detail=detail,
-        w=words,
+        title=gettext(title),
+        detail=gettext(detail),
         lang=lang,
         home=url_for("admin.index") if admin else url_for("public.index", lang=_lang(lang)),
-        home_label=words["admin_home" if admin else "home"],
+        home_label=(
+            gettext("Back to the administration") if admin else gettext("Back to the home page")
+        ),
     )
     return body, status
 

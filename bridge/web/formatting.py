@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, has_app_context
 from jinja2 import pass_context
 
+from bridge.i18n import language
+
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
 DEFAULT_ZONE = "Europe/Paris"
@@ -158,8 +160,14 @@ def datetime_text(value: datetime | None, lang: str = "fr", with_zone: bool = Fa
     return f"{text} ({zone_label(lang)})" if with_zone else text
 
 
+def colon(lang: str = "fr") -> str:
+    """': ' after a label, with the narrow no-break space French puts before the colon."""
+    return f"{NARROW_NBSP}: " if lang == "fr" else ": "
+
+
 def _lang(context) -> str:
-    return context.get("lang") or "fr"
+    """The request's language, from the one chooser (bridge.i18n)."""
+    return language()
 
 
 def install(app: Flask) -> None:

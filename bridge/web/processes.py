@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bridge import mappings
 from bridge.accounts import has_role
+from bridge.i18n import gettext
 from bridge.store import models
 from bridge.store.db import find
 from bridge.store.models import Instance
@@ -19,128 +20,9 @@ from bridge.sync import selection
 from bridge.sync.resources import RESOURCES
 from bridge.web.access import need, pages_need_sign_in, required_identity
 from bridge.web.admin import _db, _instance
-from bridge.web.i18n import current_language
 
 blueprint = Blueprint("processes", __name__, url_prefix="/admin")
 LIST_LIMIT = 50
-
-TEXT = {
-    "fr": {
-        "processes": "Processus et espaces",
-        "processes_intro": "Par défaut, tout est synchronisé. Décochez un espace ou un "
-        "composant pour ne plus le lire\u202f: ce qui a déjà été lu est gardé tel quel, "
-        "sans mise à "
-        "jour, et rien n'est marqué retiré. Cochez-le de nouveau pour reprendre à la prochaine "
-        "synchronisation.",
-        "participatory_process": "Processus",
-        "assembly": "Assemblée",
-        "sync_space": "Synchroniser cet espace",
-        "sync_component": "Synchroniser",
-        "not_syncable": "non lu par le pont",
-        "off_by_space": "(espace désactivé)",
-        "save": "Enregistrer",
-        "saved": "Réglages enregistrés.",
-        "unchanged": "Rien n'a changé.",
-        "read_only": "Lecture seule\u202f: il faut le rôle éditeur pour modifier.",
-        "no_spaces": "Aucun espace synchronisé pour l'instant\u202f: lancez une synchronisation.",
-        "mappings": "Quartiers et thèmes",
-        "mappings_intro": "Associez chaque secteur (ou taxonomie) de Decidim à un quartier de la "
-        "ville, et chaque catégorie à un thème. Laissez vide pour ne rien associer.",
-        "scopes": "Secteurs et taxonomies → quartiers",
-        "scope": "secteur",
-        "taxonomy": "taxonomie",
-        "neighbourhood": "Quartier",
-        "categories": "Catégories → thèmes",
-        "theme": "Thème",
-        "no_scopes": "Aucun secteur ni taxonomie synchronisé.",
-        "no_categories": "Aucune catégorie synchronisée.",
-        "fix_errors": "Corrigez les champs signalés\u202f: rien n'a été enregistré.",
-        "too_long": "200 caractères au plus.",
-        "steps": "Phases",
-        "active": "en cours",
-        "components": "Composants",
-        "synced": "synchronisé",
-        "not_synced": "non synchronisé",
-        "proposals": "Propositions",
-        "budgets": "Budgets",
-        "projects": "Projets",
-        "results": "Résultats (suivi)",
-        "meetings": "Rencontres",
-        "none": "Aucun.",
-        "none_f": "Aucune.",
-        "shown_of": "affichés sur",
-        "shown_of_f": "affichées sur",
-        "see_all": "Voir toutes les propositions de ce processus",
-        "selected": "retenu",
-        "back": "Retour",
-        "settings": "Réglages de synchronisation",
-        "instance": "Instance",
-        "amount": "Montant",
-        "progress": "Avancement",
-        "start": "Début",
-        "state": "Réponse",
-        "removed": "retiré de Decidim",
-    },
-    "en": {
-        "processes": "Processes and spaces",
-        "processes_intro": "By default everything is synced. Untick a space or a component "
-        "to stop reading it: what was read before is kept as it is, no longer refreshed, and "
-        "nothing is marked removed. Tick it again to resume at the next sync.",
-        "participatory_process": "Process",
-        "assembly": "Assembly",
-        "sync_space": "Sync this space",
-        "sync_component": "Sync",
-        "not_syncable": "not read by the bridge",
-        "off_by_space": "(space switched off)",
-        "save": "Save",
-        "saved": "Settings saved.",
-        "unchanged": "Nothing changed.",
-        "read_only": "Read only: changing needs the editor role.",
-        "no_spaces": "No space synced yet: run a sync.",
-        "mappings": "Neighbourhoods and themes",
-        "mappings_intro": "Map each Decidim scope (or taxonomy) to one of the city's "
-        "neighbourhoods, and each category to a theme. Leave empty for no mapping.",
-        "scopes": "Scopes and taxonomies → neighbourhoods",
-        "scope": "scope",
-        "taxonomy": "taxonomy",
-        "neighbourhood": "Neighbourhood",
-        "categories": "Categories → themes",
-        "theme": "Theme",
-        "no_scopes": "No scope or taxonomy synced.",
-        "no_categories": "No category synced.",
-        "fix_errors": "Fix the fields marked: nothing was saved.",
-        "too_long": "200 characters at most.",
-        "steps": "Phases",
-        "active": "current",
-        "components": "Components",
-        "synced": "synced",
-        "not_synced": "not synced",
-        "proposals": "Proposals",
-        "budgets": "Budgets",
-        "projects": "Projects",
-        "results": "Results (accountability)",
-        "meetings": "Meetings",
-        "none": "None.",
-        "none_f": "None.",
-        "shown_of": "shown of",
-        "shown_of_f": "shown of",
-        "see_all": "See every proposal of this process",
-        "selected": "selected",
-        "back": "Back",
-        "settings": "Sync settings",
-        "instance": "Instance",
-        "amount": "Amount",
-        "progress": "Progress",
-        "start": "Start",
-        "state": "Answer",
-        "removed": "removed from Decidim",
-    },
-}
-
-
-def text() -> dict[str, str]:
-    return TEXT[current_language()]
-
 
 pages_need_sign_in(blueprint)
 
@@ -180,11 +62,10 @@ def sync_settings(name: str):
             components_off=set(components_off),
         )
         _db().commit()
-        flash(text()["saved"] if after != before else text()["unchanged"], "ok")
+        flash(gettext("Settings saved.") if after != before else gettext("Nothing changed."), "ok")
         return redirect(url_for("processes.sync_settings", name=found.name))
     return render_template(
         "processes/sync_settings.html",
-        w=text(),
         instance=found,
         spaces=listed,
         switches=selection.load(_db(), found.id),
@@ -215,7 +96,7 @@ def mapping_form(name: str):
             try:
                 hoods[(s.kind, s.remote_id)] = mappings.clean_name(values[key])
             except ValueError:
-                errors[key] = text()["too_long"]
+                errors[key] = gettext("200 characters at most.")
         for c, _space in categories:
             key = f"category:{c.remote_id}"
             if key not in request.form:
@@ -224,21 +105,22 @@ def mapping_form(name: str):
             try:
                 themes[c.remote_id] = mappings.clean_name(values[key])
             except ValueError:
-                errors[key] = text()["too_long"]
+                errors[key] = gettext("200 characters at most.")
         if not errors:
             before, after = mappings.save(
                 _db(), found, required_identity().actor, neighbourhoods=hoods, themes=themes
             )
             _db().commit()
-            flash(text()["saved"] if after != before else text()["unchanged"], "ok")
+            flash(
+                gettext("Settings saved.") if after != before else gettext("Nothing changed."), "ok"
+            )
             return redirect(url_for("processes.mapping_form", name=found.name))
         _db().rollback()
-        flash(text()["fix_errors"], "error")
+        flash(gettext("Fix the fields marked: nothing was saved."), "error")
         status = 422
     used_hoods, used_themes = mappings.names_in_use(_db())
     return render_template(
         "processes/mappings.html",
-        w=text(),
         instance=found,
         scopes=scopes,
         categories=categories,
@@ -282,7 +164,6 @@ def process(space_id: int):
     )
     return render_template(
         "processes/process.html",
-        w=text(),
         instance=instance,
         space=space,
         steps=sorted(space.steps or [], key=_step_order),

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, url_for
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
+from bridge.i18n import language
 from bridge.store.models import (
     Budget,
     Component,
@@ -33,123 +34,7 @@ from bridge.web import formatting
 
 blueprint = Blueprint("public", __name__)
 
-LANGUAGES = ("fr", "en")
 LIST_LIMIT = 200  # accepted proposals / selected projects listed on a process page
-
-TEXT = {
-    "fr": {
-        "home": "Participation citoyenne",
-        "other_language": "English",
-        "other_lang": "en",
-        "intro": "Les démarches de participation des villes, leurs étapes et leurs chiffres "
-        "clés, d'après leur plateforme Decidim.",
-        "cities": "Villes",
-        "no_city": "Aucune ville pour l'instant.",
-        "processes": "Processus participatifs",
-        "assemblies": "Assemblées",
-        "none": "Aucun pour l'instant.",
-        "none_f": "Aucune pour l'instant.",
-        "dates": "Dates",
-        "from": "du",
-        "to": "au",
-        "since": "depuis le",
-        "until": "jusqu'au",
-        "colon": "\u202f: ",
-        "current_step": "Étape en cours",
-        "last_step": "Dernière étape",
-        "see_followup": "Voir le suivi des engagements",
-        "no_current_step": "aucune étape en cours",
-        "status": "État",
-        "upcoming": "à venir",
-        "ongoing": "en cours",
-        "finished": "terminé",
-        "figures": "Chiffres clés",
-        "proposals": "Propositions",
-        "accepted": "Propositions retenues",
-        "meetings": "Rencontres",
-        "debates": "Débats",
-        "budgets": "Budgets",
-        "projects": "Projets soumis au vote",
-        "selected": "Projets retenus",
-        "selected_amount": "Montant des projets retenus",
-        "results": "Actions suivies",
-        "progress": "Avancement moyen",
-        "no_figures": "Pas encore de chiffres.",
-        "details": "Voir le détail",
-        "steps": "Étapes",
-        "active": "en cours",
-        "components": "Espaces de la démarche",
-        "accepted_list": "Propositions retenues",
-        "selected_list": "Projets retenus",
-        "more": "et {n} autres",
-        "updated": "Données de Decidim mises à jour le",
-        "never_synced": "Données pas encore synchronisées.",
-        "see_also": "Voir aussi",
-        "kinds": {
-            "Proposals": "Propositions",
-            "Budgets": "Budgets",
-            "Accountability": "Suivi des résultats",
-            "Meetings": "Rencontres",
-            "Debates": "Débats",
-        },
-    },
-    "en": {
-        "home": "Citizen participation",
-        "other_language": "Français",
-        "other_lang": "fr",
-        "intro": "Cities' participation processes, their steps and key figures, "
-        "from their Decidim platform.",
-        "cities": "Cities",
-        "no_city": "No city yet.",
-        "processes": "Participatory processes",
-        "assemblies": "Assemblies",
-        "none": "None yet.",
-        "none_f": "None yet.",
-        "dates": "Dates",
-        "from": "from",
-        "to": "to",
-        "since": "since",
-        "until": "until",
-        "colon": ": ",
-        "current_step": "Current step",
-        "last_step": "Last step",
-        "see_followup": "See the follow-up of commitments",
-        "no_current_step": "no current step",
-        "status": "Status",
-        "upcoming": "upcoming",
-        "ongoing": "ongoing",
-        "finished": "finished",
-        "figures": "Key figures",
-        "proposals": "Proposals",
-        "accepted": "Accepted proposals",
-        "meetings": "Meetings",
-        "debates": "Debates",
-        "budgets": "Budgets",
-        "projects": "Projects put to the vote",
-        "selected": "Selected projects",
-        "selected_amount": "Amount of the selected projects",
-        "results": "Tracked actions",
-        "progress": "Average progress",
-        "no_figures": "No figures yet.",
-        "details": "See the details",
-        "steps": "Steps",
-        "active": "current",
-        "components": "Parts of the process",
-        "accepted_list": "Accepted proposals",
-        "selected_list": "Selected projects",
-        "more": "and {n} more",
-        "updated": "Data from Decidim updated on",
-        "never_synced": "Data not synchronised yet.",
-        "see_also": "See also",
-        "kinds": {
-            "Proposals": "Proposals",
-            "Budgets": "Budgets",
-            "Accountability": "Results tracking",
-            "Meetings": "Meetings",
-            "Debates": "Debates",
-        },
-    },
-}
 
 # The figures a component or a space can have, in the order they are shown.
 FIGURES = (
@@ -190,11 +75,6 @@ class Figures:
         if self.progress is not None:
             values["progress"] = self.progress
         return [(name, values[name]) for name in FIGURES if name in values]
-
-
-def language() -> str:
-    asked = request.args.get("lang")
-    return asked if asked in LANGUAGES else "fr"
 
 
 def pick(field_value: dict[str, Any] | None, lang: str, fallback: str = "") -> str:
@@ -325,7 +205,6 @@ def render(template: str, lang: str, **context: Any) -> str:
     return render_template(
         template,
         lang=lang,
-        t=TEXT[lang],
         here=here,
         pick=lambda value, fallback="": pick(value, lang, fallback),
         long_date=lambda value: formatting.date_text(value, lang),

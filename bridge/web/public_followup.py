@@ -14,53 +14,9 @@ from sqlalchemy import select
 
 from bridge import decidim_urls, mappings
 from bridge.hookspecs import Money
+from bridge.i18n import language
 from bridge.store.models import Budget, Component, Project, Proposal, Result, Space
-from bridge.web.public import _instance, _session, _space, blueprint, language, render
-
-TEXT = {
-    "fr": {
-        "followup": "Suivi des engagements",
-        "intro": "Où en sont les actions décidées, d’après la plateforme Decidim de la ville.",
-        "results": "Actions suivies",
-        "no_results": "Aucune action ne correspond.",
-        "projects": "Projets retenus",
-        "theme": "Thème",
-        "neighbourhood": "Quartier",
-        "all": "Tous",
-        "filter": "Filtrer",
-        "status": "Statut",
-        "progress": "Avancement",
-        "timeline": "Étapes réalisées",
-        "sub_results": "Actions détaillées",
-        "linked_proposals": "Propositions à l’origine de l’action",
-        "allocated": "Alloué",
-        "committed": "Engagé",
-        "paid": "Payé",
-        "on_decidim": "Voir sur Decidim",
-        "shown": "{n} action(s) sur {total}",
-    },
-    "en": {
-        "followup": "Follow-up of commitments",
-        "intro": "Where the decided actions stand, from the city's Decidim platform.",
-        "results": "Tracked actions",
-        "no_results": "No action matches.",
-        "projects": "Selected projects",
-        "theme": "Theme",
-        "neighbourhood": "Neighbourhood",
-        "all": "All",
-        "filter": "Filter",
-        "status": "Status",
-        "progress": "Progress",
-        "timeline": "Milestones",
-        "sub_results": "Detailed actions",
-        "linked_proposals": "Proposals this action comes from",
-        "allocated": "Allocated",
-        "committed": "Committed",
-        "paid": "Paid",
-        "on_decidim": "See on Decidim",
-        "shown": "{n} action(s) of {total}",
-    },
-}
+from bridge.web.public import _instance, _session, _space, blueprint, render
 
 
 @dataclass
@@ -200,7 +156,6 @@ def followup(name: str, space_id: int):
     return render(
         "public/followup.html",
         lang,
-        f=TEXT[lang],
         city=city,
         space=space,
         space_url=decidim_urls.space_url(base, space),

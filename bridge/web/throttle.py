@@ -13,15 +13,17 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from bridge.i18n import gettext
 from bridge.store.models import LoginFailure
 from bridge.timeutil import utcnow
 
 MAX_FAILURES = 20
 WINDOW = timedelta(minutes=15)
-MESSAGE = {
-    "fr": "Trop d’essais de connexion depuis votre adresse : réessayez dans 15 minutes.",
-    "en": "Too many sign-in attempts from your address: try again in 15 minutes.",
-}
+
+
+def message() -> str:
+    """What a person refused here reads."""
+    return gettext("Too many sign-in attempts from your address: try again in 15 minutes.")
 
 
 def claim(session: Session, address: str) -> int | None:

@@ -26,13 +26,13 @@ from plugins.budget.models import Allocation, Envelope, LedgerLine
 from plugins.budget.money import french
 from plugins.budget.pages import (
     COLUMN_NAMES,
-    _,
     ask_first,
     found,
     helpers,
     paged,
     typeset_in_french,
 )
+from plugins.budget.translation import _
 
 blueprint = Blueprint(
     "budget_admin", __name__, url_prefix="/admin/budget", template_folder="templates"
@@ -130,9 +130,8 @@ def add_envelope():
     db().commit()
     flash(
         _(
-            f"Enveloppe « {made.name} » créée. Dites d’où viennent ses projets pour recevoir "
-            "des propositions.",
-            f"Envelope “{made.name}” created. Say where its projects come from to get proposals.",
+            "Envelope “%(name)s” created. Say where its projects come from to get proposals.",
+            name=made.name,
         ),
         "ok",
     )
@@ -194,7 +193,7 @@ def new_allocation():
                 "budget/allocation_form.html", form=form, error=exc, **_choices()
             ), 422
         db().commit()
-        flash(_("Allocation enregistrée.", "Allocation saved."), "ok")
+        flash(_("Allocation saved."), "ok")
         return redirect(url_for("budget_admin.allocation", allocation_id=made.id))
     return render_template("budget/allocation_form.html", form=form, error=None, **_choices())
 
@@ -251,7 +250,7 @@ def edit_allocation(allocation_id: int):
             found(Allocation, allocation_id), 422, edit_form=form, edit_error=exc
         )
     db().commit()
-    flash(_("Allocation modifiée.", "Allocation updated."), "ok")
+    flash(_("Allocation updated."), "ok")
     return redirect(url_for("budget_admin.allocation", allocation_id=allocation_id))
 
 
@@ -264,13 +263,10 @@ def _status(allocation_id: int, status: str):
     envelope = db().get(Envelope, allocation.envelope_id)
     what = writes.what_it_does(allocation, envelope, current_language())
     if status == "confirmed":
-        flash(_(f"Allocation confirmée : {what}.", f"Allocation confirmed: {what}."), "ok")
+        flash(_("Allocation confirmed: %(what)s.", what=what), "ok")
     else:
         flash(
-            _(
-                f"Allocation rejetée : {what}. Elle ne sera plus proposée.",
-                f"Allocation rejected: {what}. It will not be proposed again.",
-            ),
+            _("Allocation rejected: %(what)s. It will not be proposed again.", what=what),
             "ok",
         )
     back = request.form.get("back", "")
@@ -307,7 +303,7 @@ def move_allocation(allocation_id: int):
     what = writes.what_it_does(
         allocation, db().get(Envelope, allocation.envelope_id), current_language()
     )
-    flash(_(f"Allocation déplacée : {what}.", f"Allocation moved: {what}."), "ok")
+    flash(_("Allocation moved: %(what)s.", what=what), "ok")
     return redirect(url_for("budget_admin.allocation", allocation_id=allocation_id))
 
 
@@ -327,20 +323,17 @@ def delete_allocation(allocation_id: int):
             return redirect(back)
         db().commit()
         what = writes.what_it_does(allocation, envelope, current_language())
-        flash(_(f"Allocation supprimée : {what}.", f"Allocation deleted: {what}."), "ok")
+        flash(_("Allocation deleted: %(what)s.", what=what), "ok")
         return redirect(url_for("budget_ledger.envelope", envelope_id=envelope.id))
     return ask_first(
-        _(
-            f"Supprimer l’allocation « {allocation.label} » ?",
-            f"Delete allocation “{allocation.label}”?",
-        ),
+        _("Delete allocation “%(label)s”?", label=allocation.label),
         [
-            (_("Enveloppe", "Envelope"), envelope.name),
-            (_("Montant", "Amount"), french(allocation.amount_cents)),
-            (_("État", "Status"), helpers()["status_name"](allocation.status)),
+            (_("Envelope"), envelope.name),
+            (_("Amount"), french(allocation.amount_cents)),
+            (_("Status"), helpers()["status_name"](allocation.status)),
         ],
         url_for("budget_admin.delete_allocation", allocation_id=allocation_id),
-        _("Supprimer l’allocation", "Delete the allocation"),
+        _("Delete the allocation"),
         back,
     )
 
@@ -358,5 +351,5 @@ def add_line(allocation_id: int):
             found(Allocation, allocation_id), 422, line_form=form, line_error=exc
         )
     db().commit()
-    flash(_("Ligne ajoutée au grand livre.", "Line added to the ledger."), "ok")
+    flash(_("Line added to the ledger."), "ok")
     return redirect(url_for("budget_admin.allocation", allocation_id=allocation_id))

@@ -20,7 +20,8 @@ from bridge.plugin import db, need, pages_need_sign_in, required_identity
 from plugins.budget import writes
 from plugins.budget.admin import COLUMNS, configured_columns, overview
 from plugins.budget.models import Envelope
-from plugins.budget.pages import COLUMN_NAMES, _, helpers, typeset_in_french
+from plugins.budget.pages import COLUMN_NAMES, helpers, typeset_in_french
+from plugins.budget.translation import _
 
 blueprint = Blueprint(
     "budget_import", __name__, url_prefix="/admin/budget", template_folder="templates"
@@ -126,9 +127,7 @@ def import_checked():
             envelope=envelope,
             report=None,
             refused=_(
-                "Ce formulaire a été modifié depuis l’essai : rien n’a été importé. "
-                "Refaites l’essai.",
-                "This form changed since the dry run: nothing was imported. Run the check again.",
+                "This form changed since the dry run: nothing was imported. Run the check again."
             ),
             **helpers(),
         ), 400

@@ -20,8 +20,8 @@ from plugins.budget.admin import LINE_FIELDS, can_edit
 from plugins.budget.figures import for_allocations, for_envelopes
 from plugins.budget.models import Allocation, Envelope, LedgerLine
 from plugins.budget.money import french
-from plugins.budget.pages import _, ask_first, found, helpers, paged, typeset_in_french
-from plugins.budget.wording import plural
+from plugins.budget.pages import ask_first, found, helpers, paged, typeset_in_french
+from plugins.budget.translation import _, ngettext
 
 blueprint = Blueprint(
     "budget_ledger", __name__, url_prefix="/admin/budget", template_folder="templates"
@@ -110,9 +110,7 @@ def edit_envelope(envelope_id: int):
         db().rollback()
         return _envelope_page(found(Envelope, envelope_id), 422, edit_form=form, edit_error=exc)
     db().commit()
-    flash(
-        _(f"Enveloppe « {envelope.name} » modifiée.", f"Envelope “{envelope.name}” updated."), "ok"
-    )
+    flash(_("Envelope “%(name)s” updated.", name=envelope.name), "ok")
     return redirect(url_for("budget_ledger.envelope", envelope_id=envelope_id))
 
 
@@ -129,11 +127,11 @@ def set_sources(envelope_id: int):
         return _envelope_page(found(Envelope, envelope_id), 422, sources_error=exc)
     db().commit()
     flash(
-        _(
-            f"Sources de « {envelope.name} » enregistrées ; "
-            f"{plural(proposed, 'allocation proposée', 'allocations proposées')}.",
-            f"Sources of “{envelope.name}” saved; "
-            f"{plural(proposed, 'allocation', 'allocations', 'en')} proposed.",
+        ngettext(
+            "Sources of “%(name)s” saved; %(num)s allocation proposed.",
+            "Sources of “%(name)s” saved; %(num)s allocations proposed.",
+            proposed,
+            name=envelope.name,
         ),
         "ok",
     )
@@ -148,12 +146,10 @@ def close(envelope_id: int):
     writes.set_closed(db(), envelope, closing, required_identity().actor)
     db().commit()
     if closing:
-        flash(
-            _(f"Enveloppe « {envelope.name} » close.", f"Envelope “{envelope.name}” closed."), "ok"
-        )
+        flash(_("Envelope “%(name)s” closed.", name=envelope.name), "ok")
     else:
         flash(
-            _(f"Enveloppe « {envelope.name} » rouverte.", f"Envelope “{envelope.name}” reopened."),
+            _("Envelope “%(name)s” reopened.", name=envelope.name),
             "ok",
         )
     return redirect(url_for("budget_ledger.envelope", envelope_id=envelope_id))
@@ -173,15 +169,15 @@ def delete_envelope(envelope_id: int):
             return redirect(back)
         db().commit()
         flash(
-            _(f"Enveloppe « {envelope.name} » supprimée.", f"Envelope “{envelope.name}” deleted."),
+            _("Envelope “%(name)s” deleted.", name=envelope.name),
             "ok",
         )
         return redirect(url_for("budget_admin.index"))
     return ask_first(
-        _(f"Supprimer l’enveloppe « {envelope.name} » ?", f"Delete envelope “{envelope.name}”?"),
-        [(_("Montant", "Amount"), french(envelope.amount_cents))],
+        _("Delete envelope “%(name)s”?", name=envelope.name),
+        [(_("Amount"), french(envelope.amount_cents))],
         url_for("budget_ledger.delete_envelope", envelope_id=envelope_id),
-        _("Supprimer l’enveloppe", "Delete the envelope"),
+        _("Delete the envelope"),
         back,
     )
 
@@ -198,7 +194,7 @@ def add_line(envelope_id: int):
         db().rollback()
         return _envelope_page(found(Envelope, envelope_id), 422, line_form=form, line_error=exc)
     db().commit()
-    flash(_("Ligne ajoutée au grand livre.", "Line added to the ledger."), "ok")
+    flash(_("Line added to the ledger."), "ok")
     return redirect(url_for("budget_ledger.envelope", envelope_id=envelope_id))
 
 
@@ -247,10 +243,7 @@ def move_line(line_id: int):
     if line.allocation_id:
         where += f", « {db().get(Allocation, line.allocation_id).label} »"
     flash(
-        _(
-            f"Ligne {line.reference} déplacée dans {where}.",
-            f"Line {line.reference} moved to {where}.",
-        ),
+        _("Line %(reference)s moved to %(where)s.", reference=line.reference, where=where),
         "ok",
     )
     return redirect(url_for("budget_ledger.line", line_id=line_id))
@@ -276,23 +269,24 @@ def delete_line(line_id: int):
         db().commit()
         flash(
             _(
-                f"Ligne {line.reference} ({french(line.amount_cents)}) supprimée.",
-                f"Line {line.reference} ({french(line.amount_cents)}) deleted.",
+                "Line %(reference)s (%(amount)s) deleted.",
+                reference=line.reference,
+                amount=french(line.amount_cents),
             ),
             "ok",
         )
         return redirect(back)
     shown = helpers()
     return ask_first(
-        _(f"Supprimer la ligne {line.reference} ?", f"Delete line {line.reference}?"),
+        _("Delete line %(reference)s?", reference=line.reference),
         [
-            (_("Enveloppe", "Envelope"), db().get(Envelope, line.envelope_id).name),
-            (_("Nature", "Kind"), shown["kind_name"](line)),
-            (_("Date", "Date"), shown["day"](line.day)),
-            (_("Montant", "Amount"), french(line.amount_cents)),
-            (_("Fournisseur", "Supplier"), line.supplier or "—"),
+            (_("Envelope"), db().get(Envelope, line.envelope_id).name),
+            (_("Kind"), shown["kind_name"](line)),
+            (_("Date"), shown["day"](line.day)),
+            (_("Amount"), french(line.amount_cents)),
+            (_("Supplier"), line.supplier or "—"),
         ],
         url_for("budget_ledger.delete_line", line_id=line_id),
-        _("Supprimer la ligne", "Delete the line"),
+        _("Delete the line"),
         back,
     )

@@ -10,27 +10,24 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request
 from sqlalchemy import Select
 
-from bridge.plugin import Numbered, current_language, db, find, formatting, numbered
+from bridge.plugin import N_, Numbered, current_language, db, find, formatting, numbered
 from plugins.budget import kinds
 from plugins.budget.money import french
-from plugins.budget.wording import plural
+from plugins.budget.translation import _, use_catalog
 
 PAGE_SIZE = 50
-STATUS = {
-    "fr": {"proposed": "proposée", "confirmed": "confirmée", "rejected": "rejetée"},
-    "en": {"proposed": "proposed", "confirmed": "confirmed", "rejected": "rejected"},
-}
-COLUMN_NAMES = {  # the import form's mapping labels, French first
-    "date": ("Date", "Date"),
-    "reference": ("Référence (n° de pièce)", "Reference (document number)"),
-    "kind": ("Nature (engagement, mandatement, annulation, réduction)", "Kind"),
-    "amount": ("Montant", "Amount"),
-    "supplier": ("Fournisseur", "Supplier"),
-    "label": ("Libellé", "Label"),
-    "note": ("Note", "Note"),
-    "allocation": ("Allocation (numéro ou libellé)", "Allocation (id or label)"),
-    "applies_to": ("Porte sur (pour une annulation ou une réduction)", "Applies to"),
-    "cancels": ("Pièce annulée (sa référence)", "Cancelled document (its reference)"),
+STATUS = {"proposed": N_("proposed"), "confirmed": N_("confirmed"), "rejected": N_("rejected")}
+COLUMN_NAMES = {  # the import form's mapping labels
+    "date": N_("Date"),
+    "reference": N_("Reference (document number)"),
+    "kind": N_("Kind (commitment, payment, cancellation, reduction)"),
+    "amount": N_("Amount"),
+    "supplier": N_("Supplier"),
+    "label": N_("Label"),
+    "note": N_("Note"),
+    "allocation": N_("Allocation (id or label)"),
+    "applies_to": N_("Applies to (for a cancellation or a reduction)"),
+    "cancels": N_("Cancelled document (its reference)"),
 }
 BADGE = {"proposed": "badge-warn", "confirmed": "badge-ok", "rejected": "badge-muted"}
 
@@ -54,7 +51,9 @@ def french_spacing(html: str) -> str:
 
 
 def typeset_in_french(blueprint: Blueprint) -> None:
-    """Every French HTML page of `blueprint` gets `french_spacing`."""
+    """Every page of `blueprint` reads the budget's catalog; every French one gets
+    `french_spacing`."""
+    use_catalog(blueprint)
 
     @blueprint.after_request
     def typeset(response: Response) -> Response:
@@ -65,11 +64,6 @@ def typeset_in_french(blueprint: Blueprint) -> None:
         ):
             response.set_data(french_spacing(response.get_data(as_text=True)))
         return response
-
-
-def _(fr: str, en: str) -> str:
-    """French on the page unless the person asked for English."""
-    return en if current_language() == "en" else fr
 
 
 def day(value: date, lang: str) -> str:
@@ -93,9 +87,8 @@ def helpers() -> dict[str, Any]:
         ),
         "kind_name": lambda line: kinds.name(line.kind, line.applies_to, lang),
         "kind_word": lambda kind: kinds.name(kind, None, lang),
-        "status_name": lambda status: STATUS[lang][status],
+        "status_name": lambda status: _(STATUS[status]),
         "badge": BADGE,
-        "plural": lambda count, one, many: plural(count, one, many, lang),
     }
 
 

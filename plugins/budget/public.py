@@ -6,10 +6,10 @@ Charts are drawn by the page itself (see `charts`): no external service and no J
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app
 from sqlalchemy import select
 
-from bridge.plugin import render_public
+from bridge.plugin import current_language, render_public
 from plugins.budget import charts
 from plugins.budget.figures import (
     by_group,
@@ -31,65 +31,10 @@ blueprint = Blueprint(
 )
 typeset_in_french(blueprint)
 
-TEXT = {
-    "fr": {
-        "title": "Budget de suivi",
-        "intro": "Ce que la ville a promis, engagé et payé "
-        "pour les actions choisies par les habitant·es.",
-        "envelope": "Enveloppe",
-        "amount": "Montant",
-        "allocated": "Alloué",
-        "committed": "Engagé",
-        "paid": "Payé",
-        "remaining": "Reste à engager",
-        "by_theme": "Par thème",
-        "by_neighbourhood": "Par quartier",
-        "over_time": "Au fil du temps",
-        "none": "Aucune enveloppe pour l’instant.",
-        "downloads": "Télécharger les données",
-        "csv": "Enveloppes (CSV, pour un tableur)",
-        "ledger_csv": "Grand livre (CSV, toutes les lignes, pour un tableur)",
-        "xlsx": "Grand livre (XLSX, Excel)",
-        "json": "Grand livre (JSON)",
-        "ocds": "Enveloppes et contrats (OCDS, standard des données ouvertes de la commande "
-        "publique)",
-        "chart": "Graphique",
-        "by_project": "Par projet ou action",
-        "project": "Projet ou action",
-        "paid_by_theme": "Paiements cumulés par thème",
-        "paid_by_neighbourhood": "Paiements cumulés par quartier",
-    },
-    "en": {
-        "title": "Follow-up budget",
-        "intro": "What the city promised, committed and paid for the actions residents chose.",
-        "envelope": "Envelope",
-        "amount": "Amount",
-        "allocated": "Allocated",
-        "committed": "Committed",
-        "paid": "Paid",
-        "remaining": "Left to commit",
-        "by_theme": "By theme",
-        "by_neighbourhood": "By neighbourhood",
-        "over_time": "Over time",
-        "none": "No envelope yet.",
-        "downloads": "Download the data",
-        "csv": "Envelopes (CSV, for a spreadsheet)",
-        "ledger_csv": "Ledger (CSV, every line, for a spreadsheet)",
-        "xlsx": "Ledger (XLSX, Excel)",
-        "json": "Ledger (JSON)",
-        "ocds": "Envelopes and contracts (OCDS, Open Contracting Data Standard)",
-        "chart": "Chart",
-        "by_project": "By project or action",
-        "project": "Project or action",
-        "paid_by_theme": "Cumulative payments by theme",
-        "paid_by_neighbourhood": "Cumulative payments by neighbourhood",
-    },
-}
-
 
 @blueprint.get("/")
 def page():
-    lang = "en" if request.args.get("lang") == "en" else "fr"
+    lang = current_language()
     with current_app.extensions["bridge"].sessions() as session:
         figures = for_envelopes(session)
         envelopes = session.scalars(select(Envelope).order_by(Envelope.id)).all()
@@ -112,7 +57,6 @@ def page():
     return render_public(
         "budget/public.html",
         lang,
-        b=TEXT[lang],
         french=french,
         envelopes=[(e, figures[e.id]) for e in envelopes],
         projects=projects,

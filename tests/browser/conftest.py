@@ -12,6 +12,26 @@ from werkzeug.serving import make_server
 CHROMIUM = "/usr/bin/chromium"
 
 
+class FrenchBrowser:
+    """The browser of a French resident: Accept-Language fr-FR unless a test gives another
+    `locale` (with no explicit choice, the bridge follows the browser's language, and
+    Chromium's own default is en-US)."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **options):
+        options.setdefault("locale", "fr-FR")
+        return self._browser.new_context(**options)
+
+    def new_page(self, **options):
+        options.setdefault("locale", "fr-FR")
+        return self._browser.new_page(**options)
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
@@ -32,7 +52,7 @@ def browser():
                 "--disable-sync",
             ],
         )
-        yield browser
+        yield FrenchBrowser(browser)
         browser.close()
 
 

@@ -130,7 +130,7 @@ def test_the_citys_own_names_replace_decidims_in_the_figures(tmp_path):
 
 def test_the_public_page_links_the_whole_ledger_as_csv(client):
     """The XLSX refusal sends people to grand-livre.csv: the public page offers it."""
-    page = client.get("/budget/").get_data(as_text=True)
+    page = client.get("/budget/?lang=fr").get_data(as_text=True)
     assert 'href="/api/v1/exports/budget-ledger-csv" download' in page
     assert "Grand livre (CSV" in page
     assert 'href="/api/v1/exports/budget-ledger-csv"' in client.get("/budget/?lang=en").get_data(

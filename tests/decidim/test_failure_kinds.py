@@ -11,7 +11,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from flask import Flask
 
+import bridge.i18n
 from bridge.decidim import DecidimClient, DecidimError
 from bridge.failures import SENTENCES, kind_of, sentence
 from simulator.testing import free_port, running_simulator
@@ -129,10 +131,16 @@ def test_a_self_signed_certificate(tmp_path):
 
 
 def test_every_kind_has_a_french_and_an_english_sentence_without_technical_words():
-    for kind, texts in SENTENCES.items():
-        assert set(texts) == {"fr", "en"}, kind
-        for text in texts.values():
+    app = Flask(__name__)
+    app.secret_key = "t"
+    bridge.i18n.init_app(app)
+    for kind, english in SENTENCES.items():
+        with app.test_request_context("/?lang=fr"):
+            french = sentence(kind)
+        with app.test_request_context("/?lang=en"):
+            assert sentence(kind) == english
+        assert french != english, kind  # translated (tests/web/test_translations.py: all are)
+        for text in (english, french):
             assert "Error" not in text and "HTTP" not in text.replace("HTTPS", ""), text
-        assert " :" not in texts["fr"] and " ;" not in texts["fr"], kind  # U+202F before
-    assert sentence("no-such-kind") == sentence(None) == SENTENCES["unknown"]["fr"]
-    assert sentence("dns", "en") == SENTENCES["dns"]["en"]
+        assert " :" not in french and " ;" not in french, kind  # U+202F before
+    assert sentence("no-such-kind") == sentence(None) == sentence("unknown")

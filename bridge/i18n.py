@@ -1,0 +1,128 @@
+"""One translation system: gettext catalogs through Flask-Babel, and one way to choose the
+language (docs/translation.md).
+
+Messages are written in English in the code and templates (the msgid) and translated in
+`bridge/translations/fr/LC_MESSAGES/messages.po`; each plugin ships its own catalog, read
+through its `Catalog` (`context.gettext`). The language of a request is, in this order: the
+reader's explicit choice (`?lang=`, remembered in the session), the browser's Accept-Language,
+French. Outside a request (jobs, CLI, and code called without an app) it is French, the city's
+language.
+
+This module imports no page or route module: the plugin context and `bridge.plugin` use it.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import flask_babel
+from babel.support import NullTranslations, Translations
+from flask import Flask, Response, has_app_context, has_request_context, request, session
+
+LANGUAGES = ("fr", "en")
+DEFAULT = "fr"
+CORE_TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def N_(message: str) -> str:
+    """Marks a msgid for extraction where it is translated later (tables of terms)."""
+    return message
+
+
+def choose_language() -> str:
+    """The language of this request: `?lang=` (kept in the session), the session's, the
+    browser's Accept-Language, else French. The one place that decides it."""
+    if not has_request_context():
+        return DEFAULT
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        if session.get("lang") != asked:
+            session["lang"] = asked
+        return asked
+    kept = session.get("lang")
+    if kept in LANGUAGES:
+        return kept
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT) or DEFAULT
+
+
+def language() -> str:
+    """'fr' or 'en', as chosen by `choose_language` (cached for the request by Flask-Babel)."""
+    locale = flask_babel.get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT
+
+
+@cache
+def french(directory: Path = CORE_TRANSLATIONS, domain: str = "messages") -> NullTranslations:
+    """A French catalog read without an app: scripts and tests that call the domain code
+    outside the bridge still get the city's language."""
+    found = Translations.load(str(directory), ["fr"], domain)
+    if directory != CORE_TRANSLATIONS and isinstance(found, Translations):
+        found.add_fallback(french())
+    return found
+
+
+def _format(text: str, variables: dict[str, object]) -> str:
+    return text % variables if variables else text
+
+
+def gettext(message: str, **variables: object) -> str:
+    """The core's catalog: `gettext("Page %(page)s", page=2)`."""
+    if not has_app_context():
+        return _format(french().ugettext(message), variables)
+    return flask_babel.gettext(message, **variables)
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
+    """Plural forms by the language's rule (French: 0 and 1 are singular)."""
+    if not has_app_context():
+        return _format(french().ungettext(singular, plural, num), {"num": num, **variables})
+    return flask_babel.ngettext(singular, plural, num, **variables)
+
+
+def pgettext(context: str, message: str, **variables: object) -> str:
+    """A msgid whose translation depends on a context, e.g. a French feminine."""
+    return flask_babel.pgettext(context, message, **variables)
+
+
+class Catalog:
+    """A plugin's own catalog (`<directory>/fr/LC_MESSAGES/<domain>.po`) over the core's, so
+    the page frame its templates extend still translates. Its messages win over the core's."""
+
+    def __init__(self, directory: Path, domain: str) -> None:
+        self.directory = directory
+        self.domain = domain
+        self._domain = flask_babel.Domain(
+            translation_directories=[str(CORE_TRANSLATIONS), str(directory)],
+            domain=f"messages;{domain}",
+        )
+
+    def gettext(self, message: str, **variables: object) -> str:
+        if not has_app_context():
+            return _format(french(self.directory, self.domain).ugettext(message), variables)
+        return self._domain.gettext(message, **variables)
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: object) -> str:
+        if not has_app_context():
+            text = french(self.directory, self.domain).ungettext(singular, plural, num)
+            return _format(text, {"num": num, **variables})
+        return self._domain.ngettext(singular, plural, num, **variables)
+
+    def pgettext(self, context: str, message: str, **variables: object) -> str:
+        return self._domain.pgettext(context, message, **variables)
+
+    def use_for_request(self) -> None:
+        """Templates rendered in this request (`_()`, `ngettext()`) read this catalog."""
+        self._domain.as_default()
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Babel with the one chooser; pages say they vary by language."""
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(CORE_TRANSLATIONS))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
+    flask_babel.Babel(app, locale_selector=choose_language)
+
+    @app.after_request
+    def vary_by_language(response: Response) -> Response:
+        response.vary.add("Accept-Language")
+        return response
