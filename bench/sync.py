@@ -1,13 +1,16 @@
-"""Benchmark: a full and a no-change sync of a large generated instance.
+"""Benchmark: a full and a no-change sync of generated instances.
 
-    python bench/sync.py [--scale 50000] [--latency-ms 20]
+    python bench/sync.py [--scale 2000] [--versions 0.28 0.31] [--memory 5000 50000]
+                         [--latency-ms 20] [--rate-limit 0]
 
 Starts the Decidim stand-in in a subprocess (`--scale N` proposals and proportional meetings,
-results and projects; latency injected on every request; its rate limit off), then runs each sync
-in a child process of its own so that its peak RSS is its own. Prints, for each sync: items/s,
-requests made against the lower bound (sum over connections of ceil(items / page cap)), wall time
-against requests x latency, database writes (statements that insert, update or delete synced
-records), and peak RSS. A smaller scale is run too, to show whether memory grows with size.
+results and projects; latency injected on every request; its rate limit off unless
+`--rate-limit`), then runs each sync in a child process of its own so that its peak RSS and CPU
+time are its own. Prints, for each sync: requests made against the lower bound (sum over
+connections of ceil(items / 50): one page of 50 a request) and their ratio, 429 answers, the
+bridge's CPU time per item, wall time, database writes (statements that insert, update or delete
+synced records), and peak RSS. `--memory` runs a smaller and a larger instance to show whether
+memory grows with size.
 """
 
 from __future__ import annotations
@@ -61,15 +64,16 @@ def child(database_url: str, instance: str, full: bool) -> None:
             writes["records" if table in RECORD_TABLES else "bookkeeping"] += 1
 
     settings = Settings(database_url=database_url)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     run = SyncEngine(make_sessionmaker(engine), settings).run(instance, full=full)
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(
         json.dumps(
             {
                 "status": run.status,
                 "error": run.error,
                 "wall": wall,
+                "cpu": cpu,
                 "requests": run.requests,
                 "retries": run.retries,
                 "created": run.created,
@@ -114,6 +118,13 @@ def lower_bound(database_url: str) -> tuple[int, int]:
     return bound, items, empty
 
 
+def throttled(url: str) -> int:
+    import urllib.request
+
+    with urllib.request.urlopen(f"{url}/_simulator/stats", timeout=10) as answer:
+        return int(json.load(answer)["throttled"])
+
+
 def run_child(database_url: str, full: bool) -> dict:
     out = subprocess.run(
         [sys.executable, __file__, "--child", database_url, "--full" if full else "--no-full"],
@@ -125,14 +136,16 @@ def run_child(database_url: str, full: bool) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def bench(scale: int, latency_ms: int) -> dict:
+def bench(scale: int, latency_ms: int, version: str = "0.28", rate_limit: int = 0) -> dict:
     from bridge.store.db import make_engine, make_sessionmaker
     from bridge.store.migrate import upgrade
     from bridge.store.models import Instance
     from bridge.timeutil import utcnow
     from simulator.testing import start_subprocess
 
-    url, stop = start_subprocess(scale=scale, latency_ms=latency_ms, rate_limit=0)
+    url, stop = start_subprocess(
+        scale=scale, latency_ms=latency_ms, rate_limit=rate_limit, version=version
+    )
     try:
         with tempfile.TemporaryDirectory() as tmp:
             database_url = f"sqlite:///{tmp}/bench.db"
@@ -144,19 +157,22 @@ def bench(scale: int, latency_ms: int) -> dict:
                     Instance(
                         name="bench",
                         base_url=url,
-                        rate_limit_per_minute=0,
+                        rate_limit_per_minute=90 if rate_limit else 0,
                         created_at=now,
                         updated_at=now,
                     )
                 )
                 session.commit()
             full = run_child(database_url, True)
+            full["throttled"] = throttled(url)
             again = run_child(database_url, False)
+            again["throttled"] = throttled(url) - full["throttled"]
             bound, items, components = lower_bound(database_url)
     finally:
         stop()
     return {
         "scale": scale,
+        "version": version,
         "latency_ms": latency_ms,
         "items": items,
         "lower_bound": bound,
@@ -169,18 +185,18 @@ def bench(scale: int, latency_ms: int) -> dict:
 def report(result: dict) -> None:
     latency = result["latency_ms"] / 1000
     print(
-        f"\n== scale {result['scale']}: {result['items']} items, lower bound "
-        f"{result['lower_bound']} requests over {result['components']} component connections, "
-        f"{result['latency_ms']} ms latency"
+        f"\n== Decidim {result['version']}, scale {result['scale']}: {result['items']} items, "
+        f"lower bound {result['lower_bound']} requests over {result['components']} component "
+        f"connections, {result['latency_ms']} ms latency"
     )
     for name in ("full", "no_change"):
         r = result[name]
-        over = (r["requests"] - result["lower_bound"]) / result["lower_bound"] * 100
+        ratio = r["requests"] / result["lower_bound"]
         print(
-            f"{name:>9}: {r['status']}, {r['wall']:.1f} s, "
-            f"{result['items'] / r['wall']:.0f} items/s, {r['requests']} requests "
-            f"({over:+.1f}% vs lower bound; {r['retries']} retries), "
-            f"requests x latency = {r['requests'] * latency:.1f} s, "
+            f"{name:>9}: {r['status']}, {r['requests']} requests = {ratio:.2f}x the lower bound "
+            f"({r['retries']} retries, {r['throttled']} answered 429), "
+            f"CPU {r['cpu'] / result['items'] * 1000:.3f} ms/item ({r['cpu']:.1f} s), "
+            f"wall {r['wall']:.1f} s (requests x latency = {r['requests'] * latency:.1f} s), "
             f"record writes {r['writes']['records']}, bookkeeping writes "
             f"{r['writes']['bookkeeping']}, peak RSS {r['peak_rss_mb']:.0f} MB; "
             f"created {r['created']} updated {r['updated']} unchanged {r['unchanged']} "
@@ -190,9 +206,11 @@ def report(result: dict) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=50000)
-    parser.add_argument("--small-scale", type=int, default=5000)
+    parser.add_argument("--scale", type=int, default=2000)
+    parser.add_argument("--versions", nargs="*", default=["0.28", "0.31"])
+    parser.add_argument("--memory", type=int, nargs="*", default=[5000, 50000])
     parser.add_argument("--latency-ms", type=int, default=20)
+    parser.add_argument("--rate-limit", type=int, default=0, help="the stand-in's, per minute")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument(
         "--full", action=argparse.BooleanOptionalAction, default=True, help=argparse.SUPPRESS
@@ -202,14 +220,20 @@ def main() -> None:
         child(args.child, "bench", args.full)
         return
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    results = [bench(scale, args.latency_ms) for scale in (args.small_scale, args.scale)]
-    for result in results:
-        report(result)
-    small, large = results
-    print(
-        f"\npeak RSS, full sync: {small['full']['peak_rss_mb']:.0f} MB at {small['scale']} vs "
-        f"{large['full']['peak_rss_mb']:.0f} MB at {large['scale']}"
-    )
+    for version in args.versions:
+        report(bench(args.scale, args.latency_ms, version, args.rate_limit))
+    if len(args.memory) == 2:
+        small, large = (
+            bench(scale, args.latency_ms, "0.28", args.rate_limit) for scale in args.memory
+        )
+        for result in (small, large):
+            report(result)
+        print(
+            f"\npeak RSS, full sync: {small['full']['peak_rss_mb']:.0f} MB at {small['scale']} vs "
+            f"{large['full']['peak_rss_mb']:.0f} MB at {large['scale']}; no change: "
+            f"{small['no_change']['peak_rss_mb']:.0f} MB vs "
+            f"{large['no_change']['peak_rss_mb']:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

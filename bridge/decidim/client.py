@@ -11,7 +11,9 @@ accepts no batched requests.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from gql import Client, GraphQLRequest
@@ -24,7 +26,7 @@ from gql.transport.exceptions import (
 from gql.transport.requests import RequestsHTTPTransport
 from graphql import DocumentNode
 
-from bridge.decidim import queries
+from bridge.decidim import planner, queries
 from bridge.decidim.capabilities import Capabilities, missing_in
 from bridge.decidim.errors import (
     DecidimError,
@@ -55,6 +57,26 @@ class _SharedSessionTransport(RequestsHTTPTransport):
         self.session = None  # the session outlives one query; DecidimClient.close() closes it
 
 
+# How many items of one component prefetch() reads at most (the rest: pages()).
+AHEAD = 250
+
+
+@dataclass
+class _Ahead:
+    """What prefetch() has read of one component, and where it stopped."""
+
+    resource: str
+    operation: str
+    connection: str
+    component_id: str
+    shape: planner.Shape
+    known: int | None
+    pages: list[list[dict]] = field(default_factory=list)
+    offset: int = 0
+    after: str | None = None
+    more: bool = True
+
+
 class DecidimClient:
     def __init__(
         self,
@@ -83,7 +105,11 @@ class DecidimClient:
         self.reported_version: str | None = None
         self.drift: list[str] = []  # what changed in the server's schema during this run
         self._probed = False
-        self._organization: dict | None = None
+        self._spaces: dict[str, Any] | None = None
+        self.limits = planner.Limits(page_cap=page_size)
+        # Are the server's cursors offsets (several pages a request)? None until one is read.
+        self.offsets: bool | None = None
+        self._ahead: dict[str, _Ahead] = {}
         if version:
             self.use(version)
 
@@ -97,12 +123,12 @@ class DecidimClient:
         self.query_set = label or capabilities.guess_version()
 
     def detect_version(self) -> str:
-        """Two requests: the capabilities probe, then the organization with `decidim { version }`
-        (null from 0.30 unless disclosed; the capabilities then give the label).
-
-        Returns the label (`0.27` ... `0.31`); the organization is kept for `organization()`."""
+        """Two requests: the capabilities probe, then the spaces with the organization and
+        `decidim { version }` (null from 0.30 unless disclosed; the capabilities then give the
+        label). Returns the label (`0.27` ... `0.31`); what was read is kept for
+        `organization()` and `spaces()`."""
         self.use_capabilities(self._probe())
-        self._organization = self._read_organization()
+        self._read_spaces()
         chosen = queries.query_set_for(self.reported_version) or self.capabilities.guess_version()
         self.query_set = chosen
         return chosen
@@ -121,54 +147,171 @@ class DecidimClient:
 
     # -- reading ----------------------------------------------------------------------------
     def organization(self) -> dict[str, Any]:
-        """The organization (read with the version; the one read by `detect_version` if any)."""
-        if self._organization is not None:
-            found, self._organization = self._organization, None
-            return found
-        return self._read_organization()
-
-    def _read_organization(self) -> dict[str, Any]:
-        data = self.execute("organization")
-        self.reported_version = (data.get("decidim") or {}).get("version")
-        return data.get("organization") or {}
+        """The organization, read with the version and the spaces in one request."""
+        if self._spaces is None:
+            self._read_spaces()
+        return self._spaces["organization"]
 
     def spaces(self) -> dict[str, list[dict]]:
-        data = self.execute("spaces")
+        """Processes and assemblies (read with the organization, or now); read once."""
+        if self._spaces is None:
+            self._read_spaces()
+        found, self._spaces = self._spaces, None
         return {
+            "participatory_process": found["participatory_process"],
+            "assembly": found["assembly"],
+        }
+
+    def _read_spaces(self) -> None:
+        data = self.execute("spaces")
+        self.reported_version = (data.get("decidim") or {}).get("version")
+        self._spaces = {
+            "organization": data.get("organization") or {},
             "participatory_process": [s for s in data.get("participatoryProcesses") or [] if s],
             "assembly": [s for s in data.get("assemblies") or [] if s],
         }
 
+    def prefetch(self, wanted: list[tuple[str, str, str, str, int | None]]) -> None:
+        """Read the first pages of many components a few requests at a time: each request
+        carries one page of up to `max_aliases` components (aliases `c0`, `c1`...), sized to
+        share the complexity budget, or to the count stored last time. Rounds go on while two
+        or more components have more, each up to AHEAD items (memory stays bounded); `pages()`
+        yields what was read, then goes on. Each wanted item is (resource, page operation,
+        connection, component id, items stored last time or None)."""
+        pending = []
+        for resource, operation, connection, component_id, known in wanted:
+            try:
+                document = self._document(resource)
+            except SchemaMismatch:
+                continue  # pages() says so, for this component alone
+            shape = planner.shape(document, operation, connection)
+            pending.append(_Ahead(resource, operation, connection, component_id, shape, known))
+        while len(pending) >= 2 and self.limits.max_aliases >= 2 and self.offsets is not False:
+            size = min(self.limits.max_aliases, len(pending))
+            count = math.ceil(len(pending) / size)
+            groups = [pending[i::count] for i in range(count)]
+            if not all(self._read_ahead(group) for group in groups):
+                return  # the server's limits are lower than we thought: pages() goes on
+            pending = [
+                a for a in pending if a.more and self.offsets and a.offset < AHEAD and a.pages
+            ]
+
+    def _read_ahead(self, group: list[_Ahead]) -> bool:
+        share = self.limits.budget / len(group)
+        windows = []
+        for ahead in group:
+            fits = math.floor((share - ahead.shape.base - ahead.shape.meta) / ahead.shape.item)
+            first = min(self.page_size, fits)
+            if ahead.known is not None and not ahead.pages:
+                first = min(first, ahead.known + 5)
+            windows.append((ahead, max(1, first)))
+
+        def build() -> DocumentNode:
+            return planner.components_document(
+                [
+                    (self._document(a.resource), a.operation, a.connection, a.component_id)
+                    + (a.offset, first)
+                    for a, first in windows
+                ]
+            )
+
+        try:
+            data = self._ask(build, None, None)
+        except SchemaMismatch:
+            return False  # a component lost an essential field: pages() says which
+        except GraphQLErrors as exc:
+            estimate = sum(a.shape.cost(1, f) for a, f in windows)
+            if self.limits.learn(exc.errors, estimate):
+                return False
+            raise
+        for index, (ahead, _) in enumerate(windows):
+            conn = (data.get(f"c{index}") or {}).get(ahead.connection)
+            if conn is None:
+                ahead.more = False  # pages() reads it again and says what is wrong
+                continue
+            nodes = [node for node in conn.get("nodes") or [] if node]
+            info = conn.get("pageInfo") or {}
+            ahead.offset += len(nodes)
+            ahead.after = info.get("endCursor") or ahead.after
+            ahead.more = bool(info.get("hasNextPage"))
+            ahead.pages.append(nodes)
+            self._check_cursor(info, ahead.offset)
+            self._ahead[ahead.component_id] = ahead
+        return True
+
     def pages(
         self, resource: str, operation: str, connection: str, component_id: str
     ) -> Iterator[list[dict]]:
-        """Yield the nodes of a component's connection, one page (one request) at a time."""
-        after: str | None = None
-        first = self.page_size
+        """Yield the nodes of a component's connection page by page. Where the server's cursors
+        are offsets, one request carries several pages (`planner`); elsewhere one page a
+        request, following `endCursor`."""
+        offset, after = 0, None
+        if (ahead := self._ahead.pop(component_id, None)) is not None:
+            yield from ahead.pages
+            if not ahead.more:
+                return
+            offset, after = ahead.offset, ahead.after
         while True:
-            variables = {"component": component_id, "first": first, "after": after}
+            document = self._document(resource)
+            shape = planner.shape(document, operation, connection)
+            packing = self.offsets is True
+            pages, first = planner.plan(shape, self.limits, max_pages=None if packing else 1)
+            windows = [(offset + i * first, first) for i in range(pages)]
+
+            def build(windows=windows) -> DocumentNode:
+                return planner.pages_document(
+                    self._document(resource), operation, connection, windows
+                )
+
             try:
-                data = self.execute(resource, variables, operation)
+                if packing:
+                    data = self._ask(build, {"component": component_id}, operation)
+                else:
+                    variables = {"component": component_id, "first": first, "after": after}
+                    data = self._ask(lambda: self._document(resource), variables, operation)
             except GraphQLErrors as exc:
-                # A server with a lower complexity budget than Decidim's default: smaller pages.
-                if first > 5 and any("complexity" in e.get("message", "") for e in exc.errors):
-                    first //= 2
-                    log.warning("query too complex for the server, page size now %d", first)
+                if self.limits.learn(exc.errors, shape.cost(pages, first)):
+                    log.warning("request too large for the server: limits now %s", self.limits)
                     continue
                 raise
             component = data.get("component")
             if component is None:
                 raise DecidimError(f"component {component_id} is gone or not published")
-            conn = component.get(connection)
-            if conn is None:
-                raise DecidimError(f"component {component_id} has no {connection} connection")
-            yield [node for node in conn.get("nodes") or [] if node]
-            info = conn.get("pageInfo") or {}
-            if not info.get("hasNextPage"):
-                return
-            if not info.get("endCursor") or info.get("endCursor") == after:
-                raise DecidimError(f"{connection} of component {component_id}: cursor did not move")
-            after = info["endCursor"]
+            for index in range(pages):
+                conn = component.get(f"p{index}" if pages > 1 else connection)
+                if conn is None:
+                    raise DecidimError(f"component {component_id} has no {connection} connection")
+                nodes = [node for node in conn.get("nodes") or [] if node]
+                info = conn.get("pageInfo") or {}
+                if index == 0 or nodes:
+                    yield nodes
+                if not info.get("hasNextPage"):
+                    return
+                end = info.get("endCursor")
+                if not end or end == after:
+                    raise DecidimError(
+                        f"{connection} of component {component_id}: cursor did not move"
+                    )
+                offset, after = offset + len(nodes), end
+                if not self._check_cursor(info, offset):
+                    break  # not offsets after all: follow the server's cursors from here
+                if 0 < len(nodes) < first:
+                    # The server caps pages lower than we asked: the next windows started too
+                    # far; their answers are dropped and read again from here.
+                    self.limits.page_cap = len(nodes)
+                    log.warning("Decidim caps pages at %d items", len(nodes))
+                    break
+
+    def _check_cursor(self, info: dict, offset: int) -> bool:
+        """Is `endCursor` the offset cursor we predict? The first answer decides for the run."""
+        end = info.get("endCursor")
+        if not end or offset == 0:
+            return self.offsets is not False
+        if self.offsets is None:
+            self.offsets = end == planner.cursor(offset)
+            if not self.offsets:
+                log.warning("Decidim's cursors are not offsets: one page a request")
+        return self.offsets and end == planner.cursor(offset)
 
     def one(
         self, resource: str, operation: str, field: str, component_id: str, remote_id: str
@@ -180,16 +323,22 @@ class DecidimClient:
     def execute(
         self, name: str, variables: dict | None = None, operation: str | None = None
     ) -> dict[str, Any]:
-        """Run one of our queries, fitted to the server; re-fitted and re-asked once when the
-        server says a field we ask no longer exists."""
+        """Run one of our queries, fitted to the server."""
+        return self._ask(lambda: self._document(name), variables, operation)
+
+    def _ask(
+        self, build: Callable[[], DocumentNode], variables: dict | None, operation: str | None
+    ) -> dict[str, Any]:
+        """Send the document `build` makes; when the server says a field we ask no longer
+        exists, learn what changed and send it again, built anew, once."""
         try:
-            return self._send(self._document(name), variables, operation)
+            return self._send(build(), variables, operation)
         except GraphQLErrors as exc:
             missing = missing_in(exc.errors)
             if missing is None:
                 raise
         self._learn(missing)
-        return self._send(self._document(name), variables, operation)
+        return self._send(build(), variables, operation)
 
     def _document(self, name: str) -> DocumentNode:
         if self.capabilities is None:
@@ -258,7 +407,7 @@ class DecidimClient:
             raise NotJSONError(_describe_not_json(str(exc))) from exc
         if not isinstance(result, dict):
             raise NotJSONError("Decidim answered without a data object")
-        return without_nul(result)
+        return without_nul(result) if self.session.last_had_nul else result
 
 
 def without_nul(value: Any) -> Any:

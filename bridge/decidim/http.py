@@ -37,7 +37,10 @@ class RateLimiter:
     """At most `limit` requests in any sliding `period` seconds (0 = no limit).
 
     A sliding window, not a token bucket, because Decidim's Rack::Attack counts requests per
-    fixed minute: a small sync may go at full speed, a large one settles at the limit.
+    fixed minute: a small sync may go at full speed, a large one settles at the limit. No
+    sliding minute holding more than `limit` requests, no fixed minute does either: under
+    Decidim's 100 a minute our 90 never meet a 429 in steady state. A 429 all the same (the
+    limit is shared, or lower) makes the limiter slower for the rest of the run.
     """
 
     def __init__(self, limit: int, period: float = 60.0, clock=time.monotonic, sleep=time.sleep):
@@ -45,6 +48,14 @@ class RateLimiter:
         self._clock, self._sleep = clock, sleep
         self._sent: deque[float] = deque()
         self._lock = threading.Lock()
+
+    def slow_down(self) -> None:
+        """A 429 came although we kept to our limit: the server's is lower, or shared. A fifth
+        less from now on (at least one request a period)."""
+        with self._lock:
+            if self.limit > 0:
+                self.limit = max(1, self.limit * 4 // 5)
+                log.warning("429 from Decidim: at most %d requests a minute from now", self.limit)
 
     def wait(self) -> float:
         """Block until a request may go; return the seconds waited."""
@@ -98,6 +109,7 @@ class DecidimSession(requests.Session):
         self.timeout = timeout
         self.credentials = credentials
         self.counters = Counters()
+        self.last_had_nul = False
         self._sleep = sleep
         self._token: str | None = None
         self.headers.update(
@@ -140,6 +152,10 @@ class DecidimSession(requests.Session):
                 signed_in_again = True
                 self.sign_in()
                 continue
+            if response.status_code == 429:
+                # Someone else counts against the same limit (another client behind the same
+                # address, a lower limit than ours): go slower for the rest of the run.
+                self.limiter.slow_down()
             if response.status_code in RETRY_STATUSES and attempt < self.max_retries:
                 self._pause(attempt, response.headers.get("Retry-After"))
                 attempt += 1
@@ -164,6 +180,8 @@ class DecidimSession(requests.Session):
         finally:
             response.close()
         response._content = b"".join(chunks)  # what `response.content` returns from now on
+        # JSON can carry a NUL only escaped: the client cleans the answer only when it has one.
+        self.last_had_nul = b"\\u0000" in response._content
         return response
 
     def _pause(self, attempt: int, retry_after: str | None) -> None:

@@ -40,7 +40,7 @@ HERE = Path(__file__).parent
 QUERY_DIR = HERE / "queries"
 SCHEMA_DIR = HERE / "schema"
 SUPPORTED = ("0.27", "0.28", "0.29", "0.30", "0.31")
-QUERY_NAMES = ("organization", "spaces", "proposals", "budgets", "results", "meetings", "debates")
+QUERY_NAMES = ("spaces", "proposals", "budgets", "results", "meetings", "debates")
 # The component types: a field lost inside `... on Proposals { }` is the connection itself.
 COMPONENT_TYPES = frozenset({"Proposals", "Budgets", "Accountability", "Meetings", "Debates"})
 

@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -300,6 +300,14 @@ class SyncEngine:
             session.commit()
         components = self._sync_spaces(instance, state)
         self._keep_capabilities(instance, state)
+        todo = [(c, r) for c, r in components if f"component:{c.remote_id}" not in state.done]
+        known = self._stored_counts(instance, todo)
+        client.prefetch(
+            [
+                (r.name, r.page_operation, r.connection, c.remote_id, known.get(c.id))
+                for c, r in todo
+            ]
+        )
         for position, (component, resource) in enumerate(components, start=1):
             key = f"component:{component.remote_id}"
             if key in state.done:
@@ -319,6 +327,23 @@ class SyncEngine:
                 self._keep_capabilities(instance, state)
             state.done.append(key)
             self._save_progress(state)
+
+    def _stored_counts(
+        self, instance: Instance, components: list[tuple[models.Component, ComponentResource]]
+    ) -> dict[int, int]:
+        """How many live records each component had after the last sync: the size of the first
+        page to ask for it (none yet: the planner picks one)."""
+        counts: dict[int, int] = {}
+        with self.sessions() as session:
+            for model in {r.model for _, r in components}:
+                counts.update(
+                    session.execute(
+                        select(model.component_id, func.count())
+                        .where(model.instance_id == instance.id, model.removed_at.is_(None))
+                        .group_by(model.component_id)
+                    ).all()
+                )
+        return counts
 
     def _detect(self, instance: Instance, state: _RunState) -> None:
         client = state.client

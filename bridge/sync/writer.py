@@ -129,7 +129,7 @@ def write_batch(
             out.created.append(row["remote_id"])
     if to_write:
         keys = ["instance_id", *key_extra, "remote_id"]
-        written = session.execute(_upsert(session, table, to_write, keys)).all()
+        written = session.execute(_upsert(session, table, to_write[0], keys), to_write).all()
         for row_id, rid in written:
             out.ids[rid] = row_id
         created = set(out.created)
@@ -156,14 +156,18 @@ def save_changes(session: Session, changes: list[Change]) -> None:
     changelog.append(session, changes)
 
 
-def _upsert(session: Session, table: Table, rows: list[dict], keys: list[str]):
+def _upsert(session: Session, table: Table, sample: dict, keys: list[str]):
+    """One statement for every row of a batch, executed with the rows as parameters: SQLAlchemy
+    compiles it once and caches it ("insertmanyvalues" still sends one multi-row INSERT), where
+    `.values(rows)` compiled a bind parameter per value of every row, on every page (the sync's
+    main CPU cost, docs/performance.md)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table).values(rows)
+    stmt = insert(table)
     keep_on_update = {"id", "first_seen_at", *keys}
     stmt = stmt.on_conflict_do_update(
         index_elements=keys,
-        set_={c: stmt.excluded[c] for c in rows[0] if c not in keep_on_update},
+        set_={c: stmt.excluded[c] for c in sample if c not in keep_on_update},
     )
     return stmt.returning(table.c.id, table.c.remote_id)
 

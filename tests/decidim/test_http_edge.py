@@ -6,7 +6,7 @@ import pytest
 import requests
 import responses
 
-from bridge.decidim import DecidimClient, queries
+from bridge.decidim import DecidimClient, planner, queries
 from bridge.decidim.capabilities import missing_in
 from bridge.decidim.errors import (
     AuthenticationError,
@@ -206,56 +206,76 @@ def test_refused_credentials_are_reported():
         client.organization()
 
 
-@responses.activate
-def test_pages_follow_cursors_until_has_next_page_is_false():
-    def page(ids, has_next, cursor):
+def page(ids, has_next, cursor, **aliases):
+    """A page of proposals of component 7; `aliases` are further pages (p0, p1 ...)."""
+
+    def conn(ids, has_next, cursor):
         return {
-            "data": {
-                "component": {
-                    "id": "7",
-                    "proposals": {
-                        "pageInfo": {"hasNextPage": has_next, "endCursor": cursor},
-                        "nodes": [{"id": i} for i in ids],
-                    },
-                }
-            }
+            "pageInfo": {"hasNextPage": has_next, "endCursor": cursor},
+            "nodes": [{"id": i} for i in ids],
         }
 
+    component = {"id": "7", **{k: conn(*v) for k, v in aliases.items()}}
+    if ids is not None:
+        component["proposals"] = conn(ids, has_next, cursor)
+    return {"data": {"component": component}}
+
+
+@responses.activate
+def test_offset_cursors_let_one_request_carry_several_pages():
+    # "Mg" is offset 2: the cursors are offsets, so the next pages' cursors are known.
     responses.post(API, json=page(["1", "2"], True, "Mg"))
-    responses.post(API, json=page(["3"], False, "Mw"))
+    responses.post(
+        API,
+        json=page(None, None, None, p0=(["3", "4"], True, "NA"), p1=(["5"], False, "NQ")),
+    )
+    client = make_client(version="0.28", page_size=2)
+    pages = list(client.pages("proposals", "ProposalsPage", "proposals", "7"))
+    assert [[n["id"] for n in p] for p in pages] == [["1", "2"], ["3", "4"], ["5"]]
+    first = json.loads(responses.calls[0].request.body)
+    assert first["variables"] == {"component": "7", "first": 2, "after": None}
+    second = json.loads(responses.calls[1].request.body)
+    assert second["operationName"] == "ProposalsPage"
+    assert second["variables"] == {"component": "7"}
+    query = second["query"]
+    assert 'p0: proposals(order: { id: "asc" }, first: 2, after: "Mg")' in query
+    assert 'p1: proposals(order: { id: "asc" }, first: 2, after: "NA")' in query
+    assert query.count("proposals(") == 5  # Decidim's 5 aliases, 2 items each
+    assert client.offsets is True
+
+
+@responses.activate
+def test_cursors_that_are_not_offsets_are_followed_one_page_a_request():
+    responses.post(API, json=page(["1", "2"], True, "opaque-1"))
+    responses.post(API, json=page(["3"], False, "opaque-2"))
     client = make_client(version="0.28", page_size=2)
     pages = list(client.pages("proposals", "ProposalsPage", "proposals", "7"))
     assert [[n["id"] for n in p] for p in pages] == [["1", "2"], ["3"]]
     second = json.loads(responses.calls[1].request.body)
-    assert second["variables"] == {"component": "7", "first": 2, "after": "Mg"}
-    assert second["operationName"] == "ProposalsPage"
+    assert second["variables"] == {"component": "7", "first": 2, "after": "opaque-1"}
+    assert client.offsets is False
 
 
 @responses.activate
-def test_a_too_complex_page_is_asked_again_smaller():
+def test_a_too_complex_page_is_asked_again_under_the_limit_the_server_states():
     too_complex = {
         "errors": [
-            {"message": "Query has complexity of 6200, which exceeds max complexity of 5000"}
+            {"message": "Query has complexity of 6200, which exceeds max complexity of 3000"}
         ]
     }
     responses.post(API, json=too_complex)
-    responses.post(
-        API,
-        json={
-            "data": {
-                "component": {
-                    "id": "7",
-                    "proposals": {
-                        "pageInfo": {"hasNextPage": False, "endCursor": None},
-                        "nodes": [],
-                    },
-                }
-            }
-        },
-    )
+    responses.post(API, json=page([], False, None))
     client = make_client(version="0.28")
     assert list(client.pages("proposals", "ProposalsPage", "proposals", "7")) == [[]]
-    assert json.loads(responses.calls[1].request.body)["variables"]["first"] == 25
+    first = json.loads(responses.calls[1].request.body)["variables"]["first"]
+    assert client.limits.max_complexity == 3000
+    # Our count of the first request, scaled to the server's, fits under 3000 now.
+    shape = planner.shape(queries.load("0.28").documents["proposals"], "ProposalsPage", "proposals")
+    assert (
+        shape.cost(1, first) * client.limits.scale
+        <= 3000
+        < shape.cost(1, first + 1) * (client.limits.scale / planner.FILL)
+    )
 
 
 def test_rate_limiter_allows_a_burst_then_waits_for_the_window():

@@ -1,0 +1,99 @@
+"""Several pages a request against the stand-in, with each of Decidim's limits lowered: every
+item is read exactly once, and the limits the server states are learnt."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from sqlalchemy import func, select
+
+from bridge.decidim import DecidimClient
+from bridge.store import models
+from bridge.store.db import make_engine, make_sessionmaker
+from bridge.sync.engine import RESOURCES, SyncEngine
+from simulator.testing import running_simulator
+from tests.sync.test_engine import SETTINGS, add_instance
+
+
+class CountingClient(DecidimClient):
+    """Counts every item the pages yield, to see that none is read twice."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.yielded: dict[str, int] = {}
+
+    def pages(self, resource, operation, connection, component_id):
+        for nodes in super().pages(resource, operation, connection, component_id):
+            self.yielded[component_id] = self.yielded.get(component_id, 0) + len(nodes)
+            yield nodes
+
+
+def sync(sqlite_url, **options):
+    sessions = make_sessionmaker(make_engine(sqlite_url))
+    clients: list[CountingClient] = []
+
+    def factory(instance):
+        client = CountingClient(instance.base_url, rate_limit=0, retries=2)
+        clients.append(client)
+        return client
+
+    with running_simulator(**options) as sim:
+        add_instance(sessions, sim.url)
+        run = SyncEngine(sessions, SETTINGS, client_factory=factory).run("ivry")
+        world = sim.world
+        kinds = {"Proposals": "proposal", "Meetings": "meeting", "Accountability": "result"}
+        expected = {
+            cid: len(world.visible(kinds[c["manifest"]], cid))
+            for cid, c in world.components.items()
+            if c["manifest"] in kinds
+        }
+        proposals = world.count("proposal")
+    return sessions, run, clients[0], expected, proposals
+
+
+def lower_bound(sessions) -> int:
+    bound = 0
+    with sessions() as session:
+        for resource in RESOURCES.values():
+            model = resource.model
+            for _, n in session.execute(
+                select(model.component_id, func.count()).group_by(model.component_id)
+            ):
+                bound += max(1, math.ceil(n / 50))
+    return bound
+
+
+def test_a_large_instance_is_read_in_far_fewer_requests_than_pages(sqlite_url):
+    sessions, run, client, expected, _ = sync(sqlite_url, version="0.28", scale=1000)
+    assert run.status == "succeeded", run.error
+    assert all(client.yielded[cid] == n for cid, n in expected.items())  # each item once
+    assert client.offsets is True
+    assert run.requests <= 0.6 * lower_bound(sessions)
+
+
+@pytest.mark.parametrize(
+    ("version", "options", "learnt"),
+    [
+        ("0.28", {"limits": {"max_complexity": 1200}}, ("max_complexity", 1200)),
+        ("0.31", {"limits": {"max_aliases": 2}}, ("max_aliases", 2)),
+        ("0.31", {"page_cap": 20}, ("page_cap", 20)),
+    ],
+)
+def test_each_limit_lowered_is_learnt_and_every_item_read_once(
+    sqlite_url, version, options, learnt
+):
+    sessions, run, client, expected, proposals = sync(
+        sqlite_url, version=version, scale=300, **options
+    )
+    assert run.status == "succeeded", run.error
+    assert {cid: client.yielded.get(cid) for cid in expected} == expected
+    name, value = learnt
+    assert getattr(client.limits, name) == value
+    with sessions() as session:
+        stored = session.scalar(
+            select(func.count())
+            .select_from(models.Proposal)
+            .where(models.Proposal.removed_at.is_(None))
+        )
+    assert stored == proposals
