@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bridge.config import Settings
+from bridge.decidim.errors import NotJSONError
 from bridge.decidim.http import Credentials
 from bridge.store import models
 from bridge.store.db import make_engine, make_sessionmaker
@@ -74,7 +75,9 @@ def test_an_interrupted_run_is_resumed_from_its_finished_components(sessions):
         add_instance(sessions, sim.url)
         engine = SyncEngine(sessions, SETTINGS)
         sim.faults.set(fail_next=0)
-        # Fail on the 8th request: a few components are done by then.
+        # Decidim breaks while the 4th component is read: three are done by then. (Its first
+        # pages came with the others' before the components are written, so the failure is
+        # raised where its next request would have met it.)
         original = engine._sync_component
         calls = []
 
@@ -82,6 +85,7 @@ def test_an_interrupted_run_is_resumed_from_its_finished_components(sessions):
             calls.append(1)
             if len(calls) == 4:
                 sim.faults.set(html=True)
+                raise NotJSONError("Decidim answered with an HTML page instead of JSON")
             return original(*args, **kwargs)
 
         engine._sync_component = flaky
