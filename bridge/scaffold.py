@@ -1,8 +1,9 @@
 """`bridge plugin new NAME`: a plugin package to start from, outside the bridge's tree.
 
 The files come from the templates shipped in `bridge/plugin_template/` (package data; `$name`
-and the like are filled in with `string.Template`). What the bridge is at generation time goes
-in: the first migration needs the core's current head revision. The result installs with pip,
+and the like are filled in with `string.Template`); its catalogs are compiled to `.mo` as
+`bridge i18n compile` does. What the bridge is at generation time goes in: the first
+migration needs the core's current head revision. The result installs with pip,
 passes its own tests (with the test kit, `bridge.testing`) and lints clean as generated.
 """
 
@@ -83,6 +84,10 @@ def generate(name: str, directory: Path) -> Path:
         path = root / target_path(relative, name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+        if path.suffix == ".po":  # the app reads compiled catalogs, as `bridge i18n compile`
+            from bridge.catalogs import compiled
+
+            path.with_suffix(".mo").write_bytes(compiled(path, path.parent.parent.name))
     return root
 
 
