@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bridge import accounts
+from bridge import accounts, i18n
 from bridge.store import models
 
 if TYPE_CHECKING:
@@ -122,8 +123,15 @@ class PluginContext:
         sessions: Callable[[], sessionmaker[Session]],
         config: Any = None,
         actor: str = "system",
+        translations: Path | None = None,
     ):
         self.name = name
+        # the plugin's gettext catalog (docs/translation.md), over the core's
+        self.catalog = (
+            i18n.catalog(translations, name)
+            if translations is not None
+            else i18n.catalog(i18n.CORE_TRANSLATIONS, "messages")
+        )
         self.settings = settings
         self.config = config
         self.actor_outside_requests = actor
@@ -180,6 +188,19 @@ class PluginContext:
         """Record a write in `session`'s transaction (it lands with the write or not at all).
         `details` is what was written (the entry's `after`), `before` what it replaced."""
         accounts.audit(session, self.actor, action, target, before=before, after=details)
+
+    @property
+    def language(self) -> str:
+        """ "fr" or "en": the reader's (docs/translation.md), French outside a request."""
+        return i18n.language()
+
+    def gettext(self, message: str, **variables: Any) -> str:
+        """`message` (English, a msgid of the plugin's catalog) in the reader's language."""
+        return self.catalog.gettext(message, **variables)
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
+        """The form that agrees with `num` (French: 0 and 1 singular); `%(num)s` is `num`."""
+        return self.catalog.ngettext(singular, plural, num, **variables)
 
     def page(self, *args: Any, **kwargs: Any) -> Response:
         """The one pagination of lists (`?limit=`, `?cursor=`): see `bridge.api.paging.page`."""

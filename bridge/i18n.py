@@ -116,6 +116,13 @@ class Catalog:
         self._domain.as_default()
 
 
+@cache
+def catalog(directory: Path, domain: str) -> Catalog:
+    """The one `Catalog` of a translations folder (Flask-Babel caches what it read per
+    object, so a plugin's contexts share one)."""
+    return Catalog(directory, domain)
+
+
 def init_app(app: Flask) -> None:
     """Flask-Babel with the one chooser; pages say they vary by language."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(CORE_TRANSLATIONS))

@@ -18,7 +18,7 @@ from bridge.api.params import integer as integer_parameter
 from bridge.app import db
 from bridge.context import PluginContext, RecordKey, current_context
 from bridge.hookspecs import AuditWording, Export, Job, MenuItem, Money, PublicLink, hookimpl
-from bridge.i18n import N_, Catalog
+from bridge.i18n import N_, Catalog, catalog
 from bridge.i18n import language as current_language
 from bridge.inputs import whole_number
 from bridge.paging import Numbered, numbered
@@ -61,6 +61,7 @@ __all__ = [
     "audit",
     "current_identity",
     "Catalog",
+    "catalog",
     "N_",
     "current_language",
     "db",

@@ -6,6 +6,7 @@ import inspect
 import logging
 from collections.abc import Callable
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -95,7 +96,15 @@ class PluginHost:
         return self._context(name, self.configs.get(name))
 
     def _context(self, name: str, config: Any) -> PluginContext:
-        return PluginContext(name, self.settings, lambda: self.sessions, config, self.actor)
+        return PluginContext(
+            name, self.settings, lambda: self.sessions, config, self.actor, self._translations(name)
+        )
+
+    def _translations(self, name: str) -> Path | None:
+        """The plugin's `translations/` folder, beside its module (None for the core)."""
+        module = self.manager.get_plugin(name)
+        path = getattr(module, "__file__", None)
+        return Path(path).parent / "translations" if path and name != "core" else None
 
     def call(self, hook: str, **kwargs: Any) -> list[Any]:
         """Call every implementation of `hook`; one that raises is logged and skipped. Each

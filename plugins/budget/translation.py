@@ -7,9 +7,10 @@ from pathlib import Path
 
 from flask import Blueprint
 
-from bridge.plugin import Catalog
+from bridge.plugin import catalog
 
-CATALOG = Catalog(Path(__file__).parent / "translations", "budget")
+# the catalog the budget's PluginContext translates with too (context.gettext)
+CATALOG = catalog(Path(__file__).parent / "translations", "budget")
 _ = CATALOG.gettext
 ngettext = CATALOG.ngettext
 pgettext = CATALOG.pgettext

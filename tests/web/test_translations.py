@@ -112,3 +112,18 @@ def test_french_plural_rule_keeps_zero_and_one_singular(app):
 def test_outside_a_request_the_language_is_french(app):
     with app.app_context():
         assert gettext("Page not found") == "Page introuvable"
+
+
+def test_a_plugins_context_translates_with_its_own_catalog_over_the_cores(app):
+    budget = app.extensions["bridge"].plugins.context("budget")
+    core = app.extensions["bridge"].plugins.context("core")
+    with app.test_request_context("/?lang=fr"):
+        assert budget.language == "fr"
+        assert budget.gettext("Follow-up budget") == "Budget de suivi"  # the plugin's own
+        assert budget.gettext("Page not found") == "Page introuvable"  # the core's, beneath
+        assert core.gettext("Follow-up budget") == "Follow-up budget"  # not the core's word
+        assert budget.ngettext("%(num)s already imported", "%(num)s already imported", 0) == (
+            "0 déjà importée"
+        )
+    with app.test_request_context("/?lang=en"):
+        assert budget.language == "en" and budget.gettext("Follow-up budget") == "Follow-up budget"
