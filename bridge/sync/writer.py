@@ -76,14 +76,27 @@ def write_batch(
         table.c.instance_id == instance_id,
         table.c.remote_id.in_({row["remote_id"] for row in rows}),
     ]
+    # Fingerprints first: an unchanged record (most of them, on most syncs) costs no decoding of
+    # its JSON columns; whole rows are read only for the records that changed.
+    light = [table.c.id, table.c.remote_id, table.c.fingerprint, table.c.removed_at]
+    light += [table.c[c] for c in key_extra]
     existing = {
         _key(row, key_extra): row
-        for row in session.execute(select(table).where(*conditions)).mappings()
+        for row in session.execute(select(*light).where(*conditions)).mappings()
     }
+    digests = {key: fingerprint({**row, "instance_id": instance_id}) for key, row in by_key.items()}
+    changed = [
+        old["id"]
+        for key, old in existing.items()
+        if key in digests and old["fingerprint"] != digests[key]
+    ]
+    if changed:
+        full = session.execute(select(table).where(table.c.id.in_(changed))).mappings()
+        existing.update({_key(row, key_extra): row for row in full})
     to_write, restored = [], []
     for key, row in by_key.items():
         values = {**row, "instance_id": instance_id}
-        digest = fingerprint(values)
+        digest = digests[key]
         old = existing.get(key)
         if old is not None and old["fingerprint"] == digest:
             out.ids[row["remote_id"]] = old["id"]
