@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask, g, jsonify
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +25,13 @@ class Bridge:
     engine: Engine
     sessions: sessionmaker[Session]
     plugins: PluginHost
+
+
+class _ReadableJSON(DefaultJSONProvider):
+    """French text stays readable in the JSON (no \\u escapes), keys in the order written."""
+
+    ensure_ascii = False
+    sort_keys = False
 
 
 def create_app(
@@ -48,9 +56,11 @@ def create_app(
     if settings.proxies:  # the visitor's address and scheme, as the proxies tell them
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies)
-    app.json.ensure_ascii = False  # French text stays readable in the JSON
-    app.json.sort_keys = False
+        # Flask's documented way to wrap the WSGI app; mypy sees a method overwritten.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies
+        )
+    app.json = _ReadableJSON(app)
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     plugins = host_for(settings, sessions, extra=extra_plugins)

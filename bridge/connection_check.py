@@ -78,6 +78,8 @@ class Check:
     ok: bool
     outcome: str
     values: dict[str, object] = field(default_factory=dict)
+    reported: str | None = None  # what was detected, kept on the instance when `ok`
+    chosen: str | None = None
 
     def sentence(self) -> str:
         """What it means, in the reader's language."""
@@ -104,8 +106,8 @@ def refused_address(base_url: str, allowed: str) -> str | None:
     except (socket.gaierror, UnicodeError):
         return "unknown_host"
     for *_, sockaddr in found:
-        address = ipaddress.ip_address(sockaddr[0].split("%")[0])
-        if getattr(address, "ipv4_mapped", None):
+        address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
             address = address.ipv4_mapped
         if not address.is_global and not any(address in net for net in networks):
             return "internal"
@@ -153,4 +155,6 @@ def check_connection(instance: Instance, settings: Settings) -> Check:
             "chosen": chosen,
             "processes": len(spaces["participatory_process"]),
         },
+        reported=client.reported_version,
+        chosen=chosen,
     )

@@ -63,7 +63,7 @@ LABELS_FR = {
 
 def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     """Checked and normalised values; raises InvalidField on the first bad one."""
-    out = {}
+    out: dict[str, Any] = {}
     unknown = set(values) - set(EDITABLE) - ({"name"} if creating else set())
     if unknown:
         field = sorted(unknown)[0]

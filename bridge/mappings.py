@@ -124,12 +124,12 @@ def classifier(
     mapped_themes = themes(session, instance_id)
     mapped_scopes = neighbourhoods(session, instance_id, "scope")
     mapped_taxonomies = neighbourhoods(session, instance_id, "taxonomy")
-    category_names = dict(
+    category_names: dict[str, dict[str, Any]] = dict(
         session.execute(
             select(Category.remote_id, Category.name).where(Category.instance_id == instance_id)
         ).all()
     )
-    scope_names = dict(
+    scope_names: dict[str, dict[str, Any]] = dict(
         session.execute(
             select(Scope.remote_id, Scope.name).where(
                 Scope.instance_id == instance_id, Scope.kind == "scope"
@@ -342,4 +342,4 @@ def mappable(
         .where(Category.instance_id == instance_id, Category.removed_at.is_(None))
         .order_by(Category.space_id, Category.id)
     ).all()
-    return scopes, [(c, s) for c, s in categories]
+    return list(scopes), [(c, s) for c, s in categories]

@@ -267,7 +267,7 @@ _SWITCHES = {
         "description": "Components not read (Decidim ids)",
     },
 }
-_NEIGHBOURHOOD = {
+_NEIGHBOURHOOD: dict[str, Any] = {
     "type": "object",
     "required": ["remote_id"],
     "properties": {
@@ -276,7 +276,7 @@ _NEIGHBOURHOOD = {
         "neighbourhood": {"type": ["string", "null"], "maxLength": mappings.NAME_LENGTH},
     },
 }
-_THEME = {
+_THEME: dict[str, Any] = {
     "type": "object",
     "required": ["remote_id"],
     "properties": {

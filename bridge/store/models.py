@@ -163,6 +163,8 @@ class PluginCursor(Base):
 class SyncedRecord:
     """Columns every record read from Decidim carries."""
 
+    __tablename__: str  # each mapped subclass names its table
+
     id: Mapped[int] = mapped_column(primary_key=True)
     remote_id: Mapped[str] = mapped_column(String(64))
     fingerprint: Mapped[str] = mapped_column(String(64))

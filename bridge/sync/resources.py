@@ -22,7 +22,7 @@ class ComponentResource:
     by_id_operation: str
     connection: str
     single: str
-    model: type
+    model: type[models.ComponentRecord]
     normalise: Callable[[dict], dict[str, Any]]
     ordered: bool  # does Decidim order this connection (ORDER BY id)?
 

@@ -31,9 +31,9 @@ def current_identity() -> Identity | None:
             user, token = found
             identity = Identity(user, token.role, f"token:{token.id}:{user.email}")
     elif (user_id := session.get("user_id")) is not None:
-        user = db().get(User, user_id)
-        if user is not None and session.get("epoch") == user.session_epoch:
-            identity = Identity(user, user.role, f"user:{user.email}")
+        person = db().get(User, user_id)
+        if person is not None and session.get("epoch") == person.session_epoch:
+            identity = Identity(person, person.role, f"user:{person.email}")
     g.identity = identity
     return identity
 

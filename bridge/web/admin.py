@@ -16,6 +16,7 @@ from bridge.paging import keyset, numbered
 from bridge.store.db import contains_text, find
 from bridge.store.models import (
     Change,
+    ComponentRecord,
     Instance,
     Project,
     Proposal,
@@ -262,7 +263,7 @@ def _change_search(session, instance_id: int, q: str):
 
 
 # The change feed's resources whose records have a translated title, and their tables.
-TITLED = {
+TITLED: dict[str, type[Space] | type[ComponentRecord]] = {
     "spaces": Space,
     "projects": Project,
     **{r.name: r.model for r in RESOURCES.values() if hasattr(r.model, "title")},
@@ -334,7 +335,7 @@ def test_connection(name: str):
     found = _instance(name)
     check = check_connection(found, current_app.extensions["bridge"].settings)
     if check.ok:  # what was detected is kept: the pages show it, the first sync starts from it
-        found.decidim_version, found.query_set = check.values["reported"], check.values["chosen"]
+        found.decidim_version, found.query_set = check.reported, check.chosen
         _db().commit()
     flash(check.sentence(), "ok" if check.ok else "error")
     return redirect(url_for("admin.instance", name=name))

@@ -4,6 +4,8 @@ messages themselves are gettext msgids (bridge/i18n.py, docs/translation.md)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, request, url_for
 from flask_babel import force_locale
 from jinja2 import pass_context
@@ -179,7 +181,7 @@ def term_filter(value: str | None, kind: str) -> str:
 def other_language_url(context) -> str:
     """This page in the other language, its filters and paging kept."""
     other = "en" if language() == "fr" else "fr"
-    args = {**request.args.to_dict(), "lang": other}
+    args: dict[str, Any] = {**request.args.to_dict(), "lang": other}
     if request.endpoint and request.url_rule is not None:
         return url_for(request.endpoint, **(request.view_args or {}), **args)
     return "?lang=" + other

@@ -32,6 +32,11 @@ def can_edit() -> bool:
 
 
 # -- what is synced ------------------------------------------------------------------------------
+def _space_keys(values: list[str]) -> set[tuple[str, str]]:
+    """The form's "space type:Decidim id" values as pairs; a value without ":" is dropped."""
+    return {(kind, rid) for kind, colon, rid in (v.partition(":") for v in values) if colon}
+
+
 @blueprint.route("/instances/<name>/processes", methods=["GET", "POST"])
 def sync_settings(name: str):
     found = _instance(name)
@@ -39,11 +44,9 @@ def sync_settings(name: str):
     if request.method == "POST":
         need("editor")
         before = selection.load(_db(), found.id)
-        shown_spaces = {
-            tuple(v.split(":", 1)) for v in request.form.getlist("shown_space") if ":" in v
-        }
+        shown_spaces = _space_keys(request.form.getlist("shown_space"))
         shown_components = set(request.form.getlist("shown_component"))
-        ticked_spaces = {tuple(v.split(":", 1)) for v in request.form.getlist("space") if ":" in v}
+        ticked_spaces = _space_keys(request.form.getlist("space"))
         ticked_components = set(request.form.getlist("component"))
         known_spaces = {(s.space_type, s.remote_id) for s, _ in listed}
         known_components = {c.remote_id for _, cs in listed for c in cs if c.manifest in RESOURCES}

@@ -187,7 +187,8 @@ def links(lang: str) -> list[dict[str, str]]:
     found = []
     for link in current_app.extensions["bridge"].plugins.collect("public_links"):
         try:
-            href = url_for(link.endpoint, **({"lang": lang} if lang != "fr" else {}))
+            language: dict[str, Any] = {"lang": lang} if lang != "fr" else {}
+            href = url_for(link.endpoint, **language)
         except BuildError:
             current_app.logger.warning("public link to unknown endpoint %s", link.endpoint)
             continue

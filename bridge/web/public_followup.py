@@ -136,7 +136,7 @@ def followup(name: str, space_id: int):
     for r in results:
         found = (linked.get(rid) for rid in r.proposal_remote_ids or [])
         result_lines[r.remote_id].proposals = [x for x in found if x]
-    top = []
+    top: list[Line] = []
     for r in results:
         parent = result_lines.get(r.parent_remote_id) if r.parent_remote_id else None
         (parent.children if parent else top).append(result_lines[r.remote_id])

@@ -39,11 +39,11 @@ def claim(session: Session, address: str) -> int | None:
     note = LoginFailure(address=address[:64], at=now)
     session.add(note)
     session.commit()
-    count = session.scalar(
+    count = session.execute(
         select(func.count())
         .select_from(LoginFailure)
         .where(LoginFailure.address == address[:64], LoginFailure.at > now - WINDOW)
-    )
+    ).scalar_one()
     if count > MAX_FAILURES:
         release(session, note.id)
         return None
