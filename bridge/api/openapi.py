@@ -6,6 +6,7 @@ shows up here without a second edit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -275,7 +276,9 @@ def list_response(items: dict) -> dict:
     }
 
 
-def list_operation(summary: str, items: dict, parameters: list[dict] = (), **extra) -> dict:
+def list_operation(
+    summary: str, items: dict, parameters: Sequence[dict] = (), **extra: object
+) -> dict:
     """A GET of a list, as every list is: `limit` and `cursor` (400 when either is wrong), the
     list answer, and `parameters` of its own filters."""
     return {

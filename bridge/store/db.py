@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, String, cast, create_engine, event, func, or_
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Delete, Update
+
+Row = TypeVar("Row")
 
 
 def normalise_url(url: str) -> str:
@@ -87,7 +90,7 @@ def is_sqlite(engine: Engine) -> bool:
 BIGGEST_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 
 
-def find(session: Session, model, key: object):
+def find(session: Session, model: type[Row], key: object) -> Row | None:
     """The row of `model` with primary key `key`, or None, whatever `key` is: ids that no
     database column can hold (negative, beyond 32 bits, not a number) find nothing instead of
     failing in the driver."""

@@ -38,7 +38,7 @@ blueprint = Blueprint(
     "budget_admin", __name__, url_prefix="/admin/budget", template_folder="templates"
 )
 COLUMNS = csvimport.REQUIRED + csvimport.OPTIONAL
-LINE_FIELDS = ("kind", "date", "amount", "reference", "supplier", "label", "note")
+LINE_FIELDS: tuple[str, ...] = ("kind", "date", "amount", "reference", "supplier", "label", "note")
 LINE_FIELDS += ("applies_to", "cancels")
 
 
@@ -260,7 +260,7 @@ def _status(allocation_id: int, status: str):
     allocation = found(Allocation, allocation_id)
     writes.update_allocation(db(), allocation, {"status": status}, required_identity().actor)
     db().commit()
-    envelope = db().get(Envelope, allocation.envelope_id)
+    envelope = db().get_one(Envelope, allocation.envelope_id)
     what = writes.what_it_does(allocation, envelope, current_language())
     if status == "confirmed":
         flash(_("Allocation confirmed: %(what)s.", what=what), "ok")
@@ -301,7 +301,7 @@ def move_allocation(allocation_id: int):
         return _allocation_page(found(Allocation, allocation_id), 422, move_error=exc)
     db().commit()
     what = writes.what_it_does(
-        allocation, db().get(Envelope, allocation.envelope_id), current_language()
+        allocation, db().get_one(Envelope, allocation.envelope_id), current_language()
     )
     flash(_("Allocation moved: %(what)s.", what=what), "ok")
     return redirect(url_for("budget_admin.allocation", allocation_id=allocation_id))
@@ -312,7 +312,7 @@ def delete_allocation(allocation_id: int):
     """Asks first (a page saying what goes); deletes on the confirmed form only."""
     need("editor")
     allocation = found(Allocation, allocation_id)
-    envelope = db().get(Envelope, allocation.envelope_id)
+    envelope = db().get_one(Envelope, allocation.envelope_id)
     back = url_for("budget_admin.allocation", allocation_id=allocation_id)
     if request.method == "POST" and request.form.get("confirmed") == "1":
         try:

@@ -238,10 +238,10 @@ def move_line(line_id: int):
         db().rollback()
         return _line_page(found(LedgerLine, line_id), 422, move_error=exc)
     db().commit()
-    envelope = db().get(Envelope, line.envelope_id)
+    envelope = db().get_one(Envelope, line.envelope_id)
     where = f"« {envelope.name} »"
     if line.allocation_id:
-        where += f", « {db().get(Allocation, line.allocation_id).label} »"
+        where += f", « {db().get_one(Allocation, line.allocation_id).label} »"
     flash(
         _("Line %(reference)s moved to %(where)s.", reference=line.reference, where=where),
         "ok",
@@ -280,7 +280,7 @@ def delete_line(line_id: int):
     return ask_first(
         _("Delete line %(reference)s?", reference=line.reference),
         [
-            (_("Envelope"), db().get(Envelope, line.envelope_id).name),
+            (_("Envelope"), db().get_one(Envelope, line.envelope_id).name),
             (_("Kind"), shown["kind_name"](line)),
             (_("Date"), shown["day"](line.day)),
             (_("Amount"), french(line.amount_cents)),

@@ -6,6 +6,9 @@ with the editor role and answers problem+json, 422 naming the `field` at fault.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import select
 
@@ -210,7 +213,7 @@ ENVELOPE_FILTER = {
 }
 
 
-def _list(summary: str, item: dict, parameters: list[dict] = ()) -> dict:
+def _list(summary: str, item: dict, parameters: Sequence[dict] = ()) -> dict:
     return {"get": list_operation(summary, item, parameters, tags=["budget"])}
 
 
@@ -219,7 +222,7 @@ AMOUNT_IN = {
     "type": ["string", "integer"],
     "description": 'euros: "700000", "1234.56" or "1 234,56" (never a float)',
 }
-TOKEN = [{"token": []}]
+TOKEN: list[dict[str, list[str]]] = [{"token": []}]
 
 
 WRITE_ERRORS = {
@@ -234,7 +237,7 @@ def _write_doc(
     summary: str, operation: str, body: dict | None, status: str = "200", missing: str = ""
 ) -> dict:
     """`missing`: what a 404 means, for an operation on a record its path names."""
-    doc = {
+    doc: dict[str, Any] = {
         "summary": summary,
         "operationId": operation,
         "tags": ["budget"],

@@ -185,8 +185,8 @@ def lines_by_group(
     months = _months(known[0], known[-1])
     filled: dict[str, list[int]] = {}
     for label, points in series.items():
-        by_month = {p[0]: p[column] for p in points}
-        value, values = 0, []
+        by_month = {month: (committed, paid)[column - 1] for month, committed, paid in points}
+        value, values = 0, list[int]()
         for m in months:
             value = by_month.get(m, value)
             values.append(value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -111,7 +112,7 @@ def _shown(text: str) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def _records(reader, report: Report):
+def _records(reader: Iterator[list[str]], report: Report) -> Iterator[list[str]]:
     """The reader's records; an unreadable one (a cell over FIELD_LIMIT, a stray quote) ends
     the file with `line N: reason` instead of an exception."""
     line = 1
@@ -191,7 +192,7 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
     first = text[: end if end >= 0 else len(text)]  # not splitlines(): a copy of every line
     delimiter = max(";,\t", key=first.count)  # the separator the header uses most; ";" on ties
     reader = _records(csv.reader(io.StringIO(text), delimiter=delimiter), report)
-    header = next(reader, [])
+    header: list[str] = next(reader, [])
     position = {_key(h): i for i, h in enumerate(header)}
     wanted = {}
     for name in REQUIRED + OPTIONAL:
@@ -259,7 +260,7 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
             for name, (most, fr) in LONGEST.items()
             if len(cell(name)) > most
         ]
-        if problems:
+        if problems or kind is None:  # no kind without a problem saying why
             report.errors.append(Problem(line, tuple(problems)))
             continue
         seen[(kind.kind, reference)] = line
@@ -394,6 +395,7 @@ def import_file(
         session.flush()  # one batch; then the few cancellations of a line of this very file
         for r in report.new:
             if r.cancels and r.cancels_id is None:
+                assert r.applies_to is not None  # `_count` set it, or refused the row
                 line = written[(r.kind, r.reference)]
                 line.cancels_id = written[(r.applies_to, r.cancels)].id
         session.flush()

@@ -134,7 +134,7 @@ def ledger_xlsx(session: Session) -> bytes:
     """The ledger as a workbook, in openpyxl's write-only mode (rows go to a temporary file,
     not to memory). A workbook is built whole before it is sent: beyond XLSX_MAX_ROWS lines
     the download is refused (the CSV has them all) rather than keep a worker busy."""
-    count = session.scalar(select(func.count()).select_from(LedgerLine))
+    count = session.execute(select(func.count()).select_from(LedgerLine)).scalar_one()
     if count > XLSX_MAX_ROWS:
         raise Problem(
             422,
@@ -182,7 +182,8 @@ def ocds(session: Session) -> Iterator[bytes]:
 
 def _release(session: Session, e: Envelope, now: str) -> dict:
     ocid = f"ocds-civicbridge-envelope-{e.id}"
-    commitments, payments = [], {}
+    commitments: list[LedgerLine] = []
+    payments: dict[int | None, list[dict[str, object]]] = {}
     query = (
         select(LedgerLine)
         .where(LedgerLine.envelope_id == e.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -138,26 +139,26 @@ def _outside_years(session: Session, envelope: Envelope) -> int:
         return 0
     first = date(envelope.year_start, 1, 1)
     last = date(envelope.year_end or envelope.year_start, 12, 31)
-    return session.scalar(
+    return session.execute(
         select(func.count())
         .select_from(LedgerLine)
         .where(
             LedgerLine.envelope_id == envelope.id,
             or_(LedgerLine.day < first, LedgerLine.day > last),
         )
-    )
+    ).scalar_one()
 
 
 def _synced_labels(
-    session: Session, allocations: list[Allocation], locale: str
-) -> dict[tuple[str, str, str], tuple[str | None, str | None]]:
+    session: Session, allocations: Sequence[Allocation], locale: str
+) -> dict[tuple[str, str | None, str | None], tuple[str | None, str | None]]:
     """("project" | "result", instance name, Decidim id) -> (theme, neighbourhood) of the
     synced records allocated, as the bridge's one classifier (`bridge.mappings.classifier`)
     names them: the city's own names first, else Decidim's category and scope names."""
     from bridge import mappings
-    from bridge.store.models import Instance, Project, Result
+    from bridge.store.models import ComponentRecord, Instance, Project, Result
 
-    wanted = {
+    wanted: dict[type[ComponentRecord], set[tuple[str | None, str]]] = {
         Project: {(a.instance, a.project_remote_id) for a in allocations if a.project_remote_id},
         Result: {(a.instance, a.result_remote_id) for a in allocations if a.result_remote_id},
     }

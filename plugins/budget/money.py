@@ -69,7 +69,7 @@ def french(cents: int) -> str:
     whole, part = euros(cents).split(".")
     sign = "-" if whole.startswith("-") else ""
     digits = whole.lstrip("-")
-    groups = []
+    groups: list[str] = []
     while digits:
         groups.insert(0, digits[-3:])
         digits = digits[:-3]

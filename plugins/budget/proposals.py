@@ -27,7 +27,7 @@ def site(base_url: str) -> str:
 
 
 def project_key(session: Session, project: Project) -> str:
-    instance = session.get(Instance, project.instance_id)
+    instance = session.get_one(Instance, project.instance_id)
     return f"{site(instance.base_url)}#project-{project.remote_id}"
 
 

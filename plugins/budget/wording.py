@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from bridge.plugin import AuditWording
 
 
@@ -29,9 +32,10 @@ class _Agreeing(str):
         made.one, made.key, made.lang = one, key, lang
         return made
 
-    def format_map(self, mapping) -> str:  # type: ignore[override]
+    # str's takes any mapping; the audit page gives a dict with `after` in it.
+    def format_map(self, mapping: Mapping[str, Any]) -> str:  # type: ignore[override]
         try:
-            count = int(dict.get(mapping["after"], self.key))
+            count = int(mapping["after"][self.key])
         except (KeyError, TypeError, ValueError):
             count = 2
         return (self.one if singular(count, self.lang) else str(self)).format_map(mapping)

@@ -9,7 +9,7 @@ commits.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal, overload
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,7 +59,16 @@ def _fr(field: str) -> str:
     return FIELD_FR.get(field, field)
 
 
+@overload
+def _text(data: dict, field: str, *, required: Literal[True], limit: int = 300) -> str: ...
+
+
+@overload
+def _text(data: dict, field: str, *, required: bool = False, limit: int = 300) -> str | None: ...
+
+
 def _text(data: dict, field: str, *, required: bool = False, limit: int = 300) -> str | None:
+    """The field's text, stripped; None when empty, unless `required` (then a 422)."""
     value = data.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -296,23 +305,24 @@ def set_sources(session: Session, envelope: Envelope, values: list[str], actor: 
     """Which processes (`space:ID`) or budget components (`component:ID`) feed the envelope
     with proposed allocations; replaces the previous list. The selected projects already
     synced there are proposed at once; returns how many."""
-    wanted = set()
+    wanted: set[tuple[str, str | None, str | None, str | None]] = set()
     for value in values:
         kind, _, key = str(value).partition(":")
-        model = {"space": Space, "component": Component}.get(kind)
         number = whole_number(key)
-        found = find(session, model, number) if model and number is not None else None
-        if found is None:
+        space = find(session, Space, number) if kind == "space" else None
+        component = find(session, Component, number) if kind == "component" else None
+        if space is not None:
+            instance = records.instance_name(session, space.instance_id) or ""
+            wanted.add((instance, space.space_type, space.remote_id, None))
+        elif component is not None:
+            instance = records.instance_name(session, component.instance_id) or ""
+            wanted.add((instance, None, None, component.remote_id))
+        else:
             raise Invalid(
                 "sources",
                 f"no such process or component {value!r}",
                 f"source inconnue : « {value} »",
             )
-        instance = records.instance_name(session, found.instance_id) or ""
-        if kind == "space":
-            wanted.add((instance, found.space_type, found.remote_id, None))
-        else:
-            wanted.add((instance, None, None, found.remote_id))
     current = {
         _source_key(s): s
         for s in session.scalars(
@@ -321,8 +331,8 @@ def set_sources(session: Session, envelope: Envelope, values: list[str], actor: 
     }
     if set(current) == wanted:
         return 0
-    for key, source in current.items():
-        if key not in wanted:
+    for known, source in current.items():
+        if known not in wanted:
             session.delete(source)
     for instance, space_type, space_remote_id, component_remote_id in wanted - set(current):
         session.add(
@@ -411,7 +421,7 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
             "give a project or a result, not both",
             "choisissez un projet ou un résultat, pas les deux",
         )
-    target = None
+    target: Project | Result | None = None
     if project_id:
         target = find(session, Project, project_id)
         if target is None:
@@ -429,7 +439,7 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
         if target is None:
             raise Invalid("result", "no such synced result", "ce résultat n’existe pas")
     label = _text(data, "label", required=target is None)
-    if label is None:
+    if label is None and target is not None:
         label = (target.title or {}).get("fr") or target.remote_id
     amount_given = data.get("amount") not in (None, "")
     if not amount_given and isinstance(target, Project) and target.budget_amount:
@@ -576,7 +586,7 @@ def add_line(session: Session, data: dict, actor: str) -> LedgerLine:
         if allocation is None:
             raise Invalid("allocation", "no such allocation", "cette allocation n’existe pas")
     if data.get("envelope") in (None, "") and allocation is not None:
-        envelope = session.get(Envelope, allocation.envelope_id)
+        envelope = session.get_one(Envelope, allocation.envelope_id)
     else:
         envelope = envelope_named_or_id(session, data)
     _open(envelope)
@@ -661,13 +671,14 @@ def move_line(session: Session, line: LedgerLine, destination: str, actor: str) 
     allocation (`envelope:ID`). A line a cancellation names, or that names another, moves
     only within its envelope."""
     kind, _, key = str(destination).partition(":")
-    model = {"allocation": Allocation, "envelope": Envelope}.get(kind)
     number = whole_number(key)
-    found = find(session, model, number) if model and number is not None else None
-    if found is None:
+    allocation = find(session, Allocation, number) if kind == "allocation" else None
+    if allocation is not None:
+        envelope = session.get_one(Envelope, allocation.envelope_id)
+    elif kind == "envelope" and (found := find(session, Envelope, number)) is not None:
+        envelope = found
+    else:
         raise Invalid("destination", "no such allocation or envelope", "destination inconnue")
-    allocation = found if isinstance(found, Allocation) else None
-    envelope = session.get(Envelope, found.envelope_id) if allocation else found
     _open(envelope, "destination")
     before = line.as_json()
     if envelope.id != line.envelope_id:
