@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from flask import Response
 
     from bridge.config import Settings
+    from bridge.pluginhost import PluginHost
     from bridge.web.access import Identity
 
 # Synced records a plugin may read, by our resource name (the API's and the changes log's).
@@ -214,11 +215,14 @@ def current_context(name: str) -> PluginContext:
     app, or in a `bridge` command."""
     from flask import current_app, has_app_context
 
+    host: PluginHost
     if has_app_context():
-        return current_app.extensions["bridge"].plugins.context(name)
+        host = current_app.extensions["bridge"].plugins
+        return host.context(name)
     import click
 
     root = click.get_current_context(silent=True)
     if root is None:
         raise RuntimeError("no app and no command: pass the context the hook received")
-    return root.find_root().obj.plugins.context(name)
+    host = root.find_root().obj.plugins
+    return host.context(name)

@@ -8,6 +8,8 @@ cells that cannot run as formulas).
 Hooks and their arguments are documented in `bridge/hookspecs.py` and `docs/plugins.md`.
 """
 
+from typing import TYPE_CHECKING
+
 import click
 
 from bridge.accounts import audit, has_role
@@ -35,14 +37,18 @@ from bridge.web.access import (
 )
 from bridge.web.public import render as render_public
 
+if TYPE_CHECKING:  # the CLI is not loaded by importing this module
+    from bridge.cli import Context
 
-def command_context():
+
+def command_context() -> "Context":
     """What the running `bridge` command was given, `--config FILE` included.
 
     A plugin's CLI command reads `.settings` and opens `.sessions` here rather than loading the
     settings itself, so `bridge --config city.toml budget ...` uses that file's database.
     """
-    return click.get_current_context().find_root().obj
+    given: Context = click.get_current_context().find_root().obj
+    return given
 
 
 __all__ = [

@@ -15,7 +15,9 @@ from bridge.app import db
 from bridge.paging import encode_cursor, keyset
 
 
-def page(query: Select, model, serialise: Callable[..., dict], *, descending: bool = False):
+def page(
+    query: Select, model: type, serialise: Callable[..., dict], *, descending: bool = False
+) -> Response:
     """Keyset pagination on our id (`bridge.paging.keyset`): stable while new rows arrive.
     `query` selects the model (first); `serialise` receives each row's columns."""
     found = keyset(

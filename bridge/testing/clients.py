@@ -53,7 +53,13 @@ def create_api_token(sessions: sessionmaker[Session], role: str) -> str:
     return secret
 
 
-def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> FlaskClient:
+class SignedClient(FlaskClient):
+    """A test client that knows a valid CSRF token of its session (`.csrf`)."""
+
+    csrf: str = ""
+
+
+def sign_in(client: SignedClient, email: str, password: str = PASSWORD) -> SignedClient:
     """Sign `client` in through the form; afterwards `client.csrf` is its session's token
     (signing in starts a new session, with a new token)."""
     token = csrf_of(client.get("/login").get_data(as_text=True))
@@ -64,10 +70,10 @@ def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> FlaskC
     return client
 
 
-def client_as(app: Flask, role: str | None) -> FlaskClient:
+def client_as(app: Flask, role: str | None) -> SignedClient:
     """A test client signed in as the person of `role`, or anonymous (None). Either way
     `.csrf` holds a valid token of its session, so a refusal it meets is about who asks."""
-    client = app.test_client()
+    client = SignedClient(app, app.response_class, use_cookies=True)
     if role is None:
         client.csrf = csrf_of(client.get("/login").get_data(as_text=True))
         return client

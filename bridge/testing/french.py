@@ -144,7 +144,8 @@ def url_map_pages(app: Flask, samples: dict[str, Any]) -> list[str]:
 
         for rule in app.url_map.iter_rules():
             static = rule.endpoint == "static" or rule.endpoint.endswith(".static")
-            if "GET" not in rule.methods or rule.rule.startswith(SKIP_PREFIXES) or static:
+            get = rule.methods is None or "GET" in rule.methods  # None: any method
+            if not get or rule.rule.startswith(SKIP_PREFIXES) or static:
                 continue
             missing = set(rule.arguments) - set(samples)
             assert not missing, f"{rule.rule}: no sample for {missing}; add one to the samples"

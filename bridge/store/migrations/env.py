@@ -16,7 +16,10 @@ from bridge.store.db import make_engine
 from bridge.store.migrate import own_tables
 
 config = context.config
-url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
+given = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
+if not given:  # alembic_config always sets one; a hand-made config must too
+    raise RuntimeError("no database URL: set sqlalchemy.url or the database_url attribute")
+url: str = given
 metadata = config.attributes.get("target_metadata")
 
 
