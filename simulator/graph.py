@@ -96,7 +96,10 @@ class Graph:
 
     def organization(self) -> dict:
         name = self.world.organization["name"]
-        org = {"name": text(name) if self.options.version >= "0.29" else name["fr"], "stats": []}
+        org: dict[str, Any] = {
+            "name": text(name) if self.options.version >= "0.29" else name["fr"],
+            "stats": [],
+        }
         if self.options.version >= "0.30":
             org["taxonomies"] = [self.taxonomy(s) for s in self.world.scopes.values()]
         return org
@@ -252,7 +255,10 @@ class Graph:
 
     # -- resources --------------------------------------------------------------------------
     def _classified(self, r: dict) -> dict:
-        out = {"category": self.category(r.get("category")), "scope": self.scope(r.get("scope"))}
+        out: dict[str, Any] = {
+            "category": self.category(r.get("category")),
+            "scope": self.scope(r.get("scope")),
+        }
         if self.options.version >= "0.30":
             out["taxonomies"] = self.taxonomies(r)
         return out

@@ -7,6 +7,7 @@ import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -17,6 +18,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableNode,
     get_named_type,
 )
 
@@ -102,7 +104,14 @@ class _Walker:
     the maximum page size. 0.27 (graphql-ruby 1.12) does not multiply. Aliases are counted as
     distinct names, as Decidim's AliasAnalyzer does."""
 
-    def __init__(self, schema, fragments, variables, page_cap, multiply):
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: dict[str, Any],
+        page_cap: int,
+        multiply: bool,
+    ) -> None:
         self.schema, self.fragments, self.variables = schema, fragments, variables
         self.page_cap, self.multiply = page_cap, multiply
         self.max_depth = 0
@@ -164,7 +173,7 @@ class _Walker:
                 value = argument.value
                 raw = (
                     self.variables.get(value.name.value)
-                    if value.kind == "variable"
+                    if isinstance(value, VariableNode)
                     else getattr(value, "value", None)
                 )
                 if raw is not None:

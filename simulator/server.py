@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphql import build_schema, execute, parse, validate
+from graphql import build_schema, execute_sync, parse, validate
 from graphql.error import GraphQLError
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
@@ -181,7 +181,7 @@ class StandIn:
             disclose_version=self.config.disclose_version,
             seed=self.config.seed,
         )
-        result = execute(
+        result = execute_sync(
             self.schema,
             document,
             root_value=Graph(self.world, options, number).root(),
@@ -235,7 +235,7 @@ class StandIn:
 
     def _authorised(self, request: Request) -> bool:
         token = _bearer(request)
-        return bool(token) and self.tokens.get(token, 0) > time.monotonic()
+        return token is not None and self.tokens.get(token, 0) > time.monotonic()
 
     def on_docs(self, request: Request) -> Response:
         return Response(
@@ -285,11 +285,11 @@ class StandIn:
         raise NotFound()
 
 
-def _ruby_style(error: GraphQLError) -> dict:
+def _ruby_style(error: GraphQLError) -> dict[str, Any]:
     """graphql-ruby words an unknown field "Field 'x' doesn't exist on type 'Y'", and a
     selection under a scalar "Selections can't be made on scalars (field 'x' returns T but has
     selections [...])"."""
-    formatted = error.formatted
+    formatted: dict[str, Any] = dict(error.formatted)
     message = error.message
     if " must not have a selection since type " in message:
         parts = message.split("'")

@@ -135,7 +135,7 @@ class InstanceLock:
         if deleted != 1:
             log.warning("sync lock of instance %s was no longer ours to release", self.instance_id)
 
-    def _touch(self, session: Session, **values) -> None:
+    def _touch(self, session: Session, **values: object) -> None:
         touched = changed_rows(
             session,
             update(SyncLock)
@@ -165,7 +165,7 @@ class Heartbeat:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
         self._thread.join()
 

@@ -46,11 +46,11 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def remote_id(node: dict | None) -> str | None:
+def remote_id(node: dict[str, Any] | None) -> str | None:
     return str(node["id"]) if node and node.get("id") is not None else None
 
 
-def taxonomy_ids(node: dict) -> list[str] | None:
+def taxonomy_ids(node: dict[str, Any]) -> list[str] | None:
     if "taxonomies" not in node:
         return None
     return sorted(str(t["id"]) for t in node.get("taxonomies") or [] if t)
@@ -64,7 +64,7 @@ def _bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
 
-def _common(node: dict) -> dict[str, Any]:
+def _common(node: dict[str, Any]) -> dict[str, Any]:
     return {
         "remote_id": str(node["id"]),
         "remote_created_at": timestamp(node.get("createdAt")),
@@ -72,7 +72,7 @@ def _common(node: dict) -> dict[str, Any]:
     }
 
 
-def _classified(node: dict) -> dict[str, Any]:
+def _classified(node: dict[str, Any]) -> dict[str, Any]:
     return {
         "category_remote_id": remote_id(node.get("category")),
         "scope_remote_id": remote_id(node.get("scope")),
@@ -80,13 +80,13 @@ def _classified(node: dict) -> dict[str, Any]:
     }
 
 
-def organization_name(node: dict, locale: str) -> dict[str, str] | None:
+def organization_name(node: dict[str, Any], locale: str) -> dict[str, str] | None:
     """Before 0.29 the name is one string: it is in the organization's main locale."""
     name = node.get("name")
     return {locale: name} if isinstance(name, str) else translated(name)
 
 
-def space(node: dict, space_type: str) -> dict[str, Any]:
+def space(node: dict[str, Any], space_type: str) -> dict[str, Any]:
     return {
         **_common(node),
         "space_type": space_type,
@@ -116,7 +116,7 @@ def space(node: dict, space_type: str) -> dict[str, Any]:
     }
 
 
-def component(node: dict) -> dict[str, Any]:
+def component(node: dict[str, Any]) -> dict[str, Any]:
     return {
         "remote_id": str(node["id"]),
         "remote_created_at": timestamp(node.get("createdAt")),
@@ -127,7 +127,7 @@ def component(node: dict) -> dict[str, Any]:
     }
 
 
-def category(node: dict) -> dict[str, Any]:
+def category(node: dict[str, Any]) -> dict[str, Any]:
     return {
         "remote_id": str(node["id"]),
         "name": translated(node.get("name")) or {},
@@ -135,7 +135,7 @@ def category(node: dict) -> dict[str, Any]:
     }
 
 
-def scope(node: dict, kind: str = "scope") -> dict[str, Any]:
+def scope(node: dict[str, Any], kind: str = "scope") -> dict[str, Any]:
     return {
         "remote_id": str(node["id"]),
         "kind": kind,
@@ -144,7 +144,7 @@ def scope(node: dict, kind: str = "scope") -> dict[str, Any]:
     }
 
 
-def proposal(node: dict) -> dict[str, Any]:
+def proposal(node: dict[str, Any]) -> dict[str, Any]:
     state = node.get("state")
     withdrawn = bool(node.get("withdrawn")) or state == "withdrawn"
     if state == "not_answered":  # 0.29+ custom states: "not answered" was null before
@@ -169,7 +169,7 @@ def proposal(node: dict) -> dict[str, Any]:
     }
 
 
-def budget(node: dict) -> dict[str, Any]:
+def budget(node: dict[str, Any]) -> dict[str, Any]:
     return {
         **_common(node),
         **_classified(node),
@@ -180,7 +180,7 @@ def budget(node: dict) -> dict[str, Any]:
     }
 
 
-def project(node: dict) -> dict[str, Any]:
+def project(node: dict[str, Any]) -> dict[str, Any]:
     return {
         **_common(node),
         **_classified(node),
@@ -193,7 +193,7 @@ def project(node: dict) -> dict[str, Any]:
     }
 
 
-def result(node: dict) -> dict[str, Any]:
+def result(node: dict[str, Any]) -> dict[str, Any]:
     status = node.get("status") or {}
     entries = node.get("milestones", node.get("timelineEntries")) or []
     # Only where the server offers them: elsewhere the row (and its fingerprint) stays as it was.
@@ -235,7 +235,7 @@ def result(node: dict) -> dict[str, Any]:
     }
 
 
-def meeting(node: dict) -> dict[str, Any]:
+def meeting(node: dict[str, Any]) -> dict[str, Any]:
     return {
         **_common(node),
         **_classified(node),
@@ -255,7 +255,7 @@ def meeting(node: dict) -> dict[str, Any]:
     }
 
 
-def debate(node: dict) -> dict[str, Any]:
+def debate(node: dict[str, Any]) -> dict[str, Any]:
     return {
         **_common(node),
         **_classified(node),
@@ -268,7 +268,7 @@ def debate(node: dict) -> dict[str, Any]:
     }
 
 
-def classifiers_in(node: dict) -> list[dict]:
+def classifiers_in(node: dict[str, Any]) -> list[dict[str, Any]]:
     """Scope and taxonomy rows carried by an item (Decidim has no root list of scopes to read):
     its own, and those of the projects inside a budget."""
     found = []

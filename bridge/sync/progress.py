@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
 from bridge.sync.engine import Progress
 
 
 class TerminalProgress:
-    def __init__(self, instance: str, stream=None):
+    def __init__(self, instance: str, stream: TextIO | None = None):
         self.instance = instance
         self.stream = stream or sys.stderr
         self.active = self.stream.isatty()

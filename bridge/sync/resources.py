@@ -23,7 +23,7 @@ class ComponentResource:
     connection: str
     single: str
     model: type[models.ComponentRecord]
-    normalise: Callable[[dict], dict[str, Any]]
+    normalise: Callable[[dict[str, Any]], dict[str, Any]]
     ordered: bool  # does Decidim order this connection (ORDER BY id)?
 
 

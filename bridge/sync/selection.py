@@ -10,6 +10,7 @@ tombstoned, and no longer refreshed. Switching back on resumes at the next run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -38,7 +39,7 @@ class Switches:
             space_type, space_remote_id
         )
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, list[Any]]:
         return {
             "spaces_off": [
                 {"space_type": kind, "remote_id": rid} for kind, rid in sorted(self.spaces_off)
@@ -47,7 +48,7 @@ class Switches:
         }
 
 
-def _natural(remote_id: str) -> tuple:
+def _natural(remote_id: str) -> tuple[int, int, str]:
     return (0, int(remote_id), "") if remote_id.isdigit() else (1, 0, remote_id)
 
 
@@ -117,7 +118,9 @@ def replace(
     return before, after
 
 
-def spaces_with_components(session: Session, instance_id: int) -> list[tuple[Space, list]]:
+def spaces_with_components(
+    session: Session, instance_id: int
+) -> list[tuple[Space, list[Component]]]:
     """Every space still upstream, processes first, each with its components in Decidim's
     order: what the switches apply to (the admin page and the API list the same)."""
     spaces = session.scalars(

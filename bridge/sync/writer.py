@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Table, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from bridge import changelog
 from bridge.store.models import Change
@@ -169,7 +170,9 @@ def save_changes(session: Session, changes: list[Change]) -> None:
     changelog.append(session, changes)
 
 
-def _upsert(session: Session, table: Table, sample: dict, keys: list[str]):
+def _upsert(
+    session: Session, table: Table, sample: dict[str, Any], keys: list[str]
+) -> ReturningInsert[int, str]:
     """One statement for every row of a batch, executed with the rows as parameters: SQLAlchemy
     compiles it once and caches it ("insertmanyvalues" still sends one multi-row INSERT), where
     `.values(rows)` compiled a bind parameter per value of every row, on every page (the sync's
@@ -185,12 +188,21 @@ def _upsert(session: Session, table: Table, sample: dict, keys: list[str]):
     return stmt.returning(table.c.id, table.c.remote_id)
 
 
-def _key(row: Any, extra: tuple[str, ...]) -> tuple:
+def _key(row: Any, extra: tuple[str, ...]) -> tuple[Any, ...]:
     return (*(row[c] for c in extra), row["remote_id"])
 
 
 def _change(
-    run_id, instance_id, resource, record_id, row, kind, now, column=None, old=None, new=None
+    run_id: int,
+    instance_id: int,
+    resource: str,
+    record_id: int,
+    row: Any,
+    kind: str,
+    now: datetime,
+    column: str | None = None,
+    old: object = None,
+    new: object = None,
 ) -> Change:
     return Change(
         run_id=run_id,
