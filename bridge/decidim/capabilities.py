@@ -14,6 +14,7 @@ fields to ask is always decided here, field by field.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,7 @@ _SCALAR_SELECTION = (
 )
 
 
-def missing_in(errors: list[dict]) -> set[str] | None:
+def missing_in(errors: Sequence[Mapping[str, Any]]) -> set[str] | None:
     """`Type.field` for each error saying our query asks a field the server lacks; None as soon as
     one error says anything else (then the answer is not about the schema)."""
     found: set[str] = set()
@@ -51,7 +52,7 @@ def missing_in(errors: list[dict]) -> set[str] | None:
     return found or None
 
 
-def _missing_field(error: dict) -> str | None:
+def _missing_field(error: Mapping[str, Any]) -> str | None:
     message = str(error.get("message", ""))
     extensions = error.get("extensions") or {}
     if extensions.get("code") == "undefinedField" and extensions.get("fieldName"):

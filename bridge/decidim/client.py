@@ -127,9 +127,10 @@ class DecidimClient:
         `decidim { version }` (null from 0.30 unless disclosed; the capabilities then give the
         label). Returns the label (`0.27` ... `0.31`); what was read is kept for
         `organization()` and `spaces()`."""
-        self.use_capabilities(self._probe())
+        capabilities = self._probe()
+        self.use_capabilities(capabilities)
         self._read_spaces()
-        chosen = queries.query_set_for(self.reported_version) or self.capabilities.guess_version()
+        chosen = queries.query_set_for(self.reported_version) or capabilities.guess_version()
         self.query_set = chosen
         return chosen
 

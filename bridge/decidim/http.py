@@ -121,7 +121,7 @@ class DecidimSession(requests.Session):
         )
 
     # gql calls this for every query.
-    def request(self, method, url, **kwargs):  # type: ignore[override]
+    def request(self, method, url, **kwargs):
         kwargs.setdefault("timeout", self.timeout)
         kwargs["allow_redirects"] = False
         signing_in = url.endswith("/api/sign_in")

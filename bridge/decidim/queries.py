@@ -18,6 +18,7 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    ExecutableDefinitionNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -81,7 +82,9 @@ def union_schema() -> GraphQLSchema:
             name = definition.name.value if hasattr(definition, "name") else "schema"
             old = merged.get(name)
             if isinstance(definition, kinds) and isinstance(old, type(definition)):
-                fields = {f.name.value: f for f in (*old.fields, *definition.fields)}
+                fields = {
+                    f.name.value: f for f in (*(old.fields or ()), *(definition.fields or ()))
+                }
                 interfaces = {
                     i.name.value: i
                     for i in (*(old.interfaces or ()), *(definition.interfaces or ()))
@@ -128,6 +131,9 @@ def _prune(document: DocumentNode, dropped: frozenset[str]) -> Built:
     lost: set[str] = set()
     definitions = []
     for definition in document.definitions:
+        if not isinstance(definition, ExecutableDefinitionNode):  # none in our queries
+            definitions.append(definition)
+            continue
         type_name = None
         if isinstance(definition, FragmentDefinitionNode):
             type_name = definition.type_condition.name.value
@@ -147,10 +153,8 @@ def _prune(document: DocumentNode, dropped: frozenset[str]) -> Built:
 
 
 def _prune_set(
-    selection_set: SelectionSetNode | None, type_name: str | None, dropped, lost: set[str]
-) -> SelectionSetNode | None:
-    if selection_set is None:
-        return None
+    selection_set: SelectionSetNode, type_name: str | None, dropped: frozenset[str], lost: set[str]
+) -> SelectionSetNode:
     kept = []
     for selection in selection_set.selections:
         if isinstance(selection, InlineFragmentNode):
@@ -166,7 +170,7 @@ def _prune_set(
                 continue
             if f"{key}{{}}" in dropped:
                 selection = replace(selection, selection_set=None)
-            else:
+            elif selection.selection_set is not None:  # a scalar has none
                 inner = _prune_set(selection.selection_set, None, dropped, lost)
                 selection = replace(selection, selection_set=inner)
         kept.append(selection)
