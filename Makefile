@@ -28,14 +28,17 @@ chromium:
 	fi
 
 # pytest exits 5 when it collected no test: that is a failure here, never a pass.
+# mypy reads its files and settings from [tool.mypy] in pyproject.toml; any error fails.
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
+	$(BIN)/mypy bridge plugins
 	$(BIN)/python -m pytest -p no:cacheprovider; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy bridge plugins
 
 # Translators: msgids from code and templates into the .po files, then the .mo files the app
 # reads (commit both). `bridge i18n check` lists what French still lacks.

@@ -28,10 +28,10 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, TypedDict
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,7 +47,7 @@ from bridge.store.models import Change, Instance, SyncRun
 from bridge.sync import normalise, selection
 from bridge.sync.lock import Heartbeat, InstanceLock, LockLost, heartbeat_every
 from bridge.sync.resources import RESOURCES, ComponentResource
-from bridge.sync.writer import Written, jsonable, save_changes, write_batch
+from bridge.sync.writer import Written, jsonable, save_changes, table_of, write_batch
 from bridge.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,14 @@ PROGRESS_EVERY_SECONDS = 2.0  # how often a running run's counts reach its row (
 # representable) or that our normalising cannot read (a malformed date). Anything else
 # (the database away, a bug) still stops the run.
 BAD_RECORD = (DataError, IntegrityError, ValueError, TypeError, KeyError)
+
+
+class _Batch(TypedDict):
+    """What every batch of a run is written with (`write_batch`'s keyword arguments)."""
+
+    instance_id: int
+    run_id: int
+    now: datetime
 
 
 class UnknownInstance(Exception):
@@ -152,7 +160,7 @@ class SyncEngine:
             lock.release()
 
     # -- run lifecycle -----------------------------------------------------------------------
-    def _start_run(self, instance: Instance, full: bool, trigger: str) -> tuple[SyncRun, list]:
+    def _start_run(self, instance: Instance, full: bool, trigger: str) -> tuple[SyncRun, list[str]]:
         """Close runs left 'running' by dead processes; resume the last one if it failed.
 
         A closed run keeps the counts it last saved: its changes are recorded, so are they."""
@@ -348,6 +356,8 @@ class SyncEngine:
     def _detect(self, instance: Instance, state: _RunState) -> None:
         client = state.client
         chosen = client.detect_version()
+        assert client.capabilities is not None  # detect_version has just learnt them
+        found = client.capabilities.as_json()
         with self._fenced(state) as session:
             session.execute(
                 update(Instance)
@@ -355,12 +365,12 @@ class SyncEngine:
                 .values(
                     decidim_version=client.reported_version,
                     query_set=chosen,
-                    capabilities=client.capabilities.as_json(),
+                    capabilities=found,
                 )
             )
             session.commit()
         instance.query_set, instance.decidim_version = chosen, client.reported_version
-        instance.capabilities = client.capabilities.as_json()
+        instance.capabilities = found
 
     def _keep_capabilities(self, instance: Instance, state: _RunState) -> None:
         """What the server stopped (or started) offering during the run: into the run's
@@ -370,6 +380,7 @@ class SyncEngine:
             return
         state.run.warnings.extend(client.drift)
         client.drift.clear()
+        assert client.capabilities is not None  # a drift is a change of known capabilities
         found = client.capabilities.as_json()
         with self._fenced(state) as session:
             session.execute(
@@ -385,14 +396,15 @@ class SyncEngine:
     ) -> list[tuple[models.Component, ComponentResource]]:
         spaces = state.client.spaces()
         run, now = state.run, utcnow()
-        common = dict(instance_id=instance.id, run_id=run.id, now=now)
+        common: _Batch = {"instance_id": instance.id, "run_id": run.id, "now": now}
         with self._fenced(state) as session:
             changes: list[Change] = []
             live_spaces: set[tuple[str, str]] = set()
             live_components: set[str] = set()
             kept_categories: set[str] = set()
-            scope_rows, category_rows = {}, {}
-            component_rows: list[dict] = []
+            scope_rows: dict[tuple[str, str], dict[str, Any]] = {}
+            category_rows: dict[str, dict[str, Any]] = {}
+            component_rows: list[dict[str, Any]] = []
             for space_type, listed in spaces.items():
                 nodes, rows = [], []
                 for node in listed:
@@ -407,7 +419,7 @@ class SyncEngine:
                         live_components |= {str(c["id"]) for c in node.get("components") or [] if c}
                 written = write_batch(
                     session,
-                    models.Space.__table__,
+                    table_of(models.Space),
                     rows,
                     resource="spaces",
                     key_extra=("space_type",),
@@ -431,9 +443,9 @@ class SyncEngine:
                             )
                             live_components.add(str(comp["id"]))
             for table, resource, rows, extra in (
-                (models.Scope.__table__, "scopes", list(scope_rows.values()), ("kind",)),
-                (models.Category.__table__, "categories", list(category_rows.values()), ()),
-                (models.Component.__table__, "components", component_rows, ()),
+                (table_of(models.Scope), "scopes", list(scope_rows.values()), ("kind",)),
+                (table_of(models.Category), "categories", list(category_rows.values()), ()),
+                (table_of(models.Component), "components", component_rows, ()),
             ):
                 written = write_batch(
                     session, table, rows, resource=resource, key_extra=extra, **common
@@ -451,7 +463,7 @@ class SyncEngine:
                 now,
             )
             session.commit()
-            rows = session.execute(
+            stored = session.execute(
                 select(models.Component, models.Space.space_type, models.Space.remote_id)
                 .join(models.Space, models.Component.space_id == models.Space.id)
                 .where(
@@ -463,12 +475,12 @@ class SyncEngine:
             ).all()
             switches = selection.load(session, instance.id)
         # Switched off by an administrator: not read, and (not being read) not tombstoned.
-        components = [c for c, kind, rid in rows if switches.component_on(c.remote_id, kind, rid)]
-        if len(components) < len(rows):
+        components = [c for c, kind, rid in stored if switches.component_on(c.remote_id, kind, rid)]
+        if len(components) < len(stored):
             log.info(
                 "%s: %d component(s) switched off, not read",
                 instance.name,
-                len(rows) - len(components),
+                len(stored) - len(components),
             )
         return [(c, RESOURCES[c.manifest]) for c in components]
 
@@ -479,9 +491,9 @@ class SyncEngine:
         state: _RunState,
         live_spaces: set[tuple[str, str]],
         live_components: set[str],
-        live_categories: set,
+        live_categories: set[str],
         changes: list[Change],
-        now,
+        now: datetime,
     ) -> None:
         gone_spaces = [
             (row.id, row.remote_id)
@@ -512,7 +524,7 @@ class SyncEngine:
                     )
                 ).all()
                 self._tombstone(
-                    session, state, model, resource, [tuple(r) for r in rows], changes, now
+                    session, state, model, resource, [(i, rid) for i, rid in rows], changes, now
                 )
 
     def _sync_component(
@@ -576,7 +588,7 @@ class SyncEngine:
         state: _RunState,
         component: models.Component,
         resource: ComponentResource,
-        nodes: list[dict],
+        nodes: list[dict[str, Any]],
         fresh: set[str],
         projects_seen: set[str],
     ) -> set[str]:
@@ -616,7 +628,7 @@ class SyncEngine:
         state: _RunState,
         component: models.Component,
         resource: ComponentResource,
-        node: dict,
+        node: dict[str, Any],
         exc: Exception,
     ) -> set[str]:
         """Report a record that could not be stored; return its projects' ids (still upstream,
@@ -631,7 +643,9 @@ class SyncEngine:
         return {str(p["id"]) for p in node.get("projects") or [] if p}
 
     @staticmethod
-    def _skip_space(state: _RunState, space_type: str, node: dict, exc: Exception) -> None:
+    def _skip_space(
+        state: _RunState, space_type: str, node: dict[str, Any], exc: Exception
+    ) -> None:
         state.run.warnings.append(
             f"{space_type} {node['id']} not stored (kept as last synced): {one_line(exc)}"
         )
@@ -643,13 +657,13 @@ class SyncEngine:
         state: _RunState,
         component: models.Component,
         resource: ComponentResource,
-        nodes: list[dict],
+        nodes: list[dict[str, Any]],
         fresh: set[str],
         projects_seen: set[str],
     ) -> set[str]:
         """One transaction for `nodes`; the run's counts move only once it is committed."""
         now = utcnow()
-        common = dict(instance_id=instance.id, run_id=state.run.id, now=now)
+        common: _Batch = {"instance_id": instance.id, "run_id": state.run.id, "now": now}
         place = {"component_id": component.id, "space_id": component.space_id}
         changes: list[Change] = []
         tally = _Tally()
@@ -665,7 +679,7 @@ class SyncEngine:
             if scopes:
                 written = write_batch(
                     session,
-                    models.Scope.__table__,
+                    table_of(models.Scope),
                     list(scopes.values()),
                     resource="scopes",
                     key_extra=("kind",),
@@ -674,7 +688,7 @@ class SyncEngine:
                 self._account(tally, written, changes)
             rows = [{**resource.normalise(node), **place} for node in nodes]
             written = write_batch(
-                session, resource.model.__table__, rows, resource=resource.name, **common
+                session, table_of(resource.model), rows, resource=resource.name, **common
             )
             self._account(tally, written, changes, only=fresh)
             if resource.model is models.Budget:
@@ -686,7 +700,7 @@ class SyncEngine:
                 ]
                 project_ids = {p["remote_id"] for p in projects}
                 written = write_batch(
-                    session, models.Project.__table__, projects, resource="projects", **common
+                    session, table_of(models.Project), projects, resource="projects", **common
                 )
                 self._account(tally, written, changes, only=project_ids - projects_seen)
             session.commit()
@@ -752,7 +766,11 @@ class SyncEngine:
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
     def _absent(
-        session: Session, model, instance_id: int, present: set[str], *where
+        session: Session,
+        model: type[models.SyncedRecord],
+        instance_id: int,
+        present: set[str],
+        *where: ColumnElement[bool],
     ) -> list[tuple[int, str]]:
         rows = session.execute(
             select(model.id, model.remote_id).where(
@@ -765,11 +783,11 @@ class SyncEngine:
     def _tombstone(
         session: Session,
         state: _RunState,
-        model,
+        model: type[models.SyncedRecord],
         resource: str,
         records: list[tuple[int, str]],
         changes: list[Change],
-        now,
+        now: datetime,
     ) -> None:
         if not records:
             return

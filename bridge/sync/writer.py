@@ -12,9 +12,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
@@ -168,6 +168,11 @@ def save_changes(session: Session, changes: list[Change]) -> None:
     """One multi-row INSERT for a batch's changes (the ORM would send one per row), appended
     to the log in commit order (`bridge.changelog`)."""
     changelog.append(session, changes)
+
+
+def table_of(model: type) -> Table:
+    """A mapped class's table: declarative classes map a `Table` (typed as any FromClause)."""
+    return cast(Table, inspect(model).local_table)
 
 
 def _upsert(
