@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bridge.accounts import audit
 from bridge.config import Settings
 from bridge.pluginhost import PluginHost
+from bridge.store.db import changed_rows
 from bridge.store.models import Change, PluginCursor
 from bridge.timeutil import utcnow
 
@@ -169,7 +170,8 @@ class Delivery:
                 if "context" in impl.argnames:
                     args["context"] = self.plugins.context(name)
                 impl.function(**{k: args[k] for k in impl.argnames})
-                moved = session.execute(  # type: ignore[attr-defined]  # a CursorResult
+                moved = changed_rows(
+                    session,
                     update(PluginCursor)
                     .where(PluginCursor.plugin == name, PluginCursor.position == position)
                     .values(
@@ -177,8 +179,8 @@ class Delivery:
                         delivered_at=self.clock(),
                         attempts=0,
                         next_attempt_at=None,
-                    )
-                ).rowcount
+                    ),
+                )
                 if moved != 1:  # a replay moved the cursor: this batch is read again
                     session.rollback()
                     return None
