@@ -149,21 +149,19 @@ class DecidimClient:
     # -- reading ----------------------------------------------------------------------------
     def organization(self) -> dict[str, Any]:
         """The organization, read with the version and the spaces in one request."""
-        if self._spaces is None:
-            self._read_spaces()
-        return self._spaces["organization"]
+        found = self._spaces if self._spaces is not None else self._read_spaces()
+        return found["organization"]
 
     def spaces(self) -> dict[str, list[dict]]:
         """Processes and assemblies (read with the organization, or now); read once."""
-        if self._spaces is None:
-            self._read_spaces()
-        found, self._spaces = self._spaces, None
+        found = self._spaces if self._spaces is not None else self._read_spaces()
+        self._spaces = None
         return {
             "participatory_process": found["participatory_process"],
             "assembly": found["assembly"],
         }
 
-    def _read_spaces(self) -> None:
+    def _read_spaces(self) -> dict[str, Any]:
         data = self.execute("spaces")
         self.reported_version = (data.get("decidim") or {}).get("version")
         self._spaces = {
@@ -171,6 +169,7 @@ class DecidimClient:
             "participatory_process": [s for s in data.get("participatoryProcesses") or [] if s],
             "assembly": [s for s in data.get("assemblies") or [] if s],
         }
+        return self._spaces
 
     def prefetch(self, wanted: list[tuple[str, str, str, str, int | None]]) -> None:
         """Read the first pages of many components a few requests at a time: each request

@@ -21,6 +21,7 @@ import base64
 import math
 import re
 from dataclasses import dataclass, replace
+from typing import TypeGuard
 
 from graphql import (
     ArgumentNode,
@@ -32,6 +33,7 @@ from graphql import (
     IntValueNode,
     NameNode,
     OperationDefinitionNode,
+    SelectionNode,
     SelectionSetNode,
     StringValueNode,
 )
@@ -111,13 +113,13 @@ def shape(document: DocumentNode, operation: str, connection: str) -> Shape:
                 total += count(fragments[node.name.value].selection_set)
             elif _is_connection(node, connection):
                 items = meta = 0
-                for inner in node.selection_set.selections:
+                for inner in node.selection_set.selections if node.selection_set else ():
                     if isinstance(inner, FieldNode) and inner.name.value in ("nodes", "edges"):
                         items += 1 + count(inner.selection_set)
                     else:
                         meta += 1
                 found.update(meta=1 + meta, item=items)
-            else:
+            elif isinstance(node, FieldNode):
                 total += 1 + count(node.selection_set)
         return total
 
@@ -158,7 +160,7 @@ def pages_document(
     op = replace(
         op,
         variable_definitions=tuple(
-            v for v in op.variable_definitions if v.variable.name.value == "component"
+            v for v in op.variable_definitions or () if v.variable.name.value == "component"
         ),
         selection_set=_expand(op.selection_set, connection, copies),
     )
@@ -175,6 +177,8 @@ def components_document(
     for index, (document, operation, connection, component_id, offset, first) in enumerate(items):
         op = _operation(document, operation)
         (field,) = [s for s in op.selection_set.selections if isinstance(s, FieldNode)]
+        if field.selection_set is None:  # our query files always select in it
+            raise ValueError(f"{operation}: its component field selects nothing")
         field = replace(
             field,
             alias=NameNode(value=f"c{index}"),
@@ -200,7 +204,7 @@ def components_document(
     return _with_fragments(op, [document for document, *_ in items])
 
 
-def _is_connection(node, connection: str) -> bool:
+def _is_connection(node: SelectionNode, connection: str) -> TypeGuard[FieldNode]:
     return (
         isinstance(node, FieldNode)
         and node.name.value == connection
@@ -209,7 +213,7 @@ def _is_connection(node, connection: str) -> bool:
 
 
 def _window_arguments(node: FieldNode, offset: int, first: int) -> tuple[ArgumentNode, ...]:
-    kept = [a for a in node.arguments if a.name.value not in ("first", "after")]
+    kept = [a for a in node.arguments or () if a.name.value not in ("first", "after")]
     kept.append(ArgumentNode(name=NameNode(value="first"), value=IntValueNode(value=str(first))))
     if offset:
         value = StringValueNode(value=cursor(offset))
@@ -231,7 +235,11 @@ def _expand(selection_set: SelectionSetNode, connection: str, copies) -> Selecti
 
 def _operation(document: DocumentNode, name: str) -> OperationDefinitionNode:
     for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode) and definition.name.value == name:
+        if (
+            isinstance(definition, OperationDefinitionNode)
+            and definition.name is not None
+            and definition.name.value == name
+        ):
             return definition
     raise KeyError(f"no operation {name}")
 
@@ -254,6 +262,6 @@ def _with_fragments(op: OperationDefinitionNode, documents: list[DocumentNode]) 
                 if node.name.value not in used:
                     used.add(node.name.value)
                     todo.append(fragments[node.name.value].selection_set)
-            elif node.selection_set:
+            elif isinstance(node, (FieldNode, InlineFragmentNode)) and node.selection_set:
                 todo.append(node.selection_set)
     return DocumentNode(definitions=(op, *(fragments[n] for n in sorted(used))))

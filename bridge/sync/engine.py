@@ -309,10 +309,10 @@ class SyncEngine:
         components = self._sync_spaces(instance, state)
         self._keep_capabilities(instance, state)
         todo = [(c, r) for c, r in components if f"component:{c.remote_id}" not in state.done]
-        known = self._stored_counts(instance, todo)
+        stored_counts = self._stored_counts(instance, todo)
         client.prefetch(
             [
-                (r.name, r.page_operation, r.connection, c.remote_id, known.get(c.id))
+                (r.name, r.page_operation, r.connection, c.remote_id, stored_counts.get(c.id))
                 for c, r in todo
             ]
         )
