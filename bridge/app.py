@@ -7,14 +7,35 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, g, jsonify
+from flask import Flask, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from bridge import csrf, formatting
+from bridge import db as request_db
+from bridge.api.routes import blueprint as api
 from bridge.config import Settings
+from bridge.errors import Problem, json_body
+from bridge.inputs import unstorable
 from bridge.pluginhost import PluginHost, host_for
 from bridge.store.db import make_engine, make_sessionmaker
+from bridge.web import (  # a page module adds its routes to admin's or public's blueprint
+    admin,
+    admin_accounts,  # noqa: F401
+    admin_audit,  # noqa: F401
+    admin_dashboard,  # noqa: F401
+    admin_lifecycle,  # noqa: F401
+    auth,
+    branding,
+    error_pages,
+    headers,
+    i18n,
+    processes,
+    public,
+    public_followup,  # noqa: F401
+)
 
 
 @dataclass
@@ -35,12 +56,16 @@ class _ReadableJSON(DefaultJSONProvider):
 
 
 def create_app(
-    settings: Settings | None = None, *, extra_plugins: dict[str, Any] | None = None
+    settings: Settings | None = None,
+    *,
+    extra_plugins: dict[str, Any] | None = None,
+    actor: str = "system",
 ) -> Flask:
     """The app. Without `settings` (a WSGI server's `create_app()`), they are loaded and must
     hold a secret key; given settings without one (the demo, tests) get a key of their own.
     `extra_plugins` ({name: plugin object}) are enabled besides the installed ones the settings
-    name: a plugin's tests run it before it is installed."""
+    name: a plugin's tests run it before it is installed. `actor` names who acts in the audit
+    log outside requests ("cli" for commands)."""
     if settings is None:
         settings = Settings.load()
         settings.require_secret_key()
@@ -54,8 +79,6 @@ def create_app(
         MAX_CONTENT_LENGTH=settings.max_request_mb * 1024 * 1024,  # beyond: 413, body unread
     )
     if settings.proxies:  # the visitor's address and scheme, as the proxies tell them
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         # Flask's documented way to wrap the WSGI app; mypy sees a method overwritten.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies
@@ -63,22 +86,8 @@ def create_app(
     app.json = _ReadableJSON(app)
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
-    plugins = host_for(settings, sessions, extra=extra_plugins)
+    plugins = host_for(settings, sessions, extra=extra_plugins, actor=actor)
     app.extensions["bridge"] = Bridge(settings, engine, sessions, plugins)
-
-    from bridge.api import blueprint as api
-    from bridge.web import (
-        admin,
-        auth,
-        branding,
-        csrf,
-        error_pages,
-        formatting,
-        headers,
-        i18n,
-        processes,
-        public,
-    )
 
     app.register_blueprint(api)
     app.register_blueprint(auth.blueprint)
@@ -87,6 +96,7 @@ def create_app(
     app.register_blueprint(public.blueprint)
     branding.install(app)
     formatting.install(app)
+    request_db.install(app)
     i18n.install(app)
     error_pages.install(app)
     app.before_request(refuse_nul_bytes)
@@ -113,12 +123,6 @@ def create_app(
             return jsonify(status="error", database="unreachable"), 503
         return jsonify(status="ok", database="ok")
 
-    @app.teardown_appcontext
-    def close_session(_exc):
-        session = g.pop("db", None)
-        if session is not None:
-            session.close()
-
     return app
 
 
@@ -128,11 +132,6 @@ def refuse_nul_bytes() -> None:
     body is read here by the one JSON reader (too deep or not JSON: 400). Under /api/ the body
     is read raw whatever its Content-Type (a CSV import sent as a form by curl stays a CSV);
     a CSV upload is read by its own checks."""
-    from flask import request
-
-    from bridge.api.errors import Problem, json_body
-    from bridge.inputs import unstorable
-
     values = [request.path, *request.args.values()]
     if request.path.startswith("/api/"):
         request.get_data()  # kept: a form parser reading it later gets it too
@@ -149,12 +148,3 @@ def _ephemeral_secret(app: Flask) -> str:
     """No secret configured: sign sessions with a random key (they end when the process does)."""
     app.logger.warning("BRIDGE_SECRET_KEY is not set: sessions will not survive a restart")
     return secrets.token_hex(32)
-
-
-def db() -> Session:
-    """The request's session, opened on first use."""
-    from flask import current_app
-
-    if "db" not in g:
-        g.db = current_app.extensions["bridge"].sessions()
-    return g.db

@@ -9,24 +9,32 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 from functools import cached_property
+from secrets import token_hex
 
 import click
-from sqlalchemy import inspect, select
-from sqlalchemy.exc import IntegrityError
+from flask import Flask
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.orm import Session, sessionmaker
 
-from bridge import catalogs
+from bridge import catalogs, instances
+from bridge.app import Bridge, create_app
 from bridge.config import Settings
+from bridge.context import PluginContext
 from bridge.plugin_settings import PluginSettingsError
-from bridge.pluginhost import PluginHost, host_for
+from bridge.pluginhost import PluginHost
 from bridge.scaffold import plugin_group
 from bridge.store import migrate
-from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import Instance
-from bridge.timeutil import iso, utcnow
+from bridge.timeutil import iso
 
 
 class Context:
+    """What a command works with, all from the configured app: settings, engine, sessions,
+    plugins. Commands run inside that app's context, so a plugin's command reaches its
+    `current_context(...)` and the database of `--config`, like a page does."""
+
     def __init__(self, config_path: str | None):
         self.config_path = config_path
 
@@ -38,21 +46,47 @@ class Context:
             raise click.ClickException(f"cannot read the configuration: {exc}") from exc
 
     @cached_property
-    def engine(self):
-        return make_engine(self.settings.database_url)
+    def app(self) -> Flask:
+        # A command signs no cookie: a key of its own spares it the web's missing-key warning.
+        settings = replace(self.settings, secret_key=self.settings.secret_key or token_hex(32))
+        try:
+            return create_app(settings, actor="cli")
+        except PluginSettingsError as exc:
+            raise click.ClickException(str(exc)) from None
 
-    @cached_property
+    @property
+    def bridge(self) -> Bridge:
+        return self.app.extensions["bridge"]
+
+    @property
+    def engine(self) -> Engine:
+        return self.bridge.engine
+
+    @property
     def plugins(self) -> PluginHost:
-        return _host(self.settings, make_sessionmaker(self.engine))
+        return self.bridge.plugins
+
+    @property
+    def core(self) -> PluginContext:
+        """The core's own context, as plugins get theirs: its `actor` is "cli" in the audit."""
+        return self.plugins.context("core")
 
     @cached_property
-    def sessions(self):
-        engine = self.engine
-        if not inspect(engine).has_table("instances"):
+    def sessions(self) -> sessionmaker[Session]:
+        if not inspect(self.engine).has_table("instances"):
             raise click.ClickException(
                 "the database has no bridge tables yet: run `bridge db upgrade` first"
             )
-        return make_sessionmaker(engine)
+        return self.bridge.sessions
+
+
+def _context(click_ctx: click.Context) -> Context:
+    """The command's Context, made once: resolving a plugin's command needs it before `main`
+    runs."""
+    root = click_ctx.find_root()
+    if root.obj is None:
+        root.obj = Context(root.params.get("config_path"))
+    return root.obj
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -62,11 +96,7 @@ class BridgeGroup(click.Group):
     """`bridge` plus the commands of the enabled plugins (`cli_commands` hook)."""
 
     def _plugin_commands(self, click_ctx: click.Context) -> dict[str, click.Command]:
-        try:
-            settings = Settings.load(click_ctx.params.get("config_path"))
-        except (OSError, ValueError):
-            return {}
-        return {c.name: c for c in _host(settings).collect("cli_commands")}
+        return {c.name: c for c in _context(click_ctx).plugins.collect("cli_commands")}
 
     def list_commands(self, click_ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(click_ctx), *self._plugin_commands(click_ctx)})
@@ -92,7 +122,12 @@ def main(click_ctx: click.Context, config_path: str | None, verbose: bool) -> No
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    click_ctx.obj = Context(config_path)
+    ctx = _context(click_ctx)
+    if click_ctx.invoked_subcommand not in CONFIG_FREE:
+        click_ctx.with_resource(ctx.app.app_context())
+
+
+CONFIG_FREE = {"simulator"}  # the Decidim stand-in reads no settings and opens no database
 
 
 # -- database ----------------------------------------------------------------------------------
@@ -174,6 +209,20 @@ def instance() -> None:
     """Decidim instances the bridge reads."""
 
 
+# The API's field names as this command's arguments and options, for its messages.
+INSTANCE_OPTIONS = {
+    "name": "NAME",
+    "base_url": "--url",
+    "locale": "--locale",
+    "enabled": "--disabled",
+    "schedule_interval_minutes": "--interval",
+    "schedule_cron": "--cron",
+    "rate_limit_per_minute": "--rate-limit",
+    "api_key": "--api-key",
+    "api_secret": "--api-secret",
+}
+
+
 @instance.command("add")
 @click.argument("name")
 @click.option(
@@ -205,39 +254,26 @@ def instance_add(
     api_secret: str | None,
     disabled: bool,
 ) -> None:
-    """Add a Decidim instance called NAME."""
-    url = url.rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise click.ClickException(f"--url must start with http:// or https:// (got {url!r})")
-    if url.endswith("/api"):
-        raise click.ClickException("--url is the site root; the bridge adds /api itself")
-    if interval and cron:
-        raise click.ClickException("choose --interval or --cron, not both")
-    if cron:
-        _check_cron(cron)
-    if bool(api_key) != bool(api_secret):
-        raise click.ClickException("--api-key and --api-secret go together")
-    now = utcnow()
+    """Add a Decidim instance called NAME (by the rules of the API and the admin pages)."""
+    values = {
+        "name": name,
+        "base_url": url,
+        "locale": locale,
+        "enabled": not disabled,
+        "schedule_interval_minutes": interval,
+        "schedule_cron": cron,
+        "rate_limit_per_minute": rate_limit,
+        "api_key": api_key,
+        "api_secret": api_secret,
+    }
     with ctx.sessions() as session:
-        session.add(
-            Instance(
-                name=name,
-                base_url=url,
-                locale=locale,
-                enabled=not disabled,
-                schedule_interval_minutes=interval,
-                schedule_cron=cron,
-                rate_limit_per_minute=rate_limit,
-                api_key=api_key,
-                api_secret=api_secret,
-                created_at=now,
-                updated_at=now,
-            )
-        )
         try:
-            session.commit()
-        except IntegrityError as exc:
-            raise click.ClickException(f"an instance named {name!r} already exists") from exc
+            made = instances.create(session, values, actor=ctx.core.actor)
+        except instances.InvalidField as exc:
+            raise click.ClickException(
+                f"{INSTANCE_OPTIONS.get(exc.field, exc.field)}: {exc}"
+            ) from None
+        url = made.base_url
     click.echo(f"added instance {name} ({url})")
 
 
@@ -332,7 +368,7 @@ def token_create(ctx: Context, email: str, name: str, role: str | None) -> None:
         if owner is None:
             raise click.ClickException(f"no user {email}")
         try:
-            made, secret = create_token(session, owner, name, role, actor="cli")
+            made, secret = create_token(session, owner, name, role, actor=ctx.core.actor)
         except AccountError as exc:
             raise click.ClickException(str(exc)) from exc
         session.commit()
@@ -352,7 +388,7 @@ def token_revoke(ctx: Context, token_id: int) -> None:
         found = session.get(ApiToken, token_id)
         if found is None:
             raise click.ClickException(f"no token {token_id}")
-        revoke_token(session, found, actor="cli")
+        revoke_token(session, found, actor=ctx.core.actor)
     click.echo(f"token {token_id} revoked")
 
 
@@ -468,7 +504,7 @@ def plugins_replay(ctx: Context, name: str, from_id: int) -> None:
     from bridge.delivery import UnknownConsumer
 
     try:
-        before, after = _delivery(ctx).replay(name, from_id, actor="cli")
+        before, after = _delivery(ctx).replay(name, from_id, actor=ctx.core.actor)
     except UnknownConsumer as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(
@@ -511,7 +547,7 @@ def request_sync_command(ctx: Context, name: str, full: bool) -> None:
 
     with ctx.sessions() as session:
         try:
-            request = request_sync(session, name, full=full, requested_by="cli")
+            request = request_sync(session, name, full=full, requested_by=ctx.core.actor)
         except UnknownInstance as exc:
             raise click.ClickException(str(exc)) from exc
         session.commit()
@@ -543,7 +579,6 @@ def scheduler(ctx: Context) -> None:
 def serve(ctx: Context, host: str, port: int, with_scheduler: bool | None) -> None:
     """Serve the web app and the API (use gunicorn in production: see the Dockerfile)."""
     from bridge import embedded_scheduler
-    from bridge.app import create_app
     from bridge.config import MissingSecretKey
 
     try:
@@ -628,25 +663,6 @@ def demo(ctx: Context, host: str, port: int, stand_in_port: int) -> None:
 
 
 # -- helpers -----------------------------------------------------------------------------------
-def _host(settings: Settings, sessions=None) -> PluginHost:
-    """The enabled plugins; their wrong settings end the command with the message."""
-    try:
-        return host_for(settings, sessions, actor="cli")
-    except PluginSettingsError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _check_cron(expression: str) -> None:
-    from apscheduler.triggers.cron import CronTrigger
-
-    try:
-        CronTrigger.from_crontab(expression)
-    except ValueError as exc:
-        raise click.ClickException(
-            f"--cron {expression!r} is not a crontab expression: {exc}"
-        ) from exc
-
-
 def _safe_url(url: str) -> str:
     """The database URL without its password, for messages."""
     from sqlalchemy.engine import make_url

@@ -13,11 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from flask import has_request_context
+from flask import current_app, has_app_context, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bridge import accounts, i18n
+from bridge.access import Identity, current_identity
+from bridge.api.paging import page
 from bridge.store import models
 
 if TYPE_CHECKING:
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
 
     from bridge.config import Settings
     from bridge.pluginhost import PluginHost
-    from bridge.web.access import Identity
 
 # Synced records a plugin may read, by our resource name (the API's and the changes log's).
 # Spaces and scopes are left out: their remote ids are unique only with their type.
@@ -158,7 +159,6 @@ class PluginContext:
         """The signed-in person or API token of the current request; None in jobs and the CLI."""
         if not has_request_context():
             return None
-        from bridge.web.access import current_identity
 
         return current_identity()
 
@@ -205,24 +205,14 @@ class PluginContext:
 
     def page(self, *args: Any, **kwargs: Any) -> Response:
         """The one pagination of lists (`?limit=`, `?cursor=`): see `bridge.api.paging.page`."""
-        from bridge.api.paging import page
 
         return page(*args, **kwargs)
 
 
 def current_context(name: str) -> PluginContext:
-    """Plugin `name`'s context where no hook handed one over: in a page or an API route of the
-    app, or in a `bridge` command."""
-    from flask import current_app, has_app_context
-
-    host: PluginHost
-    if has_app_context():
-        host = current_app.extensions["bridge"].plugins
-        return host.context(name)
-    import click
-
-    root = click.get_current_context(silent=True)
-    if root is None:
-        raise RuntimeError("no app and no command: pass the context the hook received")
-    host = root.find_root().obj.plugins
+    """Plugin `name`'s context where no hook handed one over: in a page or an API route, or in
+    a `bridge` command (commands run inside the configured app)."""
+    if not has_app_context():
+        raise RuntimeError("no app here: use the context the hook received")
+    host: PluginHost = current_app.extensions["bridge"].plugins
     return host.context(name)

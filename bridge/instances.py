@@ -180,6 +180,7 @@ def create(session: Session, values: dict[str, Any], actor: str) -> Instance:
             f"Une instance nommée «\u202f{values['name']}\u202f» existe déjà.",
         )
     _check_schedule(values, None)
+    _check_credentials(values, None)
     now = utcnow()
     instance = Instance(**values, created_at=now, updated_at=now)
     session.add(instance)
@@ -198,6 +199,7 @@ def create(session: Session, values: dict[str, Any], actor: str) -> Instance:
 def update(session: Session, instance: Instance, values: dict[str, Any], actor: str) -> Instance:
     values = validate(values, creating=False)
     _check_schedule(values, instance)
+    _check_credentials(values, instance)
     archived = values.pop("archived", instance.archived_at is not None)
     if archived and values.get("enabled"):
         raise InvalidField(
@@ -236,6 +238,18 @@ def _check_schedule(values: dict[str, Any], instance: Instance | None) -> None:
             "schedule_cron",
             "choose an interval or a crontab, not both",
             "Choisissez un intervalle ou un crontab, pas les deux.",
+        )
+
+
+def _check_credentials(values: dict[str, Any], instance: Instance | None) -> None:
+    """Decidim's API user is a key and a secret: one without the other cannot sign in."""
+    key = values.get("api_key", instance.api_key if instance else None)
+    secret = values.get("api_secret", instance.api_secret if instance else None)
+    if bool(key) != bool(secret):
+        raise InvalidField(
+            "api_secret" if key else "api_key",
+            "api_key and api_secret go together",
+            "La clé et le secret de l'API vont ensemble.",
         )
 
 

@@ -1,70 +1,85 @@
-"""The one module plugins import: the hook marker, the types hooks return, and the helpers a
-plugin's pages and API routes need (who is asking, roles, the audit log, the request's
-database session, problem+json errors, `formatting` of numbers, amounts and times, spreadsheet
-cells that cannot run as formulas).
+"""The one module plugins import: the hook marker, the types hooks return, the context, and the
+helpers a plugin's pages and API routes need (who is asking, roles, the audit log, the
+request's database session, problem+json errors, `formatting` of numbers, amounts and times,
+spreadsheet cells that cannot run as formulas), and the synced records' models, to read.
 
     from bridge.plugin import hookimpl, MenuItem, PublicLink, Job, Export, AuditWording
 
-Hooks and their arguments are documented in `bridge/hookspecs.py` and `docs/plugins.md`.
+A leaf: importing it loads no route or page module of the bridge (a test checks), so that a
+plugin's import never drags the app in. Hooks and their arguments are documented in
+`bridge/hookspecs.py` and `docs/plugins.md`.
 """
 
-from typing import TYPE_CHECKING
+from __future__ import annotations
 
-import click
+from typing import Any
 
-from bridge.accounts import audit, has_role
-from bridge.api.errors import Problem, json_object
-from bridge.api.openapi import list_operation, list_response, problem_response
-from bridge.api.paging import page
-from bridge.api.params import integer as integer_parameter
-from bridge.app import db
-from bridge.context import PluginContext, RecordKey, current_context
-from bridge.hookspecs import AuditWording, Export, Job, MenuItem, Money, PublicLink, hookimpl
-from bridge.i18n import N_, Catalog, catalog
-from bridge.i18n import language as current_language
-from bridge.inputs import whole_number
-from bridge.paging import Numbered, numbered
-from bridge.spreadsheet import cell as spreadsheet_cell
-from bridge.spreadsheet import row as spreadsheet_row
-from bridge.store.db import find
-from bridge.web import formatting
-from bridge.web.access import (
+from bridge import formatting
+from bridge.access import (
     current_identity,
     need,
     pages_need_sign_in,
     require_role,
     required_identity,
 )
-from bridge.web.public import render as render_public
+from bridge.accounts import audit, has_role
+from bridge.api.openapi import list_operation, list_response, problem_response
+from bridge.api.paging import page
+from bridge.api.params import integer as integer_parameter
+from bridge.context import PluginContext, RecordKey, current_context
+from bridge.db import db
+from bridge.errors import Problem, json_object
+from bridge.hookspecs import AuditWording, Export, Job, MenuItem, Money, PublicLink, hookimpl
+from bridge.i18n import N_, Catalog, catalog
+from bridge.i18n import language as current_language
+from bridge.inputs import whole_number
+from bridge.mappings import classifier
+from bridge.paging import Numbered, numbered
+from bridge.spreadsheet import cell as spreadsheet_cell
+from bridge.spreadsheet import row as spreadsheet_row
+from bridge.store.db import find
+from bridge.store.models import (
+    Change,
+    Component,
+    ComponentRecord,
+    Instance,
+    Project,
+    Result,
+    Space,
+)
+from bridge.timeutil import iso, utcnow
 
-if TYPE_CHECKING:  # the CLI is not loaded by importing this module
-    from bridge.cli import Context
 
+def render_public(template: str, lang: str, **context: Any) -> str:
+    """A page in the public site's frame (its header, its links, French first): see
+    `bridge.web.public.render`. That page module is loaded by the app, so it is looked up
+    here when a page renders rather than when a plugin imports this module."""
+    from bridge.web.public import render
 
-def command_context() -> "Context":
-    """What the running `bridge` command was given, `--config FILE` included.
-
-    A plugin's CLI command reads `.settings` and opens `.sessions` here rather than loading the
-    settings itself, so `bridge --config city.toml budget ...` uses that file's database.
-    """
-    given: Context = click.get_current_context().find_root().obj
-    return given
+    return render(template, lang, **context)
 
 
 __all__ = [
-    "command_context",
-    "current_context",
     "AuditWording",
+    "Change",
+    "Component",
+    "ComponentRecord",
     "Export",
+    "Instance",
     "Job",
     "MenuItem",
     "Money",
     "Numbered",
-    "Problem",
     "PluginContext",
+    "Problem",
+    "Project",
     "PublicLink",
     "RecordKey",
+    "Result",
+    "Space",
     "audit",
+    "classifier",
+    "current_context",
     "current_identity",
     "Catalog",
     "catalog",
@@ -76,6 +91,7 @@ __all__ = [
     "has_role",
     "hookimpl",
     "integer_parameter",
+    "iso",
     "json_object",
     "list_operation",
     "list_response",
@@ -89,5 +105,6 @@ __all__ = [
     "required_identity",
     "spreadsheet_cell",
     "spreadsheet_row",
+    "utcnow",
     "whole_number",
 ]

@@ -16,6 +16,7 @@ from bridge import hookspecs
 from bridge.config import Settings
 from bridge.context import NoDatabase, PluginContext
 from bridge.plugin_settings import validate
+from bridge.store.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,6 @@ class PluginHost:
         if self._sessions is None:
             if not self._has_database:
                 raise NoDatabase("this plugin host was given no settings and no sessions")
-            from bridge.store.db import make_engine, make_sessionmaker
 
             self._sessions = make_sessionmaker(make_engine(self.settings.database_url))
         return self._sessions

@@ -618,9 +618,6 @@ def document() -> dict[str, Any]:
             },
         }
     }
-    from bridge.api.settings import openapi_paths as settings_paths  # sync settings, mappings
-
-    paths.update(settings_paths())
     paths["/openapi.json"] = {
         "get": {
             "summary": "This document",

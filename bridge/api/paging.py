@@ -11,7 +11,7 @@ from flask import Response, jsonify
 from sqlalchemy import Select
 
 from bridge.api import params
-from bridge.app import db
+from bridge.db import db
 from bridge.paging import encode_cursor, keyset
 
 

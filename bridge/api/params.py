@@ -3,14 +3,17 @@ wrong, and a 404 problem when a path names nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import request
+from sqlalchemy import select
 
-from bridge.api.errors import Problem
+from bridge.db import db
+from bridge.errors import Problem
 from bridge.inputs import whole_number
 from bridge.paging import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
 from bridge.store.db import BIGGEST_ID as BIGGEST  # noqa: F401 - the routes check ids with it
+from bridge.store.models import Instance
 
 
 def limit() -> int:
@@ -70,18 +73,12 @@ def timestamp(name: str) -> datetime | None:
             400, f"{name} must be an ISO-8601 date or time (got {raw!r})", parameter=name
         ) from None
     if value.tzinfo is not None:
-        from datetime import UTC
-
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 
 def instance_named(name: str):
     """The instance a path names (`/instances/NAME/...`), or a 404 problem."""
-    from sqlalchemy import select
-
-    from bridge.app import db
-    from bridge.store.models import Instance
 
     found = db().scalar(select(Instance).where(Instance.name == name))
     if found is None:

@@ -16,16 +16,16 @@ from flask import jsonify
 from sqlalchemy import select
 
 from bridge import mappings
-from bridge.api import blueprint
-from bridge.api.errors import Problem, json_object
+from bridge.access import require_role, required_identity
+from bridge.api.blueprint import blueprint
 from bridge.api.openapi import problem_response
 from bridge.api.params import instance_named
-from bridge.app import db
+from bridge.db import db
+from bridge.errors import Problem, json_object
 from bridge.store import models
 from bridge.store.models import Instance
 from bridge.sync import selection
 from bridge.sync.resources import RESOURCES
-from bridge.web.access import require_role, required_identity
 
 
 def _body(allowed: tuple[str, ...]) -> dict:

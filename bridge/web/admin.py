@@ -5,14 +5,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import and_, func, or_, select
 
 from bridge import instances
+from bridge.access import current_identity, need, pages_need_sign_in, required_identity
 from bridge.accounts import audit
+from bridge.connection_check import check_connection
+from bridge.db import db
+from bridge.delivery import Delivery
+from bridge.health import instances_health
 from bridge.i18n import gettext
 from bridge.inputs import whole_number
 from bridge.paging import keyset, numbered
+from bridge.scheduler import request_sync
 from bridge.store.db import contains_text, find
 from bridge.store.models import (
     Change,
@@ -26,7 +32,6 @@ from bridge.store.models import (
 )
 from bridge.sync.resources import RESOURCES
 from bridge.timeutil import utcnow
-from bridge.web.access import current_identity, need, pages_need_sign_in, required_identity
 from bridge.web.i18n import term
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -54,8 +59,6 @@ def who():
 
 
 def _db():
-    from bridge.app import db
-
     return db()
 
 
@@ -69,7 +72,6 @@ def _instance(name: str) -> Instance:
 @blueprint.get("/instances")
 def instance_list():
     """Every instance with its publication, its last run's state and its last success."""
-    from bridge.health import instances_health
 
     return render_template(
         "admin/instances.html", rows=instances_health(_db()), identity=current_identity()
@@ -289,9 +291,6 @@ def _titles(rows: list[Change]) -> dict[tuple[str, int], dict]:
 
 @blueprint.get("/plugins")
 def plugins():
-    from flask import current_app
-
-    from bridge.delivery import Delivery
 
     bridge = current_app.extensions["bridge"]
     host = bridge.plugins
@@ -327,9 +326,6 @@ def retry_plugin(name: str):
 
 @blueprint.post("/instances/<name>/test")
 def test_connection(name: str):
-    from flask import current_app
-
-    from bridge.connection_check import check_connection
 
     need("admin")
     found = _instance(name)
@@ -343,8 +339,6 @@ def test_connection(name: str):
 
 @blueprint.post("/instances/<name>/sync")
 def sync_now(name: str):
-    from bridge.scheduler import request_sync
-
     need("editor")
     found = _instance(name)
     if found.archived_at is not None:
@@ -419,13 +413,3 @@ def proposal(proposal_id: int):
     return render_template(
         "admin/proposal.html", proposal=found, instance=_db().get(Instance, found.instance_id)
     )
-
-
-# Users, tokens, the audit log, the dashboard and an instance's publication, archiving and
-# deletion are pages of this blueprint, in their own modules.
-from bridge.web import (  # noqa: E402,F401
-    admin_accounts,
-    admin_audit,
-    admin_dashboard,
-    admin_lifecycle,
-)

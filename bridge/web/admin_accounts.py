@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from bridge.access import need, required_identity
 from bridge.accounts import (
     ROLES,
     AccountError,
@@ -24,7 +25,6 @@ from bridge.accounts import (
 from bridge.i18n import gettext, language
 from bridge.store.db import find
 from bridge.store.models import ApiToken, User
-from bridge.web.access import need, required_identity
 from bridge.web.admin import _db, blueprint
 from bridge.web.i18n import term
 

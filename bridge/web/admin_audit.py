@@ -7,11 +7,11 @@ from __future__ import annotations
 from flask import current_app, render_template, request
 from sqlalchemy import select
 
+from bridge.access import need
 from bridge.i18n import language
 from bridge.inputs import whole_number
 from bridge.paging import keyset
 from bridge.store.models import AuditEntry, User
-from bridge.web.access import need
 from bridge.web.admin import _db, blueprint
 from bridge.web.audit_text import Wording
 

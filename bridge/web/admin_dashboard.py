@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask import current_app, render_template
 
 from bridge import heartbeat
+from bridge.access import current_identity
 from bridge.failures import sentence
 from bridge.health import instances_health
-from bridge.web.access import current_identity
 from bridge.web.admin import _db, blueprint
 
 

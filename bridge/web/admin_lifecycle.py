@@ -7,8 +7,8 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 from bridge import instances
+from bridge.access import need, required_identity
 from bridge.i18n import N_, gettext
-from bridge.web.access import need, required_identity
 from bridge.web.admin import _db, _instance, blueprint
 
 # Each switch: (the field, in the instance and in the form; the words once on; once off).

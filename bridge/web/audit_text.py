@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from bridge.formatting import date_text, number
 from bridge.hookspecs import AuditWording
 from bridge.store.models import AuditEntry
-from bridge.web.formatting import date_text, number
 
 DECIMAL = re.compile(r"-?\d+(\.\d+)?")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

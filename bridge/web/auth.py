@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
+from bridge.access import current_identity
 from bridge.accounts import (
     AccountError,
     LoginRefused,
@@ -11,17 +12,15 @@ from bridge.accounts import (
     change_password,
     end_sessions,
 )
+from bridge.db import db
 from bridge.i18n import gettext, language
 from bridge.web import throttle
-from bridge.web.access import current_identity
 
 blueprint = Blueprint("auth", __name__)
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
 def login():
-    from bridge.app import db
-
     email = request.form.get("email", "")
     back = local_target(request.values.get("next"))
     if request.method == "POST":
@@ -67,7 +66,6 @@ def local_target(value: str | None) -> str | None:
 def logout():
     """Sign-out ends the person's sessions on the server too: a copy of the cookie, kept by
     someone else, is refused from now on (and so are the person's other devices)."""
-    from bridge.app import db
 
     identity = current_identity()
     if identity is not None and not request.headers.get("Authorization"):
@@ -82,8 +80,6 @@ def logout():
 
 @blueprint.route("/account", methods=["GET", "POST"])
 def account():
-    from bridge.app import db
-
     identity = current_identity()
     if identity is None or request.headers.get("Authorization"):
         return redirect(url_for("auth.login"))

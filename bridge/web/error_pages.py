@@ -1,5 +1,5 @@
 """Errors on pages answer a page in the reader's language (French first), in the site's frame;
-under /api/ they stay application/problem+json, answered by the API's own handlers.
+under /api/ they stay application/problem+json (`bridge.errors`).
 
 The error page never reads the database (the error may be that the database is down), so it
 shows no menu that depends on who is signed in.
@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from bridge.api import errors as api_errors
+from bridge import errors as problems
 from bridge.i18n import N_, gettext, language
 
 # Each status's title and sentence (English msgids, translated when shown).
@@ -68,16 +68,16 @@ def _lang(lang: str) -> str | None:
 
 def on_http_error(exc: HTTPException):
     if request.path.startswith("/api/"):
-        return api_errors.on_http_error(exc)
+        return problems.on_http_error(exc)
     if exc.code is None or exc.code < 400 or exc.response is not None:
         return exc  # redirects and ready-made answers pass through
     allow = {k: v for k, v in exc.get_headers() if k == "Allow"}  # a 405 names what is allowed
     return (*_page(exc.code), allow)
 
 
-def on_problem(exc: api_errors.Problem):
+def on_problem(exc: problems.Problem):
     if request.path.startswith("/api/"):
-        return api_errors.on_problem(exc)
+        return problems.on_problem(exc)
     return _page(exc.status)
 
 
@@ -85,13 +85,13 @@ def on_crash(exc: Exception):
     if isinstance(exc, HTTPException):
         return on_http_error(exc)
     if request.path.startswith("/api/"):
-        return api_errors.on_crash(exc)
+        return problems.on_crash(exc)
     current_app.logger.exception("unhandled error on %s", request.path)
     return _page(500)
 
 
 def install(app: Flask) -> None:
-    """After the API's blueprint: these handlers take over and hand /api/ back to it."""
+    """The app's error handlers, for pages and for the API (/api/ answers problem+json)."""
     app.register_error_handler(HTTPException, on_http_error)
-    app.register_error_handler(api_errors.Problem, on_problem)
+    app.register_error_handler(problems.Problem, on_problem)
     app.register_error_handler(Exception, on_crash)

@@ -10,8 +10,8 @@ from flask import Flask, request, url_for
 from flask_babel import force_locale
 from jinja2 import pass_context
 
+from bridge import formatting
 from bridge.i18n import N_, gettext, init_app, language
-from bridge.web import formatting
 
 # A state or kind as a reader says it: TERMS[kind][value] is the English msgid, translated when
 # shown. An unknown value is shown as it is.

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import func, select
 
 from bridge import mappings
+from bridge.access import need, pages_need_sign_in, required_identity
 from bridge.accounts import has_role
 from bridge.i18n import gettext
 from bridge.store import models
@@ -18,7 +19,6 @@ from bridge.store.db import find
 from bridge.store.models import Instance
 from bridge.sync import selection
 from bridge.sync.resources import RESOURCES
-from bridge.web.access import need, pages_need_sign_in, required_identity
 from bridge.web.admin import _db, _instance
 
 blueprint = Blueprint("processes", __name__, url_prefix="/admin")

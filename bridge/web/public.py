@@ -18,6 +18,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
+from bridge import formatting
+from bridge.db import db
 from bridge.i18n import language
 from bridge.store.models import (
     Budget,
@@ -30,7 +32,6 @@ from bridge.store.models import (
     Result,
     Space,
 )
-from bridge.web import formatting
 
 blueprint = Blueprint("public", __name__)
 
@@ -216,8 +217,6 @@ def render(template: str, lang: str, **context: Any) -> str:
 
 
 def _session():
-    from bridge.app import db
-
     return db()
 
 
@@ -344,7 +343,3 @@ def process(name: str, space_id: int):
         selected=selected,
         selected_more=max(total.counts.get("selected", 0) - len(selected), 0),
     )
-
-
-# The follow-up page of a process is a page of this blueprint, in its own module.
-from bridge.web import public_followup  # noqa: E402,F401

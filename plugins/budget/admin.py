@@ -10,6 +10,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from bridge.plugin import (
+    Instance,
+    Project,
+    Result,
     current_context,
     current_language,
     db,
@@ -19,7 +22,6 @@ from bridge.plugin import (
     required_identity,
     whole_number,
 )
-from bridge.store.models import Instance, Project, Result
 from plugins.budget import charts, csvimport, records, writes
 from plugins.budget.figures import by_group, for_allocations, for_envelopes, over_time
 from plugins.budget.models import Allocation, Envelope, LedgerLine

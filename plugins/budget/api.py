@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
 from bridge.plugin import (
@@ -90,7 +90,7 @@ def ledger():
 def figures():
     """Allocated/committed/paid per theme and per neighbourhood; over time per envelope, per
     theme and per neighbourhood (cumulative by month)."""
-    with current_app.extensions["bridge"].sessions() as session:
+    with current_context("budget").sessions() as session:
         groups = {
             key: [{"label": label, **f.as_json()} for label, f in rows]
             for key, rows in by_group(session).items()

@@ -7,8 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from bridge.plugin import command_context, current_context
-from bridge.store.models import Component, Instance, Space
+from bridge.plugin import Component, Instance, Space, current_context
 from plugins.budget import csvimport, writes
 from plugins.budget.figures import for_envelopes
 from plugins.budget.models import Allocation, Envelope
@@ -20,7 +19,7 @@ OPTION["envelope"] = "ENVELOPE_NAME"
 
 
 def _sessions():
-    return command_context().sessions
+    return current_context("budget").sessions
 
 
 def _configured_columns() -> dict[str, str]:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.timeutil import utcnow
+from bridge.plugin import utcnow
 from plugins.budget import kinds
 from plugins.budget.balances import Balances
 from plugins.budget.models import Allocation, LedgerLine

@@ -10,8 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bridge.store.models import Project, Space
-from bridge.timeutil import utcnow
+from bridge.plugin import Project, Space, utcnow
 from plugins.budget import records
 from plugins.budget.models import Allocation, Envelope, EnvelopeSource, LedgerLine
 from plugins.budget.proposals import project_key

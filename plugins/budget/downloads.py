@@ -17,8 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import Export, Problem, spreadsheet_row
-from bridge.timeutil import iso, utcnow
+from bridge.plugin import Export, Problem, iso, spreadsheet_row, utcnow
 from plugins.budget.figures import for_envelopes
 from plugins.budget.models import Envelope, LedgerLine
 from plugins.budget.money import euros

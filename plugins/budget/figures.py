@@ -155,8 +155,7 @@ def _synced_labels(
     """("project" | "result", instance name, Decidim id) -> (theme, neighbourhood) of the
     synced records allocated, as the bridge's one classifier (`bridge.mappings.classifier`)
     names them: the city's own names first, else Decidim's category and scope names."""
-    from bridge import mappings
-    from bridge.store.models import ComponentRecord, Instance, Project, Result
+    from bridge.plugin import ComponentRecord, Instance, Project, Result, classifier
 
     wanted: dict[type[ComponentRecord], set[tuple[str | None, str]]] = {
         Project: {(a.instance, a.project_remote_id) for a in allocations if a.project_remote_id},
@@ -174,9 +173,7 @@ def _synced_labels(
         )
         if (name, record.remote_id) in keys
     ]
-    classify = {
-        i: mappings.classifier(session, i, locale) for i in {r.instance_id for _, _, r in records}
-    }
+    classify = {i: classifier(session, i, locale) for i in {r.instance_id for _, _, r in records}}
     return {
         ("project" if model is Project else "result", name, record.remote_id): classify[
             record.instance_id

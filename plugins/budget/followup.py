@@ -9,8 +9,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import Money
-from bridge.store.models import Instance, Project, Result
+from bridge.plugin import Instance, Money, Project, Result
 from plugins.budget.figures import for_allocations
 from plugins.budget.models import Allocation
 from plugins.budget.proposals import site

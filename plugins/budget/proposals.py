@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bridge.store.models import Change, Instance, Project
-from bridge.timeutil import utcnow
+from bridge.plugin import Change, Instance, Project, utcnow
 from plugins.budget import records
 from plugins.budget.models import Allocation, Envelope, EnvelopeSource
 

@@ -6,10 +6,10 @@ Charts are drawn by the page itself (see `charts`): no external service and no J
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 from sqlalchemy import select
 
-from bridge.plugin import current_language, render_public
+from bridge.plugin import current_context, current_language, render_public
 from plugins.budget import charts
 from plugins.budget.figures import (
     by_group,
@@ -35,7 +35,7 @@ typeset_in_french(blueprint)
 @blueprint.get("/")
 def page():
     lang = current_language()
-    with current_app.extensions["bridge"].sessions() as session:
+    with current_context("budget").sessions() as session:
         figures = for_envelopes(session)
         envelopes = session.scalars(select(Envelope).order_by(Envelope.id)).all()
         main = max(envelopes, key=lambda e: e.amount_cents, default=None)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.store.models import Component, Instance, Project, Result, Space
+from bridge.plugin import Component, Instance, Project, Result, Space
 
 
 def instance_name(session: Session, instance_id: int) -> str | None:

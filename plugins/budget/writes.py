@@ -14,9 +14,7 @@ from typing import Any, Literal, overload
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import audit, find, whole_number
-from bridge.store.models import Component, Project, Result, Space
-from bridge.timeutil import utcnow
+from bridge.plugin import Component, Project, Result, Space, audit, find, utcnow, whole_number
 from plugins.budget import csvimport, kinds, records
 from plugins.budget.balances import Balances
 from plugins.budget.models import Allocation, Envelope, EnvelopeSource, LedgerLine
@@ -280,7 +278,7 @@ def delete_envelope(session: Session, envelope: Envelope, actor: str) -> None:
 def source_choices(session: Session) -> list[tuple[str, str, str]]:
     """What can feed an envelope: each process with a budget component, and each budget
     component, of every instance: (value, instance name, label)."""
-    from bridge.store.models import Instance
+    from bridge.plugin import Instance
 
     out = []
     rows = session.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -18,13 +19,14 @@ from bridge.hookspecs import hookimpl
 from bridge.pluginhost import PluginHost
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.migrate import upgrade
-from bridge.store.models import Change
+from bridge.store.models import AuditEntry, Change, Instance
 from bridge.sync.engine import SyncEngine
 from bridge.testing import add_instance
 from bridge.testing.stand_in import SYNC_SETTINGS as SETTINGS
 from simulator.testing import running_simulator
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "changes_digest"
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "docs" / "examples" / "changes_digest"
 
 
 @pytest.fixture(scope="module")
@@ -66,15 +68,28 @@ def test_installed_is_not_enabled(installed):
 
 def test_every_hook_of_the_example_plugin(installed, tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path}/bridge.db"
-    settings = Settings(database_url=url, plugins={"enabled": ["changes_digest"]})
-    host = PluginHost(settings.enabled_plugins)
+    plugins = {"enabled": ["changes_digest"], "changes_digest": {"log_cron": "30 5 * * *"}}
+    settings = Settings(database_url=url, plugins=plugins)
+    sessions = make_sessionmaker(make_engine(url))
+    host = PluginHost(settings.enabled_plugins, settings=settings, sessions=sessions)
+
+    # settings_model: [plugins.changes_digest] checked, then handed over as context.config.
+    assert host.context("changes_digest").config.log_cron == "30 5 * * *"
 
     # migrations_path: `bridge db upgrade` creates the plugin's table on its own branch.
     upgrade(url, host.call("migrations_path"))
     assert inspect(make_engine(url)).has_table("changes_digest")
 
+    # seed_demo, audited in the plugin's words (audit_wording).
+    host.call("seed_demo")
+    host.call("seed_demo")  # once only
+    with sessions() as session:
+        [entry] = session.scalars(select(AuditEntry)).all()
+    assert (entry.actor, entry.action) == ("system", "changes_digest.seed")
+    [wording] = host.collect("audit_wording")
+    assert "résumé" in wording.actions[entry.action]["fr"]
+
     # sync_finished, then consume_changes: the delivery after a sync feeds the digest.
-    sessions = make_sessionmaker(make_engine(url))
     with running_simulator() as sim:
         add_instance(sessions, sim.url)
         run = SyncEngine(sessions, SETTINGS, plugins=host).run("ivry")
@@ -85,12 +100,22 @@ def test_every_hook_of_the_example_plugin(installed, tmp_path, monkeypatch):
 
     with sessions() as session:
         counts = {r.resource: r.count for r in session.scalars(select(DigestRow))}
-    assert counts["proposals"] == 166
+    assert (counts["proposals"], counts["demo"]) == (166, 1)
 
-    # blueprints, admin_menu and exports, through the app.
+    # result_money and instance_deleting: the digest keeps no money and no row per instance.
+    with sessions() as session:
+        instance = session.scalar(select(Instance))
+        assert host.call("result_money", session=session, instance=instance, results=[],
+                         projects=[]) == [[]]  # fmt: skip
+        assert host.call("instance_deleting", session=session, instance_id=instance.id) == []
+
+    # blueprints, openapi_paths, public_links, admin_menu and exports, through the app.
     client = create_app(settings).test_client()
     digest = client.get("/digest/").get_json()["items"]
     assert {(d["resource"], d["count"]) for d in digest} >= {("proposals", 166)}
+    assert client.get("/api/v1/digest").get_json()["items"] == digest
+    assert "/digest" in client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert 'href="/digest/"' in client.get("/").get_data(as_text=True)
     plugins = client.get("/api/v1/plugins").get_json()
     assert plugins["admin_menu"][0]["label"]["fr"] == "Résumé des changements"
     csv = client.get("/api/v1/exports/changes-digest")
@@ -110,7 +135,27 @@ def test_every_hook_of_the_example_plugin(installed, tmp_path, monkeypatch):
 
     scheduler = Scheduler(settings, sessions, run_sync=lambda *a, **k: None)
     assert scheduler.add_plugin_jobs() == 1
-    assert [j.id for j in scheduler.aps.get_jobs()] == ["plugin:changes-digest-log"]
+    [job] = scheduler.aps.get_jobs()
+    assert job.id == "plugin:changes-digest-log"
+    assert "hour='5', minute='30'" in str(job.trigger)  # from [plugins.changes_digest]
+
+
+def test_help_lists_the_commands_of_the_plugins_its_config_enables(installed, tmp_path):
+    from bridge.cli import main
+
+    def help_of(enabled: list[str]) -> str:
+        config = tmp_path / f"{len(enabled)}.toml"
+        database = f"sqlite:///{tmp_path}/bridge.db"
+        text = f'database_url = "{database}"\n[plugins]\nenabled = {json.dumps(enabled)}\n'
+        config.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(main, ["--config", str(config), "--help"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert " digest " in help_of(["budget", "changes_digest"])
+    assert " budget " in help_of(["budget", "changes_digest"])
+    assert " digest " not in help_of(["budget"])
+    assert " budget " not in help_of([])
 
 
 class Broken:

@@ -158,8 +158,8 @@ def test_sign_in_never_sends_people_off_the_site(client_for, target):
 def test_a_view_reached_without_its_guard_answers_401_not_a_crash(bridge_app):
     """`required_identity()` is how a guarded view names who is asking; in a request with no
     one signed in it raises the 401 problem, never an AttributeError on None (found by mypy)."""
-    from bridge.api.errors import Problem
-    from bridge.web.access import required_identity
+    from bridge.access import required_identity
+    from bridge.errors import Problem
 
     with bridge_app.test_request_context("/admin/"), pytest.raises(Problem) as refused:
         required_identity()

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bridge import formatting
 from bridge.scheduler import wanted_jobs
 from bridge.store.models import (
     ApiToken,
@@ -20,7 +21,6 @@ from bridge.store.models import (
     User,
 )
 from bridge.timeutil import utcnow
-from bridge.web import formatting
 from tests.web.conftest import csrf_of
 
 

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
+from bridge import formatting
 from bridge.app import create_app
 from bridge.config import Settings
-from bridge.web import formatting
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 

@@ -11,6 +11,7 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from bridge import formatting
 from bridge.app import create_app
 from bridge.config import Settings
 from bridge.pluginhost import PluginHost
@@ -28,7 +29,7 @@ from bridge.store.models import (
 )
 from bridge.sync.engine import SyncEngine
 from bridge.timeutil import utcnow
-from bridge.web import formatting, public
+from bridge.web import public
 from simulator.testing import running_simulator
 from tests.conftest import _database_url
 from tests.sync.test_engine import SETTINGS, add_instance

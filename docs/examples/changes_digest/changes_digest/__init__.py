@@ -1,4 +1,7 @@
-"""Count, per day and resource, what changed upstream; show it, export it, log it nightly."""
+"""Count, per day and resource, what changed upstream; show it, export it, log it nightly.
+
+The tutorial's plugin (`docs/plugins.md`): it implements every hook of `bridge/hookspecs.py`,
+and imports nothing of the bridge but `bridge.plugin`."""
 
 from __future__ import annotations
 
@@ -6,18 +9,39 @@ import csv
 import io
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import click
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from sqlalchemy import Date, Integer, String, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bridge.plugin import Export, Job, MenuItem, command_context, hookimpl
+from bridge.plugin import (
+    AuditWording,
+    Export,
+    Job,
+    MenuItem,
+    PublicLink,
+    current_context,
+    hookimpl,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """`[plugins.changes_digest]`: when the nightly job logs the digest (crontab, Paris time)."""
+
+    log_cron: str = "0 6 * * *"
+
+    def __post_init__(self):
+        if len(self.log_cron.split()) != 5:
+            raise ValueError(f"log_cron has five fields, like 0 6 * * * (got {self.log_cron!r})")
 
 
 class Base(DeclarativeBase):
@@ -49,6 +73,11 @@ def rows(session) -> list[DigestRow]:
 
 # -- hooks ------------------------------------------------------------------------------------
 @hookimpl
+def settings_model():
+    return DigestSettings
+
+
+@hookimpl
 def migrations_path():
     return str(Path(__file__).parent / "migrations")
 
@@ -70,12 +99,13 @@ def sync_finished(context, run):
     log.info("digest: run %s %s", run.id, run.status)
 
 
-blueprint = Blueprint("changes_digest", __name__, url_prefix="/digest")
+blueprint = Blueprint("changes_digest", __name__)
 
 
-@blueprint.get("/")
+@blueprint.get("/api/v1/digest")
+@blueprint.get("/digest/")  # the inner rule is the one url_for() builds
 def digest():
-    with current_app.extensions["bridge"].sessions() as session:
+    with current_context("changes_digest").sessions() as session:
         return jsonify(
             items=[
                 {"day": r.day.isoformat(), "resource": r.resource, "count": r.count}
@@ -88,6 +118,24 @@ def digest():
 @hookimpl
 def blueprints():
     return [blueprint]
+
+
+@hookimpl
+def openapi_paths():
+    return {
+        "/digest": {
+            "get": {
+                "summary": "Changes per day and resource",
+                "operationId": "changes_digest",
+                "responses": {"200": {"description": "The digest"}},
+            }
+        }
+    }
+
+
+@hookimpl
+def public_links():
+    return [PublicLink({"fr": "Changements", "en": "Changes"}, "changes_digest.digest")]
 
 
 @hookimpl
@@ -104,7 +152,7 @@ def admin_menu():
 @click.command("digest")
 def digest_command():
     """Print the changes digest."""
-    with command_context().sessions() as session:
+    with current_context("changes_digest").sessions() as session:
         for row in rows(session):
             click.echo(f"{row.day}\t{row.resource}\t{row.count}")
 
@@ -116,9 +164,45 @@ def cli_commands():
 
 @hookimpl
 def scheduled_jobs(context):
+    cron = context.config.log_cron
+    return [Job("changes-digest-log", lambda: log.info("digest is up to date"), {"cron": cron})]
+
+
+@hookimpl
+def seed_demo(context):
+    """The demo's digest starts with today's line, once; the seeding is in the audit log."""
+    with context.transaction() as session:
+        if not rows(session):
+            add(session, utcnow().date(), "demo", 1)
+            context.audit(session, "changes_digest.seed", "digest:demo", {"count": 1})
+
+
+@hookimpl
+def audit_wording():
     return [
-        Job("changes-digest-log", lambda: log.info("digest is up to date"), {"cron": "0 6 * * *"})
+        AuditWording(
+            actions={
+                "changes_digest.seed": {
+                    "fr": "{who} a amorcé le résumé des changements",
+                    "en": "{who} seeded the changes digest",
+                }
+            },
+            labels={"changes_digest.seed": {"fr": "amorçage du résumé", "en": "digest seeding"}},
+        )
     ]
+
+
+@hookimpl
+def result_money(context, session, instance, results, projects):
+    """The digest counts changes and keeps no money: it answers for no record."""
+    return []
+
+
+@hookimpl
+def instance_deleting(context, session, instance_id):
+    """The digest's rows count changes of every instance together; none points at the
+    instance's records, so there is nothing to detach. A plugin whose rows do point at them
+    deletes or detaches those rows here, in `session`."""
 
 
 def digest_csv(session) -> bytes:

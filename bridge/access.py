@@ -8,6 +8,8 @@ from functools import wraps
 from flask import Blueprint, abort, g, redirect, request, session, url_for
 
 from bridge.accounts import has_role, token_owner
+from bridge.db import db
+from bridge.errors import Problem
 from bridge.store.models import User
 
 
@@ -21,7 +23,6 @@ class Identity:
 def current_identity() -> Identity | None:
     if "identity" in g:
         return g.identity
-    from bridge.app import db
 
     identity = None
     header = request.headers.get("Authorization", "")
@@ -43,8 +44,6 @@ def required_identity() -> Identity:
     always someone there, and a view reached without its guard gets a 401, not a crash."""
     identity = current_identity()
     if identity is None:
-        from bridge.api.errors import Problem
-
         raise Problem(401, "sign in or send an API token (Authorization: Bearer ...)")
     return identity
 
@@ -55,8 +54,6 @@ def require_role(role: str):
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            from bridge.api.errors import Problem
-
             identity = current_identity()
             if identity is None:
                 raise Problem(401, "sign in or send an API token (Authorization: Bearer ...)")

@@ -1,4 +1,6 @@
-"""Errors as `application/problem+json` (RFC 9457), for every path under /api/."""
+"""Problems as `application/problem+json` (RFC 9457), and the one reader of JSON bodies: raised
+by API routes, pages and plugins alike. `bridge.web.error_pages` installs the handlers: under
+/api/ the answers below, elsewhere a page."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from typing import Any
 from flask import Response, current_app, g, json, request
 from werkzeug.exceptions import HTTPException
 
-from bridge.api import blueprint
 from bridge.inputs import BadJson, parse_json
 
 
@@ -74,12 +75,12 @@ def problem(status: int, detail: str, **extra) -> Response:
     return Response(json.dumps(body), status=status, mimetype="application/problem+json")
 
 
-@blueprint.app_errorhandler(Problem)
+# The answers to every failure under /api/ (the handlers of `bridge.web.error_pages` hand /api/
+# paths to them).
 def on_problem(exc: Problem):
     return problem(exc.status, exc.detail, **exc.extra)
 
 
-@blueprint.app_errorhandler(HTTPException)
 def on_http_error(exc: HTTPException):
     if not request.path.startswith("/api/"):
         return exc
@@ -93,7 +94,6 @@ def on_http_error(exc: HTTPException):
     return answer
 
 
-@blueprint.app_errorhandler(Exception)
 def on_crash(exc: Exception):
     if isinstance(exc, HTTPException):
         return on_http_error(exc)

@@ -15,6 +15,8 @@ import secrets
 
 from flask import abort, request, session
 
+from bridge.errors import Problem
+
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 HEADER = "X-CSRF-Token"
 
@@ -37,8 +39,6 @@ def check() -> None:
     if expected and hmac.compare_digest(sent, expected):
         return
     if api:
-        from bridge.api.errors import Problem
-
         raise Problem(
             403,
             f"a call made with the session cookie needs the {HEADER} header "
