@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from bridge.i18n import N_, MessageError
 from bridge.store.db import changed_rows
 from bridge.store.models import ApiToken, AuditEntry, User
 from bridge.timeutil import utcnow
@@ -38,22 +39,19 @@ def _dummy_hash() -> str:
     return generate_password_hash("not a password", method="scrypt")
 
 
-ROLES_FR = {"viewer": "lecture", "editor": "édition", "admin": "administration"}
+# One msgid a role: the French names the role differently ("lecture", "édition"...).
+TOKEN_ROLE_LIMIT = {
+    "viewer": N_("a token of %(email)s can have role viewer or lower"),
+    "editor": N_("a token of %(email)s can have role editor or lower"),
+    "admin": N_("a token of %(email)s can have role admin or lower"),
+}
 
 
-class AccountError(ValueError):
-    """Bad input for an account operation; the message is for the person who typed it.
+class AccountError(MessageError):
+    """Bad input for an account operation; the message is for the person who typed it."""
 
-    `field` names the input in error when there is one (the form's field, the API's 422)."""
-
-    def __init__(self, message: str, field: str | None = None, fr: str | None = None):
-        super().__init__(message)
-        self.field = field
-        self.fr = fr or message
-
-    def text(self, lang: str) -> str:
-        """The message for a page: French (`fr`) or English (the API's and the CLI's)."""
-        return self.fr if lang == "fr" else str(self)
+    def __init__(self, msgid: str, field: str | None = None, **variables: object):
+        super().__init__(msgid, field, **variables)
 
 
 class LoginRefused(Exception):
@@ -67,18 +65,17 @@ def has_role(role: str, needed: str) -> bool:
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(
-            f"the password needs at least {MIN_PASSWORD} characters",
+            N_("the password needs at least %(min)s characters"),
             field="password",
-            fr=f"Le mot de passe a {MIN_PASSWORD} caractères au moins.",
+            min=MIN_PASSWORD,
         )
 
 
 def check_role(role: Any) -> str:
     if role not in ROLES:
         raise AccountError(
-            f"role must be one of {', '.join(ROLES)}",
+            N_("role must be one of viewer, editor, admin"),
             field="role",
-            fr="Le rôle est lecture, édition ou administration.",
         )
     return role
 
@@ -97,22 +94,21 @@ def create_user(
     email = str(email or "").strip().lower()
     if not EMAIL.match(email) or len(email) > 320:
         raise AccountError(
-            f"{email!r} is not an email address",
+            N_("%(email)r is not an email address"),
             field="email",
-            fr=f"«\u202f{email}\u202f» n'est pas une adresse e-mail.",
+            email=email,
         )
     check_role(role)
     if name is not None and len(name) > 200:
         raise AccountError(
-            "the name has 200 characters at most",
+            N_("the name has 200 characters at most"),
             field="name",
-            fr="Le nom a 200 caractères au plus.",
         )
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError(
-            f"a user with the email {email} already exists",
+            N_("a user with the email %(email)s already exists"),
             field="email",
-            fr=f"Un compte existe déjà avec l'adresse {email}.",
+            email=email,
         )
     password = password or secrets.token_urlsafe(12)
     check_password_rules(password)
@@ -160,9 +156,8 @@ def set_role(session: Session, user: User, role: str, actor: str) -> None:
         select(func.count()).select_from(User).where(User.role == "admin")
     ):
         raise AccountError(
-            "the last administrator cannot lose the admin role",
+            N_("the last administrator cannot lose the admin role"),
             field="role",
-            fr="Le dernier compte d'administration ne peut pas perdre ce rôle.",
         )
     capped = []
     for token in session.scalars(
@@ -258,9 +253,8 @@ def _lock(session: Session, user: User, now: datetime) -> None:
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise AccountError(
-            "the current password is wrong",
+            N_("the current password is wrong"),
             field="current",
-            fr="Le mot de passe actuel n'est pas le bon.",
         )
     check_password_rules(new)
     user.password_hash = generate_password_hash(new, method="scrypt")
@@ -295,18 +289,13 @@ def create_token(
     name = str(name or "").strip()
     if not name or len(name) > 200:
         raise AccountError(
-            "a token needs a name (200 characters at most)",
+            N_("a token needs a name (200 characters at most)"),
             field="name",
-            fr="Un jeton a besoin d'un nom (200 caractères au plus).",
         )
     limit = user.role if ceiling is None or has_role(ceiling, user.role) else ceiling
     role = role or limit
     if role not in ROLES or not has_role(limit, role):
-        raise AccountError(
-            f"a token of {user.email} can have role {limit} or lower",
-            field="role",
-            fr=f"Un jeton de {user.email} a au plus le rôle de son compte ({ROLES_FR[limit]}).",
-        )
+        raise AccountError(TOKEN_ROLE_LIMIT[limit], field="role", email=user.email)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,

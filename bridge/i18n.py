@@ -30,6 +30,19 @@ def N_(message: str) -> str:
     return message
 
 
+class MessageError(ValueError):
+    """Bad input whose message is an English msgid and its variables, translated where it
+    is shown (`gettext(exc.msgid, **exc.variables)`, in templates `_(error.msgid,
+    **error.variables)`). `str(exc)` is the English, for the API and the CLI; `field` names the
+    input in error when there is one (the form's field, the API's 422)."""
+
+    def __init__(self, msgid: str, field: str | None = None, **variables: object):
+        super().__init__(msgid % variables if variables else msgid)
+        self.msgid = msgid
+        self.field = field
+        self.variables = variables
+
+
 def choose_language() -> str:
     """The language of this request: `?lang=` (kept in the session), the session's, the
     browser's Accept-Language, else French. The one place that decides it."""

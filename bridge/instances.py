@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bridge.accounts import audit
+from bridge.i18n import N_, MessageError
 from bridge.store.models import Base, Instance
 from bridge.timeutil import utcnow
 
@@ -34,30 +35,22 @@ SECRET = {"api_key", "api_secret"}
 BOUNDS = {"schedule_interval_minutes": (1, 525_600), "rate_limit_per_minute": (0, 100_000)}
 
 
-class InvalidField(ValueError):
+class InvalidField(MessageError):
     """One field's value is refused; `field` names it (HTTP 422, the form's field in error)."""
 
-    def __init__(self, field: str, message: str, fr: str | None = None):
-        super().__init__(message)
-        self.field = field
-        self.fr = fr or message
-
-    def text(self, lang: str) -> str:
-        """The message for a page: French (`fr`) or English (the API's)."""
-        return self.fr if lang == "fr" else str(self)
+    def __init__(self, field: str, msgid: str, **variables: object):
+        super().__init__(msgid, field, **variables)
 
 
-# Field names as the admin pages call them, for French messages.
-LABELS_FR = {
-    "name": "Le nom",
-    "base_url": "L'adresse du site Decidim",
-    "locale": "La langue principale",
-    "enabled": "L'activation",
-    "published": "La publication",
-    "archived": "L'archivage",
-    "schedule_interval_minutes": "L'intervalle",
-    "schedule_cron": "Le crontab",
-    "rate_limit_per_minute": "Le nombre de requêtes par minute",
+# One msgid a field where the French names the field ("L'activation", "L'intervalle"...).
+NOT_A_FLAG = {
+    "enabled": N_("enabled is true or false"),
+    "published": N_("published is true or false"),
+    "archived": N_("archived is true or false"),
+}
+OUT_OF_BOUNDS = {
+    "schedule_interval_minutes": N_("schedule_interval_minutes is a whole number from 1 to 525600"),
+    "rate_limit_per_minute": N_("rate_limit_per_minute is a whole number from 0 to 100000"),
 }
 
 
@@ -67,41 +60,33 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     unknown = set(values) - set(EDITABLE) - ({"name"} if creating else set())
     if unknown:
         field = sorted(unknown)[0]
-        raise InvalidField(
-            field, f"{field} cannot be set here", f"Le champ {field} ne se règle pas ici."
-        )
+        raise InvalidField(field, N_("%(name)s cannot be set here"), name=field)
     if creating:
         name = str(values.get("name") or "").strip()
         if not name or len(name) > 100 or "/" in name:
             raise InvalidField(
                 "name",
-                "name is required (100 characters at most, no '/')",
-                "Le nom est obligatoire (100 caractères au plus, sans «\u202f/\u202f»).",
+                N_("name is required (100 characters at most, no '/')"),
             )
         out["name"] = name
         if "base_url" not in values:
-            raise InvalidField(
-                "base_url", "base_url is required", "L'adresse du site Decidim est obligatoire."
-            )
+            raise InvalidField("base_url", N_("base_url is required"))
     if "base_url" in values:
         url = str(values["base_url"] or "").strip().rstrip("/")
         if not url.startswith(("http://", "https://")):
             raise InvalidField(
                 "base_url",
-                "base_url must start with http:// or https://",
-                "L'adresse du site Decidim commence par http:// ou https://.",
+                N_("base_url must start with http:// or https://"),
             )
         if url.endswith("/api"):
             raise InvalidField(
                 "base_url",
-                "base_url is the site root; the bridge adds /api",
-                "Donnez l'adresse du site, sans /api\u202f: le pont l'ajoute.",
+                N_("base_url is the site root; the bridge adds /api"),
             )
         if len(url) > 500:
             raise InvalidField(
                 "base_url",
-                "base_url has 500 characters at most",
-                "L'adresse du site Decidim a 500 caractères au plus.",
+                N_("base_url has 500 characters at most"),
             )
         out["base_url"] = url
     if "locale" in values:
@@ -109,26 +94,19 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         if not 2 <= len(locale) <= 10:
             raise InvalidField(
                 "locale",
-                "locale is a language code such as fr or en",
-                "La langue principale est un code comme fr ou en.",
+                N_("locale is a language code such as fr or en"),
             )
         out["locale"] = locale
     for flag in ("enabled", "published", "archived"):
         if flag in values:
             if not isinstance(values[flag], bool):
-                raise InvalidField(
-                    flag, f"{flag} is true or false", f"{LABELS_FR[flag]} est oui ou non."
-                )
+                raise InvalidField(flag, NOT_A_FLAG[flag])
             out[flag] = values[flag]
     for field, (low, high) in BOUNDS.items():
         if field in values and values[field] is not None:
             value = values[field]
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-                raise InvalidField(
-                    field,
-                    f"{field} is a whole number from {low} to {high}",
-                    f"{LABELS_FR[field]} est un nombre entier de {_fr(low)} à {_fr(high)}.",
-                )
+                raise InvalidField(field, OUT_OF_BOUNDS[field])
             out[field] = value
         elif field in values and field == "schedule_interval_minutes":
             out[field] = None
@@ -137,8 +115,7 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         if cron and (not isinstance(cron, str) or len(cron) > 100):
             raise InvalidField(
                 "schedule_cron",
-                "schedule_cron is a crontab of 100 characters at most",
-                "Le crontab a 100 caractères au plus.",
+                N_("schedule_cron is a crontab of 100 characters at most"),
             )
         if cron:
             from apscheduler.triggers.cron import CronTrigger
@@ -148,8 +125,8 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
             except ValueError as exc:
                 raise InvalidField(
                     "schedule_cron",
-                    f"not a crontab expression: {exc}",
-                    "Ce n'est pas un crontab (5 champs, par exemple «\u202f0 3 * * *\u202f»).",
+                    N_("not a crontab expression: %(reason)s"),
+                    reason=str(exc),
                 ) from exc
         out["schedule_cron"] = cron or None
     for field in SECRET:
@@ -158,8 +135,8 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
             if value is not None and (not isinstance(value, str) or len(value) > 200):
                 raise InvalidField(
                     field,
-                    f"{field} is a text of 200 characters at most",
-                    f"Le champ {field} a 200 caractères au plus.",
+                    N_("%(name)s is a text of 200 characters at most"),
+                    name=field,
                 )
             out[field] = value or None
     return out
@@ -170,14 +147,13 @@ def create(session: Session, values: dict[str, Any], actor: str) -> Instance:
     if values.pop("archived", False):
         raise InvalidField(
             "archived",
-            "a new instance cannot be archived",
-            "Une nouvelle instance ne peut pas être archivée.",
+            N_("a new instance cannot be archived"),
         )
     if session.scalar(select(Instance.id).where(Instance.name == values["name"])):
         raise InvalidField(
             "name",
-            f"an instance named {values['name']!r} already exists",
-            f"Une instance nommée «\u202f{values['name']}\u202f» existe déjà.",
+            N_("an instance named %(name)r already exists"),
+            name=values["name"],
         )
     _check_schedule(values, None)
     _check_credentials(values, None)
@@ -204,8 +180,7 @@ def update(session: Session, instance: Instance, values: dict[str, Any], actor: 
     if archived and values.get("enabled"):
         raise InvalidField(
             "enabled",
-            "an archived instance is not synced: unarchive it first",
-            "Une instance archivée n'est pas synchronisée\u202f: désarchivez-la d'abord.",
+            N_("an archived instance is not synced: unarchive it first"),
         )
     before = public_values(instance)
     for field, value in values.items():
@@ -236,8 +211,7 @@ def _check_schedule(values: dict[str, Any], instance: Instance | None) -> None:
     if interval and cron:
         raise InvalidField(
             "schedule_cron",
-            "choose an interval or a crontab, not both",
-            "Choisissez un intervalle ou un crontab, pas les deux.",
+            N_("choose an interval or a crontab, not both"),
         )
 
 
@@ -248,14 +222,8 @@ def _check_credentials(values: dict[str, Any], instance: Instance | None) -> Non
     if bool(key) != bool(secret):
         raise InvalidField(
             "api_secret" if key else "api_key",
-            "api_key and api_secret go together",
-            "La clé et le secret de l'API vont ensemble.",
+            N_("api_key and api_secret go together"),
         )
-
-
-def _fr(value: int) -> str:
-    """10080 -> '10 080' (narrow no-break space), for French messages."""
-    return f"{value:,}".replace(",", "\u202f")
 
 
 def public_values(instance: Instance) -> dict[str, Any]:

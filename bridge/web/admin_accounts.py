@@ -22,7 +22,7 @@ from bridge.accounts import (
     set_role,
     unlock_user,
 )
-from bridge.i18n import gettext, language
+from bridge.i18n import gettext
 from bridge.store.db import find
 from bridge.store.models import ApiToken, User
 from bridge.web.admin import _db, blueprint
@@ -86,7 +86,7 @@ def change_role(user_id: int):
         set_role(_db(), user, request.form.get("role", ""), required_identity().actor)
     except AccountError as exc:
         _db().rollback()
-        flash(exc.text(language()), "error")
+        flash(gettext(exc.msgid, **exc.variables), "error")
         return redirect(url_for("admin.users"))
     _db().commit()
     flash(

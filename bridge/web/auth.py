@@ -13,7 +13,7 @@ from bridge.accounts import (
     end_sessions,
 )
 from bridge.db import db
-from bridge.i18n import gettext, language
+from bridge.i18n import gettext
 from bridge.web import throttle
 
 blueprint = Blueprint("auth", __name__)
@@ -89,7 +89,7 @@ def account():
                 db(), identity.user, request.form.get("current", ""), request.form.get("new", "")
             )
         except AccountError as exc:
-            flash(exc.text(language()), "error")
+            flash(gettext(exc.msgid, **exc.variables), "error")
             return render_template("account.html", user=identity.user), 422
         session["epoch"] = identity.user.session_epoch  # this session goes on, others end
         flash(gettext("Password changed."), "ok")

@@ -127,3 +127,25 @@ def test_a_plugins_context_translates_with_its_own_catalog_over_the_cores(app):
         )
     with app.test_request_context("/?lang=en"):
         assert budget.language == "en" and budget.gettext("Follow-up budget") == "Follow-up budget"
+
+
+def test_core_errors_carry_an_english_msgid_translated_where_shown(app):
+    """`AccountError` and `InvalidField` hold an msgid and its variables: English in the API and
+    the CLI (str), the reader's language on a page, the same French as before."""
+    from bridge.accounts import AccountError, check_password_rules
+    from bridge.instances import InvalidField, validate
+
+    with pytest.raises(InvalidField) as bounds:
+        validate({"rate_limit_per_minute": -1}, creating=False)
+    with pytest.raises(AccountError) as short:
+        check_password_rules("short")
+    assert str(bounds.value) == "rate_limit_per_minute is a whole number from 0 to 100000"
+    assert str(short.value) == "the password needs at least 12 characters"
+    with app.test_request_context("/?lang=fr"):
+        french = [gettext(e.value.msgid, **e.value.variables) for e in (bounds, short)]
+    assert french == [
+        "Le nombre de requêtes par minute est un nombre entier de 0 à 100\u202f000.",
+        "Le mot de passe a 12 caractères au moins.",
+    ]
+    with app.test_request_context("/?lang=en"):
+        assert gettext(short.value.msgid, **short.value.variables) == str(short.value)
