@@ -38,6 +38,8 @@ BOUNDS = {"schedule_interval_minutes": (1, 525_600), "rate_limit_per_minute": (0
 class InvalidField(MessageError):
     """One field's value is refused; `field` names it (HTTP 422, the form's field in error)."""
 
+    field: str  # always named, unlike a MessageError's
+
     def __init__(self, field: str, msgid: str, **variables: object):
         super().__init__(msgid, field, **variables)
 
