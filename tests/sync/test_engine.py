@@ -9,7 +9,7 @@ from bridge.config import Settings
 from bridge.store import models
 from bridge.store.models import Change, Instance, SyncRun
 from bridge.sync.engine import SyncEngine
-from bridge.timeutil import utcnow
+from bridge.testing.stand_in import add_instance
 from simulator.testing import running_simulator
 
 SETTINGS = Settings(http_retries=3)
@@ -19,22 +19,6 @@ SETTINGS = Settings(http_retries=3)
 def decidim():
     with running_simulator() as sim:
         yield sim
-
-
-def add_instance(sessions, url: str, name: str = "ivry", **extra) -> None:
-    with sessions() as session:
-        now = utcnow()
-        session.add(
-            Instance(
-                name=name,
-                base_url=url,
-                rate_limit_per_minute=0,
-                created_at=now,
-                updated_at=now,
-                **extra,
-            )
-        )
-        session.commit()
 
 
 def count(sessions, model, **where) -> int:
