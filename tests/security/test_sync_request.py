@@ -43,7 +43,7 @@ def test_api_sync_request_without_its_audit_entry_stores_no_request(
     monkeypatch,
 ):
     editor = client_for("editor")
-    monkeypatch.setattr("bridge.accounts.audit", refuse)
+    monkeypatch.setattr("bridge.api.instances.audit", refuse)
     answer = editor.post(
         "/api/v1/instances/ivry/sync", json={}, headers={"X-CSRF-Token": editor.csrf}
     )

@@ -165,7 +165,8 @@ def test_decidim_031_api_user_signs_in_and_refreshes(sessions):
             instance = session.scalar(select(models.Instance))
             instance.api_key, instance.api_secret = "key", "secret"
             session.commit()
-        sim.faults.set(latency_ms=40)  # tokens expire during the run: refresh on 401
+        # A packed sync needs few requests: slow each one so tokens expire during the run
+        sim.faults.set(latency_ms=100)
         run = SyncEngine(sessions, SETTINGS).run("ivry")
         assert run.status == "succeeded", run.error
         assert len(sim.app.tokens) >= 2
