@@ -1,0 +1,19 @@
+"""The committees plugin: follow-up committees (comités de suivi) after a Decidim vote.
+
+Committees, their members and memberships, meetings with agenda, attendance, minutes,
+decisions and attachments, and the action items decisions lead to, linked to synced
+accountability results and budget allocations by stable keys.
+
+No submodule may be named like a hook (see docs/plugins/admin-pages.md, "the trap").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge.plugin import hookimpl
+
+
+@hookimpl
+def migrations_path():
+    return str(Path(__file__).parent / "migrations")
