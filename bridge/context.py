@@ -11,100 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app, has_app_context, has_request_context
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bridge import accounts, i18n
 from bridge.access import Identity, current_identity
 from bridge.api.paging import page
-from bridge.store import models
+from bridge.records import Records
 
 if TYPE_CHECKING:
     from flask import Response
 
     from bridge.config import Settings
     from bridge.pluginhost import PluginHost
-
-# Synced records a plugin may read, by our resource name (the API's and the changes log's).
-# Spaces and scopes are left out: their remote ids are unique only with their type.
-RECORD_MODELS: dict[str, type[models.SyncedRecord]] = {
-    "components": models.Component,
-    "categories": models.Category,
-    "proposals": models.Proposal,
-    "budgets": models.Budget,
-    "projects": models.Project,
-    "results": models.Result,
-    "meetings": models.Meeting,
-    "debates": models.Debate,
-}
-
-
-class RecordKey(NamedTuple):
-    """A synced record's stable key: it survives our ids being renumbered (a restore, a
-    re-import), because it is Decidim's own id within a named instance."""
-
-    instance: str
-    resource: str
-    remote_id: str
-
-
-class Records:
-    """Read-only access to synced records by instance name, resource and remote id.
-
-    Records come back detached from any session: reading them is safe anywhere, and a change
-    made to one is never written (the sync owns these tables)."""
-
-    def __init__(self, sessions: Callable[[], sessionmaker[Session]]):
-        self._sessions = sessions
-
-    def get(self, instance: str, resource: str, remote_id: str) -> models.SyncedRecord | None:
-        model = _model(resource)
-        with self._sessions()() as session:
-            found = session.scalar(
-                select(model)
-                .join(models.Instance, models.Instance.id == model.instance_id)
-                .where(models.Instance.name == instance, model.remote_id == str(remote_id))
-            )
-            if found is not None:
-                session.expunge(found)
-            return found
-
-    def iterate(
-        self, instance: str, resource: str, *, batch: int = 500
-    ) -> Iterator[models.SyncedRecord]:
-        """Every record of `resource` in `instance`, in our id order, read `batch` at a time
-        (a short read transaction each, so a long walk never holds the sync up)."""
-        model = _model(resource)
-        after = 0
-        while True:
-            with self._sessions()() as session:
-                rows = session.scalars(
-                    select(model)
-                    .join(models.Instance, models.Instance.id == model.instance_id)
-                    .where(models.Instance.name == instance, model.id > after)
-                    .order_by(model.id)
-                    .limit(batch)
-                ).all()
-                session.expunge_all()
-            yield from rows
-            if len(rows) < batch:
-                return
-            after = rows[-1].id
-
-    def key(self, instance: str, resource: str, remote_id: str) -> RecordKey:
-        _model(resource)
-        return RecordKey(instance, resource, str(remote_id))
-
-
-def _model(resource: str) -> type[models.SyncedRecord]:
-    try:
-        return RECORD_MODELS[resource]
-    except KeyError:
-        known = ", ".join(sorted(RECORD_MODELS))
-        raise ValueError(f"no synced resource {resource!r} (one of: {known})") from None
 
 
 class NoDatabase(RuntimeError):

@@ -26,7 +26,7 @@ from bridge.accounts import audit, has_role
 from bridge.api.openapi import list_operation, list_response, problem_response
 from bridge.api.paging import page
 from bridge.api.params import integer as integer_parameter
-from bridge.context import PluginContext, RecordKey, current_context
+from bridge.context import PluginContext, current_context
 from bridge.db import db
 from bridge.errors import Problem, json_object
 from bridge.hookspecs import AuditWording, Export, Job, MenuItem, Money, PublicLink, hookimpl
@@ -35,6 +35,7 @@ from bridge.i18n import language as current_language
 from bridge.inputs import whole_number
 from bridge.mappings import classifier
 from bridge.paging import Numbered, numbered
+from bridge.records import Place, RecordKey, Records, SpaceKey
 from bridge.spreadsheet import cell as spreadsheet_cell
 from bridge.spreadsheet import row as spreadsheet_row
 from bridge.store.db import find
@@ -70,13 +71,16 @@ __all__ = [
     "MenuItem",
     "Money",
     "Numbered",
+    "Place",
     "PluginContext",
     "Problem",
     "Project",
     "PublicLink",
     "RecordKey",
+    "Records",
     "Result",
     "Space",
+    "SpaceKey",
     "audit",
     "classifier",
     "current_context",
