@@ -33,6 +33,7 @@ from bridge.decidim.errors import (
     GraphQLErrors,
     HTTPStatusError,
     NotJSONError,
+    QueryTooDeep,
     SchemaMismatch,
 )
 from bridge.decidim.http import Credentials, DecidimSession
@@ -186,11 +187,18 @@ class DecidimClient:
                 continue  # pages() says so, for this component alone
             shape = planner.shape(document, operation, connection)
             pending.append(_Ahead(resource, operation, connection, component_id, shape, known))
-        while len(pending) >= 2 and self.limits.max_aliases >= 2 and self.offsets is not False:
+        while True:
+            # A component whose query is deeper than the server allows is left to pages(),
+            # which says so for it alone.
+            pending = [a for a in pending if a.shape.depth <= self.limits.max_depth]
+            if len(pending) < 2 or self.limits.max_aliases < 2 or self.offsets is False:
+                return
             size = min(self.limits.max_aliases, len(pending))
             count = math.ceil(len(pending) / size)
             groups = [pending[i::count] for i in range(count)]
             if not all(self._read_ahead(group) for group in groups):
+                if any(a.shape.depth > self.limits.max_depth for a in pending):
+                    continue  # the others go on together; what was read is kept
                 return  # the server's limits are lower than we thought: pages() goes on
             pending = [
                 a for a in pending if a.more and self.offsets and a.offset < AHEAD and a.pages
@@ -254,6 +262,11 @@ class DecidimClient:
         while True:
             document = self._document(resource)
             shape = planner.shape(document, operation, connection)
+            if shape.depth > self.limits.max_depth:
+                raise QueryTooDeep(
+                    f"Decidim accepts queries {self.limits.max_depth} levels deep at most; "
+                    f"reading {resource} needs {shape.depth}"
+                )
             packing = self.offsets is True
             pages, first = planner.plan(shape, self.limits, max_pages=None if packing else 1)
             windows = [(offset + i * first, first) for i in range(pages)]

@@ -73,3 +73,8 @@ class QueryError(DecidimError):
 class SchemaMismatch(DecidimError):
     """The server no longer offers a field the bridge cannot do without (an id, a title, a
     connection): the component that needs it fails, not the whole sync."""
+
+
+class QueryTooDeep(SchemaMismatch):
+    """The server refuses queries as deep as the one a component needs (its `max_depth` is
+    lower than Decidim's default 15): that component is left out, the others are read."""

@@ -12,7 +12,10 @@ query runs with the raw `first` (a connection costs 1, plus 1 per field beside `
 `first` times the cost of `nodes`); at most 5 distinct aliases (0.30.5/0.31.1+); 50 items a
 page. `Limits` starts from those defaults and takes the server's own figures from its errors
 ("Query has complexity of N, which exceeds max complexity of M", "Too many aliases used. You
-have used N aliases, but M are allowed."), so the next plan fits.
+have used N aliases, but M are allowed.", "Query has depth of N, which exceeds max depth of M"),
+so the next plan fits. Packing never makes a query deeper (aliases are siblings): a query deeper
+than the server's limit cannot be fitted, and its component is left out of the run, not the
+whole sync.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ FILL = 0.99
 
 _COMPLEXITY = re.compile(r"complexity of (\d+), which exceeds max complexity of (\d+)")
 _ALIASES = re.compile(r"used (\d+) aliases, but (\d+) are allowed")
+_DEPTH = re.compile(r"depth of (\d+), which exceeds max depth of (\d+)")
 
 
 def cursor(offset: int) -> str:
@@ -58,6 +62,7 @@ class Limits:
 
     max_complexity: int = 5000
     max_aliases: int = 5
+    max_depth: int = 15
     page_cap: int = PAGE_CAP
     # The server's count over ours, learnt from a complexity error (1.0 until then).
     scale: float = 1.0
@@ -78,6 +83,10 @@ class Limits:
                 allowed = int(found.group(2))
                 learnt = learnt or allowed < self.max_aliases
                 self.max_aliases = min(self.max_aliases, allowed)
+            elif found := _DEPTH.search(message):
+                allowed = int(found.group(2))
+                learnt = learnt or allowed < self.max_depth
+                self.max_depth = min(self.max_depth, allowed)
         return learnt
 
     @property
@@ -88,11 +97,13 @@ class Limits:
 @dataclass(frozen=True)
 class Shape:
     """The cost of one connection query: `base` outside the connection, `meta` for the
-    connection field and its fields beside `nodes`, `item` per item asked."""
+    connection field and its fields beside `nodes`, `item` per item asked; and its `depth`
+    (fields nested in fields, as graphql-ruby counts it: fragments add no level)."""
 
     base: int
     meta: int
     item: int
+    depth: int = 1
 
     def cost(self, pages: int, first: int) -> int:
         return self.base + pages * (self.meta + first * self.item)
@@ -124,7 +135,31 @@ def shape(document: DocumentNode, operation: str, connection: str) -> Shape:
         return total
 
     base = count(op.selection_set)
-    return Shape(base=base, meta=found.get("meta", 1), item=max(1, found.get("item", 1)))
+    return Shape(
+        base=base,
+        meta=found.get("meta", 1),
+        item=max(1, found.get("item", 1)),
+        depth=depth(document, operation),
+    )
+
+
+def depth(document: DocumentNode, operation: str) -> int:
+    """How deep an operation's fields nest, counted as graphql-ruby's max_depth does: a root
+    field is at depth 1, fragments add no level, introspection fields (`__typename`) none."""
+    fragments = _fragments(document)
+
+    def deepest(selection_set: SelectionSetNode | None, level: int) -> int:
+        most = level - 1
+        for node in selection_set.selections if selection_set else ():
+            if isinstance(node, InlineFragmentNode):
+                most = max(most, deepest(node.selection_set, level))
+            elif isinstance(node, FragmentSpreadNode):
+                most = max(most, deepest(fragments[node.name.value].selection_set, level))
+            elif isinstance(node, FieldNode) and not node.name.value.startswith("__"):
+                most = max(most, deepest(node.selection_set, level + 1))
+        return most
+
+    return deepest(_operation(document, operation).selection_set, 1)
 
 
 def plan(shape: Shape, limits: Limits, max_pages: int | None = None) -> tuple[int, int]:

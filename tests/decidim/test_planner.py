@@ -69,6 +69,26 @@ def test_limits_are_learnt_from_decidims_errors():
     assert not limits.learn([{"message": "Internal server error"}], estimate=0)
 
 
+@pytest.mark.parametrize("version", ["0.28", "0.31"])
+@pytest.mark.parametrize("resource", ["proposals", "budgets", "results"])
+def test_our_depth_is_the_stand_ins_and_is_learnt_from_its_error(version, resource):
+    document = queries.load(version).documents[resource]
+    operation = f"{resource.capitalize()}Page"
+    depth = planner.shape(document, operation, resource).depth
+    packed = planner.pages_document(document, operation, resource, [(0, 10), (10, 10)])
+    assert planner.depth(packed, operation) == depth  # aliased pages are no deeper
+    served = build_schema(profiles.sdl_for(version))
+    refused = check(served, packed, version, {}, 50, False, Limits(max_depth=depth - 1))
+    assert refused == [
+        {"message": f"Query has depth of {depth}, which exceeds max depth of {depth - 1}"}
+    ]
+    assert check(served, packed, version, {}, 50, False, Limits(max_depth=depth)) == []
+    limits = planner.Limits()
+    assert limits.learn(refused, estimate=0)
+    assert limits.max_depth == depth - 1
+    assert not limits.learn(refused, estimate=0)  # nothing new: no retry
+
+
 def test_plans_shrink_with_the_limits_and_never_go_below_one_item():
     shape = planner.Shape(base=2, meta=2, item=35)
     assert planner.plan(shape, planner.Limits()) == (3, 47)

@@ -97,3 +97,27 @@ def test_each_limit_lowered_is_learnt_and_every_item_read_once(
             .where(models.Proposal.removed_at.is_(None))
         )
     assert stored == proposals
+
+
+def test_a_lowered_depth_limit_is_learnt_and_leaves_out_only_the_deeper_components(sqlite_url):
+    # Budgets (component > budgets > nodes > projects > scope > name > translations > locale)
+    # need 8 levels; everything else fits in 7.
+    sessions, run, client, expected, proposals = sync(
+        sqlite_url, version="0.28", scale=300, limits={"max_depth": 7}
+    )
+    assert run.status == "succeeded", run.error
+    assert client.limits.max_depth == 7
+    assert {cid: client.yielded.get(cid) for cid in expected} == expected  # each item once
+    with sessions() as session:
+        budgets = session.scalars(
+            select(models.Component.remote_id).where(models.Component.manifest == "Budgets")
+        ).all()
+        assert session.scalar(select(func.count()).select_from(models.Budget)) == 0
+        stored = session.scalar(select(func.count()).select_from(models.Proposal))
+    assert budgets
+    assert stored == proposals
+    assert sorted(w for w in run.warnings if "levels deep" in w) == sorted(
+        f"component {cid} (budgets) not read: Decidim accepts queries 7 levels deep at most; "
+        "reading budgets needs 8"
+        for cid in budgets
+    )
