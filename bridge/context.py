@@ -47,8 +47,10 @@ class PluginContext:
         config: Any = None,
         actor: str = "system",
         translations: Path | None = None,
+        host: Callable[[], PluginHost] | None = None,
     ):
         self.name = name
+        self._host = host
         # the plugin's gettext catalog (docs/translation.md), over the core's
         self.catalog = (
             i18n.catalog(translations, name)
@@ -74,6 +76,19 @@ class PluginContext:
         """A session committed when the block ends, rolled back if it raises."""
         with self.sessions() as session, session.begin():
             yield session
+
+    def collect(self, hook: str, **kwargs: Any) -> list[Any]:
+        """What every enabled plugin (this one too) answers to a hook that returns a list, in
+        one flat list: `context.collect("references", session=s, kind=None, search="vélo")`.
+        Meant for the hooks that read (`references`, `followup_actions`, `result_money`); one
+        plugin failing is logged and left out, as for the core's own calls."""
+        if self._host is not None:
+            host = self._host()
+        elif has_app_context():
+            host = current_app.extensions["bridge"].plugins
+        else:
+            raise RuntimeError("no plugin host here: use the context a hook received")
+        return host.collect(hook, **kwargs)
 
     @property
     def identity(self) -> Identity | None:

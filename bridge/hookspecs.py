@@ -16,6 +16,7 @@ sync or a page of the core.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from bridge.context import PluginContext
+    from bridge.records import RecordKey
     from bridge.store.models import Change, Instance, Project, Result, SyncRun
 
 PROJECT = "civic_bridge"
@@ -104,6 +106,65 @@ class AuditWording:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     fields: dict[str, dict[str, str]] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Something of a plugin that another may cite as evidence or link to: a decision, an
+    action item, an allocation, a ledger line.
+
+    `kind` names what it is, prefixed with the plugin's name ("budget.allocation",
+    "committees.decision"); `key` is stable within its kind (it survives a re-import; a citing
+    plugin stores the pair `(kind, key)`, never a row of yours); `label` says it in a line, in
+    the reader's language; `url` is a page of this bridge or an absolute URL (None when there is
+    none, or outside a request); `date` the day it is of (a decision's meeting, a line's day);
+    `detail` a short second line (an amount, a status)."""
+
+    kind: str
+    key: str
+    label: str
+    url: str | None = None
+    date: datetime.date | None = None
+    detail: str | None = None
+
+    def __post_init__(self) -> None:
+        if "." not in self.kind or not self.key or not self.label:
+            raise ValueError(f"a reference needs a 'plugin.kind', a key and a label: {self!r}")
+
+
+FOLLOWUP_STATUSES = ("done", "in_progress", "to_do")
+
+
+@dataclass(frozen=True)
+class FollowupAction:
+    """An action a plugin follows up, as a review meeting's progress report lists it.
+
+    `key` is stable ("committees.action_item:12"); `status` one of `FOLLOWUP_STATUSES`
+    ("done", "in_progress", "to_do"); `progress` 0-100 or None; `priority` the voted priority
+    or theme it serves, as the city words it (the report groups by it; None: "other");
+    `committee` the name of the committee that carries it; `decisions` the decisions it comes
+    from, as `Reference`s; `results` the synced accountability results it moves, by
+    `RecordKey` (their money comes from the `result_money` hook); `due` its due day; `url` its
+    page. Values out of range raise ValueError."""
+
+    key: str
+    title: str
+    status: str
+    progress: int | None = None
+    priority: str | None = None
+    committee: str | None = None
+    decisions: tuple[Reference, ...] = ()
+    results: tuple[RecordKey, ...] = ()
+    due: datetime.date | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in FOLLOWUP_STATUSES:
+            raise ValueError(f"status {self.status!r} is not one of {FOLLOWUP_STATUSES}")
+        if self.progress is not None and not 0 <= self.progress <= 100:
+            raise ValueError(f"progress {self.progress} is not within 0-100")
+        if not self.key or not self.title:
+            raise ValueError("a follow-up action needs a key and a title")
 
 
 @hookspec
@@ -327,4 +388,47 @@ def audit_wording(context: PluginContext) -> list[AuditWording]:
             return [AuditWording(actions={"budget.envelope.create": {
                 "fr": "{who} a créé l'enveloppe « {after[name]} »",
                 "en": "{who} created the envelope “{after[name]}”"}})]
+    """
+
+
+@hookspec
+def references(
+    context: PluginContext, session: Session, kind: str | None, search: str | None
+) -> list[Reference]:
+    """Items of the plugin that others may cite as evidence or link to (a commitment's
+    evidence, a report's decisions). `kind` None asks for every kind, else only that one
+    (answer [] for a kind that is not yours); `search` None asks for all, else the items whose
+    label (or key) contains it, case-insensitively. Read with `session`, never write; keep the
+    list short enough for a picker (a search narrows it). Another plugin asks every plugin
+    with `context.collect("references", session=..., kind=..., search=...)`.
+
+    Example::
+
+        @hookimpl
+        def references(session, kind, search):
+            if kind not in (None, "budget.allocation"):
+                return []
+            query = select(Allocation).order_by(Allocation.id)
+            if search:
+                query = query.where(Allocation.label.icontains(search))
+            return [Reference("budget.allocation", str(a.id), a.label)
+                    for a in session.scalars(query.limit(200))]
+    """
+
+
+@hookspec
+def followup_actions(context: PluginContext, session: Session) -> list[FollowupAction]:
+    """The actions the plugin follows up (a committee's action items), for the progress
+    report of a review meeting: per voted priority, what is done, in progress and to do.
+    Read with `session`, never write. Another plugin asks with
+    `context.collect("followup_actions", session=...)`.
+
+    Example::
+
+        @hookimpl
+        def followup_actions(session):
+            return [FollowupAction(f"committees.action_item:{item.id}", item.title,
+                                   "done" if item.progress == 100 else "in_progress",
+                                   progress=item.progress, priority=item.priority)
+                    for item in session.scalars(select(ActionItem))]
     """

@@ -4,6 +4,7 @@ request's database session, problem+json errors, `formatting` of numbers, amount
 spreadsheet cells that cannot run as formulas), and the synced records' models, to read.
 
     from bridge.plugin import hookimpl, MenuItem, PublicLink, Job, Export, AuditWording
+    from bridge.plugin import Reference, FollowupAction  # what plugins cite and follow up
 
 A leaf: importing it loads no route or page module of the bridge (a test checks), so that a
 plugin's import never drags the app in. Hooks and their arguments are documented in
@@ -29,7 +30,18 @@ from bridge.api.params import integer as integer_parameter
 from bridge.context import PluginContext, current_context
 from bridge.db import db
 from bridge.errors import Problem, json_object
-from bridge.hookspecs import AuditWording, Export, Job, MenuItem, Money, PublicLink, hookimpl
+from bridge.hookspecs import (
+    FOLLOWUP_STATUSES,
+    AuditWording,
+    Export,
+    FollowupAction,
+    Job,
+    MenuItem,
+    Money,
+    PublicLink,
+    Reference,
+    hookimpl,
+)
 from bridge.i18n import N_, Catalog, catalog
 from bridge.i18n import language as current_language
 from bridge.inputs import whole_number
@@ -66,6 +78,8 @@ __all__ = [
     "Component",
     "ComponentRecord",
     "Export",
+    "FOLLOWUP_STATUSES",
+    "FollowupAction",
     "Instance",
     "Job",
     "MenuItem",
@@ -78,6 +92,7 @@ __all__ = [
     "PublicLink",
     "RecordKey",
     "Records",
+    "Reference",
     "Result",
     "Space",
     "SpaceKey",

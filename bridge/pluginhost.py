@@ -97,7 +97,13 @@ class PluginHost:
 
     def _context(self, name: str, config: Any) -> PluginContext:
         return PluginContext(
-            name, self.settings, lambda: self.sessions, config, self.actor, self._translations(name)
+            name,
+            self.settings,
+            lambda: self.sessions,
+            config,
+            self.actor,
+            self._translations(name),
+            lambda: self,
         )
 
     def _translations(self, name: str) -> Path | None:

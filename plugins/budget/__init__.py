@@ -113,3 +113,12 @@ def audit_wording():
     from plugins.budget.wording import WORDING
 
     return [WORDING]
+
+
+@hookimpl
+def references(session, kind, search):
+    """Confirmed allocations and ledger lines, to cite as evidence (in `citations`: a
+    submodule named `references` would replace this hook)."""
+    from plugins.budget.citations import cited
+
+    return cited(session, kind, search)

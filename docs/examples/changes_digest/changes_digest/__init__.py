@@ -25,6 +25,7 @@ from bridge.plugin import (
     Job,
     MenuItem,
     PublicLink,
+    Reference,
     current_context,
     hookimpl,
     utcnow,
@@ -203,6 +204,27 @@ def instance_deleting(context, session, instance_id):
     """The digest's rows count changes of every instance together; none points at the
     instance's records, so there is nothing to detach. A plugin whose rows do point at them
     deletes or detaches those rows here, in `session`."""
+
+
+@hookimpl
+def references(context, session, kind, search):
+    """Each day of the digest may be cited (a report that says "on that day, 40 results
+    changed"): kind `changes_digest.day`, keyed by the day and resource, which never change."""
+    if kind not in (None, "changes_digest.day"):
+        return []
+    found = []
+    for row in rows(session):
+        label = f"{row.day.isoformat()} {row.resource}: {row.count}"
+        if search is None or search.casefold() in label.casefold():
+            key = f"{row.day.isoformat()}/{row.resource}"
+            found.append(Reference("changes_digest.day", key, label, date=row.day))
+    return found[:200]
+
+
+@hookimpl
+def followup_actions(context, session):
+    """The digest counts changes and follows up no action."""
+    return []
 
 
 def digest_csv(session) -> bytes:
