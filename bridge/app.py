@@ -27,6 +27,7 @@ from bridge.web import (  # a page module adds its routes to admin's or public's
     admin_audit,  # noqa: F401
     admin_dashboard,  # noqa: F401
     admin_lifecycle,  # noqa: F401
+    admin_mail,  # noqa: F401
     auth,
     branding,
     error_pages,

@@ -536,6 +536,53 @@ def _delivery(ctx: Context):
     return Delivery(ctx.sessions, ctx.settings, ctx.plugins)
 
 
+@main.group("mail")
+def mail_group() -> None:
+    """The e-mail outbox: what waits, sending it now, erasing a person's mail."""
+
+
+@mail_group.command("send-pending")
+@pass_ctx
+def mail_send_pending(ctx: Context) -> None:
+    """Send the messages due now through the [mail] server (the scheduler does it every
+    minute). Exits 1 when no server is configured or it could not be reached."""
+    from bridge import mail
+
+    if not ctx.settings.mail.configured:
+        raise click.ClickException(
+            "no SMTP server configured: set [mail] host and sender (docs/admin.md)"
+        )
+    report = mail.send_pending(ctx.sessions, ctx.settings.mail)
+    click.echo(str(report))
+    if report.unreachable:
+        sys.exit(1)
+
+
+@mail_group.command("status")
+@pass_ctx
+def mail_status(ctx: Context) -> None:
+    """How many messages are pending, being sent, sent (kept a while) and given up."""
+    from bridge import mail
+
+    with ctx.sessions() as session:
+        counts = mail.counts(session)
+    click.echo(", ".join(f"{status}: {count}" for status, count in counts.items()))
+
+
+@mail_group.command("erase")
+@click.argument("address")
+@pass_ctx
+def mail_erase(ctx: Context, address: str) -> None:
+    """Delete every message to ADDRESS, sent or not (a person's erasure request; audited
+    without the address)."""
+    from bridge import mail
+
+    with ctx.sessions() as session, session.begin():
+        erased = mail.erase_address(session, address)
+        ctx.core.audit(session, "mail.erase", None, {"messages": erased})
+    click.echo(f"{erased} message(s) erased")
+
+
 @main.command("request-sync")
 @click.argument("name")
 @click.option("--full", is_flag=True)

@@ -27,6 +27,74 @@ class MissingSecretKey(RuntimeError):
     """A production web start without `secret_key`."""
 
 
+MAIL_SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """The `[mail]` table: the SMTP server the outbox (`bridge.mail`) sends through.
+
+    Without `host` nothing is sent: messages wait in the outbox. The password is never read
+    from the file (it would end up in backups and repositories): only from the environment,
+    `BRIDGE_MAIL_PASSWORD`. Every key can also be set as `BRIDGE_MAIL_<KEY>`.
+    """
+
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"  # "starttls" (port 587), "ssl" (port 465) or "none" (port 25)
+    user: str = ""
+    password: str = field(default="", repr=False)
+    sender: str = ""  # the From: header, e.g. "Ville d'Ivry-sur-Seine <suivi@ivry94.fr>"
+    timeout_seconds: float = 30.0
+    # How often the scheduler's job sends what is due; how long it waits after a temporary
+    # failure (doubled at each attempt, up to the maximum); after how many attempts it gives up.
+    interval_seconds: float = 60.0
+    retry_seconds: float = 300.0
+    retry_max_seconds: float = 6 * 3600.0
+    max_attempts: int = 8
+    batch_size: int = 50
+    # Sent messages (personal data: an address, a text) are deleted after this many days.
+    keep_sent_days: int = 30
+
+    def __post_init__(self) -> None:
+        if self.security not in MAIL_SECURITY:
+            raise ValueError(
+                f"[mail] security is one of {', '.join(MAIL_SECURITY)}, not {self.security!r}"
+            )
+        if self.host and "@" not in self.sender:
+            raise ValueError('[mail] sender is required with a host, e.g. "Ville <suivi@ville.fr>"')
+        if not 0 < self.port < 65536:
+            raise ValueError(f"[mail] port {self.port} is not a port number")
+        if self.max_attempts < 1 or self.batch_size < 1:
+            raise ValueError("[mail] max_attempts and batch_size are at least 1")
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+    @classmethod
+    def load(cls, table: Any, env: dict[str, str]) -> MailSettings:
+        """From the TOML `[mail]` table, under `BRIDGE_MAIL_*` environment variables."""
+        if table is None:
+            table = {}
+        if not isinstance(table, dict):
+            raise ValueError("mail is a table: [mail] host = ..., port = ...")
+        if "password" in table:
+            raise ValueError(
+                "[mail] password is not read from the file: set BRIDGE_MAIL_PASSWORD instead"
+            )
+        known = {f.name: f for f in fields(cls)}
+        unknown = set(table) - set(known)
+        if unknown:
+            raise ValueError(f"unknown key(s) in [mail]: {', '.join(sorted(unknown))}")
+        values = dict(table)
+        for name in known:
+            raw = env.get(f"BRIDGE_MAIL_{name.upper()}")
+            if raw is not None:
+                values[name] = _coerce(raw, type(getattr(cls, name)))
+        return cls(**values)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -61,6 +129,8 @@ class Settings:
     timezone: str = "Europe/Paris"
     # [plugins] enabled = ["budget"], and one table of options per plugin: [plugins.budget]
     plugins: dict[str, Any] = field(default_factory=dict)
+    # [mail]: the SMTP server of the outbox (`MailSettings`)
+    mail: MailSettings = field(default_factory=MailSettings)
 
     def __post_init__(self) -> None:
         try:
@@ -100,7 +170,10 @@ class Settings:
         unknown = set(values) - set(known)
         if unknown:
             raise ValueError(f"unknown setting(s) in {path}: {', '.join(sorted(unknown))}")
+        values["mail"] = MailSettings.load(values.get("mail"), env)
         for name, f in known.items():
+            if name == "mail":
+                continue
             raw = env.get(f"BRIDGE_{name.upper()}")
             if raw is None:
                 continue

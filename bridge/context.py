@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from flask import current_app, has_app_context, has_request_context
 from sqlalchemy.orm import Session, sessionmaker
 
-from bridge import accounts, i18n
+from bridge import accounts, i18n, mail
 from bridge.access import Identity, current_identity
 from bridge.api.paging import page
 from bridge.records import Records
@@ -125,6 +125,43 @@ class PluginContext:
         """Record a write in `session`'s transaction (it lands with the write or not at all).
         `details` is what was written (the entry's `after`), `before` what it replaced."""
         accounts.audit(session, self.actor, action, target, before=before, after=details)
+
+    def queue_mail(
+        self,
+        session: Session,
+        to: str,
+        subject: str,
+        body: str,
+        *,
+        kind: str,
+        key: str | None = None,
+    ) -> bool:
+        """Queue a plain-text e-mail to one address in `session`'s transaction: it is sent by
+        the scheduler's mail job once that transaction commits, retried while the server
+        refuses or is away (the outbox, `bridge.mail`). `kind` says what it is ("reminder");
+        with `key`, a message already queued under the same key is not queued again (False
+        comes back), so a job that runs twice mails once. Raises `ValueError` for an address
+        that is not one. Never log `to` or `body`: they are personal data."""
+        queued = mail.queue(
+            session,
+            recipient=to,
+            subject=subject,
+            body=body,
+            kind=f"{self.name}.{kind}",
+            queued_by=self.name,
+            dedupe_key=f"{self.name}:{key}" if key is not None else None,
+        )
+        return queued is not None
+
+    def erase_mail(self, session: Session, address: str) -> int:
+        """Delete every message to `address`, sent or waiting (a person's erasure, GDPR);
+        returns how many. In `session`'s transaction."""
+        return mail.erase_address(session, address)
+
+    def mail_to(self, session: Session, address: str) -> list[dict[str, Any]]:
+        """Every message kept for `address` (subject, body, status, times): for a person's
+        export of their data (GDPR)."""
+        return mail.messages_to(session, address)
 
     @property
     def language(self) -> str:

@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bridge import heartbeat
+from bridge import heartbeat, mail
 from bridge.config import Settings
 from bridge.delivery import Delivery
 from bridge.leader import LeaderLock
@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 TIMEZONE = "Europe/Paris"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 DELIVERY_JOB = "deliver-changes"
+MAIL_JOB = "send-mail"
 
 
 def wanted_jobs(instances: Sequence[Instance]) -> dict[str, tuple[str, object]]:
@@ -178,6 +179,30 @@ class Scheduler:
             replace_existing=True,
         )
 
+    def mail_job(self) -> None:
+        """Send the outbox's due messages (`bridge.mail`), while this scheduler leads."""
+        if not self.leading():
+            return
+        try:
+            mail.send_pending(self.sessions, self.settings.mail)
+        except Exception:  # noqa: BLE001 - the database away: the next run tries again
+            log.exception("sending mail stopped")
+
+    def add_mail_job(self) -> bool:
+        """The outbox's job, when a server is configured (else messages wait, and the admin
+        page of the outbox says why)."""
+        if not self.settings.mail.configured:
+            log.info("no [mail] host configured: queued e-mails wait in the outbox")
+            return False
+        self.aps.add_job(
+            self.mail_job,
+            IntervalTrigger(seconds=self.settings.mail.interval_seconds, timezone=TIMEZONE),
+            id=MAIL_JOB,
+            name=MAIL_JOB,
+            replace_existing=True,
+        )
+        return True
+
     def wake_delivery(self) -> None:
         """Deliver now rather than at the next interval (after a sync). A no-op when the job is
         not scheduled (a scheduler built by a test)."""
@@ -276,6 +301,7 @@ class Scheduler:
         """Act until `stop` is set (True) or the leader lock is lost (False)."""
         self.add_plugin_jobs()
         self.add_delivery_job()
+        self.add_mail_job()
         self.aps.start()
         lost = False
         stop_beating = heartbeat.keep_beating(self.sessions, self.settings.scheduler_poll_seconds)

@@ -464,3 +464,30 @@ class SchedulerHeartbeat(Base):
     owner: Mapped[str] = mapped_column(String(200), primary_key=True)
     started_at: Mapped[datetime] = mapped_column(DateTime)
     beat_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class OutboxMessage(Base):
+    """An e-mail waiting to go, or that went (`bridge.mail`): queued in the caller's
+    transaction, sent by the scheduler's mail job, kept with its attempts and last error until
+    it is sent or given up. One recipient per row, so that erasing an address (GDPR) erases
+    exactly that person's mail. `dedupe_key` (optional, unique) makes queueing idempotent."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (Index("ix_mail_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(DateTime)
+    queued_by: Mapped[str] = mapped_column(String(80))  # the plugin (or "core") that queued it
+    kind: Mapped[str] = mapped_column(String(80))  # what it is, e.g. "committees.reminder"
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(String(320), index=True)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(300))  # set at the first attempt
+    # pending -> sending -> sent; back to pending on a temporary failure; failed when given up
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)

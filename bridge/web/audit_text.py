@@ -78,6 +78,14 @@ CORE = AuditWording(
             "en échec sur les changements",
             "en": "{who} had the plugin {target}, failing on the changes, tried again at once",
         },
+        "mail.retry": {
+            "fr": "{who} a remis en file l'e-mail {target}",
+            "en": "{who} queued the e-mail {target} again",
+        },
+        "mail.erase": {
+            "fr": "{who} a effacé les e-mails d'une personne ({after[messages]})",
+            "en": "{who} erased a person's e-mails ({after[messages]})",
+        },
     },
     labels={
         "user.create": {"fr": "création de compte", "en": "account created"},
@@ -94,6 +102,8 @@ CORE = AuditWording(
         "mappings.update": {"fr": "quartiers et thèmes", "en": "neighbourhoods and themes"},
         "plugins.replay": {"fr": "relivraison de changements", "en": "changes delivered again"},
         "plugins.retry": {"fr": "nouvel essai d'extension", "en": "plugin tried again"},
+        "mail.retry": {"fr": "nouvel envoi d'e-mail", "en": "e-mail queued again"},
+        "mail.erase": {"fr": "effacement d'e-mails", "en": "e-mails erased"},
     },
     fields={
         "base_url": {"fr": "adresse", "en": "address"},
