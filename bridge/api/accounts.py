@@ -220,11 +220,12 @@ def add_token():
     identity = required_identity()
     body = json_object()
     _only(body, TOKEN_FIELDS)
+    name = body.get("name")
     try:
         token, secret = create_token(
             db(),
             identity.user,
-            body.get("name") if isinstance(body.get("name"), str) else "",
+            name if isinstance(name, str) else "",
             body.get("role") or None,
             actor=identity.actor,
             ceiling=identity.role,

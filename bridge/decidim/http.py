@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 
@@ -30,6 +31,24 @@ from bridge.decidim.errors import (
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+# `requests.Session.request`'s parameters after the URL, in order (a caller may pass them
+# positionally; gql passes keywords).
+REQUEST_PARAMETERS = (
+    "params",
+    "data",
+    "headers",
+    "cookies",
+    "files",
+    "auth",
+    "timeout",
+    "allow_redirects",
+    "proxies",
+    "hooks",
+    "stream",
+    "verify",
+    "cert",
+    "json",
+)
 CHUNK_BYTES = 64 * 1024
 
 
@@ -121,7 +140,12 @@ class DecidimSession(requests.Session):
         )
 
     # gql calls this for every query.
-    def request(self, method, url, **kwargs):
+    def request(
+        self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any
+    ) -> requests.Response:
+        kwargs.update(zip(REQUEST_PARAMETERS, args, strict=False))
+        method = method.decode() if isinstance(method, bytes) else method
+        url = url.decode() if isinstance(url, bytes) else url
         kwargs.setdefault("timeout", self.timeout)
         kwargs["allow_redirects"] = False
         signing_in = url.endswith("/api/sign_in")

@@ -118,9 +118,12 @@ def import_checked():
         abort(400)
     filename = request.form.get("filename", "")
     digest = hashlib.sha256(data).hexdigest()
-    signed = envelope is not None and isinstance(mapping, dict)
-    if not signed or not hmac.compare_digest(
-        _signature(envelope.id, digest, mapping, filename), request.form.get("signature", "")
+    if (
+        envelope is None
+        or not isinstance(mapping, dict)
+        or not hmac.compare_digest(
+            _signature(envelope.id, digest, mapping, filename), request.form.get("signature", "")
+        )
     ):
         return render_template(
             "budget/import_result.html",
