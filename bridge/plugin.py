@@ -47,7 +47,7 @@ from bridge.i18n import language as current_language
 from bridge.inputs import whole_number
 from bridge.mappings import classifier
 from bridge.paging import Numbered, numbered
-from bridge.records import Place, RecordKey, Records, SpaceKey
+from bridge.records import InstanceInfo, Place, RecordKey, Records, SpaceKey
 from bridge.spreadsheet import cell as spreadsheet_cell
 from bridge.spreadsheet import row as spreadsheet_row
 from bridge.store.db import find
@@ -81,6 +81,7 @@ __all__ = [
     "FOLLOWUP_STATUSES",
     "FollowupAction",
     "Instance",
+    "InstanceInfo",
     "Job",
     "MenuItem",
     "Money",

@@ -81,6 +81,27 @@ class Place(NamedTuple):
     component_remote_id: str | None
 
 
+class InstanceInfo(NamedTuple):
+    """What a plugin may know of an instance (never its API credentials). `base_url` names the
+    Decidim site: two instances reading one Decidim hold the same records twice."""
+
+    name: str
+    base_url: str
+    locale: str
+    published: bool
+    archived: bool
+
+
+def _info(instance: Instance) -> InstanceInfo:
+    return InstanceInfo(
+        instance.name,
+        instance.base_url,
+        instance.locale,
+        instance.published,
+        instance.archived_at is not None,
+    )
+
+
 class _Reader:
     """Short sessions, and the instance name <-> id lookups every read starts with."""
 
@@ -169,6 +190,13 @@ class Kind(Generic[R]):
             ],
         )
 
+    def by_id(self, record_id: int) -> R | None:
+        """The record of our id, as the core's API and pages show it (`/api/v1/projects/42`),
+        for a plugin's form or API that takes one. Never store it: keep `key_of`'s key."""
+        if isinstance(record_id, bool) or not isinstance(record_id, int):
+            return None
+        return self._reader.one(self.model, [self.model.id == record_id])
+
     def many(self, instance: str, remote_ids: Iterable[str]) -> dict[str, R]:
         """The records of these Decidim ids that exist, by id (read `BATCH` ids at a time)."""
         found: dict[str, R] = {}
@@ -233,6 +261,12 @@ class Spaces:
                 Space.remote_id == remote_id,
             ],
         )
+
+    def by_id(self, space_id: int) -> Space | None:
+        """The space of our id, as the core's API and pages show it (never store it)."""
+        if isinstance(space_id, bool) or not isinstance(space_id, int):
+            return None
+        return self._reader.one(Space, [Space.id == space_id])
 
     def iterate(
         self,
@@ -399,6 +433,17 @@ class Records:
         if name is None:
             raise LookupError(f"{resource} {record.remote_id}: its instance is gone")
         return RecordKey(name, resource, record.remote_id)
+
+    def instances(self) -> list[InstanceInfo]:
+        """Every instance, by name."""
+        with self._reader.session() as session:
+            rows = session.scalars(select(Instance).order_by(Instance.name)).all()
+            return [_info(row) for row in rows]
+
+    def instance(self, name: str) -> InstanceInfo | None:
+        with self._reader.session() as session:
+            row = session.scalar(select(Instance).where(Instance.name == name))
+            return None if row is None else _info(row)
 
     def instance_name(self, instance_id: int) -> str | None:
         """The name of the instance of that id (as `Change.instance_id`, `record.instance_id`

@@ -110,6 +110,14 @@ def test_components_and_the_records_of_one_component(synced, records):
     assert records.place_of(project) == Place("ivry", key, component.remote_id)
     assert records.place_of(component) == Place("ivry", key, component.remote_id)
     assert records.key_of(project) == RecordKey("ivry", "projects", project.remote_id)
+    assert records.projects.by_id(project.id).remote_id == project.remote_id
+    assert records.projects.by_id(project.id + 10**6) is None
+    assert records.projects.by_id(str(project.id)) is None  # a form's text is parsed first
+    assert records.spaces.by_id(space.id).remote_id == space.remote_id
+    [ivry] = records.instances()
+    assert (ivry.name, ivry.locale, ivry.archived) == ("ivry", "fr", False)
+    assert ivry.base_url.startswith("http://") and not hasattr(ivry, "api_secret")
+    assert records.instance("ivry") == ivry and records.instance("elsewhere") is None
     assert records.instance_name(project.instance_id) == "ivry"
     assert records.instance_name(project.instance_id + 1000) is None
 
