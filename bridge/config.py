@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATABASE_URL = "sqlite:///var/bridge.db"
-BUNDLED_PLUGINS = ("budget", "committees")
+BUNDLED_PLUGINS = ("budget", "committees", "commitments")
 
 
 MISSING_SECRET_KEY = (

@@ -1,0 +1,27 @@
+"""The commitments plugin: a mandate's promises to residents, kept visible.
+
+Commitments by theme with their status (done, in progress or partly done, on hold, broken, not
+started), the evidence for each (synced Decidim records, other plugins' decisions and ledger
+lines, documents), the history of every status change with who and why; a CSV import, admin
+pages, the review booklet and the progress report of a review meeting, as pages and PDFs.
+
+No submodule may be named like a hook (docs/plugins/admin-pages.md, "the trap").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bridge.plugin import hookimpl
+
+
+@hookimpl
+def settings_model():
+    from plugins.commitments.settings import CommitmentsSettings
+
+    return CommitmentsSettings
+
+
+@hookimpl
+def migrations_path():
+    return str(Path(__file__).parent / "migrations")

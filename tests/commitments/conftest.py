@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture
+def bridge_plugins():
+    return ["budget", "committees", "commitments"]
