@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bridge import formatting
+from bridge import decidim_urls, formatting
 from bridge.access import (
     current_identity,
     need,
@@ -106,6 +106,7 @@ __all__ = [
     "N_",
     "current_language",
     "db",
+    "decidim_urls",
     "find",
     "formatting",
     "has_role",

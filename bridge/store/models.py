@@ -309,6 +309,7 @@ class Result(ComponentRecord, Base):
     weight: Mapped[int | None] = mapped_column(Integer)
     parent_remote_id: Mapped[str | None] = mapped_column(String(64), index=True)
     status_key: Mapped[str | None] = mapped_column(Text)
+    status_remote_id: Mapped[str | None] = mapped_column(String(64))
     status_name: Mapped[dict[str, Any] | None] = mapped_column(Json)
     status_progress: Mapped[int | None] = mapped_column(Integer)
     timeline: Mapped[list[Any]] = mapped_column(Json, default=list)

@@ -219,6 +219,7 @@ def result(node: dict[str, Any]) -> dict[str, Any]:
         "progress": node.get("progress"),
         "weight": node.get("weight"),
         "parent_remote_id": remote_id(node.get("parent")),
+        "status_remote_id": remote_id(status),
         "status_key": status.get("key"),
         "status_name": translated(status.get("name")),
         "status_progress": status.get("progress"),
