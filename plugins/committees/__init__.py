@@ -17,3 +17,11 @@ from bridge.plugin import hookimpl
 @hookimpl
 def migrations_path():
     return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def cli_commands():
+    # h7: `bridge accountability export` (the file for Decidim's "Import results")
+    from plugins.committees.accountability import accountability_group
+
+    return [accountability_group]

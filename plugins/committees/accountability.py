@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -239,7 +240,8 @@ def export_command(instance: str, component_id: str, output: str | None) -> None
         raise click.ClickException(str(exc)) from exc
     data = found.csv_bytes()
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
     else:
         with open(output, "wb") as fh:
             fh.write(data)
