@@ -65,29 +65,48 @@ def target_path(template: Path, name: str) -> Path:
     return path
 
 
+def dist_name(name: str) -> str:
+    """The distribution's (and the generated folder's) name: civic-bridge-NAME, dashed."""
+    return "civic-bridge-" + name.replace("_", "-")
+
+
+def render(name: str, core_revision: str) -> dict[Path, bytes]:
+    """The plugin's files, {path relative to its folder: content}, catalogs not compiled; no
+    check on the name (`generate` makes them). The tutorial's test renders its plugin with
+    the core revision it was generated at, to compare."""
+    values = {
+        "name": name,
+        "dist": dist_name(name),
+        "title": name.replace("_", " ").capitalize(),
+        "core_revision": core_revision,
+    }
+    files: dict[Path, bytes] = {}
+    for template in sorted(TEMPLATES.rglob("*.tmpl")):
+        path = target_path(template.relative_to(TEMPLATES), name)
+        text = Template(template.read_text(encoding="utf-8")).substitute(values)
+        files[path] = text.encode("utf-8")
+    return files
+
+
+def write_catalogs(root: Path) -> None:
+    """Compile every `.po` under `root` to its `.mo`, as `bridge i18n compile` does (the app
+    reads compiled catalogs)."""
+    from bridge.catalogs import compiled
+
+    for po in sorted(root.rglob("*.po")):
+        po.with_suffix(".mo").write_bytes(compiled(po, po.parent.parent.name))
+
+
 def generate(name: str, directory: Path) -> Path:
     """Write the plugin `name` into `directory/<dist name>`; the folder made."""
     check_name(name)
-    dist = "civic-bridge-" + name.replace("_", "-")
-    root = directory / dist
+    root = directory / dist_name(name)
     if root.exists():
         raise ScaffoldError(f"{root} already exists: nothing was written")
-    values = {
-        "name": name,
-        "dist": dist,
-        "title": name.replace("_", " ").capitalize(),
-        "core_revision": core_head(),
-    }
-    for template in sorted(TEMPLATES.rglob("*.tmpl")):
-        relative = template.relative_to(TEMPLATES)
-        text = Template(template.read_text(encoding="utf-8")).substitute(values)
-        path = root / target_path(relative, name)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if path.suffix == ".po":  # the app reads compiled catalogs, as `bridge i18n compile`
-            from bridge.catalogs import compiled
-
-            path.with_suffix(".mo").write_bytes(compiled(path, path.parent.parent.name))
+    for path, content in render(name, core_head()).items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(content)
+    write_catalogs(root)
     return root
 
 

@@ -96,7 +96,7 @@ def test_every_hook_of_the_example_plugin(installed, tmp_path, monkeypatch):
     assert run.status == "succeeded"
     [outcome] = Delivery(sessions, SETTINGS, host).run()
     assert outcome.plugin == "changes_digest" and outcome.delivered > 166
-    from changes_digest import DigestRow
+    from changes_digest.models import DigestRow
 
     with sessions() as session:
         counts = {r.resource: r.count for r in session.scalars(select(DigestRow))}

@@ -1,23 +1,23 @@
-"""changes_digest: its table, on a branch of its own.
+"""Changes per day and resource.
 
-Revision ID: d1_digest
-Revises:
-Create Date: 2026-11-24
+The plugin's second revision: it follows the first on the plugin's own branch. It reads no core
+table, so it names no newer `core_revision` than the first.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "d1_digest"
-down_revision = None
-branch_labels = ("changes_digest",)
+NAME = "changes_digest"
+
+revision = f"{NAME}_2"
+down_revision = f"{NAME}_1"
+branch_labels = None
 depends_on = None
-core_revision = "0001"  # the core tables it needs (bridge.store.migrate)
 
 
 def upgrade() -> None:
     op.create_table(
-        "changes_digest",
+        NAME,
         sa.Column("day", sa.Date(), primary_key=True),
         sa.Column("resource", sa.String(40), primary_key=True),
         sa.Column("count", sa.Integer(), nullable=False),
@@ -25,4 +25,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("changes_digest")
+    op.drop_table(NAME)
