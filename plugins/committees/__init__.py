@@ -25,3 +25,11 @@ def cli_commands():
     from plugins.committees.accountability import accountability_group
 
     return [accountability_group]
+
+
+@hookimpl
+def scheduled_jobs(context):
+    # h7: the daily reminders (action items due soon or overdue, agendas), through the outbox
+    from plugins.committees import reminders
+
+    return [reminders.job(context)]

@@ -33,7 +33,7 @@ def test_the_migration_builds_the_models_tables_and_removes_them(database_url):
         )
         assert compare_metadata(migration, Base.metadata) == []  # autogenerate sees nothing
     history = plugin_histories(FOLDERS)[0]
-    assert current(database_url, [history])["committees"] == ("committees_1",)
+    assert current(database_url, [history])["committees"] == ("committees_2",)  # h7: reminders
 
     downgrade(database_url, history, "base", [CORE_HISTORY])
     tables = set(inspect(engine).get_table_names())
