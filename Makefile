@@ -27,12 +27,17 @@ chromium:
 	  || (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null); \
 	fi
 
+# The suite runs on every core (at most 4 workers; `make test JOBS=0` runs it in one process), a test
+# file per worker at a time so that module-scoped fixtures are built once. Each worker gets its
+# own PostgreSQL database, <name>_gw0, ... (bridge.testing.database).
+JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+
 # pytest exits 5 when it collected no test: that is a failure here, never a pass.
 # mypy reads its files and settings from [tool.mypy] in pyproject.toml; any error fails.
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy bridge plugins
-	$(BIN)/python -m pytest -p no:cacheprovider; status=$$?; \
+	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "no tests were collected" >&2; exit 1; fi; exit $$status
 
 lint: $(STAMP)

@@ -7,6 +7,7 @@ imported only when a fixture runs, so loading this plugin costs a test run nothi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,6 +21,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="args",
         default=[],
     )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    """Under pytest-xdist, give this worker its own PostgreSQL database before any conftest
+    reads BRIDGE_TEST_POSTGRES_URL (workers must not empty each other's)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        from bridge.testing.database import use_worker_database
+
+        use_worker_database(worker)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The same, when this plugin was loaded by a conftest rather than by its entry point."""
+    pytest_load_initial_conftests(config)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the migrated templates this process made (`bridge.testing.database`)."""
+    import sys
+
+    database = sys.modules.get("bridge.testing.database")
+    if database is not None:
+        database.drop_templates()
 
 
 def split_plugins(plugins: list[Any]) -> tuple[list[str], dict[str, Any]]:

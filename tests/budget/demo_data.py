@@ -5,25 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bridge.delivery import Delivery
 from bridge.pluginhost import PluginHost
 from bridge.store.db import make_engine, make_sessionmaker
-from bridge.store.migrate import upgrade
-from bridge.sync.engine import SyncEngine
-from bridge.testing import add_instance
-from bridge.testing.stand_in import SYNC_SETTINGS as SETTINGS
+from bridge.testing import migrated_database, sync_stand_in
 from simulator.testing import running_simulator
 
 
 def demo_budget_database(folder: Path, *, seed_twice: bool = False) -> str:
-    url = f"sqlite:///{folder}/bridge.db"
+    url = migrated_database("sqlite", folder, ["budget"])
     sessions = make_sessionmaker(make_engine(url))
     host = PluginHost(["budget"], sessions=sessions)
-    upgrade(url, host.call("migrations_path"))
     with running_simulator() as sim:
-        add_instance(sessions, sim.url, published=True)
-        assert SyncEngine(sessions, SETTINGS, plugins=host).run("ivry").status == "succeeded"
-    Delivery(sessions, SETTINGS, host).run()
+        sync_stand_in(sessions, host, sim, published=True)
     for _ in range(2 if seed_twice else 1):
         host.call("seed_demo")
     return url
