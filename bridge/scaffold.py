@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Sequence
 from importlib.metadata import entry_points
 from importlib.util import find_spec
 from pathlib import Path
 from string import Template
 
 import click
+
+from bridge.config import BUNDLED_PLUGINS
 
 TEMPLATES = Path(__file__).parent / "plugin_template"
 NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -70,15 +73,18 @@ def dist_name(name: str) -> str:
     return "civic-bridge-" + name.replace("_", "-")
 
 
-def render(name: str, core_revision: str) -> dict[Path, bytes]:
+def render(name: str, core_revision: str, bundled: Sequence[str]) -> dict[Path, bytes]:
     """The plugin's files, {path relative to its folder: content}, catalogs not compiled; no
-    check on the name (`generate` makes them). The tutorial's test renders its plugin with
-    the core revision it was generated at, to compare."""
+    check on the name (`generate` makes them). What the bridge was at generation time comes
+    in: its head revision and its bundled plugins (the tutorial's test renders its plugin with
+    those it was generated with, to compare)."""
     values = {
         "name": name,
         "dist": dist_name(name),
         "title": name.replace("_", " ").capitalize(),
         "core_revision": core_revision,
+        "bundled_names": ", ".join(bundled),
+        "bundled_list": ", ".join(f'"{plugin}"' for plugin in bundled),
     }
     files: dict[Path, bytes] = {}
     for template in sorted(TEMPLATES.rglob("*.tmpl")):
@@ -103,7 +109,7 @@ def generate(name: str, directory: Path) -> Path:
     root = directory / dist_name(name)
     if root.exists():
         raise ScaffoldError(f"{root} already exists: nothing was written")
-    for path, content in render(name, core_head()).items():
+    for path, content in render(name, core_head(), BUNDLED_PLUGINS).items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(content)
     write_catalogs(root)

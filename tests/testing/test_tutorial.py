@@ -21,7 +21,9 @@ from bridge.scaffold import render, write_catalogs
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "examples" / "changes_digest"
 PAGE = ROOT / "docs" / "plugins" / "changes-digest.md"
+# What the bridge was when the example was generated: its head revision, its bundled plugins.
 FIRST = EXAMPLE / "changes_digest" / "migrations" / "changes_digest_1.py"
+README = EXAMPLE / "README.md"
 # What building, installing or testing the example leaves beside its files.
 LEFT_BY_TOOLS = {"__pycache__", "build", ".pytest_cache", ".ruff_cache"}
 STEP = re.compile(
@@ -64,8 +66,11 @@ def built_from_the_page(folder: Path) -> Path:
     """The skeleton generated at the example's core revision, with the page's steps applied."""
     revision = re.search(r'^core_revision = "([^"]+)"', FIRST.read_text(), re.M)
     assert revision, f"{FIRST} names no core_revision"
+    enabled = re.search(r"^    enabled = \[(.*), \"changes_digest\"\]$", README.read_text(), re.M)
+    assert enabled, f"{README} names no enabled list"
+    bundled = re.findall(r'"(\w+)"', enabled[1])
     root = folder / "changes_digest"
-    for path, content in render("changes_digest", revision[1]).items():
+    for path, content in render("changes_digest", revision[1], bundled).items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
         (root / path).write_bytes(content)
     for number, (kind, text) in enumerate(steps(PAGE.read_text(encoding="utf-8")), 1):
