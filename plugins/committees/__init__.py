@@ -33,3 +33,11 @@ def scheduled_jobs(context):
     from plugins.committees import reminders
 
     return [reminders.job(context)]
+
+
+@hookimpl
+def blueprints():
+    # h7: the roll-up and the file for Decidim's "Import results"
+    from plugins.committees.accountability_pages import blueprint
+
+    return [blueprint]

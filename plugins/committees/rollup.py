@@ -26,17 +26,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from bridge.plugin import N_
+
 # Warnings, as msgids of the plugin's catalog (the page translates them).
-DIFFERS = "Decidim will show %(decidim)s%% where the action items say %(ours)s%%."
-WEIGHTS_OVER = (
+DIFFERS = N_("Decidim will show %(decidim)s%% where the action items say %(ours)s%%.")
+WEIGHTS_OVER = N_(
     "Decidim adds up the children's progress times their weights: with weights adding up to "
     "%(total)s, this result will show %(decidim)s%%."
 )
-WEIGHTS_UNDER = (
+WEIGHTS_UNDER = N_(
     "Decidim adds up the children's progress times their weights: with weights adding up to "
     "%(total)s only, this result can never reach 100%%."
 )
-PARENT_LINKED = (
+PARENT_LINKED = N_(
     "Action items are linked to this result, but Decidim computes it from its children: link "
     "them to the children instead."
 )
