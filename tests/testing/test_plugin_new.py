@@ -51,12 +51,14 @@ def test_a_generated_plugin_installs_lints_clean_and_passes_its_tests(tmp_path):
     finish(start(*pip, "--no-build-isolation", "--target", str(site), str(root), cwd=tmp_path))
     assert (site / "cafes_de_quartier" / "templates" / "cafes_de_quartier" / "admin.html").exists()
     assert (site / "cafes_de_quartier" / "translations" / "fr" / "LC_MESSAGES").is_dir()
-    # Its tests, from its own folder, with the installed copy on the path (entry point too).
+    # Its tests, from its own folder, with the installed copy on the path (entry point too);
+    # -P keeps the folder itself off the path, so the package, its templates and catalogs are
+    # the installed ones.
     env = {**os.environ, "PYTHONPATH": str(site)}
     args = ["-q", "-k", "not postgres or migrated"]
     for unused in UNUSED_PYTEST_PLUGINS:
         args += ["-p", f"no:{unused}"]
-    tested = finish(start(sys.executable, "-m", "pytest", *args, cwd=root, env=env))
+    tested = finish(start(sys.executable, "-P", "-m", "pytest", *args, cwd=root, env=env))
     assert " passed" in tested and " failed" not in tested
     ran = 7 if os.environ.get("BRIDGE_TEST_POSTGRES_URL") else 6
     assert f"{ran} passed" in tested, tested[-2000:]

@@ -112,21 +112,27 @@ def test_the_example_is_the_skeleton_with_the_pages_steps(tmp_path):
 
 @pytest.mark.slow
 def test_the_examples_own_tests_pass_installed(tmp_path):
+    # Built from a copy: a build writes beside the sources, and another test installs the
+    # example at the same time under pytest-xdist.
+    source = tmp_path / "changes_digest"
+    for path, content in files(EXAMPLE).items():
+        (source / path).parent.mkdir(parents=True, exist_ok=True)
+        (source / path).write_bytes(content)
     site = tmp_path / "site"
     pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index"]
     installed = subprocess.run(
-        [*pip, "--no-build-isolation", "--target", str(site), str(EXAMPLE)],
+        [*pip, "--no-build-isolation", "--target", str(site), str(source)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert installed.returncode == 0, installed.stderr
-    args = ["-q", "-k", "not postgres"]
+    args = ["-q", "-k", "not postgres"]  # -P below: the installed package, not the folder's
     for unused in UNUSED_PYTEST_PLUGINS:
         args += ["-p", f"no:{unused}"]
     tested = subprocess.run(
-        [sys.executable, "-m", "pytest", *args],
-        cwd=EXAMPLE,
+        [sys.executable, "-P", "-m", "pytest", *args],
+        cwd=source,
         env={**os.environ, "PYTHONPATH": str(site)},
         capture_output=True,
         text=True,
