@@ -25,3 +25,37 @@ def settings_model():
 @hookimpl
 def migrations_path():
     return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def blueprints():
+    from plugins.commitments.admin import blueprint as admin
+    from plugins.commitments.api import blueprint as api
+    from plugins.commitments.public import blueprint as public
+
+    return [admin, public, api]
+
+
+@hookimpl
+def admin_menu():
+    from bridge.plugin import MenuItem
+
+    return [
+        MenuItem(
+            {"fr": "Engagements", "en": "Commitments"}, "commitments_admin.index", role="viewer"
+        )
+    ]
+
+
+@hookimpl
+def public_links():
+    from bridge.plugin import PublicLink
+
+    return [PublicLink({"fr": "Engagements", "en": "Commitments"}, "commitments_public.booklet")]
+
+
+@hookimpl
+def openapi_paths():
+    from plugins.commitments.api import OPENAPI_PATHS
+
+    return OPENAPI_PATHS

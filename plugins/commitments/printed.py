@@ -1,0 +1,130 @@
+"""The booklet and the progress report laid out as PDF pages, in the reader's language (French
+outside a request), with the same figures as their web pages."""
+
+from __future__ import annotations
+
+from bridge.plugin import formatting
+from plugins.commitments.booklet import Booklet
+from plugins.commitments.pdf import Document
+from plugins.commitments.report import Figures, Report
+from plugins.commitments.settings import CommitmentsSettings
+from plugins.commitments.statuses import COLOURS, STATUSES
+from plugins.commitments.translation import _, ngettext
+from plugins.commitments.words import status_name
+
+ACTION_COLOURS = {
+    "done": COLOURS["done"],
+    "in_progress": COLOURS["in_progress"],
+    "to_do": "#6e7781",
+}
+
+
+def booklet_pdf(data: Booklet, settings: CommitmentsSettings, city: str, lang: str) -> bytes:
+    title = _("Review of the commitments — %(mandate)s", mandate=data.mandate.name)
+    pdf = Document(
+        settings.font_regular,
+        settings.font_bold,
+        title,
+        lambda n: f"{city} — {title} — {_('page %(num)s', num=n)}",
+    )
+    pdf.heading(title, 18)
+    pdf.paragraph(
+        ngettext("%(num)s commitment", "%(num)s commitments", data.total) + " — " + city, 11
+    )
+    pdf.ln(3)
+    for status in STATUSES:
+        n = data.by_status[status]
+        share = formatting.percent(data.share(status), lang)
+        pdf.bullet(
+            f"{status_name(status)}{formatting.colon(lang)}{formatting.number(n, lang)} ({share})"
+        )
+    pdf.ln(3)
+    pdf.heading(_("By theme"), 13)
+    pdf.legend([(status_name(s), COLOURS[s]) for s in STATUSES])
+    pdf.bars(
+        [
+            (
+                theme,
+                [(counts.get(s, 0), COLOURS[s]) for s in STATUSES],
+                formatting.number(sum(counts.values()), lang),
+            )
+            for theme, counts in data.themes
+        ]
+    )
+    for status, themes in data.grouped.items():
+        pdf.add_page()
+        pdf.heading(f"{status_name(status)} ({formatting.number(data.by_status[status], lang)})")
+        for theme, rows in themes.items():
+            pdf.paragraph(theme, 12, bold=True)
+            for c in rows:
+                pdf.bullet(f"{c.ref} — {c.title}")
+                for e in data.evidence.get(c.id, []):
+                    pdf.bullet(e.label + (f" ({e.url})" if e.url else ""), 8, indent=10)
+            pdf.ln(2)
+    return bytes(pdf.output())
+
+
+def report_pdf(data: Report, settings: CommitmentsSettings, city: str, lang: str) -> bytes:
+    title = _("Progress report of the voted priorities")
+    pdf = Document(
+        settings.font_regular,
+        settings.font_bold,
+        title,
+        lambda n: f"{city} — {title} — {_('page %(num)s', num=n)}",
+    )
+    pdf.heading(title, 18)
+    pdf.paragraph(
+        " · ".join(
+            f"{action_status(s)}{formatting.colon(lang)}{formatting.number(n, lang)}"
+            for s, n in data.counts.items()
+        ),
+        11,
+    )
+    pdf.paragraph(money_line(data.money, lang), 10)
+    pdf.ln(3)
+    for priority in data.priorities:
+        if pdf.will_page_break(40):
+            pdf.add_page()
+        pdf.heading(priority.name or _("Other actions"), 13)
+        pdf.bars(
+            [
+                (
+                    _("Actions"),
+                    [(priority.count(s), ACTION_COLOURS[s]) for s in ACTION_COLOURS],
+                    formatting.number(priority.total, lang),
+                )
+            ]
+        )
+        pdf.paragraph(money_line(priority.money, lang), 9)
+        for status, lines in priority.lines.items():
+            pdf.paragraph(f"{action_status(status)} ({len(lines)})", 11, bold=True)
+            for line in lines:
+                a = line.action
+                words = [a.title]
+                if a.committee:
+                    words.append(a.committee)
+                if a.progress is not None:
+                    words.append(formatting.percent(a.progress, lang))
+                pdf.bullet(" — ".join(words))
+                for d in a.decisions:
+                    pdf.bullet(_("Decision: %(label)s", label=d.label), 8, indent=10)
+                if line.money.known:
+                    pdf.bullet(money_line(line.money, lang), 8, indent=10)
+            pdf.ln(1)
+        pdf.ln(3)
+    return bytes(pdf.output())
+
+
+def action_status(status: str) -> str:
+    return {"done": _("Done"), "in_progress": _("In progress"), "to_do": _("To do")}[status]
+
+
+def money_line(f: Figures, lang: str) -> str:
+    if not f.known:
+        return _("Money: not known")
+    return _(
+        "Allocated %(allocated)s, committed %(committed)s, paid %(paid)s",
+        allocated=formatting.cents(f.allocated or 0, lang),
+        committed=formatting.cents(f.committed or 0, lang),
+        paid=formatting.cents(f.paid or 0, lang),
+    )
