@@ -28,10 +28,9 @@ def bridge(*args: str, database_url: str, check: bool = False) -> subprocess.Com
 
 
 @pytest.fixture
-def db_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path}/bridge.db"
-    bridge("db", "upgrade", database_url=url, check=True)
-    return url
+def db_url(sqlite_url) -> str:
+    """A migrated database (the test kit's copy: `bridge db upgrade` itself is tested below)."""
+    return sqlite_url
 
 
 def test_help_lists_the_commands(tmp_path):
@@ -49,8 +48,10 @@ def test_help_lists_the_commands(tmp_path):
         assert command in out
 
 
-def test_db_upgrade_is_idempotent(db_url):
-    assert "up to date" in bridge("db", "upgrade", database_url=db_url, check=True).stdout
+def test_db_upgrade_migrates_then_is_idempotent(tmp_path):
+    url = f"sqlite:///{tmp_path}/bridge.db"
+    bridge("db", "upgrade", database_url=url, check=True)
+    assert "up to date" in bridge("db", "upgrade", database_url=url, check=True).stdout
 
 
 def test_an_unmigrated_database_is_named(tmp_path):

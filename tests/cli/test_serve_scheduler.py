@@ -41,9 +41,8 @@ def runs(sessions) -> list[str]:
         return list(session.scalars(select(SyncRun.status)))
 
 
-def test_serve_on_sqlite_runs_the_requested_sync(tmp_path):
-    url = f"sqlite:///{tmp_path}/bridge.db"
-    bridge("db", "upgrade", database_url=url, check=True)
+def test_serve_on_sqlite_runs_the_requested_sync(sqlite_url):
+    url = sqlite_url  # migrated by the test kit (`bridge db upgrade` is tested in test_cli)
     sessions = make_sessionmaker(make_engine(url))
     with running_simulator() as sim:
         bridge(
@@ -72,9 +71,8 @@ def test_serve_on_sqlite_runs_the_requested_sync(tmp_path):
             web.wait(20)
 
 
-def test_without_scheduler_the_request_waits_and_nothing_beats(tmp_path):
-    url = f"sqlite:///{tmp_path}/bridge.db"
-    bridge("db", "upgrade", database_url=url, check=True)
+def test_without_scheduler_the_request_waits_and_nothing_beats(sqlite_url):
+    url = sqlite_url  # migrated by the test kit (`bridge db upgrade` is tested in test_cli)
     bridge("instance", "add", "ivry", "--url", "http://127.0.0.1:9", database_url=url, check=True)
     bridge("request-sync", "ivry", database_url=url, check=True)
     web = serve(url, "--without-scheduler")
