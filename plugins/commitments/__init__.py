@@ -59,3 +59,26 @@ def openapi_paths():
     from plugins.commitments.api import OPENAPI_PATHS
 
     return OPENAPI_PATHS
+
+
+@hookimpl
+def seed_demo(context):
+    from plugins.commitments.demo import seed
+
+    seed(context)
+
+
+@hookimpl
+def audit_wording():
+    from plugins.commitments.wording import WORDING
+
+    return [WORDING]
+
+
+@hookimpl
+def references(session, kind, search):
+    """The commitments, to cite (in `citations`: a submodule named `references` would replace
+    this hook)."""
+    from plugins.commitments.citations import cited
+
+    return cited(session, kind, search)

@@ -193,3 +193,20 @@ def test_every_write_is_guarded(bridge_app, client_for, api_for, mandate_id, ses
         )
         == []
     )
+
+
+def test_commitments_can_be_cited_and_the_audit_log_says_their_actions(
+    bridge_host, sessions, client_for, mandate_id
+):
+    context = bridge_host.context("commitments")
+    with sessions() as s:
+        [found] = context.collect(
+            "references", session=s, kind="commitments.commitment", search="vélo"
+        )
+    assert found.label == "E-02 — Stationnement vélo dans chaque école"
+    assert found.detail == "Réalisé"
+    html = client_for("admin").get("/admin/audit").get_data(as_text=True)
+    assert "a ajouté l’engagement E-02" in html
+    # (the core's own sentences about the test accounts are not this plugin's to judge)
+    ours = [p for p in problems(html, actions=("commitments",)) if "commitments" in p]
+    assert ours == []
