@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
-from bridge import heartbeat
+from bridge import heartbeat, mail
 from bridge.access import current_identity
 from bridge.failures import sentence
 from bridge.health import instances_health
@@ -42,4 +42,6 @@ def index():
         late=[r for r in rows if r.late],
         failing_plugins=[d for d in delivery if d["attempts"]],
         identity=current_identity(),
+        mail=mail.counts(_db()),
+        mail_configured=bridge.settings.mail.configured,
     )

@@ -41,17 +41,3 @@ def blueprints():
     from plugins.committees.accountability_pages import blueprint
 
     return [blueprint]
-
-
-@hookimpl
-def admin_menu():
-    # h7: the roll-up page (h6: add the committees' own entries to this list)
-    from bridge.plugin import MenuItem
-
-    return [
-        MenuItem(
-            {"fr": "Avancement vers Decidim", "en": "Progress for Decidim"},
-            "committees_accountability.index",
-            role="viewer",
-        )
-    ]
