@@ -1,7 +1,8 @@
 """The one module plugins import: the hook marker, the types hooks return, the context, and the
 helpers a plugin's pages and API routes need (who is asking, roles, the audit log, the
 request's database session, problem+json errors, `formatting` of numbers, amounts and times,
-spreadsheet cells that cannot run as formulas), and the synced records' models, to read.
+spreadsheet cells that cannot run as formulas), and the synced records' types, to annotate
+what hooks and `context.records` (`Records`) hand over.
 
     from bridge.plugin import hookimpl, MenuItem, PublicLink, Job, Export, AuditWording
     from bridge.plugin import Reference, FollowupAction  # what plugins cite and follow up

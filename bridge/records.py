@@ -18,6 +18,7 @@ from typing import Generic, NamedTuple, TypeVar
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bridge.store.db import BIGGEST_ID
 from bridge.store.models import (
     Budget,
     Category,
@@ -190,10 +191,10 @@ class Kind(Generic[R]):
             ],
         )
 
-    def by_id(self, record_id: int) -> R | None:
+    def by_id(self, record_id: int | None) -> R | None:
         """The record of our id, as the core's API and pages show it (`/api/v1/projects/42`),
         for a plugin's form or API that takes one. Never store it: keep `key_of`'s key."""
-        if isinstance(record_id, bool) or not isinstance(record_id, int):
+        if not _an_id(record_id):
             return None
         return self._reader.one(self.model, [self.model.id == record_id])
 
@@ -262,9 +263,9 @@ class Spaces:
             ],
         )
 
-    def by_id(self, space_id: int) -> Space | None:
+    def by_id(self, space_id: int | None) -> Space | None:
         """The space of our id, as the core's API and pages show it (never store it)."""
-        if isinstance(space_id, bool) or not isinstance(space_id, int):
+        if not _an_id(space_id):
             return None
         return self._reader.one(Space, [Space.id == space_id])
 
@@ -403,6 +404,14 @@ class Records:
             name: Kind(reader, name, model) for name, model in RECORD_MODELS.items()
         }
 
+    @classmethod
+    def beside(cls, session: Session) -> Records:
+        """The records of the database `session` is on, for code handed a session rather than
+        the context (a plugin's write helpers, its tests). Reads still go through their own
+        short sessions: they see what is committed, never `session`'s pending writes."""
+        maker = sessionmaker(bind=session.get_bind())
+        return cls(lambda: maker)
+
     def get(self, instance: str, resource: str, remote_id: str) -> SyncedRecord | None:
         return self._kind(resource).get(instance, remote_id)
 
@@ -489,6 +498,12 @@ class Records:
             known = ", ".join(sorted(RECORD_MODELS))
             hint = " (spaces: records.spaces, keyed by type and id)" if resource == "spaces" else ""
             raise ValueError(f"no synced resource {resource!r} (one of: {known}){hint}") from None
+
+
+def _an_id(value: object) -> bool:
+    """Whether `value` can be one of our ids (a number no column can hold finds nothing rather
+    than failing in the driver)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= BIGGEST_ID
 
 
 def _space_type(space_type: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bridge.plugin import hookimpl
+from bridge.plugin import Records, hookimpl
 
 
 @hookimpl
@@ -63,14 +63,15 @@ def consume_changes(session, changes):
     or budget component feeds; an upstream amount change is noted (see `proposals`)."""
     from plugins.budget.proposals import on_changes
 
-    on_changes(session, changes)
+    # the records of the database being delivered, whatever the host was made with
+    on_changes(session, Records.beside(session), changes)
 
 
 @hookimpl
 def seed_demo(context):
     from plugins.budget.demo import seed
 
-    seed(context.sessions)
+    seed(context.sessions, context.records)
 
 
 @hookimpl
@@ -105,7 +106,7 @@ def result_money(session, instance, results, projects):
 def instance_deleting(session, instance_id):
     from plugins.budget.detach import detach_instance
 
-    detach_instance(session, instance_id)
+    detach_instance(session, Records.beside(session), instance_id)
 
 
 @hookimpl

@@ -10,9 +10,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from bridge.plugin import (
-    Instance,
-    Project,
-    Result,
     current_context,
     current_language,
     db,
@@ -22,7 +19,7 @@ from bridge.plugin import (
     required_identity,
     whole_number,
 )
-from plugins.budget import charts, csvimport, records, writes
+from plugins.budget import charts, csvimport, writes
 from plugins.budget.figures import by_group, for_allocations, for_envelopes, over_time
 from plugins.budget.models import Allocation, Envelope, LedgerLine
 from plugins.budget.money import french
@@ -161,21 +158,21 @@ def _choices() -> dict:
             )
         ).all()
     )
-    names = dict(session.execute(select(Instance.id, Instance.name)).all())
+    synced = current_context("budget").records
+    names = [instance.name for instance in synced.instances()]
+    projects = [
+        p
+        for name in names
+        for p in synced.projects.iterate(name)
+        if (name, p.remote_id) not in taken
+    ]
+    results = [r for name in names for r in synced.results.iterate(name)]
     return {
         "envelopes": session.scalars(
             select(Envelope).where(Envelope.closed_at.is_(None)).order_by(Envelope.id)
         ).all(),
-        "projects": [
-            p
-            for p in session.scalars(
-                select(Project).where(Project.removed_at.is_(None)).order_by(Project.id)
-            )
-            if (names.get(p.instance_id), p.remote_id) not in taken
-        ],
-        "results": session.scalars(
-            select(Result).where(Result.removed_at.is_(None)).order_by(Result.id)
-        ).all(),
+        "projects": sorted(projects, key=lambda p: p.id),
+        "results": sorted(results, key=lambda r: r.id),
         **_names_in_use(),
         **helpers(),
     }
@@ -207,6 +204,7 @@ def _allocation_page(allocation: Allocation, status: int = 200, **extra):
         .where(LedgerLine.allocation_id == allocation.id)
         .order_by(LedgerLine.day, LedgerLine.id)
     ).all()
+    project, result = writes.linked_records(current_context("budget").records, allocation)
     context = {
         "edit_form": None,
         "edit_error": None,
@@ -222,8 +220,8 @@ def _allocation_page(allocation: Allocation, status: int = 200, **extra):
         envelopes=session.scalars(
             select(Envelope).where(Envelope.closed_at.is_(None)).order_by(Envelope.id)
         ).all(),
-        project=records.project_of(session, allocation),
-        result=records.result_of(session, allocation),
+        project=project,
+        result=result,
         figures=for_allocations(session, [allocation.id])[allocation.id],
         lines=lines,
         can_edit=can_edit(),

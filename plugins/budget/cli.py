@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from bridge.plugin import Component, Instance, Space, current_context
+from bridge.plugin import Component, Space, current_context
 from plugins.budget import csvimport, writes
 from plugins.budget.figures import for_envelopes
 from plugins.budget.models import Allocation, Envelope
@@ -103,8 +103,8 @@ def envelope_sources(name: str, processes: tuple[str], components: tuple[str]) -
     """Say where NAME's projects come from (replaces the list; none: no proposal)."""
     with _sessions()() as session:
         found = _envelope(session, name)
-        values = [f"space:{_space(session, p).id}" for p in processes]
-        values += [f"component:{_component(session, c).id}" for c in components]
+        values = [f"space:{_space(p).id}" for p in processes]
+        values += [f"component:{_component(c).id}" for c in components]
         proposed = _write(session, writes.set_sources, found, values)
     click.echo(f"envelope {name}: {len(values)} source(s); {proposed} allocation(s) proposed")
 
@@ -116,27 +116,20 @@ def _instance_and_key(text: str) -> tuple[str, str]:
     return instance, key
 
 
-def _space(session, text: str) -> Space:
+def _space(text: str) -> Space:
+    """The instance's space of that slug or Decidim id (the first synced, for an id that both
+    a process and an assembly carry)."""
     instance, key = _instance_and_key(text)
-    found = session.scalar(
-        select(Space)
-        .join(Instance, Instance.id == Space.instance_id)
-        .where(Instance.name == instance, (Space.slug == key) | (Space.remote_id == key))
-        .order_by(Space.id)
-        .limit(1)
-    )
+    spaces = current_context("budget").records.spaces.iterate(instance, removed=True)
+    found = next((s for s in spaces if key in (s.slug, s.remote_id)), None)
     if found is None:
         raise click.ClickException(f"--process: no synced process {text!r}")
     return found
 
 
-def _component(session, text: str) -> Component:
+def _component(text: str) -> Component:
     instance, key = _instance_and_key(text)
-    found = session.scalar(
-        select(Component)
-        .join(Instance, Instance.id == Component.instance_id)
-        .where(Instance.name == instance, Component.remote_id == key)
-    )
+    found = current_context("budget").records.components.get(instance, key)
     if found is None:
         raise click.ClickException(f"--component: no synced component {text!r}")
     return found

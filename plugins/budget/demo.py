@@ -10,8 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bridge.plugin import Project, Space, utcnow
-from plugins.budget import records
+from bridge.plugin import Records, utcnow
 from plugins.budget.models import Allocation, Envelope, EnvelopeSource, LedgerLine
 from plugins.budget.proposals import project_key
 
@@ -35,9 +34,23 @@ SUPPLIERS = [
 ]
 
 
-def seed(sessions) -> None:
+def seed(sessions, records: Records) -> None:
     """Idempotent: does nothing when envelopes exist."""
     now = utcnow()
+    instances = [i.name for i in records.instances()]
+    climate = next(
+        (
+            space
+            for name in instances
+            for space in records.spaces.iterate(name)
+            if space.slug == "pour-le-climat"
+        ),
+        None,
+    )
+    projects = sorted(
+        (p for name in instances for p in records.projects.iterate(name) if p.selected),
+        key=lambda p: p.id,
+    )
     with sessions() as session:
         if session.scalar(select(Envelope.id).limit(1)) is not None:
             return
@@ -48,28 +61,22 @@ def seed(sessions) -> None:
         session.add_all(envelopes)
         session.flush()
         follow_up, communication = envelopes[0], envelopes[2]
-        climate = session.scalar(select(Space).where(Space.slug == "pour-le-climat").limit(1))
         if climate is not None:
             session.add(
                 EnvelopeSource(
                     envelope_id=follow_up.id,
-                    instance=records.instance_name(session, climate.instance_id),
+                    instance=records.instance_name(climate.instance_id),
                     space_type=climate.space_type,
                     space_remote_id=climate.remote_id,
                 )
             )
-        projects = session.scalars(
-            select(Project)
-            .where(Project.selected.is_(True), Project.removed_at.is_(None))
-            .order_by(Project.id)
-        ).all()
         for i, project in enumerate(projects[:7]):
-            key = project_key(session, project)
+            key = project_key(records, project)
             allocation = session.scalar(select(Allocation).where(Allocation.project_key == key))
             if allocation is None:
                 allocation = Allocation(
                     envelope_id=follow_up.id,
-                    instance=records.instance_name(session, project.instance_id),
+                    instance=records.instance_name(project.instance_id),
                     project_remote_id=project.remote_id,
                     project_key=key,
                     label=(project.title or {}).get("fr", project.remote_id),

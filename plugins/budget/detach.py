@@ -11,14 +11,14 @@ from __future__ import annotations
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from plugins.budget import records
+from bridge.plugin import Records
 from plugins.budget.models import Allocation, EnvelopeSource
 
 
-def detach_instance(session: Session, instance_id: int) -> None:
+def detach_instance(session: Session, records: Records, instance_id: int) -> None:
     """Allocations of the deleted instance's records become local actions: the money the city
     set aside, committed and paid is kept; only the link to Decidim goes."""
-    name = records.instance_name(session, instance_id)
+    name = records.instance_name(instance_id)
     if name is None:
         return
     session.execute(

@@ -155,30 +155,28 @@ def _synced_labels(
     """("project" | "result", instance name, Decidim id) -> (theme, neighbourhood) of the
     synced records allocated, as the bridge's one classifier (`bridge.mappings.classifier`)
     names them: the city's own names first, else Decidim's category and scope names."""
-    from bridge.plugin import ComponentRecord, Instance, Project, Result, classifier
+    from bridge.plugin import ComponentRecord, Records, classifier
 
-    wanted: dict[type[ComponentRecord], set[tuple[str | None, str]]] = {
-        Project: {(a.instance, a.project_remote_id) for a in allocations if a.project_remote_id},
-        Result: {(a.instance, a.result_remote_id) for a in allocations if a.result_remote_id},
-    }
-    records = [
-        (model, name, record)
-        for model, keys in wanted.items()
-        if keys
-        for name, record in session.execute(
-            select(Instance.name, model)
-            .join(Instance, Instance.id == model.instance_id)
-            .where(Instance.name.in_({i for i, _ in keys}))
-            .where(model.remote_id.in_({r for _, r in keys}))
+    synced = Records.beside(session)
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for a in allocations:
+        kind, remote_id = (
+            ("project", a.project_remote_id)
+            if a.project_remote_id
+            else ("result", a.result_remote_id)
         )
-        if (name, record.remote_id) in keys
-    ]
+        if a.instance and remote_id:
+            wanted.setdefault((kind, a.instance), set()).add(remote_id)
+    records: list[tuple[str, str, ComponentRecord]] = []
+    for (kind, name), remote_ids in wanted.items():
+        if kind == "project":
+            records += [(kind, name, p) for p in synced.projects.many(name, remote_ids).values()]
+        else:
+            records += [(kind, name, r) for r in synced.results.many(name, remote_ids).values()]
     classify = {i: classifier(session, i, locale) for i in {r.instance_id for _, _, r in records}}
     return {
-        ("project" if model is Project else "result", name, record.remote_id): classify[
-            record.instance_id
-        ](record)
-        for model, name, record in records
+        (kind, name, record.remote_id): classify[record.instance_id](record)
+        for kind, name, record in records
     }
 
 

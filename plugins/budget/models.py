@@ -51,8 +51,8 @@ class EnvelopeSource(Base):
     component in it) or one budget component, of one instance. An envelope without a source
     gets no proposal from a sync.
 
-    Kept by stable key (see `records`): the instance's name, the space's type and Decidim id,
-    or the component's Decidim id; never the core's row ids."""
+    Kept by stable key (read through `context.records`): the instance's name, the space's
+    type and Decidim id, or the component's Decidim id; never the core's row ids."""
 
     __tablename__ = "budget_envelope_sources"
     __table_args__ = (

@@ -14,8 +14,8 @@ from typing import Any, Literal, overload
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import Component, Project, Result, Space, audit, find, utcnow, whole_number
-from plugins.budget import csvimport, kinds, records
+from bridge.plugin import Project, Records, Result, audit, find, utcnow, whole_number
+from plugins.budget import csvimport, kinds
 from plugins.budget.balances import Balances
 from plugins.budget.models import Allocation, Envelope, EnvelopeSource, LedgerLine
 from plugins.budget.money import AmountError, euros, french, parse_euros
@@ -278,24 +278,22 @@ def delete_envelope(session: Session, envelope: Envelope, actor: str) -> None:
 def source_choices(session: Session) -> list[tuple[str, str, str]]:
     """What can feed an envelope: each process with a budget component, and each budget
     component, of every instance: (value, instance name, label)."""
-    from bridge.plugin import Instance
-
+    synced = Records.beside(session)
     out = []
-    rows = session.execute(
-        select(Component, Space, Instance)
-        .join(Space, Space.id == Component.space_id)
-        .join(Instance, Instance.id == Space.instance_id)
-        .where(Component.manifest == "Budgets", Component.removed_at.is_(None))
-        .order_by(Instance.name, Space.id, Component.id)
-    ).all()
-    seen_spaces = set()
-    for component, space, instance in rows:
-        title = (space.title or {}).get("fr") or space.remote_id
-        if space.id not in seen_spaces:
-            seen_spaces.add(space.id)
-            out.append((f"space:{space.id}", instance.name, title))
-        name = (component.name or {}).get("fr") or component.remote_id
-        out.append((f"component:{component.id}", instance.name, f"{title} › {name}"))
+    for instance in synced.instances():
+        components = list(synced.components.iterate(instance.name, manifest="Budgets"))
+        spaces = {
+            space.id: space
+            for space in synced.spaces.iterate(instance.name, removed=True)
+            if space.id in {c.space_id for c in components}
+        }
+        for space_id, space in sorted(spaces.items()):
+            title = (space.title or {}).get("fr") or space.remote_id
+            out.append((f"space:{space_id}", instance.name, title))
+            for component in components:
+                if component.space_id == space_id:
+                    name = (component.name or {}).get("fr") or component.remote_id
+                    out.append((f"component:{component.id}", instance.name, f"{title} › {name}"))
     return out
 
 
@@ -303,17 +301,18 @@ def set_sources(session: Session, envelope: Envelope, values: list[str], actor: 
     """Which processes (`space:ID`) or budget components (`component:ID`) feed the envelope
     with proposed allocations; replaces the previous list. The selected projects already
     synced there are proposed at once; returns how many."""
+    synced = Records.beside(session)
     wanted: set[tuple[str, str | None, str | None, str | None]] = set()
     for value in values:
         kind, _, key = str(value).partition(":")
         number = whole_number(key)
-        space = find(session, Space, number) if kind == "space" else None
-        component = find(session, Component, number) if kind == "component" else None
+        space = synced.spaces.by_id(number) if kind == "space" else None
+        component = synced.components.by_id(number) if kind == "component" else None
         if space is not None:
-            instance = records.instance_name(session, space.instance_id) or ""
+            instance = synced.instance_name(space.instance_id) or ""
             wanted.add((instance, space.space_type, space.remote_id, None))
         elif component is not None:
-            instance = records.instance_name(session, component.instance_id) or ""
+            instance = synced.instance_name(component.instance_id) or ""
             wanted.add((instance, None, None, component.remote_id))
         else:
             raise Invalid(
@@ -351,7 +350,7 @@ def set_sources(session: Session, envelope: Envelope, values: list[str], actor: 
         after=sorted(_source_value(session, k) for k in wanted),
     )
     session.flush()
-    return propose_from_sources(session, envelope)
+    return propose_from_sources(session, synced, envelope)
 
 
 SourceKey = tuple[str, str | None, str | None, str | None]
@@ -370,11 +369,16 @@ def _source_value(session: Session, key: SourceKey) -> str:
     """`space:ID` or `component:ID` (our ids, as the forms and the API give them); the stable
     key itself when the record is no longer synced."""
     instance, space_type, space_remote_id, component_remote_id = key
+    synced = Records.beside(session)
     if component_remote_id is not None:
-        found = records.component(session, instance, component_remote_id)
-        return f"component:{found.id}" if found else f"component:{instance}/{component_remote_id}"
-    found = records.space(session, instance, space_type, space_remote_id)
-    return f"space:{found.id}" if found else f"space:{instance}/{space_type}/{space_remote_id}"
+        component = synced.components.get(instance, component_remote_id)
+        if component is None:
+            return f"component:{instance}/{component_remote_id}"
+        return f"component:{component.id}"
+    space = None
+    if space_type is not None and space_remote_id is not None:
+        space = synced.spaces.get(instance, (space_type, space_remote_id))
+    return f"space:{space.id}" if space else f"space:{instance}/{space_type}/{space_remote_id}"
 
 
 def sources_of(session: Session, envelope: Envelope) -> list[str]:
@@ -401,12 +405,23 @@ def _allocation_state(session: Session, allocation: Allocation) -> dict[str, Any
 
 def linked_ids(session: Session, allocation: Allocation) -> dict[str, int | None]:
     """The synced project's and result's ids (ours, as the API and the forms show them)."""
-    project = records.project_of(session, allocation)
-    result = records.result_of(session, allocation)
+    project, result = linked_records(Records.beside(session), allocation)
     return {
         "project": None if project is None else project.id,
         "result": None if result is None else result.id,
     }
+
+
+def linked_records(synced: Records, allocation: Allocation) -> tuple[Project | None, Result | None]:
+    """The synced project and result the allocation points at (None: no key, instance
+    deleted, record never synced)."""
+    instance = allocation.instance
+    project = result = None
+    if instance and allocation.project_remote_id:
+        project = synced.projects.get(instance, allocation.project_remote_id)
+    if instance and allocation.result_remote_id:
+        result = synced.results.get(instance, allocation.result_remote_id)
+    return project, result
 
 
 def allocate(session: Session, data: dict, actor: str) -> Allocation:
@@ -419,12 +434,13 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
             "give a project or a result, not both",
             "choisissez un projet ou un résultat, pas les deux",
         )
+    synced = Records.beside(session)
     target: Project | Result | None = None
     if project_id:
-        target = find(session, Project, project_id)
+        target = synced.projects.by_id(project_id)
         if target is None:
             raise Invalid("project", "no such synced project", "ce projet n’existe pas")
-        key = project_key(session, target)
+        key = project_key(synced, target)
         taken = session.scalar(select(Allocation.id).where(Allocation.project_key == key))
         if taken is not None:
             raise Invalid(
@@ -433,7 +449,7 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
                 f"ce projet a déjà l’allocation n° {taken}",
             )
     elif result_id:
-        target = find(session, Result, result_id)
+        target = synced.results.by_id(result_id)
         if target is None:
             raise Invalid("result", "no such synced result", "ce résultat n’existe pas")
     label = _text(data, "label", required=target is None)
@@ -448,9 +464,9 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
         envelope_id=envelope.id,
         label=label,
         amount_cents=cents,
-        instance=None if target is None else records.instance_name(session, target.instance_id),
+        instance=None if target is None else synced.instance_name(target.instance_id),
         project_remote_id=target.remote_id if isinstance(target, Project) else None,
-        project_key=project_key(session, target) if isinstance(target, Project) else None,
+        project_key=project_key(synced, target) if isinstance(target, Project) else None,
         result_remote_id=target.remote_id if isinstance(target, Result) else None,
         theme=_text(data, "theme", limit=200),
         neighbourhood=_text(data, "neighbourhood", limit=200),

@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 
 from bridge.delivery import Delivery
 from bridge.pluginhost import PluginHost
+from bridge.records import Records
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import Component, Instance, Project, Space
 from bridge.sync.engine import SyncEngine
 from bridge.timeutil import utcnow
-from plugins.budget import records, writes
+from plugins.budget import writes
 from plugins.budget.figures import for_envelopes
 from plugins.budget.models import Allocation, Envelope
 from simulator.testing import running_simulator
@@ -260,7 +261,7 @@ def test_the_follow_up_page_of_a_second_instance_shows_the_money_of_its_projects
             "t",
         )
         session.commit()
-        first = records.project_of(session, allocation)
+        first, _ = writes.linked_records(Records.beside(session), allocation)
         bis = session.scalar(select(Instance).where(Instance.name == "ivry-bis"))
         twin = session.scalar(
             select(Project).where(

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from bridge.app import create_app
 from bridge.config import Settings
 from bridge.pluginhost import PluginHost
+from bridge.records import Records
 from bridge.store.models import (
     Category,
     CategoryTheme,
@@ -30,9 +31,9 @@ from bridge.store.models import (
 )
 from bridge.sync.engine import SyncEngine
 from bridge.timeutil import utcnow
-from plugins.budget import records
 from plugins.budget.figures import for_allocations
 from plugins.budget.models import Allocation
+from plugins.budget.writes import linked_records
 from simulator.testing import running_simulator
 from tests.sync.test_engine import SETTINGS, add_instance
 
@@ -137,8 +138,9 @@ def test_the_money_is_the_plugins(city, sessions):
         ).all()
         figures = for_allocations(session, [a.id for a in allocations])
         checked = 0
+        synced = Records.beside(session)
         for a in allocations:
-            project = records.project_of(session, a)
+            project, _ = linked_records(synced, a)
             if project is None or project.id not in shown:
                 continue
             f = figures[a.id]
