@@ -36,8 +36,51 @@ def scheduled_jobs(context):
 
 
 @hookimpl
+def settings_model():
+    from plugins.committees.settings import CommitteesSettings
+
+    return CommitteesSettings
+
+
+@hookimpl
 def blueprints():
     # h7: the roll-up and the file for Decidim's "Import results"
-    from plugins.committees.accountability_pages import blueprint
+    from plugins.committees.accountability_pages import blueprint as accountability
+    from plugins.committees.admin import blueprint as admin
+    from plugins.committees.admin_meetings import blueprint as meetings
+    from plugins.committees.admin_members import blueprint as members
+    from plugins.committees.public import blueprint as public
 
-    return [blueprint]
+    return [admin, members, meetings, public, accountability]
+
+
+@hookimpl
+def admin_menu():
+    from bridge.plugin import MenuItem
+
+    return [
+        MenuItem(
+            {"fr": "Comités de suivi", "en": "Follow-up committees"},
+            "committees_admin.index",
+            role="viewer",
+        )
+    ]
+
+
+@hookimpl
+def public_links():
+    from bridge.plugin import PublicLink
+
+    return [
+        PublicLink(
+            {"fr": "Comités de suivi", "en": "Follow-up committees"},
+            "committees_public.committees",
+        )
+    ]
+
+
+@hookimpl
+def seed_demo(context):
+    from plugins.committees.demo import seed
+
+    seed(context)

@@ -23,7 +23,7 @@ from bridge.timeutil import utcnow
 from tests.budget.demo_data import demo_budget_database
 
 EMAIL, PASSWORD = "camille@ivry.example", "une longue phrase secrète"
-ACTIONS = ("budget",)  # the budget's audit actions are never shown raw either
+ACTIONS = ("budget", "committees")  # plugins' audit actions are never shown raw either
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +79,13 @@ def site(tmp_path_factory):
             "line_id": 1,
             "user_id": user.id,
             "token_id": create_token(session, user, "portail open data")[0].id,
+            # the committees demo's first committee, meeting, member, file and action item
+            "committee_id": 1,
+            "meeting_id": 1,
+            "member_id": 1,
+            "attachment_id": 1,
+            "item_id": 1,
+            "slug": "vegetaliser-la-ville",
         }
     app = create_app(
         Settings(database_url=url, secret_key="crawl", cookie_secure=False, city_name="Ivry")
@@ -106,7 +113,7 @@ def test_every_page_an_admin_reads_is_french(site):
 
 def test_every_public_page_is_french(site):
     app, samples = site
-    report = crawl(app.test_client(), ["/", "/budget/", "/nowhere"], ACTIONS)
+    report = crawl(app.test_client(), ["/", "/budget/", "/committees/", "/nowhere"], ACTIONS)
     assert any(path.startswith("/public/ivry/processes/") for path in report), sorted(report)
     bad = {path: found for path, found in report.items() if found}
     assert not bad, "\n".join(f"{path}: {found[:5]}" for path, found in bad.items())
