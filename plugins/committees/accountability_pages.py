@@ -10,7 +10,14 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template
 
-from bridge.plugin import catalog, current_context, current_language, formatting, need
+from bridge.plugin import (
+    catalog,
+    current_context,
+    current_language,
+    formatting,
+    need,
+    pages_need_sign_in,
+)
 from plugins.committees import accountability
 
 CATALOG = catalog(Path(__file__).parent / "translations", "committees")
@@ -21,6 +28,7 @@ blueprint = Blueprint(
     url_prefix="/admin/committees/accountability",
     template_folder="templates",
 )
+pages_need_sign_in(blueprint)  # h6: anonymous visitors are sent to sign in, as on every page
 blueprint.before_request(CATALOG.use_for_request)
 
 

@@ -2,9 +2,9 @@
 and its erasure.
 
 Erasing keeps the row (past attendance and vote counts still add up) but empties the name, the
-organisation, every contact and the account link, and the e-mail given for action items owned
-under that address. The audit log records that it happened and which fields were emptied,
-never their values.
+organisation, every contact and the account link, the e-mail given for action items owned
+under that address, and the mail the outbox keeps for that address. The audit log records that
+it happened and which fields were emptied, never their values.
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ def erase(session: Session, context: PluginContext, member: Member) -> None:
     """Empty everything personal about `member` (see the module's docstring)."""
     emptied = [k for k in PERSONAL if getattr(member, k)]
     items = owned_by_address(session, member)
+    mails = context.erase_mail(session, member.email) if member.email else 0
     for item in items:
         item.owner_email = None
         item.owner_name = None
@@ -98,5 +99,5 @@ def erase(session: Session, context: PluginContext, member: Member) -> None:
         session,
         "committees.member.erase",
         f"member:{member.id}",
-        {"fields": emptied, "action_items": len(items)},
+        {"fields": emptied, "action_items": len(items), "mails": mails},
     )

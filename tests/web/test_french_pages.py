@@ -86,6 +86,11 @@ def site(tmp_path_factory):
             "attachment_id": 1,
             "item_id": 1,
             "slug": "vegetaliser-la-ville",
+            # the committees' roll-up of the stand-in's accountability component
+            "instance": instance.name,
+            "component_id": session.scalar(
+                select(Component.remote_id).where(Component.manifest == "Accountability").limit(1)
+            ),
         }
     app = create_app(
         Settings(database_url=url, secret_key="crawl", cookie_secure=False, city_name="Ivry")
