@@ -143,13 +143,14 @@ def _day(form: Any, name: str) -> date | None:
 
 @blueprint.route("/new", methods=["GET", "POST"])
 def new():
+    if request.method == "POST":
+        need("editor")
     session = db()
     mandate = chosen_mandate(session)
     if mandate is None:
         return redirect(url_for(".index"))
     error, form = None, dict(request.form)
     if request.method == "POST":
-        need("editor")
         context = _context()
         try:
             with context.transaction() as s:

@@ -1,0 +1,76 @@
+"""The commitments' pages in a real browser: the public booklet on a phone and a desktop
+(French, a chart with its text alternative, no horizontal scroll, no WCAG violation axe can
+find), and an editor moving a commitment's status, which the page refuses without a reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from bridge.accounts import create_user
+from bridge.app import create_app
+from bridge.config import Settings
+from bridge.pluginhost import PluginHost
+from bridge.store.db import make_engine, make_sessionmaker
+from bridge.testing import migrated_database
+from tests.browser.conftest import serve
+from tests.browser.test_accessibility import axe_violations
+
+pytestmark = pytest.mark.browser
+PLUGINS = ["budget", "committees", "commitments"]
+EMAIL, PASSWORD = "elue@ivry.example", "un mot de passe assez long"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    url = migrated_database("sqlite", tmp_path_factory.mktemp("commitments"), PLUGINS)
+    sessions = make_sessionmaker(make_engine(url))
+    PluginHost(PLUGINS, sessions=sessions, settings=Settings(database_url=url)).call("seed_demo")
+    with sessions() as session:
+        create_user(session, EMAIL, "editor", PASSWORD)
+        session.commit()
+    settings = Settings(database_url=url, plugins={"enabled": PLUGINS}, cookie_secure=False)
+    base, stop = serve(create_app(settings))
+    yield base
+    stop()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_booklet_reads_on_a_phone_and_a_desktop(browser, site, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{site}/public/engagements/")
+    assert page.get_attribute("html", "lang") == "fr"
+    assert page.locator("h1").inner_text() == "Bilan des engagements — Mandat municipal 2020-2026"
+    chart = page.locator("svg.status-chart")
+    assert chart.get_attribute("role") == "img"
+    assert "Démocratie participative" in page.locator("#chart-desc").text_content()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert all(r.startswith(site) for r in requests)
+    assert axe_violations(page) == []
+    href = page.get_by_role("link", name="Le livret en PDF").get_attribute("href")
+    pdf = page.request.get(f"{site}{href}")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+    page.close()
+
+
+def test_an_editor_moves_a_status_and_must_say_why(browser, site):
+    page = browser.new_page()
+    page.goto(f"{site}/login")
+    page.get_by_label("Adresse e-mail").fill(EMAIL)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Engagements").first.click()
+    page.get_by_role("link", name="Obtenir le prolongement de la ligne 10 du métro").click()
+    page.locator("#status-status").select_option("on_hold")
+    page.locator("#status-reason").evaluate("e => e.removeAttribute('required')")
+    page.get_by_role("button", name="Changer le statut").click()
+    assert "Rien n’a été enregistré" in page.get_by_role("alert").inner_text()
+    page.locator("#status-status").select_option("on_hold")
+    page.locator("#status-reason").fill("Calendrier de l’État repoussé")
+    page.get_by_role("button", name="Changer le statut").click()
+    assert "Statut changé." in page.content()
+    assert "Calendrier de l’État repoussé" in page.locator("ol.history").inner_text()
+    assert axe_violations(page) == []
+    page.close()
