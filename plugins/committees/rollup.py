@@ -13,11 +13,15 @@ run on a parent each time one of its children is saved):
   has weight exactly 1;
 - otherwise the parent's progress is the plain average of the children that have one;
 - the component's figure is the unweighted average of its top-level results that have one.
+Where Decidim's rule on the children as synced does not give the parent as synced, the page
+says so: Decidim keeps weights as decimals but its API gives whole numbers.
 A result with action items linked to it directly takes their average (what we export); a parent
 is always recomputed by Decidim from its children, so a link on a parent only counts for ours.
 
 Where the two figures differ (by half a point or more) the page warns, with the reason when we
-can name it (weights that do not add up to 1, a parent linked directly).
+can name it (weights that do not add up to 1, a parent linked directly); and where Decidim's
+rule on the children as synced does not give the parent as synced (Decidim keeps weights as
+decimals, its API gives them as whole numbers, so the file would write them back rounded).
 """
 
 from __future__ import annotations
@@ -41,6 +45,11 @@ WEIGHTS_UNDER = N_(
 PARENT_LINKED = N_(
     "Action items are linked to this result, but Decidim computes it from its children: link "
     "them to the children instead."
+)
+INCONSISTENT = N_(
+    "Decidim shows %(synced)s%% here, but its own rule on the children as synced gives "
+    "%(expected)s%%: the weights may be decimals that Decidim's API rounds to whole numbers "
+    "(the file would write them back rounded). Check them in Decidim before importing."
 )
 TOLERANCE = 0.5  # percentage points: below this the two figures are the same to a reader
 
@@ -139,6 +148,7 @@ def roll_up(results: Sequence[ResultNode], item_progress: Mapping[str, Sequence[
         out.items, out.direct = len(under), remote_id in linked
         out.ours = average(under)
         kids = children[remote_id]
+        _check_synced(out, kids)
         if kids and any(rolled[k.remote_id].touched for k in kids):
             out.decidim = decidim_progress([(rolled[k.remote_id].decidim, k.weight) for k in kids])
             out.touched = True
@@ -169,6 +179,17 @@ def roll_up(results: Sequence[ResultNode], item_progress: Mapping[str, Sequence[
         component_ours=average(r.ours for r in top),
         component_decidim=average(r.decidim for r in top),
     )
+
+
+def _check_synced(out: RolledUp, kids: Sequence[ResultNode]) -> None:
+    """Decidim's rule on the children as synced should give the parent as synced; where it
+    does not, the weights we read are not Decidim's (its API gives them as whole numbers, the
+    database keeps decimals), or an import or an edit is pending."""
+    expected = decidim_progress([(k.progress, k.weight) for k in kids])
+    if expected is None or out.synced is None or abs(expected - out.synced) < TOLERANCE:
+        return
+    values = {"synced": _figure(out.synced), "expected": _figure(expected)}
+    out.warnings.append((INCONSISTENT, values))
 
 
 def _explain_weights(out: RolledUp, weights: Sequence[float | None]) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from plugins.committees.rollup import (
     DIFFERS,
+    INCONSISTENT,
     PARENT_LINKED,
     WEIGHTS_OVER,
     WEIGHTS_UNDER,
@@ -125,3 +126,10 @@ def test_equal_figures_do_not_warn_and_an_orphan_is_top_level():
     assert rolled.results["5"].decidim == pytest.approx(33.3)
     assert rolled.results["5"].warnings == []
     assert rolled.order == ["5"]
+
+
+def test_a_parent_that_decidims_rule_does_not_explain_warns_of_rounded_weights():
+    # Decidim stores 0.3 and 0.7; its API gives whole numbers: 0 and 0 (a parent at 85 %)
+    rolled = roll_up(tree(("1", None, 85.0, None), ("11", "1", 50.0, 0), ("12", "1", 100.0, 0)), {})
+    assert rolled.results["1"].warnings == [(INCONSISTENT, {"synced": "85", "expected": "0"})]
+    assert rolled.results["1"].touched is False  # nothing exported differs for it
