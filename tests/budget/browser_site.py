@@ -15,11 +15,12 @@ from bridge.config import Settings
 from bridge.pluginhost import PluginHost
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.sync.engine import SyncEngine
+from bridge.testing import add_instance
+from bridge.testing.stand_in import SYNC_SETTINGS as SETTINGS
 from bridge.timeutil import utcnow
 from plugins.budget.models import Envelope
 from simulator.testing import running_simulator
 from tests.browser.conftest import serve
-from tests.sync.test_engine import SETTINGS, add_instance
 
 EMAIL, PASSWORD = "finances@ivry.example", "une longue phrase secrète"
 CLIMATE = "Suites de « Pour le climat »"

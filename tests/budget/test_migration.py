@@ -21,11 +21,12 @@ from bridge.store.migrate import (
 )
 from bridge.store.models import Project, Space
 from bridge.sync.engine import SyncEngine
+from bridge.testing import add_instance
+from bridge.testing.stand_in import SYNC_SETTINGS as SETTINGS
 from plugins.budget.figures import for_envelopes
 from plugins.budget.models import Allocation, EnvelopeSource, LedgerLine
 from simulator.testing import running_simulator
 from tests.conftest import POSTGRES_URL, reset_postgres
-from tests.sync.test_engine import SETTINGS, add_instance
 
 BUDGET_FOLDERS = PluginHost(["budget"]).call("migrations_path")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from plugins.budget.figures import Figures
 from tests.budget.test_admin_pages import client_for  # noqa: F401  (the fixture)
-from tests.budget.test_write_api import api, envelope  # noqa: F401  (the fixture)
+from tests.budget.test_write_api import envelope
 
 
-def test_a_line_beyond_the_envelope_is_a_warning(api):  # noqa: F811
+def test_a_line_beyond_the_envelope_is_a_warning(api):
     made = envelope(api, name="Petite enveloppe", amount="1000")
     line = {"envelope": made["id"], "date": "2024-03-12", "reference": "EJ-1", "amount": "12345"}
     assert (

@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from bridge.paging import decode_cursor, encode_cursor, keyset, numbered
 from plugins.budget.models import Allocation, Envelope, LedgerLine
-from tests.budget.test_write_api import api, envelope  # noqa: F401 - the fixture
+from tests.budget.test_write_api import envelope
 
 LISTS = ("/api/v1/budget/envelopes", "/api/v1/budget/allocations", "/api/v1/budget/ledger")
 
 
-def walk(api, url: str, limit: int, between=None) -> list[int]:  # noqa: F811
+def walk(api, url: str, limit: int, between=None) -> list[int]:
     seen, cursor, pages = [], None, 0
     while True:
         page = api(
@@ -32,7 +32,7 @@ def walk(api, url: str, limit: int, between=None) -> list[int]:  # noqa: F811
             return seen
 
 
-def test_each_budget_list_pages_through_every_item_once(api):  # noqa: F811
+def test_each_budget_list_pages_through_every_item_once(api):
     for n in range(5):
         made = envelope(api, f"Enveloppe {n}", "10 000")
         for i in range(2):

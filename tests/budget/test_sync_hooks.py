@@ -14,12 +14,13 @@ from bridge.records import Records
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import Component, Instance, Project, Space
 from bridge.sync.engine import SyncEngine
+from bridge.testing import add_instance
+from bridge.testing.stand_in import SYNC_SETTINGS as SETTINGS
 from bridge.timeutil import utcnow
 from plugins.budget import writes
 from plugins.budget.figures import for_envelopes
 from plugins.budget.models import Allocation, Envelope
 from simulator.testing import running_simulator
-from tests.sync.test_engine import SETTINGS, add_instance
 
 
 def sync_and_deliver(engine: SyncEngine, name: str):

@@ -10,20 +10,6 @@ from bridge.store.models import AuditEntry
 from plugins.budget.models import LedgerLine
 
 
-@pytest.fixture
-def api(api_for):
-    """`api(method, path, role="editor", ...)`: a call with an API token of that role (the test
-    kit's `api_for`), or with none (`role=None`)."""
-    clients = {}
-
-    def call(method, path, role="editor", **kwargs):
-        if role not in clients:
-            clients[role] = api_for(role)
-        return clients[role].open(path, method=method, **kwargs)
-
-    return call
-
-
 def envelope(api, name="Suites du vote climat", amount="700 000,00"):
     made = api("POST", "/api/v1/budget/envelopes", json={"name": name, "amount": amount})
     assert made.status_code == 201, made.get_json()
