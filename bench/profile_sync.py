@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=20000)
     parser.add_argument("--version", default="0.28")
     parser.add_argument("--top", type=int, default=20)
+    parser.add_argument("--sort", default="tottime", help="tottime or cumulative")
     parser.add_argument("--database", help="a database URL (default: SQLite in a temp dir)")
     parser.add_argument("--no-profile", action="store_true", help="only time the syncs")
     args = parser.parse_args()
@@ -85,7 +86,7 @@ def main() -> None:
                 )
                 if profile:
                     out = io.StringIO()
-                    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(args.top)
+                    pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
                     print(out.getvalue())
             with engine.connect() as conn:
                 count = conn.execute(select(func.count()).select_from(models.Proposal)).scalar()

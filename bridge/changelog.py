@@ -27,9 +27,12 @@ _COLUMNS = [c.name for c in _TABLE.columns if c.name != "id"]
 
 def append(session: Session, changes: Iterable[Change]) -> None:
     """Add `changes` to the log in the caller's transaction (one multi-row INSERT)."""
-    rows: list[dict[str, Any]] = [
-        {name: getattr(change, name) for name in _COLUMNS} for change in changes
-    ]
+    append_rows(session, [{name: getattr(change, name) for name in _COLUMNS} for change in changes])
+
+
+def append_rows(session: Session, rows: list[dict[str, Any]]) -> None:
+    """`append` for rows already made of the table's columns (all but `id`): the sync writes
+    thousands a page, where building ORM objects first was a tenth of its CPU."""
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":

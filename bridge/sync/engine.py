@@ -25,7 +25,7 @@ stops with `LockLost` and writes nothing more than its own run record.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -43,11 +43,12 @@ from bridge.decidim.http import Credentials
 from bridge.failures import kind_of
 from bridge.pluginhost import PluginHost
 from bridge.store import models
-from bridge.store.models import Change, Instance, SyncRun
+from bridge.store.models import Instance, SyncRun
 from bridge.sync import normalise, selection
 from bridge.sync.lock import Heartbeat, InstanceLock, LockLost, heartbeat_every
 from bridge.sync.resources import RESOURCES, ComponentResource
-from bridge.sync.writer import Written, jsonable, save_changes, table_of, write_batch
+from bridge.sync.seen import IdSet
+from bridge.sync.writer import Written, change_row, save_changes, table_of, write_batch
 from bridge.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -398,7 +399,6 @@ class SyncEngine:
         run, now = state.run, utcnow()
         common: _Batch = {"instance_id": instance.id, "run_id": run.id, "now": now}
         with self._fenced(state) as session:
-            changes: list[Change] = []
             live_spaces: set[tuple[str, str]] = set()
             live_components: set[str] = set()
             kept_categories: set[str] = set()
@@ -425,7 +425,7 @@ class SyncEngine:
                     key_extra=("space_type",),
                     **common,
                 )
-                self._account(state.tally, written, changes)
+                state.tally.add(written)
                 for node in nodes:
                     space_id = written.ids[str(node["id"])]
                     for row in normalise.classifiers_in(node):
@@ -450,7 +450,7 @@ class SyncEngine:
                 written = write_batch(
                     session, table, rows, resource=resource, key_extra=extra, **common
                 )
-                self._account(state.tally, written, changes)
+                state.tally.add(written)
             state.scopes_seen.update(scope_rows)
             self._tombstone_vanished(
                 session,
@@ -459,7 +459,6 @@ class SyncEngine:
                 live_spaces,
                 live_components,
                 set(category_rows) | kept_categories,
-                changes,
                 now,
             )
             session.commit()
@@ -492,7 +491,6 @@ class SyncEngine:
         live_spaces: set[tuple[str, str]],
         live_components: set[str],
         live_categories: set[str],
-        changes: list[Change],
         now: datetime,
     ) -> None:
         gone_spaces = [
@@ -504,15 +502,11 @@ class SyncEngine:
             )
             if (row.space_type, row.remote_id) not in live_spaces
         ]
-        self._tombstone(session, state, models.Space, "spaces", gone_spaces, changes, now)
+        self._tombstone(session, state, models.Space, "spaces", gone_spaces, now)
         gone_categories = self._absent(session, models.Category, instance.id, live_categories)
-        self._tombstone(
-            session, state, models.Category, "categories", gone_categories, changes, now
-        )
+        self._tombstone(session, state, models.Category, "categories", gone_categories, now)
         gone_components = self._absent(session, models.Component, instance.id, live_components)
-        self._tombstone(
-            session, state, models.Component, "components", gone_components, changes, now
-        )
+        self._tombstone(session, state, models.Component, "components", gone_components, now)
         # A component that left takes its records with it (they are no longer public upstream).
         for component_id, _ in gone_components:
             for model, resource in [(r.model, r.name) for r in RESOURCES.values()] + [
@@ -523,9 +517,7 @@ class SyncEngine:
                         model.component_id == component_id, model.removed_at.is_(None)
                     )
                 ).all()
-                self._tombstone(
-                    session, state, model, resource, [(i, rid) for i, rid in rows], changes, now
-                )
+                self._tombstone(session, state, model, resource, [(i, rid) for i, rid in rows], now)
 
     def _sync_component(
         self,
@@ -537,12 +529,12 @@ class SyncEngine:
         total: int,
     ) -> None:
         client = state.client
-        seen: set[str] = set()
+        seen = IdSet()  # every item of the run so far, a bit each (`bridge.sync.seen`)
         seen_projects: set[str] = set()
-        passes, repeats, pages, slots = 0, 0, 0, 0
+        passes, repeats, pages, slots, distinct = 0, 0, 0, 0, 0
         while True:
             passes += 1
-            in_pass: set[str] = set()
+            in_pass = IdSet()
             repeats = slots = 0
             for nodes in client.pages(
                 resource.name, resource.page_operation, resource.connection, component.remote_id
@@ -553,16 +545,17 @@ class SyncEngine:
                 fresh: set[str] = set()
                 for node in nodes:
                     rid = str(node["id"])
-                    repeats += rid in in_pass
-                    if rid not in in_pass and rid not in seen:
+                    if not in_pass.add(rid):
+                        repeats += 1
+                    elif rid not in seen:
                         fresh.add(rid)
-                    in_pass.add(rid)
+                distinct += len(fresh)
                 seen_projects |= self._write_page(
                     instance, state, component, resource, nodes, fresh, seen_projects
                 )
                 self._beat(state)
-                self.progress(Progress(position, total, resource.name, pages, len(seen | in_pass)))
-            seen |= in_pass
+                self.progress(Progress(position, total, resource.name, pages, distinct))
+            seen.update(in_pass)
             # A pass over N items returns N slots: once we have seen N distinct items, we have
             # seen them all, even if no single pass showed each exactly once.
             if not repeats or resource.ordered or len(seen) >= slots or passes >= MAX_PASSES:
@@ -665,7 +658,6 @@ class SyncEngine:
         now = utcnow()
         common: _Batch = {"instance_id": instance.id, "run_id": state.run.id, "now": now}
         place = {"component_id": component.id, "space_id": component.space_id}
-        changes: list[Change] = []
         tally = _Tally()
         project_ids: set[str] = set()
         with self._fenced(state) as session:
@@ -685,12 +677,12 @@ class SyncEngine:
                     key_extra=("kind",),
                     **common,
                 )
-                self._account(tally, written, changes)
+                tally.add(written)
             rows = [{**resource.normalise(node), **place} for node in nodes]
             written = write_batch(
                 session, table_of(resource.model), rows, resource=resource.name, **common
             )
-            self._account(tally, written, changes, only=fresh)
+            tally.add(written, only=fresh)
             if resource.model is models.Budget:
                 projects = [
                     {**normalise.project(p), **place, "budget_id": written.ids[str(node["id"])]}
@@ -702,7 +694,7 @@ class SyncEngine:
                 written = write_batch(
                     session, table_of(models.Project), projects, resource="projects", **common
                 )
-                self._account(tally, written, changes, only=project_ids - projects_seen)
+                tally.add(written, only=project_ids - projects_seen)
             session.commit()
         state.scopes_seen.update(scopes)
         state.tally.merge(tally)
@@ -714,7 +706,7 @@ class SyncEngine:
         state: _RunState,
         component: models.Component,
         resource: ComponentResource,
-        seen: set[str],
+        seen: IdSet,
         seen_projects: set[str],
         unsettled: bool,
     ) -> None:
@@ -747,9 +739,8 @@ class SyncEngine:
                     seen_projects |= self._write_page(
                         instance, state, component, resource, [node], {rid}, seen_projects
                     )
-        changes: list[Change] = []
         with self._fenced(state) as session:
-            self._tombstone(session, state, resource.model, resource.name, gone, changes, now)
+            self._tombstone(session, state, resource.model, resource.name, gone, now)
             if resource.model is models.Budget:
                 gone_projects = self._absent(
                     session,
@@ -758,9 +749,7 @@ class SyncEngine:
                     seen_projects,
                     models.Project.component_id == component.id,
                 )
-                self._tombstone(
-                    session, state, models.Project, "projects", gone_projects, changes, now
-                )
+                self._tombstone(session, state, models.Project, "projects", gone_projects, now)
             session.commit()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -769,13 +758,15 @@ class SyncEngine:
         session: Session,
         model: type[models.SyncedRecord],
         instance_id: int,
-        present: set[str],
+        present: Container[str],
         *where: ColumnElement[bool],
     ) -> list[tuple[int, str]]:
+        """Stored live records whose remote id is not in `present`, read in batches (a
+        server-side cursor on PostgreSQL): memory stays flat whatever the component's size."""
         rows = session.execute(
-            select(model.id, model.remote_id).where(
-                model.instance_id == instance_id, model.removed_at.is_(None), *where
-            )
+            select(model.id, model.remote_id)
+            .where(model.instance_id == instance_id, model.removed_at.is_(None), *where)
+            .execution_options(yield_per=2000)
         )
         return [(row.id, row.remote_id) for row in rows if row.remote_id not in present]
 
@@ -786,7 +777,6 @@ class SyncEngine:
         model: type[models.SyncedRecord],
         resource: str,
         records: list[tuple[int, str]],
-        changes: list[Change],
         now: datetime,
     ) -> None:
         if not records:
@@ -797,28 +787,25 @@ class SyncEngine:
                 update(model).where(model.id.in_(ids[start : start + 500])).values(removed_at=now)
             )
         state.tally.removed += len(records)
-        for record_id, rid in records:
-            change = Change(
-                run_id=state.run.id,
-                instance_id=state.run.instance_id,
-                resource=resource,
-                record_id=record_id,
-                remote_id=rid,
-                kind="removed",
-                field="removed_at",
-                old=None,
-                new=jsonable(now),
-                changed_at=now,
-            )
-            changes.append(change)
-        save_changes(session, changes[-len(records) :])
-
-    @staticmethod
-    def _account(
-        tally: _Tally, written: Written, changes: list[Change], only: set[str] | None = None
-    ) -> None:
-        tally.add(written, only)
-        changes.extend(written.changes)
+        run = state.run
+        save_changes(
+            session,
+            [
+                change_row(
+                    run.id,
+                    run.instance_id,
+                    resource,
+                    record_id,
+                    rid,
+                    "removed",
+                    now,
+                    "removed_at",
+                    None,
+                    now,
+                )
+                for record_id, rid in records
+            ],
+        )
 
     def _beat(self, state: _RunState) -> None:
         if (utcnow() - state.last_saved).total_seconds() >= PROGRESS_EVERY_SECONDS:
@@ -838,9 +825,10 @@ class SyncEngine:
         (created / updated / unchanged / removed), retries and warnings."""
         state.last_saved = utcnow()
         with self._fenced(state) as session:
+            runs = table_of(SyncRun)  # the table: no ORM bulk-update bookkeeping
             session.execute(
-                update(SyncRun)
-                .where(SyncRun.id == state.run.id)
+                update(runs)
+                .where(runs.c.id == state.run.id)
                 .values(
                     heartbeat_at=state.last_saved,
                     progress={

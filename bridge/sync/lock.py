@@ -23,8 +23,9 @@ import socket
 import threading
 import uuid
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,6 +34,7 @@ from bridge.store.models import SyncLock
 from bridge.timeutil import utcnow
 
 log = logging.getLogger(__name__)
+_LOCKS = cast(Table, SyncLock.__table__)
 
 
 class LockBusy(Exception):
@@ -138,8 +140,10 @@ class InstanceLock:
     def _touch(self, session: Session, **values: object) -> None:
         touched = changed_rows(
             session,
-            update(SyncLock)
-            .where(SyncLock.instance_id == self.instance_id, SyncLock.owner == self.owner)
+            # On the table, not the class: the ORM's bulk-update bookkeeping cost more than
+            # the statement, and this runs before every page's writes.
+            update(_LOCKS)
+            .where(_LOCKS.c.instance_id == self.instance_id, _LOCKS.c.owner == self.owner)
             .values(heartbeat_at=utcnow(), **values),
         )
         if touched != 1:

@@ -8,6 +8,7 @@ UPDATE` per batch, in the dialect of the database (SQLite and PostgreSQL both ha
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -20,21 +21,24 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
 from bridge import changelog
-from bridge.store.models import Change
 
 BOOKKEEPING = {"id", "fingerprint", "first_seen_at", "last_seen_at", "removed_at"}
 
 
 def fingerprint(values: dict[str, Any]) -> str:
-    return hashlib.sha256(
-        json.dumps(values, sort_keys=True, default=_jsonable).encode()
-    ).hexdigest()
+    """A hash of a record's values: the bytes of `json.dumps(values, sort_keys=True)`, by one
+    encoder made once (a new one a record, with its circular-reference bookkeeping, was a
+    third of the cost; the stored fingerprints are unchanged)."""
+    return hashlib.sha256(_ENCODER.encode(values).encode()).hexdigest()
 
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     raise TypeError(f"cannot fingerprint {type(value).__name__}")
+
+
+_ENCODER = json.JSONEncoder(sort_keys=True, default=_jsonable, check_circular=False)
 
 
 def jsonable(value: Any) -> Any:
@@ -50,7 +54,7 @@ class Written:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)  # rows of the change log
 
 
 def write_batch(
@@ -143,11 +147,12 @@ def write_batch(
             out.created.append(row["remote_id"])
     if to_write:
         keys = ["instance_id", *key_extra, "remote_id"]
-        written = session.execute(_upsert(session, table, to_write[0], keys), to_write).all()
+        dialect = session.get_bind().dialect.name
+        statement = _upsert(dialect, table, tuple(to_write[0]), tuple(keys))
+        written = session.execute(statement, to_write).all()
         for row_id, rid in written:
             out.ids[rid] = row_id
-        created = set(out.created)
-        for rid in created:
+        for rid in out.created:
             out.changes.append(
                 _change(
                     run_id, instance_id, resource, out.ids[rid], {"remote_id": rid}, "created", now
@@ -157,17 +162,14 @@ def write_batch(
         session.execute(
             update(table).where(table.c.id.in_(restored)).values(removed_at=None, last_seen_at=now)
         )
-    for change in out.changes:
-        if change.record_id is None:
-            change.record_id = out.ids[change.remote_id]
     save_changes(session, out.changes)
     return out
 
 
-def save_changes(session: Session, changes: list[Change]) -> None:
+def save_changes(session: Session, changes: list[dict[str, Any]]) -> None:
     """One multi-row INSERT for a batch's changes (the ORM would send one per row), appended
     to the log in commit order (`bridge.changelog`)."""
-    changelog.append(session, changes)
+    changelog.append_rows(session, changes)
 
 
 def table_of(model: type) -> Table:
@@ -175,20 +177,21 @@ def table_of(model: type) -> Table:
     return cast(Table, inspect(model).local_table)
 
 
+@functools.cache
 def _upsert(
-    session: Session, table: Table, sample: dict[str, Any], keys: list[str]
+    dialect: str, table: Table, columns: tuple[str, ...], keys: tuple[str, ...]
 ) -> ReturningInsert[int, str]:
     """One statement for every row of a batch, executed with the rows as parameters: SQLAlchemy
     compiles it once and caches it ("insertmanyvalues" still sends one multi-row INSERT), where
     `.values(rows)` compiled a bind parameter per value of every row, on every page (the sync's
-    main CPU cost, docs/performance.md)."""
-    dialect = session.get_bind().dialect.name
+    main CPU cost, docs/performance.md). Built once per table and set of columns: building it
+    (the `excluded` columns) cost as much as running it."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = insert(table)
     keep_on_update = {"id", "first_seen_at", *keys}
     stmt = stmt.on_conflict_do_update(
         index_elements=keys,
-        set_={c: stmt.excluded[c] for c in sample if c not in keep_on_update},
+        set_={c: stmt.excluded[c] for c in columns if c not in keep_on_update},
     )
     return stmt.returning(table.c.id, table.c.remote_id)
 
@@ -208,16 +211,34 @@ def _change(
     column: str | None = None,
     old: object = None,
     new: object = None,
-) -> Change:
-    return Change(
-        run_id=run_id,
-        instance_id=instance_id,
-        resource=resource,
-        record_id=record_id,
-        remote_id=row["remote_id"],
-        kind=kind,
-        field=column,
-        old=jsonable(old),
-        new=jsonable(new),
-        changed_at=now,
+) -> dict[str, Any]:
+    return change_row(
+        run_id, instance_id, resource, record_id, row["remote_id"], kind, now, column, old, new
     )
+
+
+def change_row(
+    run_id: int,
+    instance_id: int,
+    resource: str,
+    record_id: int,
+    remote_id: str,
+    kind: str,
+    now: datetime,
+    column: str | None = None,
+    old: object = None,
+    new: object = None,
+) -> dict[str, Any]:
+    """One row of the change log (`changes`), as `save_changes` takes it."""
+    return {
+        "run_id": run_id,
+        "instance_id": instance_id,
+        "resource": resource,
+        "record_id": record_id,
+        "remote_id": remote_id,
+        "kind": kind,
+        "field": column,
+        "old": jsonable(old),
+        "new": jsonable(new),
+        "changed_at": now,
+    }
