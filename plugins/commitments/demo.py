@@ -114,7 +114,7 @@ COMMITMENTS: list[tuple[str, str, str, str]] = [
     ),
     (
         "Éducation et petite enfance",
-        "Végétaliser les cours d’école (cours « oasis »)",
+        "Végétaliser les cours d’école (cours «\u202foasis\u202f»)",
         "in_progress",
         "Quatre cours transformées",
     ),

@@ -84,3 +84,17 @@ def seed_demo(context):
     from plugins.committees.demo import seed
 
     seed(context)
+
+
+@hookimpl
+def references(session, kind, search):
+    from plugins.committees.citations import references as answer
+
+    return answer(session, kind, search)
+
+
+@hookimpl
+def followup_actions(session):
+    from plugins.committees.citations import followup_actions as answer
+
+    return answer(session)

@@ -125,8 +125,8 @@ def options(session, committee: Committee, owner: Any) -> dict[str, Any]:
         "owner_options": sorted(
             ((i, m.name) for i, m in seated.items() if m.erased_at is None), key=lambda o: o[1]
         ),
-        "allocation_options": [(r.key, r.label) for r in references],
-        "allocation_labels": {r.key: r.label for r in references},
+        "allocation_options": [(writes.allocation_key(r), r.label) for r in references],
+        "allocation_labels": {writes.allocation_key(r): r.label for r in references},
         "result_labels": {
             r.id: result_label(r.instance, r.result_remote_id, lang) for r in owner.results
         },

@@ -15,7 +15,6 @@ import unicodedata
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -212,7 +211,7 @@ def link_allocation(session: Session, context: PluginContext, owner: Any, raw: s
     """Link a committee or an action item to a budget allocation by its `references` key;
     refused when no plugin answers that key."""
     key = raw.strip()
-    known = {r.key for r in allocation_references(context, session)}
+    known = {allocation_key(r) for r in allocation_references(context, session)}
     if key not in known:
         raise Invalid("allocation", N_("No budget allocation has the key %(key)s."), key=key)
     links: list = owner.allocations
@@ -237,19 +236,21 @@ def unlink(session: Session, context: PluginContext, owner: Any, kind: str, link
     context.audit(session, f"committees.unlink.{kind}", _target(owner), {"link": link_id})
 
 
+ALLOCATION = "budget.allocation"
+
+
 def allocation_references(context: PluginContext, session: Session) -> list:
-    """The budget allocations other plugins offer (`references` hook, kind "allocation");
-    empty while no plugin answers it."""
-    if not has_app_context() or "bridge" not in current_app.extensions:
+    """The budget allocations the plugins offer (`references` hook, kind
+    "budget.allocation"); empty outside a request or while no plugin answers it."""
+    try:
+        return context.collect("references", session=session, kind=ALLOCATION, search=None)
+    except RuntimeError:  # no plugin host (a context made outside the app)
         return []
-    host = current_app.extensions["bridge"].plugins
-    if not hasattr(host.manager.hook, "references"):
-        return []
-    return [
-        r
-        for r in host.collect("references", session=session, kind="allocation", search=None)
-        if getattr(r, "kind", None) == "allocation"
-    ]
+
+
+def allocation_key(reference: Any) -> str:
+    """What a link stores: the reference's kind and key, "budget.allocation:12"."""
+    return f"{reference.kind}:{reference.key}"
 
 
 def _target(owner: Any) -> str:

@@ -86,6 +86,8 @@ def site(tmp_path_factory):
             "attachment_id": 1,
             "item_id": 1,
             "slug": "vegetaliser-la-ville",
+            "commitment_id": 1,  # the commitments demo's first commitment and evidence
+            "evidence_id": 1,
             # the committees' roll-up of the stand-in's accountability component
             "instance": instance.name,
             "component_id": session.scalar(
