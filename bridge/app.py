@@ -18,6 +18,7 @@ from bridge import db as request_db
 from bridge.api.routes import blueprint as api
 from bridge.config import Settings
 from bridge.errors import Problem, json_body
+from bridge.hookspecs import MenuItem
 from bridge.inputs import unstorable
 from bridge.pluginhost import PluginHost, host_for
 from bridge.store.db import make_engine, make_sessionmaker
@@ -109,7 +110,10 @@ def create_app(
         return {
             "lang": i18n.language(),
             "csrf_token": csrf.token,
-            "plugin_menu": lambda: plugins.collect("admin_menu"),
+            "plugin_menu": lambda: [
+                MenuItem(context.gettext(item.label), item.endpoint, item.role)
+                for context, item in plugins.collect_owned("admin_menu")
+            ],
         }
 
     for blueprint in plugins.collect("blueprints"):

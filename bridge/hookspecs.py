@@ -40,19 +40,22 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 @dataclass(frozen=True)
 class MenuItem:
-    """An entry of the admin menu: `label` is a `{locale: text}` map (French first)."""
+    """An entry of the admin menu. `label` is an English msgid of the plugin's own catalog,
+    marked for extraction: `MenuItem(N_("Follow-up budget"), "budget.index")`; the menu shows
+    it translated in the reader's language (docs/translation.md)."""
 
-    label: dict[str, str]
+    label: str
     endpoint: str
     role: str = "editor"
 
 
 @dataclass(frozen=True)
 class PublicLink:
-    """A link on the public site: `label` is a `{locale: text}` map (French first), `endpoint`
-    a public page of the plugin (no sign-in needed)."""
+    """A link on the public site: `label` is an English msgid of the plugin's own catalog,
+    marked with `N_`, shown translated; `endpoint` a public page of the plugin (no sign-in
+    needed)."""
 
-    label: dict[str, str]
+    label: str
     endpoint: str
 
 
@@ -91,21 +94,39 @@ class Money:
 
 
 @dataclass(frozen=True)
-class AuditWording:
-    """How the audit log page says a plugin's actions, as sentences, French first.
+class Plural:
+    """An audit sentence whose words agree with a number of the entry's `after`: English
+    msgids for one and for many, `count` the key of `after` that holds the number.
+    `Plural("{who} imported {after[lines]} line", "{who} imported {after[lines]} lines",
+    "lines")`; the French catalog gives its forms (0 and 1 singular)."""
 
-    `actions`: {action: {"fr": "{who} a créé l'enveloppe « {after[name]} »", "en": ...}};
-    placeholders are `who`, `target` (the target's id, after its `kind:`), `before[...]` and
-    `after[...]`. `fields` names the keys of `before`/`after` ({"amount": {"fr": "montant",
-    "en": "amount"}}), listed as "montant 10 → 20" for the keys a change touched; `values`
-    translates stored values ({"confirmed": {"fr": "confirmée", "en": "confirmed"}});
-    `labels` names each action in the page's filter ({"fr": "création d'enveloppe", ...}).
+    singular: str
+    plural: str
+    count: str
+
+
+@dataclass(frozen=True)
+class AuditWording:
+    """How the audit log page says a plugin's actions, as sentences in the reader's language.
+
+    Every text is an English msgid of the plugin's own catalog, marked for extraction (`N_`,
+    `Plural`) and translated there (docs/translation.md):
+
+    - `actions`: {action: N_("{who} created the envelope “{after[name]}”")} or a `Plural`;
+      placeholders (str.format) are `who`, `target` (the target's id, after its `kind:`),
+      `before[...]` and `after[...]`, their values already in words.
+    - `labels`: a short name of each action, for the page's filter (N_("envelope created")).
+    - `fields`: names of the keys of `before`/`after` ({"amount": N_("amount")}), listed as
+      "montant 10 → 20" for the keys a change touched.
+    - `values`: stored values in words ({"confirmed": N_("confirmed")}).
+    - `units`: put after a key's numbers, not translated ({"amount": "\u00a0€"}).
     """
 
-    actions: dict[str, dict[str, str]]
-    labels: dict[str, dict[str, str]] = field(default_factory=dict)
-    fields: dict[str, dict[str, str]] = field(default_factory=dict)
-    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    actions: dict[str, str | Plural]
+    labels: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -213,27 +234,27 @@ def blueprints(context: PluginContext) -> list[Blueprint]:
 
 @hookspec
 def admin_menu(context: PluginContext) -> list[MenuItem]:
-    """Entries of the admin menu.
+    """Entries of the admin menu; each `label` is translated through the plugin's catalog.
 
     Example::
 
         @hookimpl
         def admin_menu():
-            return [MenuItem({"fr": "Budget de suivi", "en": "Follow-up budget"}, "budget.index")]
+            return [MenuItem(N_("Follow-up budget"), "budget.index")]
     """
 
 
 @hookspec
 def public_links(context: PluginContext) -> list[PublicLink]:
     """Links shown on every page of the public site (`/`, `/public/...`), to the plugin's own
-    public pages. The endpoint must need no sign-in; `?lang=en` is added in English.
+    public pages. The endpoint must need no sign-in; `?lang=en` is added in English; each
+    `label` is translated through the plugin's catalog.
 
     Example::
 
         @hookimpl
         def public_links():
-            return [PublicLink({"fr": "Budget de suivi", "en": "Follow-up budget"},
-                               "budget_public.page")]
+            return [PublicLink(N_("Follow-up budget"), "budget_public.page")]
     """
 
 
@@ -381,13 +402,14 @@ def instance_deleting(context: PluginContext, session: Session, instance_id: int
 @hookspec
 def audit_wording(context: PluginContext) -> list[AuditWording]:
     """Sentences for the plugin's audit actions on the audit log page (the raw entries stay in
-    the API and the CSV).
+    the API and the CSV). The texts are msgids of the plugin's own catalog (`AuditWording`).
 
         @hookimpl
         def audit_wording():
-            return [AuditWording(actions={"budget.envelope.create": {
-                "fr": "{who} a créé l'enveloppe « {after[name]} »",
-                "en": "{who} created the envelope “{after[name]}”"}})]
+            return [AuditWording(
+                actions={"budget.envelope.create": N_("{who} created “{after[name]}”")},
+                labels={"budget.envelope.create": N_("budget: envelope created")},
+            )]
     """
 
 

@@ -66,13 +66,21 @@ def language() -> str:
 
 
 @cache
-def french(directory: Path = CORE_TRANSLATIONS, domain: str = "messages") -> NullTranslations:
-    """A French catalog read without an app: scripts and tests that call the domain code
-    outside the bridge still get the city's language."""
-    found = Translations.load(str(directory), ["fr"], domain)
+def translations(
+    lang: str, directory: Path = CORE_TRANSLATIONS, domain: str = "messages"
+) -> NullTranslations:
+    """A catalog in `lang` read without the request's locale (a plugin's over the core's):
+    for code that says something in a language it is given, and for scripts and tests that
+    call the domain code outside the bridge."""
+    found = Translations.load(str(directory), [lang], domain)
     if directory != CORE_TRANSLATIONS and isinstance(found, Translations):
-        found.add_fallback(french())
+        found.add_fallback(translations(lang))
     return found
+
+
+def french(directory: Path = CORE_TRANSLATIONS, domain: str = "messages") -> NullTranslations:
+    """The French catalog: outside an app the language is the city's."""
+    return translations("fr", directory, domain)
 
 
 def _format(text: str, variables: dict[str, object]) -> str:
@@ -95,6 +103,8 @@ def ngettext(singular: str, plural: str, num: int, **variables: object) -> str:
 
 def pgettext(context: str, message: str, **variables: object) -> str:
     """A msgid whose translation depends on a context, e.g. a French feminine."""
+    if not has_app_context():
+        return _format(french().upgettext(context, message), variables)
     return flask_babel.pgettext(context, message, **variables)
 
 
@@ -122,11 +132,24 @@ class Catalog:
         return self._domain.ngettext(singular, plural, num, **variables)
 
     def pgettext(self, context: str, message: str, **variables: object) -> str:
+        if not has_app_context():
+            text = french(self.directory, self.domain).upgettext(context, message)
+            return _format(text, variables)
         return self._domain.pgettext(context, message, **variables)
+
+    def in_language(self, lang: str) -> NullTranslations:
+        """The catalog in `lang` whatever the request's language (`.ugettext(msgid)`,
+        `.ungettext(singular, plural, n)`): the audit page words entries with it."""
+        return translations(lang if lang in LANGUAGES else DEFAULT, self.directory, self.domain)
 
     def use_for_request(self) -> None:
         """Templates rendered in this request (`_()`, `ngettext()`) read this catalog."""
         self._domain.as_default()
+
+
+def core_catalog() -> Catalog:
+    """The core's own catalog as a `Catalog` (the core words its audit actions with it)."""
+    return catalog(CORE_TRANSLATIONS, "messages")
 
 
 @cache

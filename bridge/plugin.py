@@ -4,7 +4,7 @@ request's database session, problem+json errors, `formatting` of numbers, amount
 spreadsheet cells that cannot run as formulas), and the synced records' types, to annotate
 what hooks and `context.records` (`Records`) hand over.
 
-    from bridge.plugin import hookimpl, MenuItem, PublicLink, Job, Export, AuditWording
+    from bridge.plugin import hookimpl, N_, MenuItem, PublicLink, Job, Export, AuditWording
     from bridge.plugin import Reference, FollowupAction  # what plugins cite and follow up
 
 A leaf: importing it loads no route or page module of the bridge (a test checks), so that a
@@ -39,11 +39,12 @@ from bridge.hookspecs import (
     Job,
     MenuItem,
     Money,
+    Plural,
     PublicLink,
     Reference,
     hookimpl,
 )
-from bridge.i18n import N_, Catalog, catalog
+from bridge.i18n import N_, Catalog, MessageError, catalog
 from bridge.i18n import language as current_language
 from bridge.inputs import whole_number
 from bridge.mappings import classifier
@@ -85,12 +86,14 @@ __all__ = [
     "InstanceInfo",
     "Job",
     "MenuItem",
+    "MessageError",
     "Money",
     "Numbered",
     "Place",
     "PluginContext",
     "Problem",
     "Project",
+    "Plural",
     "PublicLink",
     "RecordKey",
     "Records",

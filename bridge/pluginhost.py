@@ -115,12 +115,23 @@ class PluginHost:
     def call(self, hook: str, **kwargs: Any) -> list[Any]:
         """Call every implementation of `hook`; one that raises is logged and skipped. Each
         gets its plugin's `context` when it asks for it."""
+        return [result for _, result in self._call_each(hook, kwargs)]
+
+    def collect_owned(self, hook: str, **kwargs: Any) -> list[tuple[PluginContext, Any]]:
+        """As `collect`, each item with the context of the plugin that gave it: its labels
+        are msgids of that plugin's catalog (`context.catalog`)."""
+        return [
+            (context, item) for context, result in self._call_each(hook, kwargs) for item in result
+        ]
+
+    def _call_each(self, hook: str, kwargs: dict[str, Any]) -> list[tuple[PluginContext, Any]]:
         results = []
         caller = getattr(self.manager.hook, hook)
         for impl in reversed(caller.get_hookimpls()):
             given = dict(kwargs)
+            context = self.context(impl.plugin_name)
             if "context" in impl.argnames:
-                given["context"] = self.context(impl.plugin_name)
+                given["context"] = context
             try:
                 result = impl.function(**{k: given[k] for k in impl.argnames})
             except Exception:  # noqa: BLE001 - isolation is the point
@@ -129,7 +140,7 @@ class PluginHost:
                 )
                 continue
             if result is not None:
-                results.append(result)
+                results.append((context, result))
         return results
 
     def collect(self, hook: str, **kwargs: Any) -> list[Any]:

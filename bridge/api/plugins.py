@@ -12,6 +12,7 @@ from bridge.api.settings import openapi_paths as settings_paths
 from bridge.api.streaming import download
 from bridge.delivery import Delivery
 from bridge.errors import Problem
+from bridge.i18n import LANGUAGES
 from bridge.timeutil import iso
 
 
@@ -36,9 +37,16 @@ def plugins():
 
     bridge = current_app.extensions["bridge"]
     host = _plugins()
+    # a label in each language, through the plugin's catalog ({"fr": ..., "en": ...})
     menu = [
-        {"label": m.label, "endpoint": m.endpoint, "role": m.role}
-        for m in host.collect("admin_menu")
+        {
+            "label": {
+                lang: context.catalog.in_language(lang).ugettext(m.label) for lang in LANGUAGES
+            },
+            "endpoint": m.endpoint,
+            "role": m.role,
+        }
+        for context, m in host.collect_owned("admin_menu")
     ]
     # An error's text may quote synced data: for signed-in people and tokens only.
     signed_in = current_identity() is not None

@@ -37,7 +37,12 @@ def audit():
     emails = {e.actor.rsplit(":", 1)[-1] for e in rows if e.actor.startswith(("user:", "token:"))}
     names = dict(_db().execute(select(User.email, User.name).where(User.email.in_(emails))).all())
     wording = Wording(
-        current_app.extensions["bridge"].plugins.collect("audit_wording"),
+        [
+            (context.catalog, wording)
+            for context, wording in current_app.extensions["bridge"].plugins.collect_owned(
+                "audit_wording"
+            )
+        ],
         {email: name for email, name in names.items() if name},
         language(),
     )

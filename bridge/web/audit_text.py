@@ -2,7 +2,9 @@
 60 → 30 min"), in French or English. The raw entries (action, JSON before and after) stay as
 they are in the API and the CSV download; this only words them for the page.
 
-Plugins word their own actions with the `audit_wording` hook (`bridge.hookspecs.AuditWording`).
+Every text is an English msgid: the core's in its catalog, a plugin's (the `audit_wording`
+hook, `bridge.hookspecs.AuditWording`) in the plugin's own; the page's language picks the
+translation.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from babel.support import NullTranslations
+
 from bridge.formatting import date_text, number
-from bridge.hookspecs import AuditWording
+from bridge.hookspecs import AuditWording, Plural
+from bridge.i18n import N_, Catalog, core_catalog
 from bridge.store.models import AuditEntry
 
 DECIMAL = re.compile(r"-?\d+(\.\d+)?")
@@ -21,111 +26,62 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 CORE = AuditWording(
     actions={
-        "user.create": {
-            "fr": "{who} a créé le compte {target} (rôle {after[role]})",
-            "en": "{who} created the account {target} (role {after[role]})",
-        },
-        "user.role": {
-            "fr": "{who} a changé le rôle du compte {target}",
-            "en": "{who} changed the role of the account {target}",
-        },
-        "user.unlock": {
-            "fr": "{who} a déverrouillé le compte {target}",
-            "en": "{who} unlocked the account {target}",
-        },
-        "user.locked": {
-            "fr": "Le compte {target} a été verrouillé après trop de mots de passe erronés",
-            "en": "The account {target} was locked after too many wrong passwords",
-        },
-        "user.password": {
-            "fr": "{who} a changé son mot de passe",
-            "en": "{who} changed their password",
-        },
-        "token.create": {
-            "fr": "{who} a créé le jeton d'API « {after[name]} » (rôle {after[role]})",
-            "en": "{who} created the API token “{after[name]}” (role {after[role]})",
-        },
-        "token.revoke": {
-            "fr": "{who} a révoqué le jeton d'API n° {target}",
-            "en": "{who} revoked the API token no. {target}",
-        },
-        "instance.create": {
-            "fr": "{who} a ajouté l'instance {target}",
-            "en": "{who} added the instance {target}",
-        },
-        "instance.update": {
-            "fr": "{who} a modifié l'instance {target}",
-            "en": "{who} changed the instance {target}",
-        },
-        "sync.request": {
-            "fr": "{who} a demandé une synchronisation de l'instance {target}",
-            "en": "{who} asked for a sync of the instance {target}",
-        },
-        "sync.settings": {
-            "fr": "{who} a changé les espaces synchronisés de l'instance {target}",
-            "en": "{who} changed the synced spaces of the instance {target}",
-        },
-        "mappings.update": {
-            "fr": "{who} a changé les quartiers et thèmes de l'instance {target}",
-            "en": "{who} changed the neighbourhoods and themes of the instance {target}",
-        },
-        "plugins.replay": {
-            "fr": "{who} a fait relivrer des changements à l'extension {target}",
-            "en": "{who} had changes delivered again to the plugin {target}",
-        },
-        "plugins.retry": {
-            "fr": "{who} a fait réessayer tout de suite l'extension {target}, "
-            "en échec sur les changements",
-            "en": "{who} had the plugin {target}, failing on the changes, tried again at once",
-        },
-        "mail.retry": {
-            "fr": "{who} a remis en file l'e-mail {target}",
-            "en": "{who} queued the e-mail {target} again",
-        },
-        "mail.erase": {
-            "fr": "{who} a effacé les e-mails d'une personne ({after[messages]})",
-            "en": "{who} erased a person's e-mails ({after[messages]})",
-        },
+        "user.create": N_("{who} created the account {target} (role {after[role]})"),
+        "user.role": N_("{who} changed the role of the account {target}"),
+        "user.unlock": N_("{who} unlocked the account {target}"),
+        "user.locked": N_("The account {target} was locked after too many wrong passwords"),
+        "user.password": N_("{who} changed their password"),
+        "token.create": N_("{who} created the API token “{after[name]}” (role {after[role]})"),
+        "token.revoke": N_("{who} revoked the API token no. {target}"),
+        "instance.create": N_("{who} added the instance {target}"),
+        "instance.update": N_("{who} changed the instance {target}"),
+        "sync.request": N_("{who} asked for a sync of the instance {target}"),
+        "sync.settings": N_("{who} changed the synced spaces of the instance {target}"),
+        "mappings.update": N_(
+            "{who} changed the neighbourhoods and themes of the instance {target}"
+        ),
+        "plugins.replay": N_("{who} had changes delivered again to the plugin {target}"),
+        "plugins.retry": N_(
+            "{who} had the plugin {target}, failing on the changes, tried again at once"
+        ),
+        "mail.retry": N_("{who} queued the e-mail {target} again"),
+        "mail.erase": N_("{who} erased a person's e-mails ({after[messages]})"),
     },
     labels={
-        "user.create": {"fr": "création de compte", "en": "account created"},
-        "user.role": {"fr": "changement de rôle", "en": "role changed"},
-        "user.unlock": {"fr": "déverrouillage de compte", "en": "account unlocked"},
-        "user.locked": {"fr": "verrouillage de compte", "en": "account locked"},
-        "user.password": {"fr": "changement de mot de passe", "en": "password changed"},
-        "token.create": {"fr": "création de jeton d'API", "en": "API token created"},
-        "token.revoke": {"fr": "révocation de jeton d'API", "en": "API token revoked"},
-        "instance.create": {"fr": "ajout d'instance", "en": "instance added"},
-        "instance.update": {"fr": "modification d'instance", "en": "instance changed"},
-        "sync.request": {"fr": "demande de synchronisation", "en": "sync requested"},
-        "sync.settings": {"fr": "espaces synchronisés", "en": "synced spaces"},
-        "mappings.update": {"fr": "quartiers et thèmes", "en": "neighbourhoods and themes"},
-        "plugins.replay": {"fr": "relivraison de changements", "en": "changes delivered again"},
-        "plugins.retry": {"fr": "nouvel essai d'extension", "en": "plugin tried again"},
-        "mail.retry": {"fr": "nouvel envoi d'e-mail", "en": "e-mail queued again"},
-        "mail.erase": {"fr": "effacement d'e-mails", "en": "e-mails erased"},
+        "user.create": N_("account created"),
+        "user.role": N_("role changed"),
+        "user.unlock": N_("account unlocked"),
+        "user.locked": N_("account locked"),
+        "user.password": N_("password changed"),
+        "token.create": N_("API token created"),
+        "token.revoke": N_("API token revoked"),
+        "instance.create": N_("instance added"),
+        "instance.update": N_("instance changed"),
+        "sync.request": N_("sync requested"),
+        "sync.settings": N_("synced spaces"),
+        "mappings.update": N_("neighbourhoods and themes"),
+        "plugins.replay": N_("changes delivered again"),
+        "plugins.retry": N_("plugin tried again"),
+        "mail.retry": N_("e-mail queued again"),
+        "mail.erase": N_("e-mails erased"),
     },
     fields={
-        "base_url": {"fr": "adresse", "en": "address"},
-        "locale": {"fr": "langue", "en": "language"},
-        "schedule_interval_minutes": {"fr": "intervalle", "en": "interval", "unit": " min"},
-        "schedule_cron": {"fr": "crontab", "en": "crontab"},
-        "rate_limit_per_minute": {"fr": "requêtes par minute", "en": "requests a minute"},
-        "enabled": {"fr": "synchronisations planifiées", "en": "scheduled syncs"},
-        "role": {"fr": "rôle", "en": "role"},
-        "name": {"fr": "nom", "en": "name"},
-        "position": {"fr": "dernier changement reçu", "en": "last change received"},
+        "base_url": N_("address"),
+        "locale": N_("language"),
+        "schedule_interval_minutes": N_("interval"),
+        "schedule_cron": N_("crontab"),
+        "rate_limit_per_minute": N_("requests a minute"),
+        "enabled": N_("scheduled syncs"),
+        "role": N_("role"),
+        "name": N_("name"),
+        "position": N_("last change received"),
     },
-    values={
-        "viewer": {"fr": "lecture", "en": "viewer"},
-        "editor": {"fr": "édition", "en": "editor"},
-        "admin": {"fr": "administration", "en": "admin"},
-    },
+    values={"viewer": N_("viewer"), "editor": N_("editor"), "admin": N_("admin")},
+    units={"schedule_interval_minutes": " min"},
 )
-SOMEONE = {"fr": "Quelqu'un", "en": "Someone"}
-COMMAND_LINE = {"fr": "La ligne de commande", "en": "The command line"}
-TOKEN = {"fr": "{name} (jeton n° {id})", "en": "{name} (token no. {id})"}
-YES_NO = {"fr": ("oui", "non"), "en": ("yes", "no")}
+SOMEONE = N_("Someone")
+COMMAND_LINE = N_("The command line")
+TOKEN = N_("{name} (token no. {id})")
 EMPTY = "—"
 
 
@@ -141,27 +97,41 @@ class _Lenient(dict):
 
 
 class Wording:
-    """The core's wording and the plugins', merged once per page."""
+    """The core's wording and the plugins', merged once per page, each text translated
+    through the catalog of the one who gave it."""
 
-    def __init__(self, wordings: Iterable[AuditWording], names: dict[str, str], lang: str):
-        self.actions: dict[str, dict[str, str]] = {}
-        self.labels: dict[str, dict[str, str]] = {}
-        self.fields: dict[str, dict[str, str]] = {}
-        self.values: dict[str, dict[str, str]] = {}
-        for w in (CORE, *wordings):
-            self.actions.update(w.actions)
-            self.labels.update(w.labels)
-            self.fields.update(w.fields)
-            self.values.update(w.values)
+    def __init__(
+        self, wordings: Iterable[tuple[Catalog, AuditWording]], names: dict[str, str], lang: str
+    ):
+        self.actions: dict[str, str] = {}
+        self.plurals: dict[str, tuple[NullTranslations, Plural]] = {}
+        self.labels: dict[str, str] = {}
+        self.fields: dict[str, str] = {}
+        self.values: dict[str, str] = {}
+        self.units: dict[str, str] = {}
+        self.core = core_catalog().in_language(lang)
+        for catalog, w in ((core_catalog(), CORE), *wordings):
+            say = catalog.in_language(lang)
+            for action, text in w.actions.items():
+                if isinstance(text, Plural):
+                    self.plurals[action] = (say, text)
+                    self.actions.pop(action, None)
+                else:
+                    self.actions[action] = say.ugettext(text)
+                    self.plurals.pop(action, None)
+            self.labels.update((k, say.ugettext(v)) for k, v in w.labels.items())
+            self.fields.update((k, say.ugettext(v)) for k, v in w.fields.items())
+            self.values.update((k, say.ugettext(v)) for k, v in w.values.items())
+            self.units.update(w.units)
         self.names = names  # email -> the person's name, for "Camille a ..."
         self.lang = lang
 
     def value(self, key: str, value: Any) -> str:
-        unit = self.fields.get(key, {}).get("unit", "")
+        unit = self.units.get(key, "")
         if value is None or value == "":
             return EMPTY
         if isinstance(value, bool):
-            return YES_NO[self.lang][0 if value else 1]
+            return self.core.ugettext("yes") if value else self.core.ugettext("no")
         if isinstance(value, int | float):
             return number(value, self.lang, 0 if isinstance(value, int) else 2) + unit
         if isinstance(value, str) and DECIMAL.fullmatch(value):  # amounts stored as "1234.50"
@@ -171,12 +141,12 @@ class Wording:
         if isinstance(value, str) and ISO_DATE.fullmatch(value):
             return date_text(value, self.lang)
         if isinstance(value, str):
-            return self.values.get(value, {}).get(self.lang, value) + unit
+            return self.values.get(value, value) + unit
         return EMPTY if not value else "…"  # lists and maps: read them in the CSV
 
     def label(self, action: str) -> str:
         """A short name of an action, for the filter: 'création de compte'."""
-        return self.labels.get(action, {}).get(self.lang, action)
+        return self.labels.get(action, action)
 
     def who(self, actor: str) -> str:
         kind, _, rest = actor.partition(":")
@@ -184,14 +154,26 @@ class Wording:
             return self.names.get(rest) or rest
         if kind == "token":
             token_id, _, email = rest.partition(":")
-            return TOKEN[self.lang].format(name=self.names.get(email) or email, id=token_id)
+            name = self.names.get(email) or email
+            return self.core.ugettext(TOKEN).format(name=name, id=token_id)
         if actor == "cli":
-            return COMMAND_LINE[self.lang]
-        return actor or SOMEONE[self.lang]
+            return self.core.ugettext(COMMAND_LINE)
+        return actor or self.core.ugettext(SOMEONE)
+
+    def template(self, entry: AuditEntry) -> str | None:
+        """The action's sentence, in the form that agrees with its count when it has one."""
+        if entry.action in self.plurals:
+            say, plural = self.plurals[entry.action]
+            try:
+                count = int((entry.after or {})[plural.count])
+            except (KeyError, TypeError, ValueError):
+                count = 2
+            return say.ungettext(plural.singular, plural.plural, count)
+        return self.actions.get(entry.action)
 
     def sentence(self, entry: AuditEntry) -> str:
         target = (entry.target or "").partition(":")[2] or (entry.target or "")
-        template = self.actions.get(entry.action, {}).get(self.lang)
+        template = self.template(entry)
         before = _Lenient(entry.before, self.value)
         after = _Lenient(entry.after, self.value)
         separator = "\u202f: " if self.lang == "fr" else ": "
@@ -214,9 +196,7 @@ class Wording:
                 continue
             if isinstance(before[key], dict | list) or isinstance(after[key], dict | list):
                 continue
-            label = self.fields.get(key, {}).get(self.lang, key)
-            old = self.value(key, before[key]).removesuffix(
-                self.fields.get(key, {}).get("unit", "")
-            )
+            label = self.fields.get(key, key)
+            old = self.value(key, before[key]).removesuffix(self.units.get(key, ""))
             parts.append(f"{label} {old} → {self.value(key, after[key])}")
         return ", ".join(parts)

@@ -186,14 +186,16 @@ def live_components(session, instance_id: int, space_id: int | None = None) -> l
 def links(lang: str) -> list[dict[str, str]]:
     """The plugins' public pages, for the navigation of every public page."""
     found = []
-    for link in current_app.extensions["bridge"].plugins.collect("public_links"):
+    for context, link in current_app.extensions["bridge"].plugins.collect_owned("public_links"):
         try:
             language: dict[str, Any] = {"lang": lang} if lang != "fr" else {}
             href = url_for(link.endpoint, **language)
         except BuildError:
             current_app.logger.warning("public link to unknown endpoint %s", link.endpoint)
             continue
-        found.append({"href": href, "label": pick(link.label, lang)})
+        found.append(
+            {"href": href, "label": context.catalog.in_language(lang).ugettext(link.label)}
+        )
     return found
 
 

@@ -48,13 +48,9 @@ def blueprints():
 
 @hookimpl
 def admin_menu():
-    from bridge.plugin import MenuItem
+    from bridge.plugin import N_, MenuItem
 
-    return [
-        MenuItem(
-            {"fr": "Budget de suivi", "en": "Follow-up budget"}, "budget_admin.index", role="viewer"
-        )
-    ]
+    return [MenuItem(N_("Follow-up budget"), "budget_admin.index", role="viewer")]
 
 
 @hookimpl
@@ -90,9 +86,9 @@ def openapi_paths():
 
 @hookimpl
 def public_links():
-    from bridge.plugin import PublicLink
+    from bridge.plugin import N_, PublicLink
 
-    return [PublicLink({"fr": "Budget de suivi", "en": "Follow-up budget"}, "budget_public.page")]
+    return [PublicLink(N_("Follow-up budget"), "budget_public.page")]
 
 
 @hookimpl

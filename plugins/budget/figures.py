@@ -9,9 +9,21 @@ from datetime import date
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from bridge.plugin import N_
 from plugins.budget.models import Allocation, Envelope, LedgerLine
 from plugins.budget.money import euros, french
-from plugins.budget.wording import plural
+from plugins.budget.translation import CATALOG
+
+# what went beyond what, by the figure and what the amount is (Figures.of)
+BEYOND = {
+    ("allocated", "envelope"): N_("allocated beyond the envelope: %(amount)s for %(limit)s"),
+    ("committed", "envelope"): N_("committed beyond the envelope: %(amount)s for %(limit)s"),
+    ("committed", "allocation"): N_("committed beyond the allocation: %(amount)s for %(limit)s"),
+    ("committed", "group"): N_("committed beyond the allocations: %(amount)s for %(limit)s"),
+    ("paid", "envelope"): N_("paid beyond the envelope: %(amount)s for %(limit)s"),
+    ("paid", "allocation"): N_("paid beyond the allocation: %(amount)s for %(limit)s"),
+    ("paid", "group"): N_("paid beyond the allocations: %(amount)s for %(limit)s"),
+}
 
 
 @dataclass(frozen=True)
@@ -30,52 +42,33 @@ class Figures:
         return self.amount - self.committed
 
     def warnings(self, lang: str = "en") -> list[str]:
-        """What a person should look at; English in the API, French on the pages."""
-        fr = lang == "fr"
-        whole = self.of == "envelope"
-        of = {
-            "envelope": ("de l’enveloppe", "the envelope"),
-            "allocation": ("de l’allocation", "the allocation"),
-            "group": ("des allocations", "the allocations"),
-        }[self.of][0 if fr else 1]
+        """What a person should look at, in `lang`: English (the msgids, amounts as the API's
+        decimal strings) in the API, French on the pages."""
+        say = CATALOG.in_language(lang)
+        money = french if lang == "fr" else euros
         out = []
-        over = ([("Alloué", "allocated", self.allocated)] if whole else []) + [
-            ("Engagé", "committed", self.committed),
-            ("Payé", "paid", self.paid),
-        ]
-        for word, name, cents in over:
+        over = [("allocated", self.allocated)] if self.of == "envelope" else []
+        for name, cents in [*over, ("committed", self.committed), ("paid", self.paid)]:
             if cents > self.amount:
-                out.append(
-                    f"{word} au-delà {of}\u202f: {french(cents)} pour {french(self.amount)}"
-                    if fr
-                    else f"{name} beyond {of}: {euros(cents)} for {euros(self.amount)}"
-                )
+                text = say.ugettext(BEYOND[name, self.of])
+                out.append(text % {"amount": money(cents), "limit": money(self.amount)})
         if self.paid > self.committed:
-            out.append(
-                f"Payé au-delà de l’engagé\u202f: {french(self.paid)} pour {french(self.committed)}"
-                if fr
-                else f"paid beyond committed: {euros(self.paid)} for {euros(self.committed)}"
-            )
+            text = say.ugettext("paid beyond committed: %(amount)s for %(limit)s")
+            out.append(text % {"amount": money(self.paid), "limit": money(self.committed)})
         if self.upstream_changes:
-            out.append(
-                plural(
-                    self.upstream_changes,
-                    "montant de projet modifié",
-                    "montants de projet modifiés",
-                )
-                + " dans Decidim après l’allocation"
-                if fr
-                else plural(self.upstream_changes, "project amount", "project amounts", "en")
-                + " changed in Decidim after allocation"
+            text = say.ungettext(
+                "%(num)s project amount changed in Decidim after allocation",
+                "%(num)s project amounts changed in Decidim after allocation",
+                self.upstream_changes,
             )
+            out.append(text % {"num": self.upstream_changes})
         if self.outside_years:
-            out.append(
-                plural(self.outside_years, "ligne datée", "lignes datées")
-                + " hors des années de l’enveloppe"
-                if fr
-                else plural(self.outside_years, "line", "lines", "en")
-                + " dated outside the envelope's years"
+            text = say.ungettext(
+                "%(num)s line dated outside the envelope's years",
+                "%(num)s lines dated outside the envelope's years",
+                self.outside_years,
             )
+            out.append(text % {"num": self.outside_years})
         return out
 
     def as_json(self) -> dict:

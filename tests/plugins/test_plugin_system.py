@@ -86,8 +86,8 @@ def test_every_hook_of_the_example_plugin(installed, tmp_path, monkeypatch):
     with sessions() as session:
         [entry] = session.scalars(select(AuditEntry)).all()
     assert (entry.actor, entry.action) == ("system", "changes_digest.seed")
-    [wording] = host.collect("audit_wording")
-    assert "résumé" in wording.actions[entry.action]["fr"]
+    [(context, wording)] = host.collect_owned("audit_wording")
+    assert "résumé" in context.catalog.in_language("fr").ugettext(wording.actions[entry.action])
 
     # sync_finished, then consume_changes: the delivery after a sync feeds the digest.
     with running_simulator() as sim:

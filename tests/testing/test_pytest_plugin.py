@@ -46,7 +46,7 @@ class Tally:
 
     @hookimpl
     def admin_menu(self):
-        return [MenuItem({"fr": "Décompte", "en": "Tally"}, "tally.tally_page")]
+        return [MenuItem("Décompte", "tally.tally_page")]  # no catalog: shown as given
 
 
 TALLY = Tally()

@@ -313,7 +313,7 @@ def test_a_link_to_an_unknown_endpoint_is_skipped(synced):
     class Broken:
         @hookimpl
         def public_links(self):
-            return [PublicLink({"fr": "Nulle part"}, "nowhere.page")]
+            return [PublicLink("Nulle part", "nowhere.page")]
 
     url, _, _ = synced
     app = create_app(Settings(database_url=url))
