@@ -22,8 +22,9 @@ from babel.messages.pofile import read_po, write_po
 import bridge
 from bridge.i18n import LANGUAGES
 
-# N_ marks a msgid translated later; Plural (bridge.hookspecs) an audit sentence's two forms
-KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "Plural": (1, 2)}
+# N_ and NP_ mark a msgid translated later (NP_ with a context); Plural (bridge.hookspecs)
+# an audit sentence's two forms
+KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None, "NP_": ((1, "c"), 2), "Plural": (1, 2)}
 # gettext's usual French rule (0 and 1 singular), rather than CLDR's third form for millions.
 PLURAL_FORMS = {"fr": "nplurals=2; plural=(n > 1);", "en": "nplurals=2; plural=(n != 1);"}
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]

@@ -30,6 +30,12 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Marks a msgid with its context for extraction, translated later with
+    `pgettext(*pair)` (a field's name: `NP_("field", "amount")`)."""
+    return context, message
+
+
 class MessageError(ValueError):
     """Bad input whose message is an English msgid and its variables, translated where it
     is shown (`gettext(exc.msgid, **exc.variables)`, in templates `_(error.msgid,

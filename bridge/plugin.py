@@ -44,7 +44,7 @@ from bridge.hookspecs import (
     Reference,
     hookimpl,
 )
-from bridge.i18n import N_, Catalog, MessageError, catalog
+from bridge.i18n import N_, NP_, Catalog, MessageError, catalog
 from bridge.i18n import language as current_language
 from bridge.inputs import whole_number
 from bridge.mappings import classifier
@@ -108,6 +108,7 @@ __all__ = [
     "Catalog",
     "catalog",
     "N_",
+    "NP_",
     "current_language",
     "db",
     "decidim_urls",

@@ -31,7 +31,7 @@ from plugins.budget.pages import (
     paged,
     typeset_in_french,
 )
-from plugins.budget.translation import _
+from plugins.budget.translation import _, said
 
 blueprint = Blueprint(
     "budget_admin", __name__, url_prefix="/admin/budget", template_folder="templates"
@@ -319,7 +319,7 @@ def delete_allocation(allocation_id: int):
             writes.delete_allocation(db(), allocation, required_identity().actor)
         except writes.Invalid as exc:
             db().rollback()
-            flash(exc.text(current_language()), "error")
+            flash(said(exc), "error")
             return redirect(back)
         db().commit()
         what = writes.what_it_does(allocation, envelope, current_language())

@@ -16,7 +16,7 @@ import json
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
-from bridge.plugin import db, need, pages_need_sign_in, required_identity
+from bridge.plugin import N_, db, need, pages_need_sign_in, required_identity
 from plugins.budget import writes
 from plugins.budget.admin import COLUMNS, configured_columns, overview
 from plugins.budget.models import Envelope
@@ -92,9 +92,7 @@ def import_csv():
     }
     if envelope is None or upload is None or not upload.filename:
         error = writes.Invalid(
-            "file" if envelope else "envelope",
-            "choose an envelope and a CSV file",
-            "choisissez une enveloppe et un fichier CSV",
+            "file" if envelope else "envelope", N_("choose an envelope and a CSV file")
         )
         return overview(422, import_form=form, import_error=error, mapping=mapping)
     return _run(

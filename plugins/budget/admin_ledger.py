@@ -8,7 +8,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from bridge.plugin import (
-    current_language,
     db,
     need,
     pages_need_sign_in,
@@ -21,7 +20,7 @@ from plugins.budget.figures import for_allocations, for_envelopes
 from plugins.budget.models import Allocation, Envelope, LedgerLine
 from plugins.budget.money import french
 from plugins.budget.pages import ask_first, found, helpers, paged, typeset_in_french
-from plugins.budget.translation import _, ngettext
+from plugins.budget.translation import _, ngettext, said
 
 blueprint = Blueprint(
     "budget_ledger", __name__, url_prefix="/admin/budget", template_folder="templates"
@@ -165,7 +164,7 @@ def delete_envelope(envelope_id: int):
             writes.delete_envelope(db(), envelope, required_identity().actor)
         except writes.Invalid as exc:
             db().rollback()
-            flash(exc.text(current_language()), "error")
+            flash(said(exc), "error")
             return redirect(back)
         db().commit()
         flash(
@@ -264,7 +263,7 @@ def delete_line(line_id: int):
             writes.delete_line(db(), line, required_identity().actor)
         except writes.Invalid as exc:
             db().rollback()
-            flash(exc.text(current_language()), "error")
+            flash(said(exc), "error")
             return redirect(back)
         db().commit()
         flash(

@@ -196,7 +196,9 @@ def import_ledger(envelope_id: int):
         raise Problem(
             422,
             f"{len(report.errors)} bad line(s); nothing was imported",
-            errors=[{"line": e.line, "reasons": [r.en for r in e.reasons]} for e in report.errors],
+            errors=[
+                {"line": e.line, "reasons": [str(r) for r in e.reasons]} for e in report.errors
+            ],
         )
     if dry_run:
         db().rollback()

@@ -15,9 +15,26 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from plugins.budget.kinds import OF, TARGETS, THE, UNSAID, Kind, KindError
+from bridge.plugin import N_
+from plugins.budget.kinds import TARGETS, UNSAID, Kind, KindError
 from plugins.budget.models import LedgerLine
-from plugins.budget.money import euros, french
+from plugins.budget.translation import Euros
+
+# a cancellation or reduction taking back more than what it applies to has left
+TOO_MUCH = {
+    ("cancellation", "commitment"): N_(
+        "the cancellation of %(amount)s is more than the commitment it applies to (%(left)s left)"
+    ),
+    ("cancellation", "payment"): N_(
+        "the cancellation of %(amount)s is more than the payment it applies to (%(left)s left)"
+    ),
+    ("reduction", "commitment"): N_(
+        "the reduction of %(amount)s is more than the commitment it applies to (%(left)s left)"
+    ),
+    ("reduction", "payment"): N_(
+        "the reduction of %(amount)s is more than the payment it applies to (%(left)s left)"
+    ),
+}
 
 
 @dataclass
@@ -71,14 +88,14 @@ class Balances:
         if not found:
             raise KindError(
                 "cancels",
-                f"no commitment or payment {reference!r} in this envelope to cancel",
-                f"aucun engagement ni mandatement « {reference} » à annuler dans cette enveloppe",
+                N_("no commitment or payment %(reference)r in this envelope to cancel"),
+                reference=reference,
             )
         if len(found) > 1:
             raise KindError(
                 "applies_to",
-                f"{reference!r} is both a commitment and a payment: say which is cancelled",
-                f"« {reference} » est un engagement et un mandatement : précisez lequel est annulé",
+                N_("%(reference)r is both a commitment and a payment: say which is cancelled"),
+                reference=reference,
             )
         return found[0]
 
@@ -100,8 +117,8 @@ class Balances:
             if allocation_id is not None and allocation_id != target.allocation_id:
                 raise KindError(
                     "allocation",
-                    f"{target.reference!r} belongs to another allocation",
-                    f"« {target.reference} » dépend d’une autre allocation",
+                    N_("%(reference)r belongs to another allocation"),
+                    reference=target.reference,
                 )
             allocation_id, available = target.allocation_id, target.remaining
         else:
@@ -109,10 +126,9 @@ class Balances:
         if -kind.cents > available:
             raise KindError(
                 "amount",
-                f"the {kind.kind} of {euros(-kind.cents)} is more than the {applies_to} it "
-                f"applies to ({euros(available)} left)",
-                f"{THE[kind.kind]} de {french(-kind.cents)} dépasse ce qu’elle annule "
-                f"({french(available)} {OF[applies_to]} restant)",
+                TOO_MUCH[kind.kind, applies_to],
+                amount=Euros(-kind.cents),
+                left=Euros(available),
             )
         self._count(applies_to, allocation_id, kind.cents)
         if target is not None:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import utcnow
+from bridge.plugin import N_, MessageError, utcnow
 from plugins.budget import kinds
 from plugins.budget.balances import Balances
 from plugins.budget.models import Allocation, LedgerLine
@@ -68,26 +68,21 @@ class Row:
     cancels_id: int | None = None
 
 
-@dataclass(frozen=True)
-class Reason:
-    en: str
-    fr: str
+class Reason(MessageError):
+    """Why a line is refused: an English msgid of the budget's catalog and its variables,
+    translated where a page shows it (`translation.said`)."""
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A bad line and why: `line N: reason` in English (the CLI's contract), French on pages."""
+    """A bad line and why: `line N: reason` in English (the CLI's and the API's contract),
+    in the reader's words on pages (`translation.said_problem`)."""
 
     line: int
-    reasons: tuple[Reason, ...]
+    reasons: tuple[MessageError, ...]
 
     def __str__(self) -> str:
-        return f"line {self.line}: " + "; ".join(r.en for r in self.reasons)
-
-    def text(self, lang: str) -> str:
-        if lang != "fr":
-            return str(self)
-        return f"ligne {self.line} : " + " ; ".join(r.fr for r in self.reasons)
+        return f"line {self.line}: " + "; ".join(str(r) for r in self.reasons)
 
 
 @dataclass
@@ -103,7 +98,10 @@ class Report:
 
 
 # The longest text each column stores (the database refuses more, PostgreSQL with an error).
-LONGEST = {"reference": (100, "la référence"), "supplier": (300, "le fournisseur")}
+LONGEST = {
+    "reference": (100, N_("reference is longer than %(most)s characters")),
+    "supplier": (300, N_("supplier is longer than %(most)s characters")),
+}
 FIELD_LIMIT = 128 * 1024  # characters in one cell: the csv module's limit, said in the reason
 
 
@@ -122,26 +120,23 @@ def _records(reader: Iterator[list[str]], report: Report) -> Iterator[list[str]]
             line += 1
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            reason = Reason(
-                f"a cell is longer than {FIELD_LIMIT // 1024} KB",
-                f"une cellule dépasse {FIELD_LIMIT // 1024} Ko",
-            )
+            reason = Reason(N_("a cell is longer than %(size)s KB"), size=FIELD_LIMIT // 1024)
         else:
-            reason = Reason(f"unreadable CSV ({exc})", f"CSV illisible ({exc})")
+            reason = Reason(N_("unreadable CSV (%(error)s)"), error=str(exc))
         report.errors.append(Problem(line, (reason,)))
 
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else Windows-1252 — what spreadsheets write in France."""
     if b"\x00" in data:
-        raise ValueError(NOT_TEXT.en)
+        raise Reason(NOT_TEXT)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError:  # bytes Windows-1252 leaves undefined (0x81, 0x8d...)
-            raise ValueError(NOT_TEXT.en) from None
+            raise Reason(NOT_TEXT) from None
 
 
 def _key(name: str) -> str:
@@ -149,20 +144,14 @@ def _key(name: str) -> str:
     return kinds.fold(name)
 
 
-NOT_TEXT = Reason(
-    "the file is not a text CSV (UTF-16 or binary?): save it as CSV UTF-8",
-    "le fichier n’est pas un CSV texte (UTF-16 ou binaire ?) : enregistrez-le en CSV UTF-8",
-)
+NOT_TEXT = N_("the file is not a text CSV (UTF-16 or binary?): save it as CSV UTF-8")
 
 
-class DateError(ValueError):
+class DateError(Reason):
     def __init__(self, text: str) -> None:
-        text = _shown(text)
-        self.reason = Reason(
-            f"not a date: {text!r} (expected 31/12/2024 or 2024-12-31)",
-            f"« {text} » n’est pas une date (attendu : 31/12/2024 ou 2024-12-31)",
+        super().__init__(
+            N_("not a date: %(text)r (expected 31/12/2024 or 2024-12-31)"), text=_shown(text)
         )
-        super().__init__(self.reason.en)
 
 
 def parse_date(text: str) -> date:
@@ -183,10 +172,10 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
     try:
         text = decode(data)
     except ValueError:
-        report.errors.append(Problem(1, (NOT_TEXT,)))
+        report.errors.append(Problem(1, (Reason(NOT_TEXT),)))
         return report
     if not text.strip():
-        report.errors.append(Problem(1, (Reason("the file is empty", "le fichier est vide"),)))
+        report.errors.append(Problem(1, (Reason(N_("the file is empty")),)))
         return report
     end = text.find("\n")
     first = text[: end if end >= 0 else len(text)]  # not splitlines(): a copy of every line
@@ -203,19 +192,12 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
     missing = [name for name in REQUIRED if wanted[name] not in position]
     if missing:
         names, found = ", ".join(missing), ", ".join(h.strip() for h in header)
-        report.errors.append(
-            Problem(
-                1,
-                (
-                    Reason(
-                        f"missing {'column' if len(missing) == 1 else 'columns'}: {names} "
-                        f"(found: {found})",
-                        f"{'colonne manquante' if len(missing) == 1 else 'colonnes manquantes'} : "
-                        f"{names} (trouvées : {found})",
-                    ),
-                ),
-            )
+        missing_columns = (
+            N_("missing column: %(names)s (found: %(found)s)")
+            if len(missing) == 1
+            else N_("missing columns: %(names)s (found: %(found)s)")
         )
+        report.errors.append(Problem(1, (Reason(missing_columns, names=names, found=found),)))
         return report
     seen: dict[tuple[str, str], int] = {}
     for line, cells in enumerate(reader, start=2):
@@ -226,38 +208,37 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
             index = position.get(wanted[name])
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
-        problems = []
+        problems: list[MessageError] = []
         try:
             day = parse_date(cell("date"))
         except DateError as exc:
-            problems.append(exc.reason)
+            problems.append(exc)
         kind = None
         try:
             amount = parse_euros(cell("amount"), allow_negative=True)
             if amount == 0:
-                problems.append(Reason("amount is zero", "montant nul"))
+                problems.append(Reason(N_("amount is zero")))
             else:
                 kind = kinds.resolve(cell("kind"), amount, cell("applies_to") or None)
                 if kind.applies_to is None and not cell("cancels"):
                     raise kinds.UNSAID
-        except AmountError as exc:
-            problems.append(Reason(str(exc), exc.fr))
-        except kinds.KindError as exc:
-            problems.append(Reason(exc.en, exc.fr))
+        except (AmountError, kinds.KindError) as exc:
+            problems.append(exc)
         reference = cell("reference")
         if not reference:
-            problems.append(Reason("reference is empty", "référence vide"))
+            problems.append(Reason(N_("reference is empty")))
         elif kind and (kind.kind, reference) in seen and len(reference) <= LONGEST["reference"][0]:
             other = seen[(kind.kind, reference)]
             problems.append(
                 Reason(
-                    f"duplicate reference {reference!r} (also line {other})",
-                    f"référence « {reference} » en double (aussi ligne {other})",
+                    N_("duplicate reference %(reference)r (also line %(other)s)"),
+                    reference=reference,
+                    other=other,
                 )
             )
         problems += [
-            Reason(f"{name} is longer than {most} characters", f"{fr} dépasse {most} caractères")
-            for name, (most, fr) in LONGEST.items()
+            Reason(too_long, most=most)
+            for name, (most, too_long) in LONGEST.items()
             if len(cell(name)) > most
         ]
         if problems or kind is None:  # no kind without a problem saying why
@@ -283,7 +264,7 @@ def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
         report.errors.append(
             Problem(
                 2,
-                (Reason("the file has a header but no row", "le fichier n’a qu’un en-tête"),),
+                (Reason(N_("the file has a header but no row")),),
             )
         )
     return report
@@ -310,10 +291,11 @@ def check_against_store(session: Session, envelope_id: int, report: Report) -> N
                         row.line,
                         (
                             Reason(
-                                f"no allocation {row.allocation!r} in this envelope "
-                                "(give its id or its exact label)",
-                                f"aucune allocation « {row.allocation} » dans cette enveloppe "
-                                "(donnez son numéro ou son libellé exact)",
+                                N_(
+                                    "no allocation %(allocation)r in this envelope "
+                                    "(give its id or its exact label)"
+                                ),
+                                allocation=row.allocation,
                             ),
                         ),
                     )
@@ -331,10 +313,11 @@ def check_against_store(session: Session, envelope_id: int, report: Report) -> N
                     row.line,
                     (
                         Reason(
-                            f"reference {row.reference!r} was already imported "
-                            "with another date or amount",
-                            f"la référence « {row.reference} » a déjà été importée "
-                            "avec une autre date ou un autre montant",
+                            N_(
+                                "reference %(reference)r was already imported "
+                                "with another date or amount"
+                            ),
+                            reference=row.reference,
                         ),
                     ),
                 )
@@ -352,7 +335,7 @@ def _count(balances: Balances, row: Row, report: Report) -> None:
         )
     except kinds.KindError as exc:
         report.new.pop()  # the row just appended: not remove(), a scan of every new row
-        report.errors.append(Problem(row.line, (Reason(exc.en, exc.fr),)))
+        report.errors.append(Problem(row.line, (exc,)))
         return
     row.applies_to, row.allocation_id = taken.applies_to, taken.allocation_id
     if taken.target is not None:

@@ -184,7 +184,7 @@ def _allocation_groups(session: Session, locale: str) -> dict[int, tuple[str, st
     """
     allocations = session.scalars(select(Allocation).where(Allocation.status == "confirmed")).all()
     synced = _synced_labels(session, allocations, locale)
-    unknown = "Non renseigné" if locale == "fr" else "Not set"
+    unknown = CATALOG.in_language(locale).ugettext("Not set")
     out = {}
     for a in allocations:
         key = (

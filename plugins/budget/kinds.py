@@ -11,21 +11,21 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from bridge.plugin import N_, MessageError
+from plugins.budget.translation import _
+
 KINDS = ("commitment", "payment", "cancellation", "reduction")
 TARGETS = ("commitment", "payment")
-FRENCH = {
-    "commitment": "engagement",
-    "payment": "mandatement",
-    "cancellation": "annulation",
-    "reduction": "réduction",
-}
-THE = {"cancellation": "l’annulation", "reduction": "la réduction"}
-OF = {"commitment": "d’engagement", "payment": "de mandatement"}
-ENGLISH = {
-    "commitment": "commitment",
-    "payment": "payment",
-    "cancellation": "cancellation",
-    "reduction": "reduction",
+# a line's kind in words, and a cancellation or reduction with what it applies to
+NAMES = {
+    ("commitment", None): N_("commitment"),
+    ("payment", None): N_("payment"),
+    ("cancellation", None): N_("cancellation"),
+    ("reduction", None): N_("reduction"),
+    ("cancellation", "commitment"): N_("cancellation of commitment"),
+    ("cancellation", "payment"): N_("cancellation of payment"),
+    ("reduction", "commitment"): N_("reduction of commitment"),
+    ("reduction", "payment"): N_("reduction of payment"),
 }
 # folded words -> (kind, what it applies to when the words say it)
 WORDS: dict[str, tuple[str, str | None]] = {
@@ -60,17 +60,17 @@ def fold(text: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))
 
 
-@dataclass(frozen=True)
-class KindError(ValueError):
+class KindError(MessageError):
+    """A line's kind, or what it applies to, refused: `field` names the input at fault."""
+
     field: str
-    en: str
-    fr: str
+
+    def __init__(self, field: str, msgid: str, **variables: object) -> None:
+        super().__init__(msgid, field, **variables)
 
 
 UNSAID = KindError(
-    "applies_to",
-    "say whether the cancellation applies to a commitment or a payment",
-    "précisez si l’annulation porte sur un engagement ou un mandatement",
+    "applies_to", N_("say whether the cancellation applies to a commitment or a payment")
 )
 
 
@@ -88,8 +88,8 @@ def resolve(kind_text: str, cents: int, applies_text: str | None = None) -> Kind
     if found is None:
         raise KindError(
             "kind",
-            f"kind {kind_text!r} is not commitment, payment, cancellation or reduction",
-            f"nature « {kind_text} » : ni engagement, ni mandatement, ni annulation, ni réduction",
+            N_("kind %(text)r is not commitment, payment, cancellation or reduction"),
+            text=kind_text,
         )
     kind, applies_to = found
     if kind in TARGETS:
@@ -101,19 +101,15 @@ def resolve(kind_text: str, cents: int, applies_text: str | None = None) -> Kind
         if target not in TARGETS:
             raise KindError(
                 "applies_to",
-                f"{applies_text!r}: a cancellation applies to a commitment or a payment",
-                f"« {applies_text} » : une annulation porte sur un engagement ou un mandatement",
+                N_("%(text)r: a cancellation applies to a commitment or a payment"),
+                text=applies_text,
             )
         applies_to = target
     return Kind(kind, applies_to, -abs(cents))
 
 
-def name(kind: str, applies_to: str | None, lang: str) -> str:
-    """'annulation d’engagement', 'reduction of payment', 'mandatement'."""
-    if lang == "fr":
-        if kind in TARGETS or applies_to is None:
-            return FRENCH[kind]
-        return f"{FRENCH[kind]} {OF[applies_to]}"
-    if kind in TARGETS or applies_to is None:
-        return ENGLISH[kind]
-    return f"{kind} of {applies_to}"
+def name(kind: str, applies_to: str | None) -> str:
+    """'annulation d’engagement', 'reduction of payment', 'mandatement': in the reader's
+    language, through the budget's catalog."""
+    target = None if kind in TARGETS else applies_to
+    return _(NAMES.get((kind, target), kind))

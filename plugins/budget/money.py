@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from bridge.plugin import N_, MessageError
+
 SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]")
 NARROW_NBSP = "\u202f"
 FRENCH_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")  # 1.234.567,89
@@ -14,23 +16,16 @@ ENGLISH_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+\.\d{1,2}$")  # 1,234,567.89 (nev
 MAX_CENTS = 10**15  # ten thousand billion euros: beyond, a typing slip, not a city's budget
 
 
-class AmountError(ValueError):
-    """Why a text is not an amount: in English (`str(error)`, for logs and the CLI) and in
-    French (`error.fr`, for the pages people read)."""
-
-    def __init__(self, en: str, fr: str) -> None:
-        super().__init__(en)
-        self.fr = fr
-
-    def text(self, lang: str) -> str:
-        return self.fr if lang == "fr" else str(self)
+class AmountError(MessageError):
+    """Why a text is not an amount: an English msgid of the budget's catalog and its
+    variables (`str(error)` for the API and the CLI, translated where a page shows it)."""
 
 
 def parse_euros(text: str, *, allow_negative: bool = False) -> int:
     """'1 234,56' / '1234.56' / '700000' / '700 000 €' -> cents (123456). Never a float."""
     raw = SPACES.sub("", str(text)).replace("€", "").replace("EUR", "")
     if not raw:
-        raise AmountError("empty amount", "montant vide")
+        raise AmountError(N_("empty amount"))
     if FRENCH_DOTS.match(raw.lstrip("-")):
         raw = raw.replace(".", "")
     elif ENGLISH_COMMAS.match(raw.lstrip("-")):
@@ -44,17 +39,14 @@ def parse_euros(text: str, *, allow_negative: bool = False) -> int:
     except InvalidOperation as exc:
         raise _not_an_amount(text) from exc
     if value < 0 and not allow_negative:
-        raise AmountError(f"negative amount: {text!r}", f"montant négatif : « {text} »")
+        raise AmountError(N_("negative amount: %(text)r"), text=text)
     if abs(value) * 100 > MAX_CENTS:
-        raise AmountError(f"amount too large: {text!r}", f"montant trop grand : « {text} »")
+        raise AmountError(N_("amount too large: %(text)r"), text=text)
     return int(value * 100)
 
 
 def _not_an_amount(text: str) -> AmountError:
-    return AmountError(
-        f"not an amount in euros: {text!r}",
-        f"« {text} » n’est pas un montant en euros (ex. 1 234,56)",
-    )
+    return AmountError(N_("not an amount in euros: %(text)r"), text=text)
 
 
 def euros(cents: int) -> str:

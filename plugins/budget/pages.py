@@ -85,8 +85,8 @@ def helpers() -> dict[str, Any]:
         "moment": lambda value: (
             formatting.datetime_text(value, lang, with_zone=True) if value else ""
         ),
-        "kind_name": lambda line: kinds.name(line.kind, line.applies_to, lang),
-        "kind_word": lambda kind: kinds.name(kind, None, lang),
+        "kind_name": lambda line: kinds.name(line.kind, line.applies_to),
+        "kind_word": lambda kind: kinds.name(kind, None),
         "status_name": lambda status: _(STATUS[status]),
         "badge": BADGE,
     }

@@ -1,7 +1,8 @@
 """Every write of the budget, shared by the admin pages, the write API and the CLI.
 
 Each function checks what it is given (strings from a form, JSON values from the API), raises
-`Invalid` naming the field at fault in French and English, and records itself in the audit log
+`Invalid` naming the field at fault (an English msgid of the budget's catalog, translated
+where a page shows it: `translation.said`), and records itself in the audit log
 in the same transaction, so a write and its trace land together or not at all. The caller
 commits.
 """
@@ -14,47 +15,35 @@ from typing import Any, Literal, overload
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import Project, Records, Result, audit, find, utcnow, whole_number
+from bridge.plugin import (
+    N_,
+    MessageError,
+    Project,
+    Records,
+    Result,
+    audit,
+    find,
+    utcnow,
+    whole_number,
+)
 from plugins.budget import csvimport, kinds
 from plugins.budget.balances import Balances
 from plugins.budget.models import Allocation, Envelope, EnvelopeSource, LedgerLine
 from plugins.budget.money import AmountError, euros, french, parse_euros
 from plugins.budget.proposals import project_key, propose_from_sources
+from plugins.budget.translation import CATALOG, Field
 
 STATUSES = ("proposed", "confirmed", "rejected")
-# what the French messages call each field: the words of the forms
-FIELD_FR = {
-    "name": "nom",
-    "amount": "montant",
-    "label": "libellé",
-    "reference": "référence",
-    "supplier": "fournisseur",
-    "note": "note",
-    "source": "origine des fonds",
-    "theme": "thème",
-    "neighbourhood": "quartier",
-    "cancels": "pièce annulée",
-    "applies_to": "porte sur",
-    "project": "projet",
-    "result": "résultat",
-    "allocation": "allocation",
-    "envelope": "enveloppe",
-}
 
 
-class Invalid(ValueError):
-    """A value that cannot be stored: which field, and why in English (str) and French."""
+class Invalid(MessageError):
+    """A value that cannot be stored: which field, and why (an English msgid and its
+    variables: `str(exc)` for the API and the CLI, `translation.said(exc)` on pages)."""
 
-    def __init__(self, field: str, en: str, fr: str) -> None:
-        super().__init__(en)
-        self.field, self.fr = field, fr
+    field: str
 
-    def text(self, lang: str) -> str:
-        return self.fr if lang == "fr" else str(self)
-
-
-def _fr(field: str) -> str:
-    return FIELD_FR.get(field, field)
+    def __init__(self, field: str, msgid: str, **variables: object) -> None:
+        super().__init__(msgid, field, **variables)
 
 
 @overload
@@ -70,47 +59,36 @@ def _text(data: dict, field: str, *, required: bool = False, limit: int = 300) -
     value = data.get(field)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise Invalid(
-                field, f"{field} is required", f"le champ « {_fr(field)} » est obligatoire"
-            )
+            raise Invalid(field, N_("%(input)s is required"), input=Field(field))
         return None
     if not isinstance(value, str):
-        raise Invalid(
-            field, f"{field} must be text", f"le champ « {_fr(field)} » doit être un texte"
-        )
+        raise Invalid(field, N_("%(input)s must be text"), input=Field(field))
     value = value.strip()
     if any(ord(c) < 32 and c not in "\n\t" for c in value):
-        raise Invalid(
-            field,
-            f"{field} holds control characters",
-            f"le champ « {_fr(field)} » contient des caractères de contrôle",
-        )
+        raise Invalid(field, N_("%(input)s holds control characters"), input=Field(field))
     if len(value) > limit:
         raise Invalid(
             field,
-            f"{field} is longer than {limit} characters",
-            f"le champ « {_fr(field)} » dépasse {limit} caractères",
+            N_("%(input)s is longer than %(limit)s characters"),
+            input=Field(field),
+            limit=limit,
         )
     return value
 
 
-def _cents(data: dict, field: str = "amount", *, allow_negative: bool = False) -> int:
-    """Euros as text ("1 234,56", "1234.56") or a whole number; never a float."""
-    value = data.get(field)
+def _cents(data: dict, *, allow_negative: bool = False) -> int:
+    """The amount: euros as text ("1 234,56", "1234.56") or a whole number; never a float."""
+    value = data.get("amount")
     if isinstance(value, (bool, float)):
-        raise Invalid(
-            field,
-            f'send {field} as a string of euros ("1234.56"), not a float',
-            f"donnez le {_fr(field)} en texte (« 1234,56 »), pas en nombre à virgule flottante",
-        )
+        raise Invalid("amount", N_('send amount as a string of euros ("1234.56"), not a float'))
     if value is None or value == "":
-        raise Invalid(field, f"{field} is required", "le montant est obligatoire")
+        raise Invalid("amount", N_("amount is required"))
     try:
         cents = parse_euros(str(value), allow_negative=allow_negative)
     except AmountError as exc:
-        raise Invalid(field, str(exc), exc.fr) from None
+        raise Invalid("amount", exc.msgid, **exc.variables) from None
     if cents == 0:
-        raise Invalid(field, f"{field} is zero", "le montant est nul")
+        raise Invalid("amount", N_("amount is zero"))
     return cents
 
 
@@ -123,9 +101,7 @@ def _year(data: dict, field: str) -> int | None:
     except (TypeError, ValueError):
         year = 0
     if not 2000 <= year <= 2100 or isinstance(value, (bool, float)):
-        raise Invalid(
-            field, f"{field} must be a year (2000-2100)", "l’année doit être entre 2000 et 2100"
-        )
+        raise Invalid(field, N_("%(input)s must be a year (2000-2100)"), input=Field(field))
     return year
 
 
@@ -135,7 +111,7 @@ def _id(data: dict, field: str) -> int | None:
         return None
     number = whole_number(value)
     if not number:  # 0 names nothing: refused here, not by the database's foreign key
-        raise Invalid(field, f"{field} must be an id", f"« {_fr(field)} » doit être un numéro")
+        raise Invalid(field, N_("%(input)s must be an id"), input=Field(field))
     return number
 
 
@@ -150,7 +126,7 @@ def envelope_named_or_id(session: Session, data: dict, field: str = "envelope") 
         if found is None and (number := whole_number(text)) is not None:
             found = find(session, Envelope, number)
     if found is None:
-        raise Invalid(field, "no such envelope", "cette enveloppe n’existe pas")
+        raise Invalid(field, N_("no such envelope"))
     return found
 
 
@@ -161,11 +137,9 @@ def create_envelope(session: Session, data: dict, actor: str) -> Envelope:
     start = _year(data, "year_start") if "year_start" in data else _year(data, "year")
     end = _year(data, "year_end") if data.get("year_end") not in (None, "") else start
     if start and end and end < start:
-        raise Invalid(
-            "year_end", "year_end is before year_start", "l’année de fin précède celle de début"
-        )
+        raise Invalid("year_end", N_("year_end is before year_start"))
     if session.scalar(select(Envelope.id).where(Envelope.name == name)) is not None:
-        raise Invalid("name", "an envelope already has this name", "une enveloppe porte ce nom")
+        raise Invalid("name", N_("an envelope already has this name"))
     envelope = Envelope(
         name=name,
         amount_cents=cents,
@@ -204,7 +178,7 @@ def update_envelope(session: Session, envelope: Envelope, data: dict, actor: str
             select(Envelope.id).where(Envelope.name == name, Envelope.id != envelope.id)
         )
         if taken is not None:
-            raise Invalid("name", "an envelope already has this name", "une enveloppe porte ce nom")
+            raise Invalid("name", N_("an envelope already has this name"))
         envelope.name = name
     if "amount" in data:
         envelope.amount_cents = _cents(data)
@@ -213,9 +187,7 @@ def update_envelope(session: Session, envelope: Envelope, data: dict, actor: str
     if "year_end" in data:
         envelope.year_end = _year(data, "year_end") or envelope.year_start
     if envelope.year_start and envelope.year_end and envelope.year_end < envelope.year_start:
-        raise Invalid(
-            "year_end", "year_end is before year_start", "l’année de fin précède celle de début"
-        )
+        raise Invalid("year_end", N_("year_end is before year_start"))
     if "source" in data:
         envelope.source = _text(data, "source", limit=200)
     after = _envelope_state(envelope)
@@ -241,11 +213,7 @@ def set_closed(session: Session, envelope: Envelope, closed: bool, actor: str) -
 
 def _open(envelope: Envelope, field: str = "envelope") -> Envelope:
     if envelope.closed_at is not None:
-        raise Invalid(
-            field,
-            f"envelope {envelope.name!r} is closed",
-            f"l’enveloppe « {envelope.name} » est close",
-        )
+        raise Invalid(field, N_("envelope %(name)r is closed"), name=envelope.name)
     return envelope
 
 
@@ -255,12 +223,7 @@ def delete_envelope(session: Session, envelope: Envelope, actor: str) -> None:
         select(Allocation.id).where(Allocation.envelope_id == envelope.id).limit(1)
     ) or session.scalar(select(LedgerLine.id).where(LedgerLine.envelope_id == envelope.id).limit(1))
     if used is not None:
-        raise Invalid(
-            "envelope",
-            "the envelope still has allocations or ledger lines",
-            "l’enveloppe a encore des allocations ou des lignes : déplacez-les ou "
-            "supprimez-les d’abord",
-        )
+        raise Invalid("envelope", N_("the envelope still has allocations or ledger lines"))
     for source in session.scalars(
         select(EnvelopeSource).where(EnvelopeSource.envelope_id == envelope.id)
     ):
@@ -315,11 +278,7 @@ def set_sources(session: Session, envelope: Envelope, values: list[str], actor: 
             instance = synced.instance_name(component.instance_id) or ""
             wanted.add((instance, None, None, component.remote_id))
         else:
-            raise Invalid(
-                "sources",
-                f"no such process or component {value!r}",
-                f"source inconnue : « {value} »",
-            )
+            raise Invalid("sources", N_("no such process or component %(value)r"), value=value)
     current = {
         _source_key(s): s
         for s in session.scalars(
@@ -429,29 +388,23 @@ def allocate(session: Session, data: dict, actor: str) -> Allocation:
     envelope = _open(envelope_named_or_id(session, data))
     project_id, result_id = _id(data, "project"), _id(data, "result")
     if project_id and result_id:
-        raise Invalid(
-            "result",
-            "give a project or a result, not both",
-            "choisissez un projet ou un résultat, pas les deux",
-        )
+        raise Invalid("result", N_("give a project or a result, not both"))
     synced = Records.beside(session)
     target: Project | Result | None = None
     if project_id:
         target = synced.projects.by_id(project_id)
         if target is None:
-            raise Invalid("project", "no such synced project", "ce projet n’existe pas")
+            raise Invalid("project", N_("no such synced project"))
         key = project_key(synced, target)
         taken = session.scalar(select(Allocation.id).where(Allocation.project_key == key))
         if taken is not None:
             raise Invalid(
-                "project",
-                f"this project already has allocation {taken}",
-                f"ce projet a déjà l’allocation n° {taken}",
+                "project", N_("this project already has allocation %(taken)s"), taken=taken
             )
     elif result_id:
         target = synced.results.by_id(result_id)
         if target is None:
-            raise Invalid("result", "no such synced result", "ce résultat n’existe pas")
+            raise Invalid("result", N_("no such synced result"))
     label = _text(data, "label", required=target is None)
     if label is None and target is not None:
         label = (target.title or {}).get("fr") or target.remote_id
@@ -503,11 +456,7 @@ def update_allocation(session: Session, allocation: Allocation, data: dict, acto
             setattr(allocation, field, _text(data, field, limit=200))
     if "status" in data:
         if data["status"] not in STATUSES:
-            raise Invalid(
-                "status",
-                "status is proposed, confirmed or rejected",
-                "l’état est proposée, confirmée ou rejetée",
-            )
+            raise Invalid("status", N_("status is proposed, confirmed or rejected"))
         allocation.status = data["status"]
     if "envelope" in data:
         _move_allocation(session, allocation, envelope_named_or_id(session, data))
@@ -542,8 +491,10 @@ def _move_allocation(session: Session, allocation: Allocation, envelope: Envelop
 def _clash(field: str, line: LedgerLine, envelope: Envelope) -> Invalid:
     return Invalid(
         field,
-        f"reference {line.reference!r} is already in that envelope's ledger",
-        f"la référence « {line.reference} » figure déjà dans l’enveloppe « {envelope.name} »",
+        # the French names the envelope: a variable the English leaves out
+        N_("reference %(reference)r is already in that envelope's ledger"),
+        reference=line.reference,
+        envelope=envelope.name,
     )
 
 
@@ -554,9 +505,7 @@ def delete_allocation(session: Session, allocation: Allocation, actor: str) -> N
         select(LedgerLine.id).where(LedgerLine.allocation_id == allocation.id).limit(1)
     ):
         raise Invalid(
-            "allocation",
-            "the allocation has ledger lines: move or delete them first",
-            "l’allocation a des lignes au grand livre : déplacez-les ou supprimez-les d’abord",
+            "allocation", N_("the allocation has ledger lines: move or delete them first")
         )
     audit(
         session,
@@ -569,11 +518,14 @@ def delete_allocation(session: Session, allocation: Allocation, actor: str) -> N
 
 
 def what_it_does(allocation: Allocation, envelope: Envelope, lang: str) -> str:
-    """'« Vergers » : 120 000,00 € dans « Suites du vote »': what a confirmation confirms."""
-    amount = french(allocation.amount_cents)
-    if lang == "fr":
-        return f"« {allocation.label} » : {amount} dans « {envelope.name} »"
-    return f"“{allocation.label}”: {amount} in “{envelope.name}”"
+    """'« Vergers » : 120 000,00 € dans « Suites du vote »': what a confirmation confirms, in
+    `lang` (the CLI says it in English)."""
+    text = CATALOG.in_language(lang).ugettext("“%(label)s”: %(amount)s in “%(envelope)s”")
+    return text % {
+        "label": allocation.label,
+        "amount": french(allocation.amount_cents),
+        "envelope": envelope.name,
+    }
 
 
 # -- the ledger -------------------------------------------------------------------------------
@@ -598,24 +550,16 @@ def add_line(session: Session, data: dict, actor: str) -> LedgerLine:
     if (allocation_id := _id(data, "allocation")) is not None:
         allocation = find(session, Allocation, allocation_id)
         if allocation is None:
-            raise Invalid("allocation", "no such allocation", "cette allocation n’existe pas")
+            raise Invalid("allocation", N_("no such allocation"))
     if data.get("envelope") in (None, "") and allocation is not None:
         envelope = session.get_one(Envelope, allocation.envelope_id)
     else:
         envelope = envelope_named_or_id(session, data)
     _open(envelope)
     if allocation is not None and allocation.envelope_id != envelope.id:
-        raise Invalid(
-            "allocation",
-            "this allocation belongs to another envelope",
-            "cette allocation dépend d’une autre enveloppe",
-        )
+        raise Invalid("allocation", N_("this allocation belongs to another envelope"))
     if kinds.fold(str(data.get("kind") or "")) not in kinds.WORDS:
-        raise Invalid(
-            "kind",
-            "kind is commitment, payment, cancellation or reduction",
-            "la nature est engagement, mandatement, annulation ou réduction",
-        )
+        raise Invalid("kind", N_("kind is commitment, payment, cancellation or reduction"))
     day = _date(data)
     cents = _cents(data, allow_negative=True)
     reference = _text(data, "reference", required=True, limit=100)
@@ -630,12 +574,12 @@ def add_line(session: Session, data: dict, actor: str) -> LedgerLine:
             _text(data, "cancels", limit=100),
         )
     except kinds.KindError as exc:
-        raise Invalid(exc.field, exc.en, exc.fr) from None
+        raise Invalid(exc.field, exc.msgid, **exc.variables) from None
     if _reference_taken(session, envelope.id, kind.kind, reference):
         raise Invalid(
             "reference",
-            f"reference {reference!r} is already in this envelope's ledger",
-            f"la référence « {reference} » figure déjà dans cette enveloppe",
+            N_("reference %(reference)r is already in this envelope's ledger"),
+            reference=reference,
         )
     line = LedgerLine(
         envelope_id=envelope.id,
@@ -660,22 +604,18 @@ def add_line(session: Session, data: dict, actor: str) -> LedgerLine:
 def _date(data: dict) -> date:
     value = data.get("date")
     if not isinstance(value, str) or not value.strip():
-        raise Invalid("date", "date is required", "la date est obligatoire")
+        raise Invalid("date", N_("date is required"))
     try:
         return csvimport.parse_date(value)
     except csvimport.DateError as exc:
-        raise Invalid("date", exc.reason.en, exc.reason.fr) from None
+        raise Invalid("date", exc.msgid, **exc.variables) from None
 
 
 def delete_line(session: Session, line: LedgerLine, actor: str) -> None:
     """A line typed or imported by mistake. The audit log keeps what it was. A line that a
     cancellation names stays until the cancellation goes."""
     if session.scalar(select(LedgerLine.id).where(LedgerLine.cancels_id == line.id).limit(1)):
-        raise Invalid(
-            "line",
-            "a cancellation or reduction names this line: delete it first",
-            "une annulation ou une réduction porte sur cette ligne : supprimez-la d’abord",
-        )
+        raise Invalid("line", N_("a cancellation or reduction names this line: delete it first"))
     audit(session, actor, "budget.ledger.delete", f"ledger:{line.id}", before=line.as_json())
     session.delete(line)
 
@@ -692,7 +632,7 @@ def move_line(session: Session, line: LedgerLine, destination: str, actor: str) 
     elif kind == "envelope" and (found := find(session, Envelope, number)) is not None:
         envelope = found
     else:
-        raise Invalid("destination", "no such allocation or envelope", "destination inconnue")
+        raise Invalid("destination", N_("no such allocation or envelope"))
     _open(envelope, "destination")
     before = line.as_json()
     if envelope.id != line.envelope_id:
@@ -700,11 +640,7 @@ def move_line(session: Session, line: LedgerLine, destination: str, actor: str) 
             select(LedgerLine.id).where(LedgerLine.cancels_id == line.id).limit(1)
         )
         if linked:
-            raise Invalid(
-                "destination",
-                "a cancelled or cancelling line stays in its envelope",
-                "une ligne annulée ou qui annule reste dans son enveloppe",
-            )
+            raise Invalid("destination", N_("a cancelled or cancelling line stays in its envelope"))
         if _reference_taken(session, envelope.id, line.kind, line.reference):
             raise _clash("destination", line, envelope)
     line.envelope_id = envelope.id
@@ -728,9 +664,7 @@ def import_csv(
     A closed envelope refuses the file whole."""
     if envelope.closed_at is not None:
         report = csvimport.Report()
-        reason = csvimport.Reason(
-            f"envelope {envelope.name!r} is closed", f"l’enveloppe « {envelope.name} » est close"
-        )
+        reason = csvimport.Reason(N_("envelope %(name)r is closed"), name=envelope.name)
         report.errors.append(csvimport.Problem(1, (reason,)))
         return report
     report = csvimport.import_file(session, envelope.id, data, dry_run=dry_run, mapping=mapping)

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from plugins.budget import csvimport
+from tests.budget.french import fr
 
 GOOD = (
     "Date;Référence;Kind;Montant;Fournisseur;Libellé\n"
@@ -135,7 +136,7 @@ def test_every_bad_row_is_reported_not_just_the_first():
     report = csvimport.read(text.encode())
     assert [e.line for e in report.errors] == [2, 4]
     assert str(report.errors[0]).startswith("line 2: not an amount in euros: 'x'")
-    assert report.errors[0].text("fr").startswith("ligne 2 : « x » n’est pas un montant")
+    assert fr(report.errors[0]).startswith("ligne 2 : « x » n’est pas un montant")
 
 
 def bridge(*args, url, input_file=None):

@@ -169,3 +169,22 @@ def test_the_finance_csv_through_the_api(api, sessions):
     wrong = api("POST", url + "?column_price=Valeur", data=renamed, content_type="text/csv")
     assert wrong.status_code == 422 and wrong.get_json()["field"] == "column_price"
     assert api("POST", url, role="viewer", data=GOOD).status_code == 403
+
+
+def test_a_refusal_is_said_in_english_whatever_the_reader_reads(api):
+    """The problem body's detail is the English msgid with its values, a contract with the
+    developers who call the API (docs/translation.md): a French reader's call gets the same."""
+    refused = api(
+        "POST",
+        "/api/v1/budget/envelopes",
+        json={"name": "Suites du vote", "amount": "beaucoup"},
+        headers={"Accept-Language": "fr"},
+    )
+    assert refused.status_code == 422
+    body = refused.get_json()
+    assert body["field"] == "amount"
+    assert body["detail"] == "not an amount in euros: 'beaucoup'"
+    missing = api(
+        "POST", "/api/v1/budget/envelopes", json={"amount": "10"}, headers={"Accept-Language": "fr"}
+    )
+    assert missing.get_json()["detail"] == "name is required"
