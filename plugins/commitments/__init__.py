@@ -38,20 +38,16 @@ def blueprints():
 
 @hookimpl
 def admin_menu():
-    from bridge.plugin import MenuItem
+    from bridge.plugin import N_, MenuItem
 
-    return [
-        MenuItem(
-            {"fr": "Engagements", "en": "Commitments"}, "commitments_admin.index", role="viewer"
-        )
-    ]
+    return [MenuItem(N_("Commitments"), "commitments_admin.index", role="viewer")]
 
 
 @hookimpl
 def public_links():
-    from bridge.plugin import PublicLink
+    from bridge.plugin import N_, PublicLink
 
-    return [PublicLink({"fr": "Engagements", "en": "Commitments"}, "commitments_public.booklet")]
+    return [PublicLink(N_("Commitments"), "commitments_public.booklet")]
 
 
 @hookimpl

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 from bridge.plugin import (
+    N_,
     AuditWording,
     Export,
     Job,
@@ -23,7 +24,7 @@ from bridge.plugin import (
 )
 
 NAME = "changes_digest"
-TITLE = {"fr": "Résumé des changements", "en": "Changes digest"}
+TITLE = N_("Changes digest")  # a msgid of the catalog, translated where shown
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ def sync_finished(context, run):
 
 @hookimpl
 def public_links():
-    return [PublicLink({"fr": "Changements", "en": "Changes"}, f"{NAME}_public.digest")]
+    return [PublicLink(N_("Changes"), f"{NAME}_public.digest")]
 
 
 @hookimpl
@@ -121,18 +122,12 @@ def audit_wording():
     return [
         AuditWording(
             actions={
-                f"{NAME}.seed": {
-                    "fr": "{who} a amorcé le résumé des changements",
-                    "en": "{who} seeded the changes digest",
-                },
-                f"{NAME}.note.create": {
-                    "fr": "{who} a ajouté une note au résumé des changements",
-                    "en": "{who} added a note to the changes digest",
-                },
+                f"{NAME}.seed": N_("{who} seeded the changes digest"),
+                f"{NAME}.note.create": N_("{who} added a note to the changes digest"),
             },
             labels={
-                f"{NAME}.seed": {"fr": "amorçage du résumé", "en": "digest seeding"},
-                f"{NAME}.note.create": {"fr": "note du résumé", "en": "digest note"},
+                f"{NAME}.seed": N_("digest seeding"),
+                f"{NAME}.note.create": N_("digest note"),
             },
         )
     ]
