@@ -56,27 +56,16 @@ def blueprints():
 
 @hookimpl
 def admin_menu():
-    from bridge.plugin import MenuItem
+    from bridge.plugin import N_, MenuItem
 
-    return [
-        MenuItem(
-            {"fr": "Comités de suivi", "en": "Follow-up committees"},
-            "committees_admin.index",
-            role="viewer",
-        )
-    ]
+    return [MenuItem(N_("Follow-up committees"), "committees_admin.index", role="viewer")]
 
 
 @hookimpl
 def public_links():
-    from bridge.plugin import PublicLink
+    from bridge.plugin import N_, PublicLink
 
-    return [
-        PublicLink(
-            {"fr": "Comités de suivi", "en": "Follow-up committees"},
-            "committees_public.committees",
-        )
-    ]
+    return [PublicLink(N_("Follow-up committees"), "committees_public.committees")]
 
 
 @hookimpl
