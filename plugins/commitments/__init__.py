@@ -78,3 +78,10 @@ def references(session, kind, search):
     from plugins.commitments.citations import cited
 
     return cited(session, kind, search)
+
+
+@hookimpl
+def cli_commands():
+    from plugins.commitments.cli import commitments
+
+    return [commitments]
