@@ -14,8 +14,9 @@ CATALOG = catalog(Path(__file__).parent / "translations", "commitments")
 _ = CATALOG.gettext
 ngettext = CATALOG.ngettext
 
-# a plain space before : ; ! ? » (then a space, a tag, a quote or the end), and after «
-BEFORE = re.compile(r" ([:;!?»])(?=[\s<\"']|$)")
+# a plain space before : ; ! ? » (then a space, a tag, a quote, a closing mark or the end),
+# and after «
+BEFORE = re.compile(r" ([:;!?»])(?=[\s<\"'.,)\]]|$)")
 AFTER = re.compile(r"« ")
 TAG = re.compile(r"(<[^>]*>)")
 

@@ -23,7 +23,8 @@ from bridge.timeutil import utcnow
 from tests.budget.demo_data import demo_budget_database
 
 EMAIL, PASSWORD = "camille@ivry.example", "une longue phrase secrète"
-ACTIONS = ("budget", "committees")  # plugins' audit actions are never shown raw either
+# plugins' audit actions are never shown raw either
+ACTIONS = ("budget", "committees", "commitments")
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +121,11 @@ def test_every_page_an_admin_reads_is_french(site):
 
 def test_every_public_page_is_french(site):
     app, samples = site
-    report = crawl(app.test_client(), ["/", "/budget/", "/committees/", "/nowhere"], ACTIONS)
+    report = crawl(
+        app.test_client(),
+        ["/", "/budget/", "/committees/", "/public/engagements/", "/nowhere"],
+        ACTIONS,
+    )
     assert any(path.startswith("/public/ivry/processes/") for path in report), sorted(report)
     bad = {path: found for path, found in report.items() if found}
     assert not bad, "\n".join(f"{path}: {found[:5]}" for path, found in bad.items())
