@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean chromium i18n
+.PHONY: demo test lint bench clean system-packages i18n
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,15 +16,21 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) system-packages
 	$(BIN)/bridge --config config/demo.toml demo
 
-# Browser tests drive Debian's chromium (Playwright may not download browsers here).
-# As root on Debian we install it; elsewhere install it yourself (`apt-get install chromium`).
-chromium:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
-	  || (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null); \
+# Debian packages the project needs beyond Python: chromium for the browser tests (Playwright may
+# not download browsers here) and the DejaVu fonts the commitments' PDFs are set in. As root on
+# Debian we install what is missing; elsewhere install them yourself
+# (`apt-get install chromium fonts-dejavu-core`).
+SYSTEM_PACKAGES := chromium fonts-dejavu-core
+system-packages:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null \
+	    || (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null); \
+	  fi; \
 	fi
 
 # The suite runs on every core (at most 4 workers; `make test JOBS=0` runs it in one process), a test
@@ -34,7 +40,7 @@ JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$
 
 # pytest exits 5 when it collected no test: that is a failure here, never a pass.
 # mypy reads its files and settings from [tool.mypy] in pyproject.toml; any error fails.
-test: $(STAMP) chromium
+test: $(STAMP) system-packages
 	$(BIN)/ruff check .
 	$(BIN)/mypy bridge plugins
 	$(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) --dist loadfile; status=$$?; \
