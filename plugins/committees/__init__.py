@@ -49,9 +49,10 @@ def blueprints():
     from plugins.committees.admin import blueprint as admin
     from plugins.committees.admin_meetings import blueprint as meetings
     from plugins.committees.admin_members import blueprint as members
+    from plugins.committees.api import blueprint as api
     from plugins.committees.public import blueprint as public
 
-    return [admin, members, meetings, public, accountability]
+    return [admin, members, meetings, public, accountability, api]
 
 
 @hookimpl
@@ -87,3 +88,10 @@ def followup_actions(session):
     from plugins.committees.citations import followup_actions as answer
 
     return answer(session)
+
+
+@hookimpl
+def openapi_paths():
+    from plugins.committees.api import OPENAPI_PATHS
+
+    return OPENAPI_PATHS
