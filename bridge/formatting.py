@@ -14,14 +14,19 @@ setting, Europe/Paris by default), so every shown time goes through `datetime_te
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, has_app_context
+from flask import Blueprint, Flask, Response, current_app, has_app_context
 from jinja2 import pass_context
 
 from bridge.i18n import language
+
+if TYPE_CHECKING:
+    from bridge.i18n import Catalog
 
 NARROW_NBSP = "\u202f"
 NBSP = "\u00a0"
@@ -163,6 +168,39 @@ def datetime_text(value: datetime | None, lang: str = "fr", with_zone: bool = Fa
 def colon(lang: str = "fr") -> str:
     """': ' after a label, with the narrow no-break space French puts before the colon."""
     return f"{NARROW_NBSP}: " if lang == "fr" else ": "
+
+
+# French typography: a plain space before : ; ! ? » (then a space, a tag, a quote, a closing
+# mark or the end of the text) and after «, made a narrow no-break space.
+_BEFORE = re.compile(r" ([:;!?»])(?=[\s<\"'.,)\]]|$)")
+_AFTER = re.compile(r"« ")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def french_spacing(html: str) -> str:
+    """A narrow no-break space (U+202F) before : ; ! ? » and after «, so that no line breaks
+    there: written once for a page rather than in every string. Only the text between tags
+    changes, never an attribute (a form's values stay as typed)."""
+    return "".join(
+        part if part.startswith("<") else _AFTER.sub("«\u202f", _BEFORE.sub("\u202f\\1", part))
+        for part in _TAG.split(html)
+    )
+
+
+def french_pages(blueprint: Blueprint, catalog: Catalog) -> None:
+    """Every page of `blueprint` reads `catalog` (its templates' `_()` and `ngettext()`), and
+    every French HTML page gets `french_spacing`: what a plugin's page blueprint needs."""
+    blueprint.before_request(catalog.use_for_request)
+
+    @blueprint.after_request
+    def typeset(response: Response) -> Response:
+        if (
+            language() == "fr"
+            and response.mimetype == "text/html"
+            and not response.direct_passthrough
+        ):
+            response.set_data(french_spacing(response.get_data(as_text=True)))
+        return response
 
 
 def _lang(context) -> str:

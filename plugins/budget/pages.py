@@ -3,17 +3,16 @@ asks before a destructive action, and dates in the city's time zone."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from sqlalchemy import Select
 
 from bridge.plugin import N_, Numbered, current_language, db, find, formatting, numbered
 from plugins.budget import kinds
 from plugins.budget.money import french
-from plugins.budget.translation import _, use_catalog
+from plugins.budget.translation import CATALOG, _, use_catalog
 
 PAGE_SIZE = 50
 STATUS = {"proposed": N_("proposed"), "confirmed": N_("confirmed"), "rejected": N_("rejected")}
@@ -32,38 +31,11 @@ COLUMN_NAMES = {  # the import form's mapping labels
 BADGE = {"proposed": "badge-warn", "confirmed": "badge-ok", "rejected": "badge-muted"}
 
 
-# a plain space before : ; ! ? » (then a space, a tag, a quote or the end), and after «
-BEFORE = re.compile(r" ([:;!?»])(?=[\s<\"']|$)")
-AFTER = re.compile(r"« ")
-
-
-TAG = re.compile(r"(<[^>]*>)")
-
-
-def french_spacing(html: str) -> str:
-    """French typography: a narrow no-break space (U+202F) before : ; ! ? » and after «, so
-    that no line breaks there. Written once here rather than in every string of the pages.
-    Only the text between tags changes: attributes (a form's values) stay as they were."""
-    return "".join(
-        part if part.startswith("<") else AFTER.sub("«\u202f", BEFORE.sub("\u202f\\1", part))
-        for part in TAG.split(html)
-    )
-
-
 def typeset_in_french(blueprint: Blueprint) -> None:
-    """Every page of `blueprint` reads the budget's catalog; every French one gets
-    `french_spacing`."""
+    """Every page of `blueprint` reads the budget's catalog (and its `said()` helpers); every
+    French one gets the core's French spacing."""
+    formatting.french_pages(blueprint, CATALOG)
     use_catalog(blueprint)
-
-    @blueprint.after_request
-    def typeset(response: Response) -> Response:
-        if (
-            current_language() == "fr"
-            and response.mimetype == "text/html"
-            and not response.direct_passthrough
-        ):
-            response.set_data(french_spacing(response.get_data(as_text=True)))
-        return response
 
 
 def day(value: date, lang: str) -> str:

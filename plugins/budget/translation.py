@@ -89,7 +89,6 @@ def said_problem(problem: Problem) -> str:
 
 
 def use_catalog(blueprint: Blueprint) -> None:
-    """The templates of `blueprint`'s pages (`_()`, `ngettext()`, `said()`) read the budget's
-    catalog."""
-    blueprint.before_request(CATALOG.use_for_request)
+    """The templates of `blueprint`'s pages have `said()` and `said_problem()` (their `_()` and
+    `ngettext()` read the budget's catalog through `formatting.french_pages`)."""
     blueprint.context_processor(lambda: {"said": said, "said_problem": said_problem})

@@ -10,11 +10,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import PluginContext, Reference
+from bridge.plugin import PluginContext, Reference, formatting
 from plugins.commitments.models import Commitment, Evidence, Mandate, StatusChange
-from plugins.commitments.translation import french_spacing as fr
 
 MANDATE = "Mandat municipal 2020-2026"
+fr = formatting.french_spacing  # the booklet's French, typeset as its pages are
+
 PROGRAMME = fr("Engagement du projet municipal « Ensemble pour Ivry » (2020)")
 REVIEW = datetime(2023, 12, 1, 19, 0)  # the restitution evening of the mid-mandate review
 ACTOR = "demo"
