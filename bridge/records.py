@@ -91,15 +91,25 @@ class InstanceInfo(NamedTuple):
     locale: str
     published: bool
     archived: bool
+    # "Type.field" names the server's API lacks, learnt from the server by the sync's probe
+    # (docs/decidim.md); None until a sync has asked it.
+    missing: frozenset[str] | None = None
+
+    def offers(self, field: str) -> bool | None:
+        """Whether the server's API has `field` ("Result.category"); None when not known yet."""
+        return None if self.missing is None else field not in self.missing
 
 
 def _info(instance: Instance) -> InstanceInfo:
+    learnt = instance.capabilities
+    missing = learnt.get("missing") if isinstance(learnt, dict) else None
     return InstanceInfo(
         instance.name,
         instance.base_url,
         instance.locale,
         instance.published,
         instance.archived_at is not None,
+        frozenset(str(f) for f in missing) if isinstance(missing, list) else None,
     )
 
 

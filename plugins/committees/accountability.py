@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from bridge.plugin import (
     Component,
-    Instance,
+    InstanceInfo,
     PluginContext,
     Result,
     current_context,
@@ -51,7 +51,7 @@ class ExportError(LookupError):
 class Export:
     """What the file holds, and the roll-up it applied (for the page that offers it)."""
 
-    instance: Instance
+    instance: InstanceInfo
     component: Component
     results: list[Result]
     rollup: Rollup
@@ -77,9 +77,9 @@ def accountability_components(context: PluginContext, instance: str) -> list[Com
 
 
 def find(
-    context: PluginContext, session: Session, instance_name: str, component_id: str
-) -> tuple[Instance, Component]:
-    instance = session.scalar(select(Instance).where(Instance.name == instance_name))
+    context: PluginContext, instance_name: str, component_id: str
+) -> tuple[InstanceInfo, Component]:
+    instance = context.records.instance(instance_name)
     if instance is None:
         raise ExportError(f"no instance named {instance_name!r}")
     component = context.records.components.get(instance_name, str(component_id))
@@ -107,19 +107,19 @@ def linked_progress(session: Session, instance: str) -> dict[str, list[float]]:
     return dict(found)
 
 
-def category_column(instance: Instance, results: Sequence[Result]) -> bool:
+def category_column(instance: InstanceInfo, results: Sequence[Result]) -> bool:
     """Whether the file carries `category/id`: the server's own answer when we asked it (its
     capabilities: results have a `category` field), else what was synced."""
-    capabilities = instance.capabilities
-    if isinstance(capabilities, dict) and isinstance(capabilities.get("missing"), list):
-        return "Result.category" not in capabilities["missing"]
+    offered = instance.offers("Result.category")
+    if offered is not None:
+        return offered
     return any(r.category_remote_id for r in results)
 
 
 def build(context: PluginContext, instance_name: str, component_id: str) -> Export:
     """The export of one component, read from the synced records and the committees' items."""
     with context.sessions() as session:
-        instance, component = find(context, session, instance_name, component_id)
+        instance, component = find(context, instance_name, component_id)
         progress = linked_progress(session, instance_name)
     results = list(context.records.results.iterate(instance_name, component=component.remote_id))
     rollup = roll_up(
@@ -169,7 +169,7 @@ def build(context: PluginContext, instance_name: str, component_id: str) -> Expo
     return Export(instance, component, results, rollup, header, rows)
 
 
-def _locales(instance: Instance, results: Sequence[Result]) -> list[str]:
+def _locales(instance: InstanceInfo, results: Sequence[Result]) -> list[str]:
     """The instance's locale first, then every other locale a title or description has."""
     seen = {instance.locale}
     for r in results:
@@ -195,7 +195,7 @@ def _number(value: float | None) -> str:
 
 
 def _proposal_urls(
-    context: PluginContext, instance: Instance, results: Sequence[Result]
+    context: PluginContext, instance: InstanceInfo, results: Sequence[Result]
 ) -> dict[str, list[str]]:
     """Each result's proposals as Decidim's own links (the importer reads the id at the end)."""
     wanted = {str(p) for r in results for p in (r.proposal_remote_ids or [])}

@@ -118,6 +118,10 @@ def test_components_and_the_records_of_one_component(synced, records):
     assert (ivry.name, ivry.locale, ivry.archived) == ("ivry", "fr", False)
     assert ivry.base_url.startswith("http://") and not hasattr(ivry, "api_secret")
     assert records.instance("ivry") == ivry and records.instance("elsewhere") is None
+    assert ivry.missing is not None  # the first sync asked the server what it lacks
+    assert all(ivry.offers(field) is False for field in ivry.missing)
+    assert ivry.offers("Result.title") is True
+    assert ivry._replace(missing=None).offers("Result.title") is None  # never asked
     assert records.instance_name(project.instance_id) == "ivry"
     assert records.instance_name(project.instance_id + 1000) is None
 
