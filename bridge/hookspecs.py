@@ -94,6 +94,24 @@ class Money:
 
 
 @dataclass(frozen=True)
+class ReferenceMoney:
+    """The money of a cited record (`reference` is `"kind:key"` of a `Reference`, e.g.
+    "budget.allocation:7"), in euro cents, None when not known. `results` are the synced
+    accountability results whose `result_money` already counts this money: a reader adding
+    both leaves it out where it has one of them (no double counting). `budget` names the
+    budget the money comes out of (a budget's envelope) and `budget_cents` its total, so a
+    report can say how much of it its actions use."""
+
+    reference: str
+    allocated_cents: int | None = None
+    committed_cents: int | None = None
+    paid_cents: int | None = None
+    results: tuple[RecordKey, ...] = ()
+    budget: str | None = None
+    budget_cents: int | None = None
+
+
+@dataclass(frozen=True)
 class Plural:
     """An audit sentence whose words agree with a number of the entry's `after`: English
     msgids for one and for many, `count` the key of `after` that holds the number.
@@ -165,8 +183,10 @@ class FollowupAction:
     or theme it serves, as the city words it (the report groups by it; None: "other");
     `committee` the name of the committee that carries it; `decisions` the decisions it comes
     from, as `Reference`s; `results` the synced accountability results it moves, by
-    `RecordKey` (their money comes from the `result_money` hook); `due` its due day; `url` its
-    page. Values out of range raise ValueError."""
+    `RecordKey` (their money comes from the `result_money` hook); `spends` the cited records
+    whose money it spends, as `"kind:key"` of a `Reference` ("budget.allocation:7"; their
+    money comes from the `reference_money` hook); `due` its due day; `url` its page. Values
+    out of range raise ValueError."""
 
     key: str
     title: str
@@ -178,8 +198,11 @@ class FollowupAction:
     results: tuple[RecordKey, ...] = ()
     due: datetime.date | None = None
     url: str | None = None
+    spends: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if any(":" not in key for key in self.spends):
+            raise ValueError(f"spends holds 'kind:key' strings: {self.spends!r}")
         if self.status not in FOLLOWUP_STATUSES:
             raise ValueError(f"status {self.status!r} is not one of {FOLLOWUP_STATUSES}")
         if self.progress is not None and not 0 <= self.progress <= 100:
@@ -380,6 +403,24 @@ def result_money(
                                    .where(Allocation.result_id.in_(ids)))
             return [Money("results", result_id, allocated_cents=cents)
                     for result_id, cents in rows]
+    """
+
+
+@hookspec
+def reference_money(
+    context: PluginContext, session: Session, references: list[str]
+) -> list[ReferenceMoney]:
+    """The money of cited records, by their `"kind:key"` (a progress report asks it for the
+    budget allocations its actions spend). Answer only for the kinds you own, at most once
+    per reference; read with `session`, never write.
+
+    Example::
+
+        @hookimpl
+        def reference_money(session, references):
+            ids = [int(r.split(":")[1]) for r in references if r.startswith("budget.allocation:")]
+            return [ReferenceMoney(f"budget.allocation:{a.id}", allocated_cents=a.amount_cents)
+                    for a in session.scalars(select(Allocation).where(Allocation.id.in_(ids)))]
     """
 
 

@@ -42,6 +42,7 @@ from bridge.hookspecs import (
     Plural,
     PublicLink,
     Reference,
+    ReferenceMoney,
     hookimpl,
 )
 from bridge.i18n import N_, NP_, Catalog, MessageError, catalog
@@ -98,6 +99,7 @@ __all__ = [
     "RecordKey",
     "Records",
     "Reference",
+    "ReferenceMoney",
     "Result",
     "Space",
     "SpaceKey",

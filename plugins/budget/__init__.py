@@ -99,6 +99,13 @@ def result_money(session, instance, results, projects):
 
 
 @hookimpl
+def reference_money(session, references):
+    from plugins.budget.followup import reference_money as answer
+
+    return answer(session, references)
+
+
+@hookimpl
 def instance_deleting(session, instance_id):
     from plugins.budget.detach import detach_instance
 

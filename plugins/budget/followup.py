@@ -1,5 +1,7 @@
 """The money beside each result and project of the core's public follow-up page: what was
-allocated to it, committed and paid (confirmed allocations and their ledger).
+allocated to it, committed and paid (confirmed allocations and their ledger); and the money of
+allocations cited by reference key (a committee's action item that spends one), with the
+result that already carries it, so a report adding both counts it once.
 
 A project is found by its identity (Decidim site + remote id, see `proposals`), so the page of
 a second instance reading the same Decidim shows the money allocated through the first."""
@@ -9,9 +11,10 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import Instance, Money, Project, Result
+from bridge.plugin import Instance, Money, Project, RecordKey, ReferenceMoney, Result
+from plugins.budget.citations import ALLOCATION
 from plugins.budget.figures import for_allocations
-from plugins.budget.models import Allocation
+from plugins.budget.models import Allocation, Envelope
 from plugins.budget.proposals import site
 
 
@@ -60,3 +63,42 @@ def money(
         total[1] += f.committed
         total[2] += f.paid
     return [Money(resource, record_id, *total) for (resource, record_id), total in totals.items()]
+
+
+def reference_money(session: Session, references: list[str]) -> list[ReferenceMoney]:
+    """Allocated, committed and paid of each confirmed allocation cited as
+    "budget.allocation:<id>" (the key of the `references` hook), the same figures as the
+    allocation's own page; other kinds, unknown ids and unconfirmed allocations are left out."""
+    ids = set()
+    for reference in references:
+        kind, _, key = reference.partition(":")
+        if kind == ALLOCATION and key.isdigit():
+            ids.add(int(key))
+    if not ids:
+        return []
+    rows = session.execute(
+        select(
+            Allocation.id,
+            Allocation.instance,
+            Allocation.result_remote_id,
+            Envelope.name,
+            Envelope.amount_cents,
+        )
+        .join(Envelope, Envelope.id == Allocation.envelope_id)
+        .where(Allocation.id.in_(ids), Allocation.status == "confirmed")
+    ).all()
+    figures = for_allocations(session, [row.id for row in rows])
+    return [
+        ReferenceMoney(
+            f"{ALLOCATION}:{allocation_id}",
+            figures[allocation_id].allocated,
+            figures[allocation_id].committed,
+            figures[allocation_id].paid,
+            results=(RecordKey(name, "results", result_remote_id),)
+            if name and result_remote_id
+            else (),
+            budget=envelope,
+            budget_cents=envelope_cents,
+        )
+        for allocation_id, name, result_remote_id, envelope, envelope_cents in rows
+    ]

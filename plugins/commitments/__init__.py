@@ -57,7 +57,7 @@ def openapi_paths():
     return OPENAPI_PATHS
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after the budget's seed: it cites the budget's demo ledger lines
 def seed_demo(context):
     from plugins.commitments.demo import seed
 

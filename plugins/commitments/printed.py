@@ -6,7 +6,7 @@ from __future__ import annotations
 from bridge.plugin import formatting
 from plugins.commitments.booklet import Booklet
 from plugins.commitments.pdf import Document
-from plugins.commitments.report import Figures, Report
+from plugins.commitments.report import Budget, Figures, Report
 from plugins.commitments.settings import CommitmentsSettings
 from plugins.commitments.statuses import COLOURS, STATUSES
 from plugins.commitments.translation import _, ngettext
@@ -81,6 +81,8 @@ def report_pdf(data: Report, settings: CommitmentsSettings, city: str, lang: str
         11,
     )
     pdf.paragraph(money_line(data.money, lang), 10)
+    for budget in data.budgets:
+        pdf.paragraph(budget_line(budget, lang), 9)
     pdf.ln(3)
     for priority in data.priorities:
         if pdf.will_page_break(40):
@@ -127,4 +129,26 @@ def money_line(f: Figures, lang: str) -> str:
         allocated=formatting.cents(f.allocated or 0, lang),
         committed=formatting.cents(f.committed or 0, lang),
         paid=formatting.cents(f.paid or 0, lang),
+    )
+
+
+def budget_line(b: Budget, lang: str) -> str:
+    """A budget the actions spend from, its total and what their allocations hold of it."""
+    amounts = {
+        "budget": b.name,
+        "allocated": formatting.cents(b.money.allocated or 0, lang),
+        "committed": formatting.cents(b.money.committed or 0, lang),
+        "paid": formatting.cents(b.money.paid or 0, lang),
+    }
+    if b.total is None:
+        return _(
+            "%(budget)s: %(allocated)s allocated to these actions, %(committed)s committed, "
+            "%(paid)s paid",
+            **amounts,
+        )
+    return _(
+        "%(budget)s (%(total)s): %(allocated)s allocated to these actions, %(committed)s "
+        "committed, %(paid)s paid",
+        total=formatting.cents(b.total, lang),
+        **amounts,
     )

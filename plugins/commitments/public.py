@@ -16,6 +16,7 @@ from plugins.commitments.printed import (
     ACTION_COLOURS,
     action_status,
     booklet_pdf,
+    budget_line,
     money_line,
     report_pdf,
 )
@@ -93,6 +94,7 @@ def report_page():
         action_status=action_status,
         action_colours=ACTION_COLOURS,
         money_line=lambda f: money_line(f, lang),
+        budget_line=lambda b: budget_line(b, lang),
     )
 
 

@@ -2,9 +2,11 @@
 voted priority, the actions done, in progress and to do, with their committee, decisions and
 money (allocated, committed, paid).
 
-The actions come from every plugin's `followup_actions` (the committees' action items); the
-money of the accountability results each action moves from every plugin's `result_money`
-(the budget's allocations and ledger), asked once per instance."""
+The actions come from every plugin's `followup_actions` (the committees' action items). Their
+money: that of the accountability results each action moves (every plugin's `result_money`,
+asked once per instance) plus that of the records it spends by reference key (every plugin's
+`reference_money`: the budget's allocations). Each sum counts a result or an allocation once,
+however many actions name it, and leaves out an allocation whose result it already counts."""
 
 from __future__ import annotations
 
@@ -14,7 +16,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import FOLLOWUP_STATUSES, FollowupAction, Instance, Money, PluginContext
+from bridge.plugin import (
+    FOLLOWUP_STATUSES,
+    FollowupAction,
+    Instance,
+    Money,
+    PluginContext,
+    ReferenceMoney,
+)
 
 
 @dataclass
@@ -25,8 +34,8 @@ class Figures:
     committed: int | None = None
     paid: int | None = None
 
-    def add(self, other: Figures | Money) -> None:
-        if isinstance(other, Money):
+    def add(self, other: Figures | Money | ReferenceMoney) -> None:
+        if isinstance(other, Money | ReferenceMoney):
             values = (other.allocated_cents, other.committed_cents, other.paid_cents)
         else:
             values = (other.allocated, other.committed, other.paid)
@@ -60,38 +69,101 @@ class Priority:
 
 
 @dataclass
+class Budget:
+    """A budget the reported actions spend from (an envelope): its total and what of it the
+    actions' allocations hold."""
+
+    name: str
+    total: int | None
+    money: Figures
+
+
+@dataclass
 class Report:
     priorities: list[Priority]
     money: Figures
     counts: dict[str, int]
+    budgets: list[Budget] = field(default_factory=list)
 
 
 def report(context: PluginContext, session: Session) -> Report:
     actions: list[FollowupAction] = context.collect("followup_actions", session=session)
-    money = _money(context, session, actions)
-    groups: dict[str | None, Priority] = {}
-    total, counts = Figures(), {s: 0 for s in FOLLOWUP_STATUSES}
+    money = Found(
+        _result_money(context, session, actions), _reference_money(context, session, actions)
+    )
+    groups: dict[str | None, list[FollowupAction]] = {}
+    counts = {s: 0 for s in FOLLOWUP_STATUSES}
     for action in sorted(actions, key=lambda a: (a.committee or "", a.title)):
-        priority = groups.setdefault(action.priority, Priority(action.priority))
-        figures = Figures()
-        for key in action.results:
-            if (found := money.get((key.instance, key.remote_id))) is not None:
-                figures.add(found)
-        priority.lines.setdefault(action.status, []).append(Line(action, figures))
-        priority.money.add(figures)
-        total.add(figures)
+        groups.setdefault(action.priority, []).append(action)
         counts[action.status] += 1
-    ordered = sorted(groups.values(), key=lambda p: (p.name is None, p.name or ""))
-    for p in ordered:
-        p.lines = {s: p.lines[s] for s in FOLLOWUP_STATUSES if s in p.lines}
-    return Report(ordered, total, counts)
+    priorities = []
+    for name, members in sorted(groups.items(), key=lambda g: (g[0] is None, g[0] or "")):
+        priority = Priority(name, money=money.of(members))
+        for action in members:
+            priority.lines.setdefault(action.status, []).append(Line(action, money.of([action])))
+        priority.lines = {s: priority.lines[s] for s in FOLLOWUP_STATUSES if s in priority.lines}
+        priorities.append(priority)
+    return Report(priorities, money.of(actions), counts, money.budgets(actions))
 
 
-def _money(
+@dataclass
+class Found:
+    """The money found for the actions' results and references, summed without counting a
+    thing twice."""
+
+    results: dict[tuple[str, str], Figures]  # (instance name, result's Decidim id)
+    references: dict[str, ReferenceMoney]  # "kind:key"
+
+    def of(self, actions: list[FollowupAction]) -> Figures:
+        """What these actions move and spend together: each result and each reference once;
+        a reference whose result is among theirs (with money) is in that result already."""
+        results = {(k.instance, k.remote_id) for a in actions for k in a.results}
+        results &= set(self.results)
+        total = Figures()
+        for key in sorted(results):
+            total.add(self.results[key])
+        for reference in sorted({r for a in actions for r in a.spends}):
+            found = self.references.get(reference)
+            if found is None or any((k.instance, k.remote_id) in results for k in found.results):
+                continue
+            total.add(found)
+        return total
+
+    def budgets(self, actions: list[FollowupAction]) -> list[Budget]:
+        """The budgets the actions' references come out of, each reference once."""
+        found: dict[str, Budget] = {}
+        for reference in sorted({r for a in actions for r in a.spends}):
+            money = self.references.get(reference)
+            if money is None or money.budget is None:
+                continue
+            budget = found.setdefault(
+                money.budget, Budget(money.budget, money.budget_cents, Figures())
+            )
+            budget.money.add(money)
+        return sorted(found.values(), key=lambda b: b.name)
+
+
+def _reference_money(
+    context: PluginContext, session: Session, actions: list[FollowupAction]
+) -> dict[str, ReferenceMoney]:
+    """ "kind:key" -> its money, as the plugin owning the kind answers (the first answer)."""
+    wanted = sorted({r for a in actions for r in a.spends})
+    if not wanted:
+        return {}
+    answers: list[ReferenceMoney] = context.collect(
+        "reference_money", session=session, references=wanted
+    )
+    found: dict[str, ReferenceMoney] = {}
+    for answer in answers:
+        if answer.reference in wanted:
+            found.setdefault(answer.reference, answer)
+    return found
+
+
+def _result_money(
     context: PluginContext, session: Session, actions: list[FollowupAction]
 ) -> dict[tuple[str, str], Figures]:
-    """(instance name, result's Decidim id) -> its money, every plugin's answers added. Each
-    result is counted once per action that moves it."""
+    """(instance name, result's Decidim id) -> its money, every plugin's answers added."""
     wanted: dict[str, set[str]] = defaultdict(set)
     for action in actions:
         for key in action.results:

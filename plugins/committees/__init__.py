@@ -69,7 +69,7 @@ def public_links():
     return [PublicLink(N_("Follow-up committees"), "committees_public.committees")]
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after the budget's seed: it links the budget's demo allocations
 def seed_demo(context):
     from plugins.committees.demo import seed
 

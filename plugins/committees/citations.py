@@ -101,7 +101,8 @@ STATUS = {"done": "done", "in_progress": "in_progress", "to_do": "to_do"}
 
 
 def followup_actions(session: Session) -> list[FollowupAction]:
-    """Every action item not cancelled, with its committee, decision and linked results."""
+    """Every action item not cancelled, with its committee, decision, linked results and the
+    budget allocations it spends (their reference keys)."""
     items = session.scalars(
         select(ActionItem).where(ActionItem.status != "cancelled").order_by(ActionItem.id)
     )
@@ -119,6 +120,7 @@ def followup_actions(session: Session) -> list[FollowupAction]:
             ),
             due=item.due_on,
             url=_url(item.committee, "progress-title", "committees_admin.action", item_id=item.id),
+            spends=tuple(link.reference for link in item.allocations),
         )
         for item in items
     ]

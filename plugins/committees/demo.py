@@ -1,7 +1,11 @@
 """Demo data after Ivry's 2021 climate vote: two comités de suivi (2022 onwards) with elected
 officials, city staff, residents, associations and partners; their meetings (including the
 Climate Conference of 2023, and one coming up), decisions with votes, action items at every
-stage, linked to the synced accountability results of the climate process when there are any.
+stage, linked to the synced accountability results of the climate process when there are any
+and to the budget allocations of the follow-up envelope (the budget's demo, through its
+`references`): each confirmed allocation is spent by one action, the mobility committee's
+those whose label speaks of cycling or walking, so the progress report's money adds up to the
+budget's own figures.
 
 Names and contacts are invented (example.org addresses); nothing here is a real person."""
 
@@ -15,17 +19,22 @@ from sqlalchemy import select
 from bridge.plugin import PluginContext, formatting, utcnow
 from plugins.committees.models import (
     ActionItem,
+    ActionItemAllocation,
     ActionItemResult,
     AgendaItem,
     Attachment,
     Attendance,
     Committee,
+    CommitteeAllocation,
     CommitteeResult,
     Decision,
     Meeting,
     Member,
     Membership,
 )
+
+ALLOCATION = "budget.allocation"
+MOBILITY_WORDS = ("vélo", "cyclable", "piéton", "marche", "km/h")
 
 PEOPLE = [
     ("Mehdi Benali", "elected", None, "mehdi.benali@example.org"),
@@ -92,6 +101,7 @@ def seed(context: PluginContext) -> None:
     """Idempotent: does nothing when a committee exists."""
     now = utcnow()
     results = _climate_results(context)
+    allocations = _allocations(context)
     with context.sessions() as session:
         if session.scalar(select(Committee.id).limit(1)) is not None:
             return
@@ -130,8 +140,25 @@ def seed(context: PluginContext) -> None:
                 committee.results.append(
                     CommitteeResult(instance=instance, result_remote_id=remote_id)
                 )
-            _meetings(committee, spec, now, mine)
+            spent = allocations[number]
+            for key in spent:
+                committee.allocations.append(CommitteeAllocation(reference=key))
+            _meetings(committee, spec, now, mine, spent)
         session.commit()
+
+
+def _allocations(context: PluginContext) -> tuple[list[str], list[str]]:
+    """The budget's confirmed allocations as "budget.allocation:<id>", oldest first, split
+    between the two committees: cycling and walking for mobility, the rest for greening."""
+    with context.sessions() as session:
+        offered = context.collect("references", session=session, kind=ALLOCATION, search=None)
+    green: list[str] = []
+    mobility: list[str] = []
+    for reference in sorted(offered, key=lambda r: int(r.key) if r.key.isdigit() else 0):
+        words = reference.label.casefold()
+        chosen = mobility if any(w in words for w in MOBILITY_WORDS) else green
+        chosen.append(f"{reference.kind}:{reference.key}")
+    return green, mobility
 
 
 def _climate_results(context: PluginContext) -> list[tuple[str, str]]:
@@ -150,7 +177,11 @@ def _climate_results(context: PluginContext) -> list[tuple[str, str]]:
 
 
 def _meetings(
-    committee: Committee, spec: dict, now: datetime, results: list[tuple[str, str]]
+    committee: Committee,
+    spec: dict,
+    now: datetime,
+    results: list[tuple[str, str]],
+    allocations: list[str],
 ) -> None:
     seats = committee.memberships
     today = formatting.local(now).date()
@@ -257,4 +288,8 @@ def _meetings(
         if index < len(results):
             instance, remote_id = results[index]
             item.results.append(ActionItemResult(instance=instance, result_remote_id=remote_id))
+        if status != "to_do":  # the spending actions share the allocations, each spent once
+            spenders = len([a for a in actions if a[4] != "to_do"])
+            for key in allocations[index::spenders]:
+                item.allocations.append(ActionItemAllocation(reference=key))
         committee.action_items.append(item)

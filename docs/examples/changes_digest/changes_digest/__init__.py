@@ -140,6 +140,12 @@ def result_money(context, session, instance, results, projects):
 
 
 @hookimpl
+def reference_money(context, session, references):
+    """A day of the digest may be cited, but it holds no money: no answer for any reference."""
+    return []
+
+
+@hookimpl
 def instance_deleting(context, session, instance_id):
     """The digest's rows count changes of every instance together; none points at the
     instance's records, so there is nothing to detach. A plugin whose rows do point at them

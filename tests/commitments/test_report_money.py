@@ -1,0 +1,181 @@
+"""The progress report's money: the budget's allocations an action spends (by reference key,
+`reference_money`) are counted with the results it moves (`result_money`), each once per
+line, per priority and in total, even when an action names an allocation and its result; and
+on the demo database the report's figures are the budget's own for the same allocations."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from bridge.app import create_app
+from bridge.config import Settings
+from bridge.plugin import FollowupAction, RecordKey, Result, hookimpl, utcnow
+from bridge.pluginhost import PluginHost
+from bridge.store.db import make_engine, make_sessionmaker
+from plugins.budget.models import Allocation, Envelope, LedgerLine
+from plugins.commitments.report import report
+from tests.budget.demo_data import demo_budget_database
+
+PLUGINS = ["budget", "committees", "commitments"]
+
+
+class Spenders:
+    """Actions that name an allocation, its result, or both (two in one priority)."""
+
+    keys: dict[str, str] = {}
+
+    @hookimpl
+    def followup_actions(self):
+        allocation, other, result = self.keys["allocation"], self.keys["other"], self.keys["result"]
+        key = RecordKey("ivry", "results", result)
+        return [
+            FollowupAction(
+                "t.a:1",
+                "Les deux liens",
+                "done",
+                100,
+                "Arbres",
+                results=(key,),
+                spends=(allocation,),
+            ),
+            FollowupAction(
+                "t.a:2",
+                "L’allocation seule",
+                "in_progress",
+                50,
+                "Arbres",
+                spends=(allocation, other),
+            ),
+            FollowupAction("t.a:3", "Le résultat seul", "to_do", 0, "Vélo", results=(key,)),
+            FollowupAction(
+                "t.a:4",
+                "Une clé inconnue",
+                "to_do",
+                0,
+                "Vélo",
+                spends=("budget.allocation:999999", "other.kind:1"),
+            ),
+        ]
+
+
+@pytest.fixture
+def bridge_plugins():
+    return [*PLUGINS, ("spenders", Spenders())]
+
+
+def _allocation(session, envelope, label, cents, result=None, committed=0, paid=0):
+    now = utcnow()
+    allocation = Allocation(
+        envelope_id=envelope.id,
+        label=label,
+        amount_cents=cents,
+        status="confirmed",
+        created_at=now,
+        instance="ivry" if result else None,
+        result_remote_id=result,
+    )
+    session.add(allocation)
+    session.flush()
+    for kind, amount, ref in (("commitment", committed, "ENG"), ("payment", paid, "MAN")):
+        if amount:
+            session.add(
+                LedgerLine(
+                    envelope_id=envelope.id,
+                    allocation_id=allocation.id,
+                    kind=kind,
+                    day=date(2023, 3, 1),
+                    amount_cents=amount,
+                    reference=f"{ref}-{allocation.id}",
+                    label=label,
+                    imported_at=now,
+                )
+            )
+    return allocation
+
+
+def test_an_allocation_and_its_result_are_counted_once(bridge_host, sessions, synced):
+    with sessions() as s:
+        result = s.scalar(select(Result).order_by(Result.id))
+        envelope = Envelope(
+            name="Suites du vote",
+            amount_cents=70_000_000,
+            year_start=2022,
+            year_end=2026,
+            created_at=utcnow(),
+        )
+        s.add(envelope)
+        s.flush()
+        linked = _allocation(
+            s, envelope, "Arbres", 10_000_000, result.remote_id, committed=6_000_000, paid=2_500_000
+        )
+        other = _allocation(s, envelope, "Composteurs", 1_500_000, committed=1_500_000)
+        s.commit()
+        Spenders.keys = {
+            "allocation": f"budget.allocation:{linked.id}",
+            "other": f"budget.allocation:{other.id}",
+            "result": result.remote_id,
+        }
+    context = bridge_host.context("commitments")
+    with sessions() as s:
+        data = report(context, s)
+    lines = {
+        line.action.title: line.money
+        for p in data.priorities
+        for ls in p.lines.values()
+        for line in ls
+    }
+    both, alone = lines["Les deux liens"], lines["L’allocation seule"]
+    assert (both.allocated, both.committed, both.paid) == (10_000_000, 6_000_000, 2_500_000)
+    assert (alone.allocated, alone.committed, alone.paid) == (11_500_000, 7_500_000, 2_500_000)
+    assert lines["Le résultat seul"].allocated == 10_000_000
+    assert not lines["Une clé inconnue"].known
+    priorities = {p.name: p.money for p in data.priorities}
+    assert (priorities["Arbres"].allocated, priorities["Arbres"].committed) == (
+        11_500_000,
+        7_500_000,
+    )
+    assert priorities["Vélo"].allocated == 10_000_000
+    assert (data.money.allocated, data.money.committed, data.money.paid) == (
+        11_500_000,
+        7_500_000,
+        2_500_000,
+    )
+    [budget] = data.budgets
+    assert (budget.name, budget.total, budget.money.allocated) == (
+        "Suites du vote",
+        70_000_000,
+        11_500_000,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return demo_budget_database(tmp_path_factory.mktemp("report"))
+
+
+def _cents(text: str) -> int:
+    return int(Decimal(text) * 100)
+
+
+def test_the_demo_report_adds_up_with_the_budget(demo):
+    sessions = make_sessionmaker(make_engine(demo))
+    host = PluginHost(PLUGINS, sessions=sessions, settings=Settings(database_url=demo))
+    with sessions() as s:
+        data = report(host.context("commitments"), s)
+    client = create_app(Settings(database_url=demo, plugins={"enabled": PLUGINS})).test_client()
+    envelopes = client.get("/api/v1/budget/envelopes").get_json()["items"]
+    follow_up = next(e for e in envelopes if e["amount"] == "700000.00")
+    figures = tuple(_cents(follow_up[k]) for k in ("allocated", "committed", "paid"))
+    assert figures[0] > 0 and figures[1] > 0 and figures[2] > 0
+    assert (data.money.allocated, data.money.committed, data.money.paid) == figures
+    assert sum(p.money.allocated or 0 for p in data.priorities) == figures[0]
+    [budget] = data.budgets
+    assert budget.total == 70_000_000 and budget.name == follow_up["name"]
+    assert (budget.money.allocated, budget.money.committed, budget.money.paid) == figures
+    html = client.get("/public/engagements/bilan").get_data(as_text=True)
+    assert "Montants\u202f: inconnus" not in html
+    assert "700\u202f000\u00a0€" in html and "625\u202f000\u00a0€" in html
