@@ -95,3 +95,11 @@ def openapi_paths():
     from plugins.committees.api import OPENAPI_PATHS
 
     return OPENAPI_PATHS
+
+
+@hookimpl
+def audit_wording():
+    # h9: the audit log page's sentences for the committees' actions
+    from plugins.committees.wording import WORDING
+
+    return [WORDING]

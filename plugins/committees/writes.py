@@ -203,7 +203,7 @@ def link_result(session: Session, context: PluginContext, owner: Any, raw: str) 
         session,
         "committees.link.result",
         _target(owner),
-        {"instance": instance, "result": remote_id},
+        {"to": _kind(owner), "instance": instance, "result": remote_id},
     )
 
 
@@ -223,7 +223,12 @@ def link_allocation(session: Session, context: PluginContext, owner: Any, raw: s
         else ActionItemAllocation(reference=key)
     )
     session.flush()
-    context.audit(session, "committees.link.allocation", _target(owner), {"reference": key})
+    context.audit(
+        session,
+        "committees.link.allocation",
+        _target(owner),
+        {"to": _kind(owner), "reference": key},
+    )
 
 
 def unlink(session: Session, context: PluginContext, owner: Any, kind: str, link_id: int) -> None:
@@ -233,7 +238,12 @@ def unlink(session: Session, context: PluginContext, owner: Any, kind: str, link
         raise Invalid(kind, N_("This link no longer exists."))
     links.remove(link)
     session.flush()
-    context.audit(session, f"committees.unlink.{kind}", _target(owner), {"link": link_id})
+    context.audit(
+        session,
+        f"committees.unlink.{kind}",
+        _target(owner),
+        {"to": _kind(owner), "link": link_id},
+    )
 
 
 ALLOCATION = "budget.allocation"
@@ -255,6 +265,11 @@ def allocation_key(reference: Any) -> str:
 
 def _target(owner: Any) -> str:
     return f"committee:{owner.id}" if isinstance(owner, Committee) else f"action:{owner.id}"
+
+
+def _kind(owner: Any) -> str:
+    """What the audit log page words as "the committee" or "the action item"."""
+    return "committee" if isinstance(owner, Committee) else "action_item"
 
 
 # --- members and memberships ------------------------------------------------------------
@@ -386,7 +401,7 @@ def save_meeting(
         meeting = Meeting(committee=committee, created_at=now, minutes="")
         session.add(meeting)
     else:
-        before = {k: _plain(getattr(meeting, k)) for k in fields}
+        before = _meeting_audit(meeting.__dict__)
     for key, value in fields.items():
         setattr(meeting, key, value)
     meeting.updated_at = now
@@ -395,10 +410,21 @@ def save_meeting(
         session,
         "committees.meeting.create" if before is None else "committees.meeting.update",
         f"meeting:{meeting.id}",
-        {k: _plain(v) for k, v in fields.items()},
+        _meeting_audit(fields),
         before=before,
     )
     return meeting
+
+
+def _meeting_audit(fields: dict) -> dict:
+    """A meeting as the audit log keeps it: its day and times in the city's clock, as the
+    form gave them (the audit log page says a day in words, not a UTC instant)."""
+    starts, ends = formatting.local(fields["starts_at"]), formatting.local(fields["ends_at"])
+    return {k: fields.get(k) for k in ("title", "place", "status")} | {
+        "date": starts.date().isoformat(),
+        "start": starts.strftime("%H:%M"),
+        "end": ends.strftime("%H:%M"),
+    }
 
 
 def _plain(value: Any) -> Any:
