@@ -56,6 +56,24 @@ def admin_menu():
 
 
 @hookimpl
+def audit_wording():
+    """The audit log page says the plugin's writes as sentences (msgids of its catalog), not
+    as their action codes; `{after[text]}` is what the entry recorded as written."""
+    return [
+        AuditWording(
+            actions={
+                f"{NAME}.note.create": N_("{who} added the note “{after[text]}”"),
+                f"{NAME}.seed": N_("{who} seeded the changes digest"),
+            },
+            labels={
+                f"{NAME}.note.create": N_("Changes digest: note added"),
+                f"{NAME}.seed": N_("Changes digest: demo seeded"),
+            },
+        )
+    ]
+
+
+@hookimpl
 def openapi_paths():
     from changes_digest.api import openapi
     from changes_digest.digest import openapi as digest_openapi
@@ -115,22 +133,6 @@ def seed_demo(context):
         if not rows(session):
             add_to_day(session, utcnow().date(), "demo")
             context.audit(session, f"{NAME}.seed", "digest:demo", {"count": 1})
-
-
-@hookimpl
-def audit_wording():
-    return [
-        AuditWording(
-            actions={
-                f"{NAME}.seed": N_("{who} seeded the changes digest"),
-                f"{NAME}.note.create": N_("{who} added a note to the changes digest"),
-            },
-            labels={
-                f"{NAME}.seed": N_("digest seeding"),
-                f"{NAME}.note.create": N_("digest note"),
-            },
-        )
-    ]
 
 
 @hookimpl

@@ -63,8 +63,14 @@ def test_the_page_is_french_and_every_word_translated(client_for):
     french = admin.get(PAGE).get_data(as_text=True)
     assert problems(french, actions=(NAME,)) == []
     assert "Changements reçus" in french  # its own catalog, over the core's
-    english = admin.get(f"{PAGE}?lang=en").get_data(as_text=True)
+    # The audit log page says the note in a sentence of the plugin's catalog, not its code;
+    # filtered on its action (the core's entries name the test accounts, viewer@...).
+    audit = admin.get(f"/admin/audit?action={NAME}.note.create").get_data(as_text=True)
+    assert "a ajouté la note «\u202fRelancer la mairie\u202f»" in audit
+    assert problems(audit, actions=(NAME,)) == []
+    english = admin.get(f"{PAGE}?lang=en").get_data(as_text=True)  # the language sticks
     assert "Changes received" in english
+    assert "added the note “Relancer la mairie”" in admin.get("/admin/audit").text
     package = Source(NAME, Path(__file__).parents[1] / NAME, NAME)
     assert untranslated(package) == []  # every msgid of its code and templates has French
 
