@@ -5,10 +5,12 @@ on the demo database the report's figures are the budget's own for the same allo
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from bridge.app import create_app
@@ -179,3 +181,13 @@ def test_the_demo_report_adds_up_with_the_budget(demo):
     html = client.get("/public/engagements/bilan").get_data(as_text=True)
     assert "Montants\u202f: inconnus" not in html
     assert "700\u202f000\u00a0€" in html and "625\u202f000\u00a0€" in html
+    english = client.get("/public/engagements/bilan?lang=en").get_data(as_text=True)
+    assert (
+        "(€700,000): €625,000 allocated to these actions, €444,500 committed, €188,250 paid"
+        in english
+    )
+    pdf = client.get("/public/engagements/bilan.pdf?lang=fr")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "(700\u202f000 €)\u202f: 625\u202f000 € alloués à ces actions" in text.replace(
+        "\u00a0", " "
+    )
