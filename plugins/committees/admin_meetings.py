@@ -115,7 +115,7 @@ def add_agenda_item(meeting_id: int):
         "agenda",
         lambda s, c, m: writes.add_agenda_item(s, c, m, request.form),
         _("Agenda item added."),
-        "#agenda-title",
+        "#agenda-heading",
     )
 
 
