@@ -175,6 +175,13 @@ def test_the_demo_report_adds_up_with_the_budget(demo):
     assert figures[0] > 0 and figures[1] > 0 and figures[2] > 0
     assert (data.money.allocated, data.money.committed, data.money.paid) == figures
     assert sum(p.money.allocated or 0 for p in data.priorities) == figures[0]
+    listed = client.get("/api/v1/budget/allocations?limit=100").get_json()["items"]
+    amounts = {f"budget.allocation:{a['id']}": _cents(a["amount"]) for a in listed}
+    for priority in data.priorities:  # each priority: the budget's amounts of what it spends
+        spent = {
+            key for lines in priority.lines.values() for ln in lines for key in ln.action.spends
+        }
+        assert spent and priority.money.allocated == sum(amounts[key] for key in spent)
     [budget] = data.budgets
     assert budget.total == 70_000_000 and budget.name == follow_up["name"]
     assert (budget.money.allocated, budget.money.committed, budget.money.paid) == figures
