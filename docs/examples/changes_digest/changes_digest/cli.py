@@ -12,7 +12,7 @@ from changes_digest.models import Count
 
 @click.group(NAME)
 def group() -> None:
-    """The plugin's commands."""
+    """Changes digest: the changes it counted, per resource."""
 
 
 @group.command("counts")
