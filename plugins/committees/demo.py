@@ -163,12 +163,8 @@ def _allocations(context: PluginContext) -> tuple[list[str], list[str]]:
 
 def _climate_results(context: PluginContext) -> list[tuple[str, str]]:
     """Up to six synced results (instance, Decidim id) to link the demo's actions to."""
-    from bridge.plugin import Instance
-
-    with context.sessions() as session:
-        names = list(session.scalars(select(Instance.name).order_by(Instance.id)))
     found: list[tuple[str, str]] = []
-    for name in names:
+    for name in (instance.name for instance in context.records.instances()):
         for record in context.records.iterate(name, "results"):
             found.append((name, record.remote_id))
             if len(found) == 6:
