@@ -1,5 +1,5 @@
-"""The committees' tests run with the plugins a deployment enables by default (budget and
-committees), so that the budget's references and money reach the committees as in production."""
+"""The committees' tests run through the test kit's fixtures with the budget enabled beside
+them, so that the budget's references and money reach the committees as in production."""
 
 from __future__ import annotations
 
