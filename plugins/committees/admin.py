@@ -267,6 +267,7 @@ def add_link(committee_id: int):
 
 @blueprint.post("/<int:committee_id>/links/<kind>/<int:link_id>/delete")
 def delete_link(committee_id: int, kind: str, link_id: int):
+    need("editor")  # a viewer is refused (403) before any lookup could answer 404
     if kind not in ("result", "allocation"):
         abort(404)
     return _write(
@@ -363,6 +364,7 @@ def add_action_link(item_id: int):
 
 @blueprint.post("/actions/<int:item_id>/links/<kind>/<int:link_id>/delete")
 def delete_action_link(item_id: int, kind: str, link_id: int):
+    need("editor")  # a viewer is refused (403) before any lookup could answer 404
     if kind not in ("result", "allocation"):
         abort(404)
     return _action_write(

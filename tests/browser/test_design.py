@@ -123,7 +123,7 @@ def test_the_admin_menu_stays_and_sign_out_works_from_every_admin_page(browser, 
         page.goto(base + path.format(**ids))
         menu = page.get_by_role("navigation", name="Menu d'administration")
         assert menu.is_visible(), path
-        for label in ("Instances Decidim", "Budget de suivi", "Comptes"):
+        for label in ("Instances", "Budget de suivi", "Comptes"):
             assert menu.get_by_role("link", name=label, exact=True).is_visible(), (path, label)
         assert page.locator("#sign-out").is_visible(), path
         account = page.locator(".header-tools").get_by_role("link", name="Mon compte")
@@ -165,7 +165,7 @@ def test_the_admin_menu_is_one_disclosure_line_on_a_phone(browser, site):
     page.keyboard.press("Enter")
     assert links.count() >= 6 and menu.get_by_role("link", name="Comptes").is_visible()
     current = menu.locator("[aria-current=page]:visible")
-    assert current.count() == 1 and current.inner_text() == "Instances Decidim"
+    assert current.count() == 1 and current.inner_text() == "Instances"
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     found = axe_violations(page)
     assert not found, found
