@@ -45,6 +45,9 @@ class MailSettings:
     user: str = ""
     password: str = field(default="", repr=False)
     sender: str = ""  # the From: header, e.g. "Ville d'Ivry-sur-Seine <suivi@ivry94.fr>"
+    # The server's certificate is always checked (authority and host name): against the
+    # system's authorities, or those of this PEM file (a city's own authority).
+    ca_file: str = ""
     timeout_seconds: float = 30.0
     # How often the scheduler's job sends what is due; how long it waits after a temporary
     # failure (doubled at each attempt, up to the maximum); after how many attempts it gives up.
@@ -67,6 +70,13 @@ class MailSettings:
             raise ValueError(f"[mail] port {self.port} is not a port number")
         if self.max_attempts < 1 or self.batch_size < 1:
             raise ValueError("[mail] max_attempts and batch_size are at least 1")
+        if self.user and self.security == "none":
+            raise ValueError(
+                '[mail] user needs security = "starttls" or "ssl": '
+                "the password would cross the network unencrypted"
+            )
+        if self.ca_file and not Path(self.ca_file).is_file():
+            raise ValueError(f"[mail] ca_file {self.ca_file!r} is not a file")
 
     @property
     def configured(self) -> bool:

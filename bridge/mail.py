@@ -151,21 +151,60 @@ class Transport(Protocol):
     def quit(self) -> Any: ...
 
 
+def tls_context(settings: MailSettings) -> ssl.SSLContext:
+    """Certificate and host name always checked: against the system's authorities, or those of
+    `ca_file` (a city's own). A wrong certificate is refused, never accepted quietly."""
+    return ssl.create_default_context(cafile=settings.ca_file or None)
+
+
 def connect(settings: MailSettings) -> Transport:
-    """A connection to the configured server, secured and signed in as configured."""
+    """A connection to the configured server, secured and signed in as configured (closed
+    again when one of those steps fails)."""
     timeout = settings.timeout_seconds
     smtp: smtplib.SMTP
     if settings.security == "ssl":
         smtp = smtplib.SMTP_SSL(
-            settings.host, settings.port, timeout=timeout, context=ssl.create_default_context()
+            settings.host, settings.port, timeout=timeout, context=tls_context(settings)
         )
     else:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+    try:
         if settings.security == "starttls":
-            smtp.starttls(context=ssl.create_default_context())
-    if settings.user:
-        smtp.login(settings.user, settings.password)
+            smtp.starttls(context=tls_context(settings))
+        if settings.user:
+            smtp.login(settings.user, settings.password)
+    except BaseException:
+        with suppress(smtplib.SMTPException, OSError):
+            smtp.close()
+        raise
     return smtp
+
+
+def connection_error(exc: Exception, settings: MailSettings) -> str:
+    """Why no connection could be made, in words an administrator acts on (the setting to
+    check); never the password, nor an address."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        text = (
+            f"the SMTP server's certificate was refused ({exc.verify_message}): check [mail] "
+            "host, or ca_file when the server's authority is the city's own"
+        )
+    elif isinstance(exc, ssl.SSLError):
+        text = (
+            f"no secure connection with the SMTP server ({exc.reason or exc}): "
+            "check [mail] security and port"
+        )
+    elif isinstance(exc, smtplib.SMTPAuthenticationError):
+        text = (
+            f"the SMTP server refused the sign-in ({exc.smtp_code} {_text(exc.smtp_error)}): "
+            "check [mail] user and BRIDGE_MAIL_PASSWORD"
+        )
+    elif isinstance(exc, smtplib.SMTPNotSupportedError):
+        text = f"the SMTP server does not offer it: {exc} (check [mail] security)"
+    else:
+        text = f"could not reach the SMTP server: {type(exc).__name__}: {exc}"
+    if settings.password:
+        text = text.replace(settings.password, "<password>")
+    return scrub(text)
 
 
 @dataclass
@@ -181,7 +220,7 @@ class SendReport:
     def __str__(self) -> str:
         text = f"{self.sent} sent, {self.retrying} to retry later, {self.failed} given up"
         if self.unreachable:
-            text += f" (server unreachable: {self.error})"
+            text += f" ({self.error})"
         return text
 
 
@@ -301,23 +340,38 @@ class Sender:
         message = self._claim(message_id)
         if message is None:
             return True  # another sender took it
+        if self._transport is None and not self._open(message):
+            return False
+        assert self._transport is not None
         try:
-            if self._transport is None:
-                self._transport = self.connect_to(self.settings)
             self._transport.send_message(build(message, self.settings, self.now))
         except (smtplib.SMTPException, OSError) as exc:
-            lost = self._transport is None or isinstance(
-                exc, smtplib.SMTPServerDisconnected | OSError
-            )
             self._failed(message, exc)
-            if lost:
-                self._close()
-                self.report.unreachable = True
-                self.report.error = _describe(exc)
-            return not lost
+            if isinstance(exc, smtplib.SMTPServerDisconnected | OSError):
+                self._lost(_describe(exc))
+                return False
+            return True
         self._finish(message.id, status=SENT, sent_at=self.now, last_error=None)
         self.report.sent += 1
         return True
+
+    def _open(self, message: OutboxMessage) -> bool:
+        """Connect for the run's first message. When the server cannot be reached, its
+        certificate is refused or the sign-in fails, the fault is the server's or the
+        settings', not the message's: it waits (never given up for that) with the reason."""
+        try:
+            self._transport = self.connect_to(self.settings)
+        except (smtplib.SMTPException, OSError) as exc:
+            error = connection_error(exc, self.settings)
+            self._wait(message, error)
+            self._lost(error)
+            return False
+        return True
+
+    def _lost(self, error: str) -> None:
+        self._close()
+        self.report.unreachable = True
+        self.report.error = error
 
     def _failed(self, message: OutboxMessage, exc: Exception) -> None:
         attempts = message.attempts + 1
@@ -327,16 +381,21 @@ class Sender:
             self.report.failed += 1
             log.warning("mail #%d given up after %d attempt(s): %s", message.id, attempts, error)
         else:
-            self._finish(
-                message.id,
-                status=PENDING,
-                last_error=error,
-                next_attempt_at=self.now + backoff(self.settings, attempts),
-            )
-            self.report.retrying += 1
-            log.warning(
-                "mail #%d not sent (attempt %d), retried later: %s", message.id, attempts, error
-            )
+            self._wait(message, error)
+
+    def _wait(self, message: OutboxMessage, error: str) -> None:
+        """Back in line for a later try (`backoff`), with the reason kept for the page."""
+        attempts = message.attempts + 1
+        self._finish(
+            message.id,
+            status=PENDING,
+            last_error=error,
+            next_attempt_at=self.now + backoff(self.settings, attempts),
+        )
+        self.report.retrying += 1
+        log.warning(
+            "mail #%d not sent (attempt %d), retried later: %s", message.id, attempts, error
+        )
 
     def _finish(self, message_id: int, **values: Any) -> None:
         with self.sessions() as session:

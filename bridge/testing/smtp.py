@@ -1,11 +1,17 @@
 """A real SMTP server on 127.0.0.1 for tests of mail (aiosmtpd, a test dependency): it keeps
 what it accepted, and can be told to refuse for a while, refuse for good, drop the connection
-in the middle of a message, or go away and come back on the same port.
+in the middle of a message, or go away and come back on the same port. It speaks plain SMTP,
+STARTTLS (port-587 style) or implicit TLS (port-465 style) with a certificate of a throwaway
+CA (`bridge.testing.certificates`), and can require a sign-in.
 
     with running_smtp() as smtp:
         settings = smtp.settings()          # a MailSettings pointing at it
         ...
         assert [m["To"] for m in smtp.messages] == ["chair@ivry.example"]
+
+    with running_smtp(security="ssl", tls=authority.issue("127.0.0.1"),
+                      users={"bridge": "s3cret"}) as smtp:
+        settings = smtp.settings(ca_file=str(authority.ca_file), user="bridge", password="s3cret")
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from bridge.config import MailSettings
+from bridge.testing.certificates import Issued
 
 # What the server answers to a message's DATA, by mode.
 ANSWERS = {
@@ -48,18 +56,58 @@ class _Handler:
 class SmtpServer:
     """The server and what it received. `mode`: "accept", "temporary" (451), "permanent"
     (550), "drop" (closes the connection during DATA). `stop()` and `start()` make it go away
-    and come back on the same port."""
+    and come back on the same port.
 
-    def __init__(self) -> None:
+    `security` "starttls" or "ssl" presents `tls` (required then); with `users` (name ->
+    password) a sign-in is required before a message, over TLS only, and `logins` keeps the
+    names that tried."""
+
+    def __init__(
+        self,
+        security: str = "none",
+        tls: Issued | None = None,
+        users: dict[str, str] | None = None,
+    ) -> None:
+        if security != "none" and tls is None:
+            raise ValueError(f"security {security!r} needs a certificate (tls=...)")
         self.host = "127.0.0.1"
         self.port = _free_port()
+        self.security = security
         self.mode = "accept"
         self.messages: list[EmailMessage] = []
+        self.users = users
+        self.logins: list[str] = []
+        self._tls = tls
         self._controller: Controller | None = None
 
     def start(self) -> None:
-        self._controller = Controller(_Handler(self), hostname=self.host, port=self.port)
+        options: dict[str, Any] = {}
+        if self.security == "ssl":
+            assert self._tls is not None
+            options["ssl_context"] = self._tls.server_context()
+        elif self.security == "starttls":
+            assert self._tls is not None
+            options |= {"tls_context": self._tls.server_context(), "require_starttls": True}
+        if self.users is not None:
+            # aiosmtpd knows of TLS made by STARTTLS only; on implicit TLS the whole
+            # connection is encrypted, so its "AUTH over TLS only" guard is turned off there.
+            options |= {
+                "authenticator": self._authenticate,
+                "auth_required": True,
+                "auth_require_tls": self.security != "ssl",
+            }
+        self._controller = Controller(_Handler(self), hostname=self.host, port=self.port, **options)
         self._controller.start()
+
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        if not isinstance(auth_data, LoginPassword) or self.users is None:
+            return AuthResult(success=False, handled=False)
+        login = auth_data.login.decode("utf-8", "replace")
+        self.logins.append(login)
+        password = auth_data.password.decode("utf-8", "replace")
+        return AuthResult(success=self.users.get(login) == password, handled=False)
 
     def stop(self) -> None:
         if self._controller is not None:
@@ -70,7 +118,7 @@ class SmtpServer:
         values: dict[str, Any] = {
             "host": self.host,
             "port": self.port,
-            "security": "none",
+            "security": self.security,
             "sender": "Ville d'Ivry-sur-Seine <suivi@ivry.example>",
             "timeout_seconds": 5.0,
             "retry_seconds": 60.0,
@@ -79,8 +127,10 @@ class SmtpServer:
 
 
 @contextmanager
-def running_smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer()
+def running_smtp(
+    security: str = "none", tls: Issued | None = None, users: dict[str, str] | None = None
+) -> Iterator[SmtpServer]:
+    server = SmtpServer(security, tls, users)
     server.start()
     try:
         yield server
