@@ -200,3 +200,31 @@ def test_an_import_page_flow_signed_and_warned(client_for, sessions):
     )
     with sessions() as session:
         assert session.scalar(select(LedgerLine).where(LedgerLine.reference == "EJ-2019"))
+
+
+FORM_PAGES = [
+    "/admin/budget/",
+    "/admin/budget/envelopes/1",
+    "/admin/budget/allocations/1",
+    "/admin/budget/allocations/new",
+]
+
+
+def test_forms_leave_checking_to_the_server_in_french(client_for, sessions):
+    """A form with a field to fill is `novalidate`: otherwise Chromium stops an empty required
+    field with its own bubble, in the browser's language, and the French message never shows."""
+    editor = client_for("editor")
+    for path in FORM_PAGES:
+        page = editor.get(path).get_data(as_text=True)
+        for form in re.findall(r"<form [^>]*method=\"post\"[^>]*>.*?</form>", page, re.S):
+            if re.search(r"\brequired\b|type=\"(number|url|email)\"", form):
+                assert "novalidate" in form.split(">", 1)[0], (path, form[:120])
+    empty = editor.post(
+        "/admin/budget/envelopes/1/lines",
+        data={"csrf_token": editor.csrf, "kind": "commitment", "amount": "1 000", "reference": ""},
+    )
+    page = empty.get_data(as_text=True)
+    assert empty.status_code == 422
+    assert "Rien n’a été enregistré" in page and 'aria-invalid="true"' in page
+    with sessions() as session:
+        assert len(session.scalars(select(LedgerLine)).all()) == 1
