@@ -26,6 +26,7 @@ from bridge.decidim.errors import (
     UnreachableError,
 )
 from bridge.decidim.http import Credentials
+from bridge.failures import kind_of
 from bridge.i18n import N_, gettext
 from bridge.store.models import Instance
 
@@ -138,7 +139,12 @@ def check_connection(instance: Instance, settings: Settings) -> Check:
         return Check(
             False, exc.reason if exc.reason in ("timeout", "certificate") else "unreachable"
         )
-    except HTTPStatusError as exc:
+    except HTTPStatusError as exc:  # classified as a failed sync is: a 404 is no Decidim API
+        kind = kind_of(exc)
+        if kind == "credentials":
+            return Check(False, "denied")
+        if kind in ("not_found", "not_decidim"):
+            return Check(False, "not_decidim")
         return Check(False, "http_error", {"status": exc.status})
     except NotJSONError:
         return Check(False, "not_decidim")

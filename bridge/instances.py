@@ -7,6 +7,7 @@ kept) or deleted (its synced records erased, after a confirmation that says how 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import delete as sql_delete
@@ -31,6 +32,9 @@ EDITABLE = (
     "archived",
 )
 SECRET = {"api_key", "api_secret"}
+# A language code as Decidim names its locales ("fr", "en", "pt-BR", "sr-Latn"): translated
+# fields are keyed by it, so "français" would match none of them.
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}")
 # Whole numbers: (lowest, highest). A year of minutes; far above any Decidim's own rate limit.
 BOUNDS = {"schedule_interval_minutes": (1, 525_600), "rate_limit_per_minute": (0, 100_000)}
 
@@ -92,8 +96,8 @@ def validate(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
             )
         out["base_url"] = url
     if "locale" in values:
-        locale = str(values["locale"] or "")
-        if not 2 <= len(locale) <= 10:
+        locale = str(values["locale"] or "").strip()
+        if not LANGUAGE_CODE.fullmatch(locale):
             raise InvalidField(
                 "locale",
                 N_("locale is a language code such as fr or en"),
@@ -185,6 +189,8 @@ def update(session: Session, instance: Instance, values: dict[str, Any], actor: 
             N_("an archived instance is not synced: unarchive it first"),
         )
     before = public_values(instance)
+    if values.get("base_url", instance.base_url) != instance.base_url:
+        forget_server(instance)
     for field, value in values.items():
         setattr(instance, field, value)
     if archived and instance.archived_at is None:
@@ -203,6 +209,14 @@ def update(session: Session, instance: Instance, values: dict[str, Any], actor: 
     )
     session.commit()
     return instance
+
+
+def forget_server(instance: Instance) -> None:
+    """What was learnt from the previous address (version, query set, capabilities) does not
+    describe another server: the pages say "not known yet" and the next sync detects again."""
+    instance.decidim_version = None
+    instance.query_set = None
+    instance.capabilities = None
 
 
 def _check_schedule(values: dict[str, Any], instance: Instance | None) -> None:

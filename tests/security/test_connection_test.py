@@ -126,3 +126,16 @@ def test_the_instances_api_credentials_are_used(database_url, sessions):
         said = notice(client)
     assert said.endswith("processus trouvés"), said
     assert "Connexion réussie\u202f: Decidim" in said
+
+
+def test_an_address_without_a_decidim_api_says_so(database_url, sessions):
+    """A 404 at BASE/api is an address that leads elsewhere than a Decidim's root (a page of the
+    site, another application): the sentence says to check it, as a failed sync's does, not to
+    "try again later" as if Decidim were down."""
+    with running_simulator() as sim:
+        client = admin_client(database_url, sessions, sim.url + "/fr", allowed="127.0.0.1")
+        said = notice(client)
+        english = notice(client, "en")
+    assert "ne répond pas comme l’API d’un Decidim" in said and "sans /api" in said
+    assert "HTTP 404" not in said and "Réessayez plus tard" not in said
+    assert "does not answer like a Decidim API" in english
