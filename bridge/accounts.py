@@ -1,9 +1,10 @@
 """Accounts, roles, API tokens and the audit log: the rules, with no web framework in them.
 
 Roles are ordered: `viewer` reads everything that is not personal, `editor` also runs the city
-features, `admin` does everything. Passwords are hashed with scrypt (werkzeug); API tokens are
-random, shown once, and stored as a SHA-256 digest (a token is already high-entropy, so a slow
-hash adds nothing). After `MAX_FAILURES` wrong passwords an account is locked for `LOCK_TIME`.
+features, `admin` does everything. Passwords are hashed with scrypt (`bridge.passwords`); API
+tokens are random, shown once, and stored as a SHA-256 digest (a token is already high-entropy,
+so a slow hash adds nothing). After `MAX_FAILURES` wrong passwords an account is locked for
+`LOCK_TIME`.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import hashlib
 import re
 import secrets
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from bridge.i18n import N_, MessageError
+from bridge.passwords import dummy_hash, hash_password
 from bridge.store.db import changed_rows
 from bridge.store.models import ApiToken, AuditEntry, User
 from bridge.timeutil import utcnow
@@ -30,13 +31,6 @@ MAX_FAILURES = 5
 LOCK_TIME = timedelta(minutes=15)
 TOKEN_PREFIX = "cbt_"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@cache
-def _dummy_hash() -> str:
-    """A hash to check unknown emails against, so they cost the time of a wrong password.
-    Made on first use: scrypt takes ~100 ms and ~32 MB, which a sync process never needs."""
-    return generate_password_hash("not a password", method="scrypt")
 
 
 # One msgid a role: the French names the role differently ("lecture", "édition"...).
@@ -119,7 +113,7 @@ def create_user(
         name=name,
         created_at=now,
         password_changed_at=now,
-        password_hash=generate_password_hash(password, method="scrypt"),
+        password_hash=hash_password(password),
         failed_logins=0,
         session_epoch=0,
     )
@@ -201,10 +195,10 @@ def authenticate(session: Session, email: str, password: str) -> User:
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     count = None if user is None else _count_attempt(session, user.id, now)
     if user is None or count is None:  # unknown email or locked account
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(dummy_hash(), password)
         raise LoginRefused
     if count > MAX_FAILURES:  # parallel attempts beyond the limit: refused unchecked
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(dummy_hash(), password)
         _lock(session, user, now)
         raise LoginRefused
     if not check_password_hash(user.password_hash, password):
@@ -257,7 +251,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
             field="current",
         )
     check_password_rules(new)
-    user.password_hash = generate_password_hash(new, method="scrypt")
+    user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     end_sessions(session, user)
     audit(session, f"user:{user.email}", "user.password", f"user:{user.email}")

@@ -123,9 +123,8 @@ def run(settings: Settings, host: str, port: int, stand_in_port: int, oneshot: b
 
 def demo_admin(sessions) -> tuple[str, str]:
     """The demo's administrator, with a fresh password printed at each start (demo only)."""
-    from werkzeug.security import generate_password_hash
-
     from bridge.accounts import create_user
+    from bridge.passwords import hash_password
     from bridge.store.models import User
 
     email = "admin@ivry.example"
@@ -135,7 +134,7 @@ def demo_admin(sessions) -> tuple[str, str]:
         if user is None:
             create_user(session, email, "admin", password, name="Démo")
         else:
-            user.password_hash = generate_password_hash(password, method="scrypt")
+            user.password_hash = hash_password(password)
             user.password_changed_at = utcnow()
         session.commit()
     return email, password

@@ -2,7 +2,8 @@
 
 Fixtures are cheap to override: a plugin's own `conftest.py` defines `bridge_plugins` (or the
 ini option `bridge_plugins` names them) and every fixture below builds on it. The bridge is
-imported only when a fixture runs, so loading this plugin costs a test run nothing.
+imported only when a fixture runs (but for `bridge.passwords`, which imports nothing), so
+loading this plugin costs a test run nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+
+# scrypt at a 256th of the strong cost (the least N werkzeug's memory bound lets OpenSSL run):
+# the accounts of `bridge_users` and of the tests cost 0.3 ms of CPU a hash and a sign-in instead
+# of ~120 ms. A test that measures the real cost of a password check asks for `strong_passwords`.
+CHEAP_PASSWORDS = "scrypt:128:8:1"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,8 +41,12 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """The same, when this plugin was loaded by a conftest rather than by its entry point."""
+    """The same, when this plugin was loaded by a conftest rather than by its entry point; and
+    cheap password hashes for the test run (`CHEAP_PASSWORDS`)."""
     pytest_load_initial_conftests(config)
+    from bridge.passwords import use_hashing
+
+    use_hashing(CHEAP_PASSWORDS)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -160,6 +170,17 @@ def bridge_users(sessions) -> dict[str, str]:
     from bridge.testing.clients import create_people
 
     return create_people(sessions)
+
+
+@pytest.fixture
+def strong_passwords() -> Iterator[str]:
+    """New passwords hashed with the strong parameters a deployment uses, for this test (the
+    kit hashes cheaply otherwise); the method in force."""
+    from bridge.passwords import STRONG, use_hashing
+
+    previous = use_hashing(STRONG)
+    yield STRONG
+    use_hashing(previous)
 
 
 @pytest.fixture

@@ -16,7 +16,11 @@ from tests.security.conftest import PASSWORD, in_parallel, login_form
 AT_ONCE = 8
 
 
-def test_parallel_wrong_passwords_check_five_then_the_account_locks(live, sessions, monkeypatch):
+def test_parallel_wrong_passwords_check_five_then_the_account_locks(
+    live, sessions, monkeypatch, strong_passwords
+):
+    """On the strong parameters (`strong_passwords`): a check as long as a deployment's leaves
+    parallel attempts the widest window to race the count."""
     with sessions() as session:
         user, _ = create_user(session, "agent@ivry.example", "editor", PASSWORD)
         session.commit()

@@ -15,7 +15,11 @@ from bridge.timeutil import utcnow
 from tests.security.conftest import PASSWORD
 
 
-def test_locked_unknown_and_wrong_cost_one_password_check_each(sessions, monkeypatch):
+def test_locked_unknown_and_wrong_cost_one_password_check_each(
+    sessions, monkeypatch, strong_passwords
+):
+    """On the strong parameters a deployment hashes with (`strong_passwords`): the cheap ones of
+    the test kit would leave the database's work to compare."""
     with sessions() as session:
         create_user(session, "open@ivry.example", "viewer", PASSWORD)
         locked, _ = create_user(session, "locked@ivry.example", "viewer", PASSWORD)
