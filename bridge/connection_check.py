@@ -58,6 +58,10 @@ SENTENCES = {
         "Cannot connect: the server's HTTPS certificate is not valid (expired or for "
         "another name). Tell the Decidim site's host."
     ),
+    "no_tls": N_(
+        "Cannot connect: the server does not speak HTTPS at this address. Check the port, "
+        "or try the address with http:// if the platform has no certificate."
+    ),
     "http_error": N_(
         "Cannot connect: Decidim answers with an error (HTTP %(status)s). Try again "
         "later, or check the address."
@@ -136,9 +140,8 @@ def check_connection(instance: Instance, settings: Settings) -> Check:
     except AuthenticationError:
         return Check(False, "denied")
     except UnreachableError as exc:  # a timeout or a bad certificate says what to check
-        return Check(
-            False, exc.reason if exc.reason in ("timeout", "certificate") else "unreachable"
-        )
+        said = exc.reason if exc.reason in ("timeout", "certificate", "no_tls") else "unreachable"
+        return Check(False, said)
     except HTTPStatusError as exc:  # classified as a failed sync is: a 404 is no Decidim API
         kind = kind_of(exc)
         if kind == "credentials":

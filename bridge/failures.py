@@ -35,6 +35,10 @@ SENTENCES: dict[str, str] = {
         "The server's HTTPS certificate is not valid (expired or for another name): tell "
         "the Decidim platform's host."
     ),
+    "no_tls": N_(
+        "The server does not speak HTTPS at this address: check the port, or try the "
+        "address with http:// if the platform has no certificate."
+    ),
     "not_found": N_(
         "No Decidim API at this address (page not found): check that it is the root "
         "address of the Decidim platform."

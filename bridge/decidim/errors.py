@@ -13,7 +13,7 @@ class DecidimError(Exception):
 class UnreachableError(DecidimError):
     """Connection refused, DNS failure, timeout, bad certificate: we never got an answer.
 
-    `reason` (dns, refused, timeout or certificate) is read from the requests/urllib3 error
+    `reason` (dns, refused, timeout, certificate or no_tls) is read from the requests/urllib3 error
     when it is raised: the message is shortened and the cause may not survive gql's wrapping.
     """
 
@@ -22,14 +22,21 @@ class UnreachableError(DecidimError):
         self.reason = reason
 
 
+# What OpenSSL says when the other end does not speak TLS at all (an https:// address on a port
+# that serves plain HTTP): the handshake reads an HTTP answer where a TLS record should be.
+_NOT_TLS = ("wrong version number", "unknown protocol", "record layer failure", "packet length")
+
+
 def unreachable_reason(exc: BaseException) -> str:
-    """dns, refused, timeout or certificate, from the error requests raised (and its causes)."""
+    """dns, refused, timeout, certificate or no_tls, from the error requests raised (and its
+    causes)."""
     seen: set[int] = set()
     cause: BaseException | None = exc
     while cause is not None and id(cause) not in seen:
         seen.add(id(cause))
         if isinstance(cause, (requests.exceptions.SSLError, ssl.SSLError)):
-            return "certificate"
+            said = str(cause).lower().replace("_", " ")
+            return "no_tls" if any(words in said for words in _NOT_TLS) else "certificate"
         if isinstance(cause, (requests.Timeout, TimeoutError)):
             return "timeout"
         if isinstance(cause, socket.gaierror) or type(cause).__name__ == "NameResolutionError":

@@ -1,12 +1,11 @@
 """A failed connection is explained by its kind, decided from real failures over real sockets:
 nothing listening, a name that does not resolve, a server that never answers, a web page where
-the API should be, a missing API, a server error, a self-signed certificate."""
+the API should be, a missing API, a server error, a certificate of an unknown authority, an
+https:// address on a server that speaks plain HTTP."""
 
 from __future__ import annotations
 
 import socket
-import ssl
-import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,6 +15,7 @@ from flask import Flask
 import bridge.i18n
 from bridge.decidim import DecidimClient, DecidimError
 from bridge.failures import SENTENCES, kind_of, sentence
+from bridge.testing.certificates import Authority
 from simulator.testing import free_port, running_simulator
 
 
@@ -98,36 +98,24 @@ def test_the_stand_in_under_a_wrong_path_has_no_api():
         assert kind_of(failure_of(f"{sim.url}/not-here")) == "not_found"
 
 
-def test_a_self_signed_certificate(tmp_path):
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    made = subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        capture_output=True,
-    )
-    if made.returncode != 0:
-        pytest.skip("openssl is not available to make a certificate")
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
+def test_a_certificate_of_an_unknown_authority(tmp_path):
+    issued = Authority.make(tmp_path).issue("127.0.0.1")  # a CA this machine does not trust
+    context = issued.server_context()
     url, server = serve(Answer, wrap=lambda s: context.wrap_socket(s, server_side=True))
     try:
         assert kind_of(failure_of(url)) == "certificate"
     finally:
         server.shutdown()
+
+
+def test_https_to_a_server_that_speaks_plain_http_says_so():
+    url, server = serve(Answer)  # plain HTTP
+    try:
+        exc = failure_of(url.replace("http://", "https://"))
+    finally:
+        server.shutdown()
+    assert kind_of(exc) == "no_tls"
+    assert "ne parle pas HTTPS" in sentence("no_tls")  # not "the certificate is not valid"
 
 
 def test_every_kind_has_a_french_and_an_english_sentence_without_technical_words():
