@@ -51,6 +51,7 @@ from bridge.inputs import whole_number
 from bridge.mappings import classifier
 from bridge.paging import Numbered, numbered
 from bridge.records import InstanceInfo, Place, RecordKey, Records, SpaceKey
+from bridge.sheets import Sheet, SheetError, column_letter, read_sheets
 from bridge.spreadsheet import cell as spreadsheet_cell
 from bridge.spreadsheet import row as spreadsheet_row
 from bridge.store.db import find
@@ -101,10 +102,13 @@ __all__ = [
     "Reference",
     "ReferenceMoney",
     "Result",
+    "Sheet",
+    "SheetError",
     "Space",
     "SpaceKey",
     "audit",
     "classifier",
+    "column_letter",
     "current_context",
     "current_identity",
     "Catalog",
@@ -128,6 +132,7 @@ __all__ = [
     "page",
     "pages_need_sign_in",
     "problem_response",
+    "read_sheets",
     "render_public",
     "require_role",
     "required_identity",

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from bridge.plugin import N_, current_context, db, find, has_role, need, pages_need_sign_in
 from bridge.plugin import current_identity as identity
-from plugins.commitments import csvimport, writes
+from plugins.commitments import sheetimport, writes
 from plugins.commitments.models import Commitment, Evidence, Mandate, StatusChange
 from plugins.commitments.statuses import COLOURS, STATUSES
-from plugins.commitments.translation import _, use_catalog
-from plugins.commitments.words import EVIDENCE_KINDS, RESOURCES, changed, say, status_name
+from plugins.commitments.translation import _, ngettext, use_catalog
+from plugins.commitments.words import EVIDENCE_KINDS, RESOURCES, changed, place, say, status_name
 
 blueprint = Blueprint(
     "commitments_admin",
@@ -35,11 +35,13 @@ use_catalog(blueprint)
 def helpers() -> dict[str, Any]:
     return {
         "_": _,
+        "ngettext": ngettext,
         "status_name": status_name,
         "statuses": STATUSES,
         "colours": COLOURS,
         "say": say,
         "changed": changed,
+        "place": place,
         "evidence_kinds": EVIDENCE_KINDS,
         "resources": RESOURCES,
         "can_edit": _can_edit(),
@@ -122,11 +124,93 @@ def add_mandate():
     try:
         starts_on, ends_on = _day(form, "starts_on"), _day(form, "ends_on")
         with context.transaction() as session:
-            mandate = writes.add_mandate(session, context, form.get("name", ""), starts_on, ends_on)
+            mandate = writes.add_mandate(
+                session, context, form.get("name", ""), starts_on, ends_on, form.get("description")
+            )
     except writes.Refused as refused:
         return index(refused, dict(form))
     flash(_("Mandate created."))
     return redirect(url_for(".index", mandate=mandate.id))
+
+
+def _mandate(mandate_id: int) -> Mandate:
+    found = find(db(), Mandate, mandate_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@blueprint.get("/mandates/<int:mandate_id>")
+def mandate(mandate_id: int, error: writes.Refused | None = None, form_id: str = ""):
+    """A mandate's page: its name, dates and description to edit, and its deletion, which
+    says what would go with it."""
+    found = _mandate(mandate_id)
+    form = dict(request.form) if error and form_id == "edit-form" else _mandate_form(found)
+    return render_template(
+        "commitments/mandate.html",
+        mandate=found,
+        contents=writes.mandate_contents(db(), found),
+        error=error,
+        form_id=form_id,
+        form=form,
+    ), (422 if error else 200)
+
+
+def _mandate_form(found: Mandate) -> dict[str, str]:
+    return {
+        "name": found.name,
+        "starts_on": found.starts_on.isoformat() if found.starts_on else "",
+        "ends_on": found.ends_on.isoformat() if found.ends_on else "",
+        "description": found.description or "",
+    }
+
+
+@blueprint.post("/mandates/<int:mandate_id>/edit")
+def edit_mandate(mandate_id: int):
+    need("editor")
+    context = _context()
+    form = request.form
+    try:
+        starts_on, ends_on = _day(form, "starts_on"), _day(form, "ends_on")
+        with context.transaction() as session:
+            found = session.get(Mandate, mandate_id) or abort(404)
+            changed = writes.edit_mandate(
+                session,
+                context,
+                found,
+                form.get("name", ""),
+                starts_on,
+                ends_on,
+                form.get("description"),
+            )
+    except writes.Refused as refused:
+        return mandate(mandate_id, refused, "edit-form")
+    flash(_("Mandate saved.") if changed else _("Nothing changed."))
+    return redirect(url_for(".mandate", mandate_id=mandate_id))
+
+
+@blueprint.post("/mandates/<int:mandate_id>/delete")
+def delete_mandate(mandate_id: int):
+    need("editor")
+    context = _context()
+    try:
+        with context.transaction() as session:
+            found = session.get(Mandate, mandate_id) or abort(404)
+            name = found.name
+            gone = writes.delete_mandate(
+                session, context, found, request.form.get("confirmation", "")
+            )
+    except writes.Refused as refused:
+        return mandate(mandate_id, refused, "delete-form")
+    flash(
+        ngettext(
+            "Mandate %(name)s deleted with its %(num)s commitment.",
+            "Mandate %(name)s deleted with its %(num)s commitments.",
+            gone["commitments"],
+            name=name,
+        )
+    )
+    return redirect(url_for(".index"))
 
 
 def _day(form: Any, name: str) -> date | None:
@@ -311,7 +395,7 @@ def import_check():
     if mandate is None or not data:
         flash(_("Choose a mandate and a file."), "error")
         return redirect(url_for(".import_form"))
-    planned = csvimport.plan(session, mandate, data)
+    planned = sheetimport.plan(session, mandate, data)
     return render_template(
         "commitments/import.html",
         mandates=mandates(session),
@@ -336,7 +420,7 @@ def import_apply():
         mandate = chosen_mandate(session)
         if mandate is None:
             abort(400)
-        planned = csvimport.plan(session, mandate, data)
+        planned = sheetimport.plan(session, mandate, data)
         if not planned.ok:
             return render_template(
                 "commitments/import.html",
@@ -346,7 +430,7 @@ def import_apply():
                 content=None,
                 filename=request.form.get("filename", ""),
             ), 422
-        summary = csvimport.apply(session, context, mandate, planned)
+        summary = sheetimport.apply(session, context, mandate, planned)
         mandate_id = mandate.id
     flash(
         _(

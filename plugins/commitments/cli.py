@@ -9,9 +9,9 @@ import click
 from sqlalchemy import select
 
 from bridge.plugin import current_context
-from plugins.commitments import csvimport
+from plugins.commitments import sheetimport
 from plugins.commitments.models import Mandate
-from plugins.commitments.words import say, status_name
+from plugins.commitments.words import at, place, say, status_name
 
 
 @click.group()
@@ -24,19 +24,18 @@ def commitments() -> None:
 @click.option("--mandate", "name", required=True, help="The mandate's name.")
 @click.option("--apply", "apply_", is_flag=True, help="Write the changes (else a dry run).")
 def import_command(file: Path, name: str, apply_: bool) -> None:
-    """Import FILE (CSV, ; or ,) into the mandate NAME: say what would change, or every line
-    at fault (exit 1, nothing written)."""
+    """Import FILE (.xlsx, or CSV with ; or ,) into the mandate NAME: say what would change,
+    or every cell at fault by sheet, row and column (exit 1, nothing written)."""
     context = current_context("commitments")
     with context.transaction() as session:
         mandate = session.scalar(select(Mandate).where(Mandate.name == name))
         if mandate is None:
             raise click.ClickException(f"no mandate named {name!r}")
-        planned = csvimport.plan(session, mandate, file.read_bytes())
+        planned = sheetimport.plan(session, mandate, file.read_bytes())
         if not planned.ok:
             for problem in planned.problems:
-                click.echo(
-                    f"line {problem.line}: {say(problem.msgid, problem.variables)}", err=True
-                )
+                where = place(planned.sheet, problem.line, problem.column)
+                click.echo(at(where, say(problem.msgid, problem.variables)), err=True)
             raise click.exceptions.Exit(1)
         for line in planned.lines:
             if line.action == "unchanged":
@@ -46,9 +45,9 @@ def import_command(file: Path, name: str, apply_: bool) -> None:
                 if line.status
                 else ""
             )
-            click.echo(f"line {line.line}: {line.ref} {line.action}{moved}")
+            click.echo(f"row {line.line}: {line.ref} {line.action}{moved}")
         if apply_:
-            summary = csvimport.apply(session, context, mandate, planned)
+            summary = sheetimport.apply(session, context, mandate, planned)
             click.echo(f"imported: {summary['create']} created, {summary['update']} changed")
         else:
             click.echo("dry run: nothing written (add --apply to import)")

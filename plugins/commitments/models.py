@@ -30,6 +30,7 @@ class Mandate(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -53,6 +53,8 @@ WORDS = {
     "not started": "not_started",
     "a venir": "not_started",
     "a faire": "not_started",
+    "restant a faire": "not_started",
+    "reste a faire": "not_started",
     "non commence": "not_started",
     "pas encore engage": "not_started",
 }

@@ -8,6 +8,10 @@ from bridge.plugin import N_, AuditWording
 WORDING = AuditWording(
     actions={
         "commitments.mandate.create": N_("{who} created the mandate “{after[name]}”"),
+        "commitments.mandate.edit": N_("{who} edited the mandate {target}"),
+        "commitments.mandate.delete": N_(
+            "{who} deleted the mandate “{before[name]}” and its commitments ({before[commitments]})"
+        ),
         "commitments.commitment.create": N_(
             "{who} added the commitment {after[ref]} “{after[title]}”"
         ),
@@ -29,6 +33,8 @@ WORDING = AuditWording(
     },
     labels={
         "commitments.mandate.create": N_("new mandate"),
+        "commitments.mandate.edit": N_("mandate edited"),
+        "commitments.mandate.delete": N_("mandate deleted"),
         "commitments.commitment.create": N_("new commitment"),
         "commitments.commitment.edit": N_("commitment edited"),
         "commitments.commitment.status": N_("commitment status"),
@@ -42,6 +48,9 @@ WORDING = AuditWording(
         "theme": N_("theme"),
         "title": N_("commitment"),
         "description": N_("description"),
+        "name": N_("name"),
+        "starts_on": N_("start"),
+        "ends_on": N_("end"),
         "status": N_("status"),
     },
     values={

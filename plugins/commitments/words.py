@@ -26,6 +26,7 @@ FIELDS = {
     "file": N_("file"),
     "starts_on": N_("start"),
     "ends_on": N_("end"),
+    "confirmation": N_("confirmation"),
 }
 EVIDENCE_KINDS = {
     "record": N_("Decidim record"),
@@ -54,6 +55,25 @@ def say(msgid: str, variables: dict[str, Any] | None = None) -> str:
             _(FIELDS[c]) if c in FIELDS else c for c in str(values["columns"]).split(", ")
         )
     return _(msgid, **values)
+
+
+def place(sheet: str | None, row: int, column: str | None) -> str:
+    """Where a cell is, as a person finds it in their spreadsheet: "sheet “Engagements”, row
+    4, column D (Statut)"; no sheet for a CSV, no column for a whole row."""
+    if sheet and column:
+        return _(
+            "sheet “%(sheet)s”, row %(row)s, column %(column)s", sheet=sheet, row=row, column=column
+        )
+    if sheet:
+        return _("sheet “%(sheet)s”, row %(row)s", sheet=sheet, row=row)
+    if column:
+        return _("row %(row)s, column %(column)s", row=row, column=column)
+    return _("row %(row)s", row=row)
+
+
+def at(where: str, what: str) -> str:
+    """ "row 3, column D (Statut): unknown status", with the language's spacing."""
+    return _("%(where)s: %(what)s", where=where, what=what)
 
 
 def status_name(status: str | None) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bridge.plugin import N_, PluginContext, utcnow
@@ -53,22 +53,128 @@ def add_mandate(
     name: str,
     starts_on: date | None = None,
     ends_on: date | None = None,
+    description: str | None = None,
 ) -> Mandate:
+    values = _mandate_values(session, None, name, starts_on, ends_on, description)
+    mandate = Mandate(**values, created_at=utcnow())
+    session.add(mandate)
+    session.flush()
+    context.audit(session, "commitments.mandate.create", f"mandate:{mandate.id}", _json(values))
+    return mandate
+
+
+MANDATE_FIELDS = ("name", "starts_on", "ends_on", "description")
+
+
+def _mandate_values(
+    session: Session,
+    mandate: Mandate | None,
+    name: str | None,
+    starts_on: date | None,
+    ends_on: date | None,
+    description: str | None,
+) -> dict[str, Any]:
+    """A mandate's fields checked: a name no other mandate has, an end not before the start."""
     name = _text(name, "name", 200) or ""
     if starts_on and ends_on and ends_on < starts_on:
         raise Refused(N_("the mandate ends before it starts"), "ends_on")
-    if session.scalar(select(Mandate.id).where(Mandate.name == name)):
+    same_name = select(Mandate.id).where(Mandate.name == name)
+    if mandate is not None:
+        same_name = same_name.where(Mandate.id != mandate.id)
+    if session.scalar(same_name):
         raise Refused(N_("a mandate named %(name)s exists already"), "name", {"name": name})
-    mandate = Mandate(name=name, starts_on=starts_on, ends_on=ends_on, created_at=utcnow())
-    session.add(mandate)
-    session.flush()
+    return {
+        "name": name,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "description": _text(description, "description", 20_000, required=False),
+    }
+
+
+def edit_mandate(
+    session: Session,
+    context: PluginContext,
+    mandate: Mandate,
+    name: str,
+    starts_on: date | None,
+    ends_on: date | None,
+    description: str | None,
+) -> bool:
+    """Rename a mandate, change its dates or its description. False when nothing changed
+    (nothing audited)."""
+    values = _mandate_values(session, mandate, name, starts_on, ends_on, description)
+    before = {k: getattr(mandate, k) for k in MANDATE_FIELDS if getattr(mandate, k) != values[k]}
+    if not before:
+        return False
+    for key in before:
+        setattr(mandate, key, values[key])
     context.audit(
         session,
-        "commitments.mandate.create",
+        "commitments.mandate.edit",
         f"mandate:{mandate.id}",
-        {"name": name, "starts_on": _iso(starts_on), "ends_on": _iso(ends_on)},
+        _json({k: values[k] for k in before}),
+        before=_json(before),
     )
-    return mandate
+    return True
+
+
+def mandate_contents(session: Session, mandate: Mandate) -> dict[str, int]:
+    """What deleting the mandate would delete with it: its commitments, their evidence and
+    the entries of their status history."""
+    ids = select(Commitment.id).where(Commitment.mandate_id == mandate.id)
+
+    def count(model: type[Evidence] | type[StatusChange]) -> int:
+        return (
+            session.scalar(
+                select(func.count()).select_from(model).where(model.commitment_id.in_(ids))
+            )
+            or 0
+        )
+
+    commitments = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    return {"commitments": commitments, "evidence": count(Evidence), "history": count(StatusChange)}
+
+
+def delete_mandate(
+    session: Session, context: PluginContext, mandate: Mandate, confirmation: str
+) -> dict[str, int]:
+    """Delete a mandate. An empty one goes at once; one that still has commitments only when
+    `confirmation` is the mandate's name typed again, and then its commitments, their evidence
+    and history go with it. The audit entry keeps the mandate and the number, title and status
+    of every commitment deleted, so what was lost can be told and typed again."""
+    contents = mandate_contents(session, mandate)
+    if contents["commitments"] and confirmation.strip() != mandate.name:
+        raise Refused(
+            N_(
+                "this mandate still holds commitments (%(count)s): type its name to delete "
+                "them with it"
+            ),
+            "confirmation",
+            {"count": contents["commitments"]},
+        )
+    commitments = list(
+        session.scalars(
+            select(Commitment).where(Commitment.mandate_id == mandate.id).order_by(Commitment.ref)
+        )
+    )
+    ids = [c.id for c in commitments]
+    if ids:
+        session.execute(delete(Evidence).where(Evidence.commitment_id.in_(ids)))
+        session.execute(delete(StatusChange).where(StatusChange.commitment_id.in_(ids)))
+        session.execute(delete(Commitment).where(Commitment.id.in_(ids)))
+    context.audit(
+        session,
+        "commitments.mandate.delete",
+        f"mandate:{mandate.id}",
+        before={
+            **_json({k: getattr(mandate, k) for k in MANDATE_FIELDS}),
+            **contents,
+            "deleted": [f"{c.ref} [{c.status}] {c.title}" for c in commitments],
+        },
+    )
+    session.delete(mandate)
+    session.flush()
+    return contents
 
 
 def add_commitment(
@@ -285,5 +391,6 @@ def _url(value: str | None, required: bool) -> str | None:
     return text
 
 
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
+def _json(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as the audit log stores them (days as ISO text)."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}

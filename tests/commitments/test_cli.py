@@ -30,7 +30,10 @@ def test_dry_run_refusal_then_apply(database_url, sessions, bridge_host, tmp_pat
         database_url=database_url,
     )
     assert refused.returncode == 1
-    assert "line 3: statut inconnu\u202f: «\u202fpeut-être\u202f»" in refused.stderr
+    assert (
+        "ligne 3, colonne D (Statut)\u202f: statut inconnu\u202f: «\u202fpeut-être\u202f»"
+        in refused.stderr
+    )
     sheet.write_text("ref,theme,title,status\nE-01,Mobilités,Pistes cyclables,en cours\n")
     dry = bridge(
         "commitments",
@@ -41,7 +44,7 @@ def test_dry_run_refusal_then_apply(database_url, sessions, bridge_host, tmp_pat
         database_url=database_url,
         check=True,
     )
-    assert "E-01 create" in dry.stdout and "nothing written" in dry.stdout
+    assert "row 2: E-01 create" in dry.stdout and "nothing written" in dry.stdout
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(Commitment)) == 0
     bridge(

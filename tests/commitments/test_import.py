@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from bridge.store.models import AuditEntry
-from plugins.commitments import csvimport, writes
+from plugins.commitments import sheetimport, writes
 from plugins.commitments.models import Commitment, StatusChange
 
 SHEET = (
@@ -25,9 +25,9 @@ def mandate(bridge_host, sessions):
         return writes.add_mandate(s, context, "Mandat 2020-2026")
 
 
-def _plan(sessions, mandate, data: bytes) -> csvimport.Plan:
+def _plan(sessions, mandate, data: bytes) -> sheetimport.Plan:
     with sessions() as s:
-        return csvimport.plan(s, mandate, data)
+        return sheetimport.plan(s, mandate, data)
 
 
 def test_a_plan_writes_nothing_then_applying_creates_all(bridge_host, sessions, mandate):
@@ -37,7 +37,7 @@ def test_a_plan_writes_nothing_then_applying_creates_all(bridge_host, sessions, 
     with sessions() as s:
         assert s.scalar(select(Commitment)) is None
     with context.transaction() as s:
-        assert csvimport.apply(s, context, mandate, planned) == {
+        assert sheetimport.apply(s, context, mandate, planned) == {
             "create": 3,
             "update": 0,
             "unchanged": 0,
@@ -59,7 +59,7 @@ def test_commas_windows_1252_and_a_second_import_that_changes_a_status(
 ):
     context = bridge_host.context("commitments")
     with context.transaction() as s:
-        csvimport.apply(s, context, mandate, csvimport.plan(s, mandate, SHEET.encode()))
+        sheetimport.apply(s, context, mandate, sheetimport.plan(s, mandate, SHEET.encode()))
     again = (
         "ref,theme,title,status,reason\n"
         "E-01,Mobilités,Créer 10 km de pistes cyclables,done,Dernier tronçon livré en mars\n"
@@ -72,7 +72,7 @@ def test_commas_windows_1252_and_a_second_import_that_changes_a_status(
         ("E-02", "unchanged", None),
     ]
     with context.transaction() as s:
-        csvimport.apply(s, context, mandate, planned)
+        sheetimport.apply(s, context, mandate, planned)
     with sessions() as s:
         e01 = s.scalar(select(Commitment).where(Commitment.ref == "E-01"))
         assert e01.status == "done"
@@ -91,7 +91,7 @@ def test_commas_windows_1252_and_a_second_import_that_changes_a_status(
 def test_every_line_at_fault_is_named_and_nothing_is_written(bridge_host, sessions, mandate):
     context = bridge_host.context("commitments")
     with context.transaction() as s:
-        csvimport.apply(s, context, mandate, csvimport.plan(s, mandate, SHEET.encode()))
+        sheetimport.apply(s, context, mandate, sheetimport.plan(s, mandate, SHEET.encode()))
     bad = (
         "Numéro;Thème;Engagement;Statut;Motif\n"
         "E-01;Mobilités;Créer 10 km de pistes cyclables;Réalisé;\n"  # moves without a reason
@@ -103,8 +103,8 @@ def test_every_line_at_fault_is_named_and_nothing_is_written(bridge_host, sessio
     planned = _plan(sessions, mandate, bad)
     assert [p.line for p in planned.problems] == [2, 3, 4]
     # line 5 is fine on its own: E-05 is free again since line 4 was refused
-    with pytest.raises(csvimport.ImportRefused), context.transaction() as s:
-        csvimport.apply(s, context, mandate, planned)
+    with pytest.raises(sheetimport.ImportRefused), context.transaction() as s:
+        sheetimport.apply(s, context, mandate, planned)
     with sessions() as s:
         assert s.scalar(select(Commitment).where(Commitment.ref == "E-06")) is None
         assert s.scalar(select(Commitment).where(Commitment.ref == "E-01")).status == "in_progress"

@@ -1,26 +1,29 @@
-"""Commitments from a city's spreadsheet, exported as CSV: `;` or `,`, UTF-8 with or without a
-BOM (or Windows-1252, as Excel writes a French "CSV (séparateur : point-virgule)").
+"""Commitments from a city's spreadsheet: an Excel or LibreOffice workbook (.xlsx), or a CSV
+(`;` or `,`, UTF-8 with or without a BOM, or Windows-1252 as a French Excel writes it), read by
+the bridge's one reader (`read_sheets`).
 
-First a plan (`plan`): what each line would create or change, and every line at fault with
-why, in the reader's language. Then `apply`, which refuses a plan with any error: all the
-lines or none. A line is matched to a commitment by its number (`ref`) within the mandate."""
+First a plan (`plan`): what each row would create or change, and every cell at fault with
+why, named by sheet, row and column as the spreadsheet shows them. Then `apply`, which
+refuses a plan with any error: all the rows or none. A row is matched to a commitment by its
+number (`ref`) within the mandate. The header may sit below a title row or two: it is the
+first of the sheet's first rows that names the needed columns; in a workbook, the first sheet
+that has such a header is read."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import N_, PluginContext
+from bridge.plugin import N_, PluginContext, SheetError, column_letter, read_sheets
 from plugins.commitments import writes
 from plugins.commitments.models import Commitment, Mandate
 from plugins.commitments.statuses import fold, parse
 
 MAX_LINES = 5000
+HEADER_WITHIN = 10  # rows of titles a sheet may have above its header
 # folded header words -> our column
 HEADERS = {
     "ref": "ref",
@@ -53,9 +56,10 @@ IMPORTED = N_("Imported from the spreadsheet")
 
 @dataclass
 class Problem:
-    line: int  # as the spreadsheet numbers it: the header is line 1
+    line: int  # the row as the spreadsheet numbers it
     msgid: str
     variables: dict[str, Any] = field(default_factory=dict)
+    column: str | None = None  # "D (Statut)": the letter and the header as the sheet has them
 
 
 @dataclass
@@ -72,6 +76,7 @@ class Planned:
 @dataclass
 class Plan:
     mandate_id: int
+    sheet: str | None = None  # the worksheet read (None: a CSV)
     lines: list[Planned] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -87,42 +92,59 @@ class ImportRefused(ValueError):
     """`apply` was given a plan with problems."""
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (a BOM dropped), else Windows-1252."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+@dataclass
+class Table:
+    """The sheet read: its header's row, our column at each position (None: one we do not
+    know), the header's words, and the rows below it."""
+
+    sheet: str | None
+    header_row: int
+    columns: list[str | None]
+    headings: list[str]
+    rows: list[tuple[int, list[str]]]
+
+    def where(self, column: str) -> str | None:
+        """ "D (Statut)" for our column `column`, None when the sheet has none."""
+        if column not in self.columns:
+            return None
+        index = self.columns.index(column)
+        return f"{column_letter(index)} ({self.headings[index]})"
 
 
-def read(text: str) -> tuple[list[str | None], list[tuple[int, list[str]]]]:
-    """The columns (ours, None for one we do not know) and each non-empty line with its
-    number."""
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not rows:
-        return [], []
-    columns = [HEADERS.get(fold(h)) for h in rows[0]]
-    lines = [
-        (number, row)
-        for number, row in enumerate(rows[1:], start=2)
-        if any(cell.strip() for cell in row)
-    ]
-    return columns, lines
+def table(data: bytes) -> Table:
+    """The first sheet with a header naming the needed columns (else the first sheet, its
+    first row taken as the header). Raises SheetError for a file that is no table."""
+    sheets = read_sheets(data, max_rows=MAX_LINES + HEADER_WITHIN)
+    for sheet in sheets:
+        for position, (number, cells) in enumerate(sheet.rows[:HEADER_WITHIN]):
+            columns = [HEADERS.get(fold(c)) for c in cells]
+            if all(c in columns for c in REQUIRED):
+                return Table(sheet.name, number, columns, cells, sheet.rows[position + 1 :])
+    first = sheets[0]
+    number, cells = first.rows[0] if first.rows else (1, [])
+    return Table(first.name, number, [HEADERS.get(fold(c)) for c in cells], cells, first.rows[1:])
 
 
 def plan(session: Session, mandate: Mandate, data: bytes) -> Plan:
     """What importing `data` into `mandate` would do; writes nothing."""
     result = Plan(mandate.id)
-    columns, lines = read(decode(data))
-    missing = [c for c in REQUIRED if c not in columns]
+    try:
+        found = table(data)
+    except SheetError as error:
+        result.problems.append(Problem(1, error.msgid, error.variables))
+        return result
+    result.sheet = found.sheet
+    missing = [c for c in REQUIRED if c not in found.columns]
     if missing:
         result.problems.append(
-            Problem(1, N_("missing column(s): %(columns)s"), {"columns": ", ".join(missing)})
+            Problem(
+                found.header_row,
+                N_("missing column(s): %(columns)s"),
+                {"columns": ", ".join(missing)},
+            )
         )
         return result
-    if len(lines) > MAX_LINES:
+    if len(found.rows) > MAX_LINES:
         result.problems.append(Problem(1, N_("more than 5000 lines: split the file")))
         return result
     existing = {
@@ -130,13 +152,13 @@ def plan(session: Session, mandate: Mandate, data: bytes) -> Plan:
         for c in session.scalars(select(Commitment).where(Commitment.mandate_id == mandate.id))
     }
     seen: dict[str, int] = {}
-    for number, row in lines:
+    for number, row in found.rows:
         values = {
-            column: row[i].strip()
-            for i, column in enumerate(columns)
+            column: row[i]
+            for i, column in enumerate(found.columns)
             if column is not None and i < len(row)
         }
-        planned = _line(result, number, values, existing, seen)
+        planned = _line(result, found, number, values, existing, seen)
         if planned is not None:
             result.lines.append(planned)
     return result
@@ -144,6 +166,7 @@ def plan(session: Session, mandate: Mandate, data: bytes) -> Plan:
 
 def _line(
     result: Plan,
+    found: Table,
     number: int,
     values: dict[str, str],
     existing: dict[str, Commitment],
@@ -153,17 +176,29 @@ def _line(
     for column in REQUIRED:
         if not values.get(column):
             result.problems.append(
-                Problem(number, N_("the column %(column)s is empty"), {"column": column})
+                Problem(
+                    number,
+                    N_("the column %(column)s is empty"),
+                    {"column": column},
+                    found.where(column),
+                )
             )
     for column, limit in (("ref", 40), ("theme", 200), ("title", 500)):
         if len(values.get(column, "")) > limit:
             result.problems.append(
-                Problem(number, N_("%(column)s is too long"), {"column": column})
+                Problem(
+                    number, N_("%(column)s is too long"), {"column": column}, found.where(column)
+                )
             )
     status = parse(values["status"]) if values.get("status") else None
     if values.get("status") and status is None:
         result.problems.append(
-            Problem(number, N_("unknown status: %(status)s"), {"status": values["status"]})
+            Problem(
+                number,
+                N_("unknown status: %(status)s"),
+                {"status": values["status"]},
+                found.where("status"),
+            )
         )
     ref = values.get("ref", "")
     if ref and ref in seen:
@@ -172,6 +207,7 @@ def _line(
                 number,
                 N_("the number %(ref)s is also on line %(other)s"),
                 {"ref": ref, "other": seen[ref]},
+                found.where("ref"),
             )
         )
     if len(result.problems) > before or status is None:
@@ -206,6 +242,7 @@ def _line(
                 number,
                 N_("the status of %(ref)s changes: say why in the column motif"),
                 {"ref": ref},
+                found.where("reason") or found.where("status"),
             )
         )
         return None
