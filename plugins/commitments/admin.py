@@ -209,6 +209,8 @@ def delete_mandate(mandate_id: int):
             gone["commitments"],
             name=name,
         )
+        if gone["commitments"]
+        else _("Mandate %(name)s deleted.", name=name)
     )
     return redirect(url_for(".index"))
 

@@ -74,3 +74,46 @@ def test_an_editor_moves_a_status_and_must_say_why(browser, site):
     assert "Calendrier de l’État repoussé" in page.locator("ol.history").inner_text()
     assert axe_violations(page) == []
     page.close()
+
+
+def _sign_in(page, site) -> None:
+    page.goto(f"{site}/login")
+    page.get_by_label("Adresse e-mail").fill(EMAIL)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+
+
+def test_an_editor_edits_a_mandate_and_deletes_only_what_she_confirms(browser, site):
+    page = browser.new_page()
+    _sign_in(page, site)
+    page.goto(f"{site}/admin/commitments/")
+    page.get_by_label("Nom").fill("Mandat 2026-2032")
+    page.get_by_role("button", name="Créer le mandat").click()
+    assert "Mandat créé." in page.content()
+    page.get_by_role("link", name="Modifier ou supprimer le mandat").click()
+    assert page.locator("h1").inner_text() == "Mandat 2026-2032"
+    page.get_by_label("Début").fill("2026-03-22")
+    page.get_by_label("Fin").fill("2020-01-01")
+    page.get_by_role("button", name="Enregistrer").click()
+    alert = page.get_by_role("alert").inner_text()
+    assert "Rien n’a été enregistré" in alert and "le mandat finit avant de commencer" in alert
+    assert page.get_by_label("Début").input_value() == "2026-03-22"  # what was typed is kept
+    page.get_by_label("Nom").fill("Mandat municipal 2026-2032")
+    page.get_by_label("Fin").fill("2032-03-21")
+    page.get_by_label("Description").fill("Le projet municipal élu en mars 2026")
+    page.get_by_role("button", name="Enregistrer").click()
+    assert "Mandat enregistré." in page.content()
+    assert page.locator("h1").inner_text() == "Mandat municipal 2026-2032"
+    assert "Du 22 mars 2026 au 21 mars 2032" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Supprimer le mandat").click()
+    assert "Mandat «\u202fMandat municipal 2026-2032\u202f» supprimé." in page.content()
+    # the demo's mandate has commitments: a wrong name deletes nothing
+    page.get_by_role("link", name="Modifier ou supprimer le mandat").click()
+    assert "engagements partent avec lui" in page.locator("#delete-form").inner_text()
+    page.get_by_label("Saisissez le nom du mandat pour confirmer").fill("oui")
+    page.get_by_role("button", name="Supprimer le mandat").click()
+    assert "saisissez son nom pour les supprimer avec lui" in page.get_by_role("alert").inner_text()
+    page.goto(f"{site}/public/engagements/")
+    assert "Mandat municipal 2020-2026" in page.locator("h1").inner_text()
+    page.close()

@@ -88,6 +88,7 @@ def site(tmp_path_factory):
             "item_id": 1,
             "slug": "vegetaliser-la-ville",
             "commitment_id": 1,  # the commitments demo's first commitment and evidence
+            "mandate_id": 1,  # and its mandate
             "evidence_id": 1,
             # the committees' roll-up of the stand-in's accountability component
             "instance": instance.name,
