@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -154,15 +154,33 @@ class DateError(Reason):
         )
 
 
+class FutureDateError(DateError):
+    def __init__(self, text: str) -> None:
+        Reason.__init__(
+            self,
+            N_(
+                "the date %(text)r is after today: a ledger line records a commitment or a "
+                "payment already made"
+            ),
+            text=_shown(text),
+        )
+
+
 def parse_date(text: str) -> date:
+    """A ledger line's date. A line records what was done, so a date after today is a typo
+    (2099 for 2029...) that would stretch every chart of the public page over decades."""
     text = text.strip()
     # Spreadsheets often append a time to dates: "31/12/2024 00:00:00", "2024-12-31T00:00".
     text = text.split(" ")[0].split("T")[0] if len(text) > 10 else text
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%Y"):
         try:
-            return datetime.strptime(text, fmt).date()
+            day = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        # A day of slack: the city's today may already be tomorrow in UTC.
+        if day > utcnow().date() + timedelta(days=1):
+            raise FutureDateError(text)
+        return day
     raise DateError(text)
 
 

@@ -228,3 +228,23 @@ def test_forms_leave_checking_to_the_server_in_french(client_for, sessions):
     assert "Rien n’a été enregistré" in page and 'aria-invalid="true"' in page
     with sessions() as session:
         assert len(session.scalars(select(LedgerLine)).all()) == 1
+
+
+def test_a_line_typed_in_the_future_is_refused_on_the_page(client_for, sessions):
+    editor = client_for("editor")
+    refused = editor.post(
+        "/admin/budget/envelopes/1/lines",
+        data={
+            "csrf_token": editor.csrf,
+            "kind": "payment",
+            "date": "01/03/2099",
+            "amount": "1 000",
+            "reference": "MA-2099",
+        },
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "la date «\u202f01/03/2099\u202f» est postérieure à aujourd’hui" in page
+    assert 'value="01/03/2099"' in page and 'value="MA-2099"' in page
+    with sessions() as session:
+        assert session.scalars(select(LedgerLine.reference)).all() == ["EJ-1"]

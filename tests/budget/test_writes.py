@@ -4,10 +4,13 @@ deleted, every destructive write audited."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from bridge.store.models import AuditEntry
+from bridge.timeutil import utcnow
 from plugins.budget import csvimport, writes
 from plugins.budget.figures import for_allocations, for_envelopes
 from plugins.budget.models import Allocation, Envelope, LedgerLine
@@ -146,13 +149,47 @@ def test_a_cancellation_too_large_in_a_file_imports_nothing(store):
 
 
 def test_lines_outside_the_envelope_years_are_flagged(store):
+    """Envelope 2 covers 2021 only: a line before and one after it (in the past: a line dated
+    after today is refused, below) are flagged."""
     with store() as session:
-        line(session, kind="engagement", amount="10", reference="EJ-OLD", date="31/12/2021")
-        line(session, kind="engagement", amount="10", reference="EJ-IN", date="01/01/2022")
-        line(session, kind="engagement", amount="10", reference="EJ-LATE", date="01/01/2027")
+        for reference, day in (("EJ-OLD", "31/12/2020"), ("EJ-IN", "01/06/2021")):
+            line(session, envelope=2, kind="engagement", amount="10", reference=reference, date=day)
+        line(
+            session,
+            envelope=2,
+            kind="engagement",
+            amount="10",
+            reference="EJ-LATE",
+            date="01/01/2022",
+        )
         session.commit()
-        assert for_envelopes(session)[1].outside_years == 2
-        assert "2 lignes datées hors des années" in for_envelopes(session)[1].warnings("fr")[0]
+        assert for_envelopes(session)[2].outside_years == 2
+        assert "2 lignes datées hors des années" in for_envelopes(session)[2].warnings("fr")[0]
+
+
+def test_a_line_dated_after_today_is_refused(store):
+    """Found walking the demo: a line typed 01/03/2099 (for 2029) was saved, only flagged, and
+    the public page's charts ran to 2099, squeezing four years of spending into one pixel."""
+    tomorrow_but_one = utcnow().date() + timedelta(days=2)
+    with store() as session:
+        with pytest.raises(writes.Invalid) as refused:
+            line(session, kind="engagement", amount="10", reference="EJ-99", date="01/03/2099")
+        assert refused.value.field == "date"
+        assert fr(refused.value) == (
+            "la date « 01/03/2099 » est postérieure à aujourd’hui : une ligne du "
+            "grand livre enregistre un engagement ou un paiement déjà fait"
+        )
+        data = (
+            "date;reference;kind;amount\n"
+            f"10/03/2023;EJ-1;engagement;100\n{tomorrow_but_one:%d/%m/%Y};EJ-2;engagement;100\n"
+        ).encode()
+        report = writes.import_csv(session, session.get(Envelope, 1), data, "test")
+        assert not report.ok and "line 3: the date" in str(report.errors[0])
+        line(
+            session, kind="engagement", amount="10", reference="EJ-NOW", date=f"{utcnow():%d/%m/%Y}"
+        )
+        session.commit()
+        assert session.scalars(select(LedgerLine.reference)).all() == ["EJ-NOW"]
 
 
 def test_a_closed_envelope_takes_nothing_new(store):
