@@ -230,7 +230,9 @@ INSTANCE_OPTIONS = {
 )
 @click.option("--locale", default="fr", show_default=True, help="Main locale of the city.")
 @click.option("--interval", type=click.IntRange(min=1), help="Sync every N minutes.")
-@click.option("--cron", help="Sync on a crontab schedule, e.g. '0 3 * * *' (Europe/Paris).")
+@click.option(
+    "--cron", help="Sync on a crontab schedule, e.g. '0 3 * * *' (in the city's timezone setting)."
+)
 @click.option(
     "--rate-limit",
     type=click.IntRange(min=0),

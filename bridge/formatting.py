@@ -9,7 +9,7 @@ setting, Europe/Paris by default), so every shown time goes through `datetime_te
     {{ 45.5|percent }}            46 %
     {{ run.started_at|when }}     1er décembre 2026 à 15 h 05
     {{ space.start_date|long_date }}   1er décembre 2026
-    {{ zone_label() }}            heure de Paris
+    {{ zone_label() }}            heure de Paris (heure de La Réunion, heure de la Guyane...)
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from flask import Blueprint, Flask, Response, current_app, has_app_context
 from jinja2 import pass_context
 
@@ -89,10 +90,46 @@ def zone() -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def zone_label(lang: str = "fr") -> str:
-    """'heure de Paris' for Europe/Paris: the words that say which clock a time is on."""
-    place = zone().key.rsplit("/", 1)[-1].replace("_", " ")
-    return f"heure de {place}" if lang == "fr" else f"{place} time"
+# The clocks of France, its overseas departments and collectivities as their residents name
+# them ("heure de La Réunion", not the zone's "Reunion"): French, English.
+FRENCH_ZONES = {
+    "Europe/Paris": ("heure de Paris", "Paris time"),
+    "America/Cayenne": ("heure de la Guyane", "French Guiana time"),
+    "America/Martinique": ("heure de la Martinique", "Martinique time"),
+    "America/Guadeloupe": ("heure de la Guadeloupe", "Guadeloupe time"),
+    "America/St_Barthelemy": ("heure de Saint-Barthélemy", "Saint Barthélemy time"),
+    "America/Marigot": ("heure de Saint-Martin", "Saint Martin time"),
+    "America/Miquelon": ("heure de Saint-Pierre-et-Miquelon", "Saint Pierre and Miquelon time"),
+    "Indian/Reunion": ("heure de La Réunion", "Réunion time"),
+    "Indian/Mayotte": ("heure de Mayotte", "Mayotte time"),
+    "Indian/Kerguelen": ("heure des Kerguelen", "Kerguelen time"),
+    "Pacific/Noumea": ("heure de la Nouvelle-Calédonie", "New Caledonia time"),
+    "Pacific/Tahiti": ("heure de Tahiti", "Tahiti time"),
+    "Pacific/Marquesas": ("heure des Marquises", "Marquesas time"),
+    "Pacific/Gambier": ("heure des Gambier", "Gambier time"),
+    "Pacific/Wallis": ("heure de Wallis-et-Futuna", "Wallis and Futuna time"),
+}
+
+
+def zone_label(lang: str = "fr", key: str | None = None) -> str:
+    """The words that say which clock a time is on, for the city's zone (or `key`): 'heure de
+    Paris', 'heure de La Réunion' / 'Réunion time'; elsewhere the zone's city, as CLDR names
+    it in that language where it differs ('heure de Bruxelles', "heure d’Abidjan")."""
+    key = key or zone().key
+    if key in FRENCH_ZONES:
+        return FRENCH_ZONES[key][0 if lang == "fr" else 1]
+    if key == "UTC" or key.startswith("Etc/"):  # no place: the offset ("Etc/GMT+3" is UTC−3)
+        offset = datetime.now(ZoneInfo(key)).utcoffset()
+        minutes = int(offset.total_seconds() // 60) if offset else 0
+        sign = "+" if minutes >= 0 else "−"
+        return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}" if minutes else "UTC"
+    # CLDR's name of the zone's own city where it differs (Bruxelles), else the zone's
+    # (an alias stays itself: America/Montreal is Montreal, not its canonical Toronto).
+    names = Locale.parse(lang if lang in MONTHS else "fr").time_zones.get(key, {})
+    place = names.get("city") or key.rsplit("/", 1)[-1].replace("_", " ")
+    if lang != "fr":
+        return f"{place} time"
+    return f"heure d’{place}" if place[:1].lower() in "aeiouyéèêàâîôûh" else f"heure de {place}"
 
 
 def number(value: float | int | Decimal | None, lang: str = "fr", decimals: int = 0) -> str:
@@ -132,11 +169,12 @@ def month_name(month: int, lang: str = "fr", short: bool = False) -> str:
     return (SHORT_MONTHS if short else MONTHS)[lang if lang in MONTHS else "fr"][month - 1]
 
 
-def local(value: datetime) -> datetime:
-    """A stored time (naive UTC, or aware) in the city's zone."""
+def local(value: datetime, city_zone: ZoneInfo | None = None) -> datetime:
+    """A stored time (naive UTC, or aware) in the city's zone. Outside a request (a scheduled
+    job, a command) give `city_zone`, from the settings: `zone()` knows only the app's."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(zone())
+    return value.astimezone(city_zone or zone())
 
 
 def date_text(value: date | datetime | str | None, lang: str = "fr") -> str:
@@ -153,16 +191,22 @@ def date_text(value: date | datetime | str | None, lang: str = "fr") -> str:
     return f"{value.day} {month} {value.year}"
 
 
-def datetime_text(value: datetime | None, lang: str = "fr", with_zone: bool = False) -> str:
-    """'1er décembre 2026 à 15 h 05' in the city's zone ('… (heure de Paris)' with_zone)."""
+def datetime_text(
+    value: datetime | None,
+    lang: str = "fr",
+    with_zone: bool = False,
+    city_zone: ZoneInfo | None = None,
+) -> str:
+    """'1er décembre 2026 à 15 h 05' in the city's zone ('… (heure de Paris)' with_zone);
+    `city_zone` as for `local`."""
     if value is None:
         return ""
-    moment = local(value)
+    moment = local(value, city_zone)
     if lang == "fr":
         text = f"{date_text(moment.date(), lang)} à {moment.hour}{NBSP}h{NBSP}{moment:%M}"
     else:
         text = f"{date_text(moment.date(), lang)} at {moment:%H:%M}"
-    return f"{text} ({zone_label(lang)})" if with_zone else text
+    return f"{text} ({zone_label(lang, (city_zone or zone()).key)})" if with_zone else text
 
 
 def colon(lang: str = "fr") -> str:

@@ -1,11 +1,11 @@
 """`bridge scheduler`: periodic syncs and "sync now" requests, in a process of its own.
 
-Jobs are built from the instances table (interval or cron, Europe/Paris) and rebuilt when that
-table changes; nothing is pickled: the run history lives in our sync_runs table. A "sync now" is
-a row in sync_requests, claimed atomically and run within `scheduler_poll_seconds`. Only the
-scheduler holding the leader lock acts, and it checks that it still holds it before every job and
-at every poll: a leader whose lock went (its database connection ended) steps down at once and
-contends again like any other scheduler.
+Jobs are built from the instances table (interval or cron, read in the city's `timezone`) and
+rebuilt when that table changes; nothing is pickled: the run history lives in our sync_runs table.
+A "sync now" is a row in sync_requests, claimed atomically and run within `scheduler_poll_seconds`.
+Only the scheduler holding the leader lock acts, and it checks that it still holds it before every
+job and at every poll: a leader whose lock went (its database connection ended) steps down at once
+and contends again like any other scheduler.
 
 The leader also delivers the change log to plugins (`bridge.delivery`): a job every
 `delivery_interval_seconds`, woken right after each sync, in its own thread, so a sync never
@@ -39,22 +39,27 @@ from bridge.sync.lock import LockBusy
 from bridge.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-TIMEZONE = "Europe/Paris"
+# Crontabs (instances' and plugins', e.g. the committees' reminders at 8:00) read in the city's
+# zone, the `timezone` setting: 8:00 in Cayenne is 8:00 in Cayenne, not in Paris.
+DEFAULT_TIMEZONE = "Europe/Paris"
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 DELIVERY_JOB = "deliver-changes"
 MAIL_JOB = "send-mail"
 
 
-def wanted_jobs(instances: Sequence[Instance]) -> dict[str, tuple[str, object]]:
-    """job id -> (instance name, trigger) for each enabled instance with a schedule."""
+def wanted_jobs(
+    instances: Sequence[Instance], timezone: str = DEFAULT_TIMEZONE
+) -> dict[str, tuple[str, object]]:
+    """job id -> (instance name, trigger) for each enabled instance with a schedule; a
+    crontab reads in `timezone` (the city's)."""
     jobs = {}
     for instance in instances:
         if not instance.enabled:
             continue
         if instance.schedule_cron:
-            trigger = CronTrigger.from_crontab(instance.schedule_cron, timezone=TIMEZONE)
+            trigger = CronTrigger.from_crontab(instance.schedule_cron, timezone=timezone)
         elif instance.schedule_interval_minutes:
-            trigger = IntervalTrigger(minutes=instance.schedule_interval_minutes, timezone=TIMEZONE)
+            trigger = IntervalTrigger(minutes=instance.schedule_interval_minutes, timezone=timezone)
         else:
             continue
         jobs[f"sync:{instance.id}"] = (instance.name, trigger)
@@ -109,7 +114,7 @@ class Scheduler:
         self._delivery_state = threading.Lock()
         self._delivering = self._deliver_again = False
         self.aps = BackgroundScheduler(
-            timezone=TIMEZONE,
+            timezone=self.settings.timezone,
             job_defaults=JOB_DEFAULTS,
             executors={"default": ThreadPoolExecutor(4)},
         )
@@ -173,7 +178,9 @@ class Scheduler:
     def add_delivery_job(self) -> None:
         self.aps.add_job(
             self.deliver_job,
-            IntervalTrigger(seconds=self.settings.delivery_interval_seconds, timezone=TIMEZONE),
+            IntervalTrigger(
+                seconds=self.settings.delivery_interval_seconds, timezone=self.settings.timezone
+            ),
             id=DELIVERY_JOB,
             name=DELIVERY_JOB,
             replace_existing=True,
@@ -196,7 +203,9 @@ class Scheduler:
             return False
         self.aps.add_job(
             self.mail_job,
-            IntervalTrigger(seconds=self.settings.mail.interval_seconds, timezone=TIMEZONE),
+            IntervalTrigger(
+                seconds=self.settings.mail.interval_seconds, timezone=self.settings.timezone
+            ),
             id=MAIL_JOB,
             name=MAIL_JOB,
             replace_existing=True,
@@ -221,7 +230,7 @@ class Scheduler:
         current = signature(instances)
         if current == self._signature:
             return False
-        wanted = wanted_jobs(instances)
+        wanted = wanted_jobs(instances, self.settings.timezone)
         for job in self.aps.get_jobs():
             if job.id.startswith("sync:") and job.id not in wanted:
                 job.remove()
@@ -273,9 +282,13 @@ class Scheduler:
         jobs = self.plugins.collect("scheduled_jobs")
         for job in jobs:
             if "cron" in job.trigger:
-                trigger = CronTrigger.from_crontab(job.trigger["cron"], timezone=TIMEZONE)
+                trigger = CronTrigger.from_crontab(
+                    job.trigger["cron"], timezone=self.settings.timezone
+                )
             else:
-                trigger = IntervalTrigger(minutes=job.trigger["interval"], timezone=TIMEZONE)
+                trigger = IntervalTrigger(
+                    minutes=job.trigger["interval"], timezone=self.settings.timezone
+                )
             self.aps.add_job(
                 self._plugin_job_if_leading,
                 trigger,

@@ -120,6 +120,7 @@ def calendar():
                 ".committee", slug=m.committee.slug, _external=True, _anchor=f"meeting-{m.id}"
             ),
             now=now,
+            zone=formatting.zone(),
         )
     return Response(
         body,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
@@ -62,11 +63,12 @@ def job(context: PluginContext) -> Job:
 def run(context: PluginContext, now: datetime | None = None) -> Sent:
     """Queue what is due today, in one transaction (the log and the mail land together)."""
     now = now or utcnow()
-    today = formatting.local(now).date()
+    city = ZoneInfo(context.settings.timezone)  # a scheduled job runs outside any request
+    today = formatting.local(now, city).date()
     sent = Sent()
     with context.transaction() as session:
         _action_items(context, session, today, now, sent)
-        _agendas(context, session, now, sent)
+        _agendas(context, session, now, city, sent)
     if sent.due_soon or sent.overdue or sent.agenda:
         log.info("committees reminders queued: %s", sent)
     return sent
@@ -122,7 +124,9 @@ def _action_items(
         setattr(sent, kind, getattr(sent, kind) + 1)
 
 
-def _agendas(context: PluginContext, session: Session, now: datetime, sent: Sent) -> None:
+def _agendas(
+    context: PluginContext, session: Session, now: datetime, city: ZoneInfo, sent: Sent
+) -> None:
     meetings = session.scalars(
         select(Meeting)
         .options(selectinload(Meeting.agenda), selectinload(Meeting.committee))
@@ -134,21 +138,21 @@ def _agendas(context: PluginContext, session: Session, now: datetime, sent: Sent
         .order_by(Meeting.starts_at, Meeting.id)
     )
     for meeting in meetings:
-        day = formatting.local(meeting.starts_at).date()
+        day = formatting.local(meeting.starts_at, city).date()
         points = "\n".join(
             f"{n}. {point.title}" for n, point in enumerate(meeting.agenda, start=1)
         ) or context.gettext("(no agenda item yet)")
         subject = context.gettext(
             "Agenda: %(title)s, %(when)s",
             title=meeting.title,
-            when=formatting.datetime_text(meeting.starts_at),
+            when=formatting.datetime_text(meeting.starts_at, city_zone=city),
         )
         body = context.gettext(
             "Hello,\n\nThe committee “%(committee)s” meets on %(when)s, %(place)s.\n\n"
             "Agenda:\n%(points)s\n\n"
             "This message was sent automatically; do not reply to it.",
             committee=meeting.committee.name,
-            when=formatting.datetime_text(meeting.starts_at),
+            when=formatting.datetime_text(meeting.starts_at, with_zone=True, city_zone=city),
             place=meeting.place or context.gettext("place to be announced"),
             points=points,
         )

@@ -121,7 +121,7 @@ def test_the_audit_log_page_says_each_action_in_french_without_contacts(
         f"a effacé les données personnelles du membre n° {ids['awa']}",
         f"a fait siéger le membre n° {ids['awa']} au comité n° {ids['committee']}",
         "a programmé la réunion «\u202fRéunion de suivi, printemps\u202f»",
-        "heure de début (heure de Paris) 18:30 → 19:00",
+        "heure de début (heure locale) 18:30 → 19:00",
         "date",
         "à l’ordre du jour de la réunion",
         "a enregistré le compte rendu de la réunion",

@@ -5,6 +5,7 @@ feed parsed by an independent RFC 5545 parser."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 from sqlalchemy import select
@@ -39,7 +40,7 @@ def test_the_public_page_shows_names_kinds_and_progress_never_contacts(client_fo
     assert visitor.get(f"/committees/files/{ids['attachment']}").status_code == 404
 
 
-def test_the_feed_is_rfc_5545_and_lists_upcoming_meetings_in_utc(client_for, sessions):
+def test_the_feed_is_rfc_5545_and_lists_upcoming_meetings_on_the_citys_clock(client_for, sessions):
     admin = client_for("admin")
     ids = build(admin, sessions, meeting_day=date.today() + timedelta(days=10))
     base = f"/admin/committees/{ids['committee']}"
@@ -60,10 +61,10 @@ def test_the_feed_is_rfc_5545_and_lists_upcoming_meetings_in_utc(client_for, ses
     local = datetime.combine(date.today() + timedelta(days=10), datetime.min.time()).replace(
         hour=18, minute=30
     )
-    assert starts.tzinfo is not None and starts.utcoffset() == timedelta(0)
-    from zoneinfo import ZoneInfo
-
-    assert starts == local.replace(tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
+    assert starts.replace(tzinfo=None) == local  # on the city's clock, with its zone
+    assert starts == local.replace(tzinfo=ZoneInfo("Europe/Paris"))
+    assert starts.astimezone(UTC).utcoffset() == timedelta(0)
+    assert str(calendar.walk("VTIMEZONE")[0]["TZID"]) == "Europe/Paris"
     assert str(event["LOCATION"]) == "Mairie d'Ivry, salle Robespierre"
     assert "2. Vergers partagés; calendrier, budget" in str(event["DESCRIPTION"])  # unescaped
     assert str(event["URL"]).endswith(f"/committees/{ids['slug']}#meeting-{ids['meeting']}")
