@@ -9,8 +9,8 @@ results and projects; latency injected on every request; its rate limit off unle
 time are its own. Prints, for each sync: requests made against the lower bound (sum over
 connections of ceil(items / 50): one page of 50 a request) and their ratio, 429 answers, the
 bridge's CPU time per item, wall time, database writes (statements that insert, update or delete
-synced records), and peak RSS. `--memory` runs a smaller and a larger instance to show whether
-memory grows with size.
+synced records), peak RSS and the most items held ahead of their component's turn. `--memory`
+runs a smaller and a larger instance to show whether memory grows with size.
 """
 
 from __future__ import annotations
@@ -64,8 +64,16 @@ def child(database_url: str, instance: str, full: bool) -> None:
             writes["records" if table in RECORD_TABLES else "bookkeeping"] += 1
 
     settings = Settings(database_url=database_url)
+    sync = SyncEngine(make_sessionmaker(engine), settings)
+    clients = []
+
+    def client_for(instance):  # the engine's own client, kept to read its counters after
+        clients.append(sync._client_for(instance))
+        return clients[-1]
+
+    sync.client_factory = client_for
     started, cpu = time.perf_counter(), time.process_time()
-    run = SyncEngine(make_sessionmaker(engine), settings).run(instance, full=full)
+    run = sync.run(instance, full=full)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(
         json.dumps(
@@ -82,6 +90,7 @@ def child(database_url: str, instance: str, full: bool) -> None:
                 "removed": run.removed,
                 "writes": writes,
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "most_ahead": clients[0].most_ahead if clients else 0,
             }
         )
     )
@@ -198,7 +207,8 @@ def report(result: dict) -> None:
             f"CPU {r['cpu'] / result['items'] * 1000:.3f} ms/item ({r['cpu']:.1f} s), "
             f"wall {r['wall']:.1f} s (requests x latency = {r['requests'] * latency:.1f} s), "
             f"record writes {r['writes']['records']}, bookkeeping writes "
-            f"{r['writes']['bookkeeping']}, peak RSS {r['peak_rss_mb']:.0f} MB; "
+            f"{r['writes']['bookkeeping']}, peak RSS {r['peak_rss_mb']:.0f} MB, "
+            f"at most {r['most_ahead']} items read ahead; "
             f"created {r['created']} updated {r['updated']} unchanged {r['unchanged']} "
             f"removed {r['removed']}"
         )

@@ -4,14 +4,16 @@ One `DecidimClient` per sync run (gql clients are not meant to be shared across 
 queries are fitted to the server's capabilities (`capabilities.py`, `queries.py`): learnt by one
 probe on a first sync, kept on the instance afterwards. When the server stops offering a field
 (an upgrade between two syncs), the query that failed is fitted again and re-asked once; the
-change is kept in `drift` for the run's warnings. Queries go out one per request: Decidim
-accepts no batched requests.
+change is kept in `drift` for the run's warnings. Decidim accepts no batched requests, so
+several pages go out as one query (`planner`): the run says which components it will read
+(`expect`), and each request for the component being read is filled with the next ones'
+pages, at most `ahead_items` of them waiting in memory.
 """
 
 from __future__ import annotations
 
 import logging
-import math
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,24 +60,47 @@ class _SharedSessionTransport(RequestsHTTPTransport):
         self.session = None  # the session outlives one query; DecidimClient.close() closes it
 
 
-# How many items of one component prefetch() reads at most (the rest: pages()).
-AHEAD = 250
+# How many items of components not yet being synced may wait in memory, for all of them
+# together (read ahead to fill requests): about 6 KB each as parsed JSON.
+AHEAD_ITEMS = 250
+# The spaces request counts each component's items up to this many (queries/spaces.graphql).
+COUNTED_UP_TO = 150
+CONNECTIONS = ("proposals", "meetings", "results", "budgets", "debates")
 
 
 @dataclass
-class _Ahead:
-    """What prefetch() has read of one component, and where it stopped."""
+class _Stream:
+    """One component's connection as a run reads it: where it stands, what is known of its
+    size, and the pages read ahead of its turn."""
 
     resource: str
     operation: str
     connection: str
     component_id: str
     shape: planner.Shape
-    known: int | None
-    pages: list[list[dict]] = field(default_factory=list)
+    ordered: bool
+    size: int | None  # items it has, as counted by the server or stored last time
+    counted: int = 0  # items the server said it has at least
     offset: int = 0
     after: str | None = None
     more: bool = True
+    held: deque[list[dict]] = field(default_factory=deque)
+    # An answer for it was wrong while reading ahead: it is read alone, when its turn comes.
+    alone: bool = False
+
+    def want(self, page_cap: int) -> planner.Want:
+        remaining = None
+        if self.size is not None and self.size > self.offset:
+            remaining = self.size - self.offset
+        elif self.size is None and self.offset == 0 and not self.counted:
+            remaining = page_cap  # nothing known: a first page, beside the others'
+        return planner.Want(
+            self.component_id, self.shape, self.offset, remaining, whole=not self.ordered
+        )
+
+    @property
+    def held_items(self) -> int:
+        return sum(len(page) for page in self.held)
 
 
 class DecidimClient:
@@ -110,7 +135,11 @@ class DecidimClient:
         self.limits = planner.Limits(page_cap=page_size)
         # Are the server's cursors offsets (several pages a request)? None until one is read.
         self.offsets: bool | None = None
-        self._ahead: dict[str, _Ahead] = {}
+        # Items each component has, as the spaces request counted them: (count, exact).
+        self.sizes: dict[str, tuple[int, bool]] = {}
+        self._streams: dict[str, _Stream] = {}  # the components still to read, in order
+        self.ahead_items = AHEAD_ITEMS
+        self.most_ahead = 0  # the most items held ahead at once in this run (bench, tests)
         if version:
             self.use(version)
 
@@ -163,157 +192,215 @@ class DecidimClient:
         }
 
     def _read_spaces(self) -> dict[str, Any]:
-        data = self.execute("spaces")
+        try:
+            data = self.execute("spaces")
+        except GraphQLErrors as exc:
+            # A server whose limits are below Decidim's defaults (complexity, aliases) refuses
+            # the components' counts: learn its limits, ask again without them.
+            self.limits.learn(exc.errors, estimate=0)
+            log.warning("Decidim refused the components' counts: %s", exc)
+            data = self._ask(
+                lambda: planner.without_fragment(self._document("spaces"), "ComponentSizes"),
+                None,
+                None,
+            )
         self.reported_version = (data.get("decidim") or {}).get("version")
         self._spaces = {
             "organization": data.get("organization") or {},
             "participatory_process": [s for s in data.get("participatoryProcesses") or [] if s],
             "assembly": [s for s in data.get("assemblies") or [] if s],
         }
+        for space in self._spaces["participatory_process"] + self._spaces["assembly"]:
+            for component in space.get("components") or []:
+                if component:
+                    self._count(component)
         return self._spaces
 
-    def prefetch(self, wanted: list[tuple[str, str, str, str, int | None]]) -> None:
-        """Read the first pages of many components a few requests at a time: each request
-        carries one page of up to `max_aliases` components (aliases `c0`, `c1`...), sized to
-        share the complexity budget, or to the count stored last time. Rounds go on while two
-        or more components have more, each up to AHEAD items (memory stays bounded); `pages()`
-        yields what was read, then goes on. Each wanted item is (resource, page operation,
-        connection, component id, items stored last time or None)."""
-        pending = []
-        for resource, operation, connection, component_id, known in wanted:
+    def _count(self, component: dict[str, Any]) -> None:
+        """Take the counting windows out of a component of the spaces answer, and keep what
+        they say: its size (exact when a window came back short), and whether cursors are
+        offsets (the first window's `endCursor`)."""
+        name = next((n for n in CONNECTIONS if n in component), None)
+        if name is None:
+            return
+        windows = [component.pop(name), component.pop("s1", None), component.pop("s2", None)]
+        counts = [len([n for n in (w or {}).get("nodes") or [] if n]) for w in windows]
+        info = (windows[0] or {}).get("pageInfo") or {}
+        self._check_cursor(info, counts[0])
+        if 0 < counts[0] < PAGE_CAP and info.get("hasNextPage"):
+            self.limits.page_cap = min(self.limits.page_cap, counts[0])
+            log.warning("Decidim caps pages at %d items", counts[0])
+        if self.offsets is False or counts[0] < PAGE_CAP:
+            counts = counts[:1]  # the other windows started where this one did not end
+        exact = counts[-1] < PAGE_CAP and not (len(counts) == 1 and info.get("hasNextPage"))
+        self.sizes[str(component["id"])] = (sum(counts), exact)
+
+    def expect(self, wanted: list[tuple[str, str, str, str, bool, int | None]]) -> None:
+        """The components this run will read, in its order: each (resource, page operation,
+        connection, component id, ordered, items stored last time or None). Requests then
+        carry, beside the component being read, the next ones' pages, up to `ahead_items`
+        items waiting in all (`planner.fill`)."""
+        self._streams = {}
+        for resource, operation, connection, component_id, ordered, stored in wanted:
             try:
-                document = self._document(resource)
+                self._streams[component_id] = self._stream(
+                    resource, operation, connection, component_id, ordered, stored
+                )
             except SchemaMismatch:
                 continue  # pages() says so, for this component alone
-            shape = planner.shape(document, operation, connection)
-            pending.append(_Ahead(resource, operation, connection, component_id, shape, known))
-        while True:
-            # A component whose query is deeper than the server allows is left to pages(),
-            # which says so for it alone.
-            pending = [a for a in pending if a.shape.depth <= self.limits.max_depth]
-            if len(pending) < 2 or self.limits.max_aliases < 2 or self.offsets is False:
-                return
-            size = min(self.limits.max_aliases, len(pending))
-            count = math.ceil(len(pending) / size)
-            groups = [pending[i::count] for i in range(count)]
-            if not all(self._read_ahead(group) for group in groups):
-                if any(a.shape.depth > self.limits.max_depth for a in pending):
-                    continue  # the others go on together; what was read is kept
-                return  # the server's limits are lower than we thought: pages() goes on
-            pending = [
-                a for a in pending if a.more and self.offsets and a.offset < AHEAD and a.pages
-            ]
 
-    def _read_ahead(self, group: list[_Ahead]) -> bool:
-        share = self.limits.budget / len(group)
-        windows = []
-        for ahead in group:
-            fits = math.floor((share - ahead.shape.base - ahead.shape.meta) / ahead.shape.item)
-            first = min(self.page_size, fits)
-            if ahead.known is not None and not ahead.pages:
-                first = min(first, ahead.known + 5)
-            windows.append((ahead, max(1, first)))
-
-        def build() -> DocumentNode:
-            return planner.components_document(
-                [
-                    (self._document(a.resource), a.operation, a.connection, a.component_id)
-                    + (a.offset, first)
-                    for a, first in windows
-                ]
-            )
-
-        try:
-            data = self._ask(build, None, None)
-        except SchemaMismatch:
-            return False  # a component lost an essential field: pages() says which
-        except GraphQLErrors as exc:
-            estimate = sum(a.shape.cost(1, f) for a, f in windows)
-            if self.limits.learn(exc.errors, estimate):
-                return False
-            raise
-        for index, (ahead, _) in enumerate(windows):
-            conn = (data.get(f"c{index}") or {}).get(ahead.connection)
-            if conn is None:
-                ahead.more = False  # pages() reads it again and says what is wrong
-                continue
-            nodes = [node for node in conn.get("nodes") or [] if node]
-            info = conn.get("pageInfo") or {}
-            ahead.offset += len(nodes)
-            ahead.after = info.get("endCursor") or ahead.after
-            ahead.more = bool(info.get("hasNextPage"))
-            ahead.pages.append(nodes)
-            self._check_cursor(info, ahead.offset)
-            self._ahead[ahead.component_id] = ahead
-        return True
+    def _stream(
+        self,
+        resource: str,
+        operation: str,
+        connection: str,
+        component_id: str,
+        ordered: bool = True,
+        stored: int | None = None,
+    ) -> _Stream:
+        shape = planner.shape(self._document(resource), operation, connection)
+        size = None
+        counted, exact = self.sizes.get(component_id, (0, False))
+        if exact:
+            size = counted
+        elif stored is not None and stored >= counted:
+            size = stored  # more than the server counted: what we stored is the best guess
+        return _Stream(resource, operation, connection, component_id, shape, ordered, size, counted)
 
     def pages(
         self, resource: str, operation: str, connection: str, component_id: str
     ) -> Iterator[list[dict]]:
-        """Yield the nodes of a component's connection page by page. Where the server's cursors
-        are offsets, one request carries several pages (`planner`); elsewhere one page a
-        request, following `endCursor`."""
-        offset, after = 0, None
-        if (ahead := self._ahead.pop(component_id, None)) is not None:
-            yield from ahead.pages
-            if not ahead.more:
-                return
-            offset, after = ahead.offset, ahead.after
+        """Yield the nodes of a component's connection page by page: what was read ahead for
+        it, then requests filled with its pages and the next components' (`_read`)."""
+        stream = self._streams.pop(component_id, None)
+        if stream is None:  # not expected, or read again
+            stream = self._stream(resource, operation, connection, component_id)
+        if stream.shape.depth > self.limits.max_depth:
+            raise QueryTooDeep(
+                f"Decidim accepts queries {self.limits.max_depth} levels deep at most; "
+                f"reading {resource} needs {stream.shape.depth}"
+            )
         while True:
-            document = self._document(resource)
-            shape = planner.shape(document, operation, connection)
-            if shape.depth > self.limits.max_depth:
-                raise QueryTooDeep(
-                    f"Decidim accepts queries {self.limits.max_depth} levels deep at most; "
-                    f"reading {resource} needs {shape.depth}"
-                )
-            packing = self.offsets is True
-            pages, first = planner.plan(shape, self.limits, max_pages=None if packing else 1)
-            windows = [(offset + i * first, first) for i in range(pages)]
+            while stream.held:
+                yield stream.held.popleft()
+            if not stream.more:
+                return
+            self._read(stream)
 
-            def build(windows=windows) -> DocumentNode:
-                return planner.pages_document(
-                    self._document(resource), operation, connection, windows
-                )
-
+    def _read(self, current: _Stream) -> None:
+        """One request: `current`'s next windows, and as much of the next components as the
+        limits and `ahead_items` leave room for. Asked again, smaller, when the server states
+        lower limits."""
+        while True:
+            ahead = [s for s in self._streams.values() if s.more and not s.alone]
+            room = self.ahead_items - sum(s.held_items for s in self._streams.values())
+            cap = self.limits.page_cap
+            parts = planner.fill(
+                [current.want(cap)] + [s.want(cap) for s in ahead],
+                self.limits,
+                room,
+                chained=self.offsets is True,
+            )
+            streams = {s.component_id: s for s in [current, *ahead]}
+            plan = [(streams[part.want.key], part) for part in parts]
             try:
-                if packing:
-                    data = self._ask(build, {"component": component_id}, operation)
-                else:
-                    variables = {"component": component_id, "first": first, "after": after}
-                    data = self._ask(lambda: self._document(resource), variables, operation)
+                data = self._ask_parts(plan)
+            except SchemaMismatch:
+                self._document(current.resource)  # raises when the current one lost a field
+                for stream, _ in plan[1:]:
+                    stream.alone = True
+                continue
             except GraphQLErrors as exc:
-                if self.limits.learn(exc.errors, shape.cost(pages, first)):
+                if self.limits.learn(exc.errors, sum(part.cost() for part in parts)):
                     log.warning("request too large for the server: limits now %s", self.limits)
                     continue
-                raise
-            component = data.get("component")
-            if component is None:
-                raise DecidimError(f"component {component_id} is gone or not published")
-            for index in range(pages):
-                conn = component.get(f"p{index}" if pages > 1 else connection)
-                if conn is None:
-                    raise DecidimError(f"component {component_id} has no {connection} connection")
-                nodes = [node for node in conn.get("nodes") or [] if node]
-                info = conn.get("pageInfo") or {}
-                if index == 0 or nodes:
-                    yield nodes
-                if not info.get("hasNextPage"):
-                    return
-                end = info.get("endCursor")
-                if not end or end == after:
-                    raise DecidimError(
-                        f"{connection} of component {component_id}: cursor did not move"
+                if len(plan) == 1:
+                    raise
+                for stream, _ in plan[1:]:  # one of them may be what the server refuses
+                    stream.alone = True
+                continue
+            for index, (stream, part) in enumerate(plan):
+                key, _ = planner.response_keys(index, 0, stream.connection)
+                self._take(stream, data.get(key), part, stream is current)
+            held = sum(s.held_items for s in self._streams.values())
+            self.most_ahead = max(self.most_ahead, held)
+            return
+
+    def _ask_parts(self, plan: list[tuple[_Stream, planner.Part]]) -> dict[str, Any]:
+        """Send a plan: one window of one component as its page operation with variables,
+        anything more as one document of aliased parts (`planner.batch_document`)."""
+        stream, part = plan[0]
+        if len(plan) == 1 and len(part.firsts) == 1:
+            variables = {
+                "component": stream.component_id,
+                "first": part.firsts[0],
+                "after": stream.after,
+            }
+            return self._ask(lambda: self._document(stream.resource), variables, stream.operation)
+
+        def build() -> DocumentNode:
+            return planner.batch_document(
+                [
+                    (
+                        self._document(s.resource),
+                        s.operation,
+                        s.connection,
+                        s.component_id,
+                        self._windows(s, p),
                     )
-                offset, after = offset + len(nodes), end
-                if not self._check_cursor(info, offset):
-                    break  # not offsets after all: follow the server's cursors from here
-                if 0 < len(nodes) < first:
-                    # The server caps pages lower than we asked: the next windows started too
-                    # far; their answers are dropped and read again from here.
-                    self.limits.page_cap = len(nodes)
-                    log.warning("Decidim caps pages at %d items", len(nodes))
-                    break
+                    for s, p in plan
+                ]
+            )
+
+        return self._ask(build, None, stream.operation if len(plan) == 1 else "ComponentsPages")
+
+    @staticmethod
+    def _windows(stream: _Stream, part: planner.Part) -> list[tuple[str | None, int]]:
+        """(after, first) of each window: the server's cursor, then predicted offsets."""
+        windows, offset = [], stream.offset
+        for index, first in enumerate(part.firsts):
+            windows.append((stream.after if index == 0 else planner.cursor(offset), first))
+            offset += first
+        return windows
+
+    def _take(
+        self, stream: _Stream, component: dict | None, part: planner.Part, current: bool
+    ) -> None:
+        """Keep what one part of an answer holds for its stream. What is wrong fails the
+        component being read; for one read ahead, it is read alone when its turn comes."""
+
+        def wrong(message: str) -> None:
+            if current:
+                raise DecidimError(message)
+            stream.alone = True
+
+        cid, connection = stream.component_id, stream.connection
+        if component is None:
+            return wrong(f"component {cid} is gone or not published")
+        for index, first in enumerate(part.firsts):
+            conn = component.get(planner.response_keys(0, index, connection)[1])
+            if conn is None:
+                return wrong(f"component {cid} has no {connection} connection")
+            nodes = [node for node in conn.get("nodes") or [] if node]
+            info = conn.get("pageInfo") or {}
+            if nodes or (index == 0 and stream.offset == 0):
+                stream.held.append(nodes)  # an empty connection still gives its one page
+            stream.offset += len(nodes)
+            if not info.get("hasNextPage"):
+                stream.more = False
+                return
+            end = info.get("endCursor")
+            if not end or end == stream.after:
+                return wrong(f"{connection} of component {cid}: cursor did not move")
+            stream.after = end
+            if not self._check_cursor(info, stream.offset):
+                return  # not offsets after all: the next windows' cursors were not the server's
+            if 0 < len(nodes) < first:
+                # The server caps pages lower than we asked: the next windows started too far;
+                # their answers are dropped and read again from here.
+                self.limits.page_cap = len(nodes)
+                log.warning("Decidim caps pages at %d items", len(nodes))
+                return
 
     def _check_cursor(self, info: dict, offset: int) -> bool:
         """Is `endCursor` the offset cursor we predict? The first answer decides for the run."""

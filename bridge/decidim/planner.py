@@ -1,11 +1,12 @@
-"""Several pages in one request, under the limits a Decidim server states.
+"""Several pages, of several components, in one request, under the limits a Decidim server
+states.
 
 Decidim's cursors are graphql-ruby's: the 1-based offset of an item in URL-safe Base64 without
 padding ("MQ" = 1, "NTA" = 50). The cursor that starts page k is therefore known before page
-k - 1 is read, and one request can carry several pages of one connection as aliases
-(`p0: proposals(first: 48) ... p1: proposals(first: 48, after: "NDg") ...`), or the first pages
-of several components (`c0: component(id: "5") ... c1: component(id: "9") ...`). The client
-checks the format on the first `endCursor` it reads and packs only where it holds.
+k - 1 is read, and one request can carry several windows of one connection as aliases
+(`proposals(first: 50) ... p1: proposals(first: 50, after: "NTA") ...`) and windows of several
+components (`component(id: "5") ... c1: component(id: "9") ...`). The client checks the format
+on the first `endCursor` it reads and packs only where it holds.
 
 What bounds a request (graphql-ruby, Decidim's defaults): complexity 5000, counted before the
 query runs with the raw `first` (a connection costs 1, plus 1 per field beside `nodes`, plus
@@ -16,6 +17,11 @@ have used N aliases, but M are allowed.", "Query has depth of N, which exceeds m
 so the next plan fits. Packing never makes a query deeper (aliases are siblings): a query deeper
 than the server's limit cannot be fitted, and its component is left out of the run, not the
 whole sync.
+
+`fill` plans one request: the component being synced first, then the next ones, so that every
+request is full and nothing is asked past the end of a connection whose size is known (the
+spaces request counts each component's items up to 150; a complexity is spent on every item
+asked, found or not). What is read ahead is capped for all components together.
 """
 
 from __future__ import annotations
@@ -162,81 +168,176 @@ def depth(document: DocumentNode, operation: str) -> int:
     return deepest(_operation(document, operation).selection_set, 1)
 
 
-def plan(shape: Shape, limits: Limits, max_pages: int | None = None) -> tuple[int, int]:
-    """(pages, items per page) carrying the most items under the limits; at least (1, 1)."""
-    best = (1, 1)
-    most = max(1, limits.max_aliases if max_pages is None else min(max_pages, limits.max_aliases))
-    for pages in range(1, most + 1):
-        room = limits.budget - shape.base - pages * shape.meta
-        first = min(limits.page_cap, math.floor(room / (pages * shape.item)))
-        if first < 1:
-            break
-        if pages * first > best[0] * best[1]:
-            best = (pages, first)
-    return best
+@dataclass
+class Want:
+    """What one component's connection still needs, as far as the planner knows: `remaining`
+    items from `offset` (None: not known, take what the request has room for). `whole`: an
+    unordered connection (0.27/0.28 budgets, results, meetings, debates) that is read in one
+    request when it fits one, so that it comes from one snapshot of the table."""
+
+    key: str
+    shape: Shape
+    offset: int = 0
+    remaining: int | None = None
+    whole: bool = False
 
 
-def pages_document(
-    document: DocumentNode, operation: str, connection: str, windows: list[tuple[int, int]]
+@dataclass
+class Part:
+    """The windows one request reads of one connection: `firsts[j]` items from
+    `offset + sum(firsts[:j])`."""
+
+    want: Want
+    firsts: list[int]
+
+    @property
+    def items(self) -> int:
+        return sum(self.firsts)
+
+    def cost(self) -> int:
+        return self.want.shape.base + sum(
+            self.want.shape.meta + first * self.want.shape.item for first in self.firsts
+        )
+
+
+def aliases(parts: int, windows: int) -> int:
+    """Distinct aliases a request of `parts` components, the largest read in `windows` windows,
+    uses: the first component and the first window of each go unaliased (`component`, the
+    connection's name), the others are `c1`, `c2`... and `p1`, `p2`... (the same `p1` in every
+    component: Decidim counts distinct names)."""
+    return max(0, parts - 1) + max(0, windows - 1)
+
+
+def fill(wants: list[Want], limits: Limits, ahead: int, chained: bool = True) -> list[Part]:
+    """The windows of one request, as many items as the limits let it carry.
+
+    `wants[0]` is the connection being read now; the others are read ahead, in their order
+    (the sync's), up to `ahead` items for all of them together (they wait in memory until their
+    component's turn). When the current connection's size is known it is served first; when it
+    is not, the others are, and it takes all the room they leave: nothing is asked past the
+    end of a connection we can see, and every request is full. `chained`: the server's cursors
+    are offsets, so a connection can be read in several windows at predicted cursors;
+    otherwise one window each, at the cursor the server gave. A connection whose query is
+    deeper than the server allows is left out (its own read says why)."""
+    current = wants[0]
+    order = wants if current.remaining is not None else [*wants[1:], current]
+    parts: list[Part] = []
+    spent, widest, held = 0.0, 0, 0
+    for want in order:
+        if want.shape.depth > limits.max_depth:
+            continue
+        need = want.remaining
+        if want is not current:
+            need = ahead - held if need is None else min(need, ahead - held)
+            if need <= 0:
+                continue
+        firsts: list[int] = []
+        left = limits.budget - spent - want.shape.base
+        while need is None or sum(firsts) < need:
+            if firsts and not chained:
+                break
+            if aliases(len(parts) + 1, max(widest, len(firsts) + 1)) > limits.max_aliases:
+                break
+            fits = math.floor((left - want.shape.meta) / want.shape.item)
+            first = min(limits.page_cap, fits, need - sum(firsts) if need is not None else fits)
+            if first < 1:
+                break
+            firsts.append(first)
+            left -= want.shape.meta + first * want.shape.item
+        if not firsts:
+            continue
+        split = want.remaining is not None and sum(firsts) < want.remaining
+        if want.whole and split and want is not current and _fits_alone(want, limits, chained):
+            continue  # read in one request when its turn comes: one snapshot of the table
+        part = Part(want, firsts)
+        parts.append(part)
+        spent += part.cost()
+        widest = max(widest, len(firsts))
+        held += 0 if want is current else part.items
+    if not parts and current.shape.depth <= limits.max_depth:
+        parts = [Part(current, [1])]  # under any limit we know, one item fits: ask, learn
+    return parts
+
+
+def _fits_alone(want: Want, limits: Limits, chained: bool) -> bool:
+    """Would one request carry all of `want` (it is known)?"""
+    assert want.remaining is not None
+    windows = math.ceil(want.remaining / limits.page_cap)
+    if windows > 1 and (not chained or aliases(1, windows) > limits.max_aliases):
+        return False
+    cost = want.shape.base + windows * want.shape.meta + want.remaining * want.shape.item
+    return cost <= limits.budget
+
+
+def batch_document(
+    parts: list[tuple[DocumentNode, str, str, str, list[tuple[str | None, int]]]],
 ) -> DocumentNode:
-    """The page operation with one copy of the connection per (offset, first) window, aliased
-    `p0`, `p1`... (no alias for a single window), cursors and sizes written in."""
-
-    def copies(node: FieldNode) -> list[FieldNode]:
-        out = []
-        for index, (offset, first) in enumerate(windows):
-            copy = replace(node, arguments=_window_arguments(node, offset, first))
-            if len(windows) > 1:
-                copy = replace(copy, alias=NameNode(value=f"p{index}"))
-            out.append(copy)
-        return out
-
-    op = _operation(document, operation)
-    op = replace(
-        op,
-        variable_definitions=tuple(
-            v for v in op.variable_definitions or () if v.variable.name.value == "component"
-        ),
-        selection_set=_expand(op.selection_set, connection, copies),
-    )
-    return _with_fragments(op, [document])
-
-
-def components_document(
-    items: list[tuple[DocumentNode, str, str, str, int, int]],
-) -> DocumentNode:
-    """One page of each of several components in one request: for each (document, operation,
-    connection, component id, offset, first), the operation's `component` field aliased `c<i>`,
-    with the id, the cursor and the page size written in."""
+    """One request reading windows of several components' connections. Each part is (document,
+    page operation, connection, component id, windows): the operation's `component` field with
+    the id written in, aliased `c<k>` but for the first, and inside it one copy of the
+    connection per (after cursor, first) window, aliased `p<j>` but for the first (`aliases`).
+    Shared fragments are written once."""
     selections = []
-    for index, (document, operation, connection, component_id, offset, first) in enumerate(items):
+    for index, (document, operation, connection, component_id, windows) in enumerate(parts):
         op = _operation(document, operation)
         (field,) = [s for s in op.selection_set.selections if isinstance(s, FieldNode)]
         if field.selection_set is None:  # our query files always select in it
             raise ValueError(f"{operation}: its component field selects nothing")
+
+        def copies(node: FieldNode, windows=windows) -> list[FieldNode]:
+            out = []
+            for j, (after, first) in enumerate(windows):
+                copy = replace(node, arguments=_window_arguments(node, after, first))
+                if j:
+                    copy = replace(copy, alias=NameNode(value=f"p{j}"))
+                out.append(copy)
+            return out
+
         field = replace(
             field,
-            alias=NameNode(value=f"c{index}"),
+            alias=NameNode(value=f"c{index}") if index else None,
             arguments=(
                 ArgumentNode(name=NameNode(value="id"), value=StringValueNode(value=component_id)),
             ),
-            selection_set=_expand(
-                field.selection_set,
-                connection,
-                lambda node, offset=offset, first=first: [
-                    replace(node, arguments=_window_arguments(node, offset, first))
-                ],
-            ),
+            selection_set=_expand(field.selection_set, connection, copies),
         )
         selections.append(field)
     op = OperationDefinitionNode(
-        operation=_operation(items[0][0], items[0][1]).operation,
-        name=NameNode(value="ComponentsPages"),
+        operation=_operation(parts[0][0], parts[0][1]).operation,
+        name=NameNode(value=parts[0][1] if len(parts) == 1 else "ComponentsPages"),
         variable_definitions=(),
         directives=(),
         selection_set=SelectionSetNode(selections=tuple(selections)),
     )
-    return _with_fragments(op, [document for document, *_ in items])
+    return _with_fragments(op, [document for document, *_ in parts])
+
+
+def response_keys(part: int, window: int, connection: str) -> tuple[str, str]:
+    """Where `batch_document`'s answer puts a part's component and one of its windows."""
+    return ("c" + str(part) if part else "component"), ("p" + str(window) if window else connection)
+
+
+def without_fragment(document: DocumentNode, name: str) -> DocumentNode:
+    """`document` without fragment `name` and its spreads (an optional part of a query)."""
+
+    def strip(selection_set: SelectionSetNode) -> SelectionSetNode:
+        kept = []
+        for node in selection_set.selections:
+            if isinstance(node, FragmentSpreadNode) and node.name.value == name:
+                continue
+            if isinstance(node, (FieldNode, InlineFragmentNode)) and node.selection_set:
+                node = replace(node, selection_set=strip(node.selection_set))
+            kept.append(node)
+        return replace(selection_set, selections=tuple(kept))
+
+    return DocumentNode(
+        definitions=tuple(
+            replace(d, selection_set=strip(d.selection_set))
+            for d in document.definitions
+            if isinstance(d, (OperationDefinitionNode, FragmentDefinitionNode))
+            and not (isinstance(d, FragmentDefinitionNode) and d.name.value == name)
+        )
+    )
 
 
 def _is_connection(node: SelectionNode, connection: str) -> TypeGuard[FieldNode]:
@@ -247,12 +348,11 @@ def _is_connection(node: SelectionNode, connection: str) -> TypeGuard[FieldNode]
     )
 
 
-def _window_arguments(node: FieldNode, offset: int, first: int) -> tuple[ArgumentNode, ...]:
+def _window_arguments(node: FieldNode, after: str | None, first: int) -> tuple[ArgumentNode, ...]:
     kept = [a for a in node.arguments or () if a.name.value not in ("first", "after")]
     kept.append(ArgumentNode(name=NameNode(value="first"), value=IntValueNode(value=str(first))))
-    if offset:
-        value = StringValueNode(value=cursor(offset))
-        kept.append(ArgumentNode(name=NameNode(value="after"), value=value))
+    if after:
+        kept.append(ArgumentNode(name=NameNode(value="after"), value=StringValueNode(value=after)))
     return tuple(kept)
 
 

@@ -311,9 +311,16 @@ class SyncEngine:
         self._keep_capabilities(instance, state)
         todo = [(c, r) for c, r in components if f"component:{c.remote_id}" not in state.done]
         stored_counts = self._stored_counts(instance, todo)
-        client.prefetch(
+        client.expect(
             [
-                (r.name, r.page_operation, r.connection, c.remote_id, stored_counts.get(c.id))
+                (
+                    r.name,
+                    r.page_operation,
+                    r.connection,
+                    c.remote_id,
+                    r.ordered,
+                    stored_counts.get(c.id),
+                )
                 for c, r in todo
             ]
         )
@@ -340,8 +347,8 @@ class SyncEngine:
     def _stored_counts(
         self, instance: Instance, components: list[tuple[models.Component, ComponentResource]]
     ) -> dict[int, int]:
-        """How many live records each component had after the last sync: the size of the first
-        page to ask for it (none yet: the planner picks one)."""
+        """How many live records each component had after the last sync: its expected size
+        where the server's count stops short (more than the spaces request counts)."""
         counts: dict[int, int] = {}
         with self.sessions() as session:
             for model in {r.model for _, r in components}:

@@ -1,6 +1,8 @@
 """The request planner: cursors, complexity counted as graphql-ruby counts it, plans that fit
 the limits, and what it learns from Decidim's errors (no server)."""
 
+import random
+
 import pytest
 from graphql import build_schema, print_ast, validate
 
@@ -11,6 +13,29 @@ from simulator.limits import Limits, check
 
 def test_cursors_are_graphql_ruby_offsets():
     assert [planner.cursor(n) for n in (1, 2, 50, 135)] == ["MQ", "Mg", "NTA", "MTM1"]
+
+
+def one(document, operation, connection, windows):
+    """A request reading `windows` ((offset, first) each) of component 1's connection."""
+    return planner.batch_document(
+        [
+            (
+                document,
+                operation,
+                connection,
+                "1",
+                [(planner.cursor(offset) if offset else None, first) for offset, first in windows],
+            )
+        ]
+    )
+
+
+def windows_of(firsts, offset=0):
+    out = []
+    for first in firsts:
+        out.append((offset, first))
+        offset += first
+    return out
 
 
 @pytest.mark.parametrize("version", ["0.28", "0.31"])
@@ -30,28 +55,27 @@ def test_our_count_is_the_stand_ins_and_every_plan_fits(version, resource, opera
     document = queries.load(version).documents[resource]
     shape = planner.shape(document, operation, resource)
     limits = planner.Limits()
-    pages, first = planner.plan(shape, limits)
-    assert 1 <= pages <= limits.max_aliases and 1 <= first <= 50
-    assert shape.cost(pages, first) <= limits.max_complexity * planner.FILL
-    windows = [(i * first, first) for i in range(pages)]
-    packed = planner.pages_document(document, operation, resource, windows)
+    (part,) = planner.fill([planner.Want("1", shape)], limits, ahead=0)
+    assert 1 <= len(part.firsts) <= limits.max_aliases + 1
+    assert all(1 <= first <= 50 for first in part.firsts)
+    assert part.cost() <= limits.max_complexity * planner.FILL
+    packed = one(document, operation, resource, windows_of(part.firsts))
     schema = queries.schema(version)
     assert validate(schema, packed) == []
     served = build_schema(profiles.sdl_for(version))
-    assert check(served, packed, version, {"component": "1"}, 50, False) == []
-    # One item more per page would go over: the plan is as large as the budget allows.
-    bigger = planner.pages_document(document, operation, resource, [(0, first + 1)] * pages)
-    if first < 50:
-        assert shape.cost(pages, first + 1) > limits.budget
-        assert validate(schema, bigger) == []
+    assert check(served, packed, version, {}, 50, False) == []
+    # One item more would go over: the plan is as large as the budget allows.
+    bigger = planner.Part(part.want, [*part.firsts[:-1], part.firsts[-1] + 1])
+    if bigger.firsts[-1] <= 50:
+        assert bigger.cost() > limits.budget
 
 
 def test_the_counts_agree_with_the_stand_in_to_the_unit():
     document = queries.load("0.28").documents["proposals"]
     shape = planner.shape(document, "ProposalsPage", "proposals")
-    packed = planner.pages_document(document, "ProposalsPage", "proposals", [(0, 40), (40, 40)])
+    packed = one(document, "ProposalsPage", "proposals", [(0, 40), (40, 40)])
     served = build_schema(profiles.sdl_for("0.28"))
-    cost = shape.cost(2, 40)
+    cost = planner.Part(planner.Want("1", shape), [40, 40]).cost()
     too_low = check(served, packed, "0.28", {}, 50, False, Limits(max_complexity=cost - 1))
     assert f"complexity of {cost}," in too_low[0]["message"]
     assert check(served, packed, "0.28", {}, 50, False, Limits(max_complexity=cost)) == []
@@ -75,7 +99,7 @@ def test_our_depth_is_the_stand_ins_and_is_learnt_from_its_error(version, resour
     document = queries.load(version).documents[resource]
     operation = f"{resource.capitalize()}Page"
     depth = planner.shape(document, operation, resource).depth
-    packed = planner.pages_document(document, operation, resource, [(0, 10), (10, 10)])
+    packed = one(document, operation, resource, [(0, 10), (10, 10)])
     assert planner.depth(packed, operation) == depth  # aliased pages are no deeper
     served = build_schema(profiles.sdl_for(version))
     refused = check(served, packed, version, {}, 50, False, Limits(max_depth=depth - 1))
@@ -89,26 +113,177 @@ def test_our_depth_is_the_stand_ins_and_is_learnt_from_its_error(version, resour
     assert not limits.learn(refused, estimate=0)  # nothing new: no retry
 
 
+PROPOSALS = planner.Shape(base=2, meta=2, item=35)
+MEETINGS = planner.Shape(base=2, meta=2, item=36)
+RESULTS = planner.Shape(base=2, meta=2, item=49)
+
+
+def firsts(limits, chained=True, remaining=None):
+    want = planner.Want("1", PROPOSALS, remaining=remaining)
+    return [part.firsts for part in planner.fill([want], limits, 0, chained)]
+
+
 def test_plans_shrink_with_the_limits_and_never_go_below_one_item():
-    shape = planner.Shape(base=2, meta=2, item=35)
-    assert planner.plan(shape, planner.Limits()) == (3, 47)
-    assert planner.plan(shape, planner.Limits(max_aliases=1)) == (1, 50)
-    assert planner.plan(shape, planner.Limits(max_complexity=1000)) == (1, 28)
-    assert planner.plan(shape, planner.Limits(max_complexity=10)) == (1, 1)
-    assert planner.plan(shape, planner.Limits(), max_pages=1) == (1, 50)
-    assert planner.plan(shape, planner.Limits(page_cap=20)) == (5, 20)
+    assert firsts(planner.Limits()) == [[50, 50, 41]]  # 141 proposals, 4,943 of 4,950
+    assert firsts(planner.Limits(max_aliases=1)) == [[50, 50]]  # `proposals` and `p1`
+    assert firsts(planner.Limits(max_aliases=0)) == [[50]]
+    assert firsts(planner.Limits(max_complexity=1000)) == [[28]]
+    assert firsts(planner.Limits(max_complexity=10)) == [[1]]
+    assert firsts(planner.Limits(), chained=False) == [[50]]
+    assert firsts(planner.Limits(page_cap=20)) == [[20] * 6]
+    assert firsts(planner.Limits(), remaining=60) == [[50, 10]]  # nothing past the end
 
 
-def test_first_pages_of_several_components_in_one_request():
+def test_small_connections_of_several_components_share_one_request():
+    wants = [
+        planner.Want("1", PROPOSALS, remaining=100),
+        planner.Want("2", MEETINGS, remaining=17, whole=True),
+        planner.Want("3", RESULTS, remaining=10, whole=True),
+        planner.Want("4", PROPOSALS, remaining=6),
+        planner.Want("5", PROPOSALS, remaining=40),
+    ]
+    limits = planner.Limits()
+    parts = planner.fill(wants, limits, ahead=250)
+    # 4,832 of 4,950, then 3 of the last 40 (an ordered connection may be split).
+    assert [(p.want.key, p.firsts) for p in parts] == [
+        ("1", [50, 50]),
+        ("2", [17]),
+        ("3", [10]),
+        ("4", [6]),
+        ("5", [3]),
+    ]
+    assert sum(p.cost() for p in parts) <= limits.budget
+    assert planner.aliases(len(parts), 2) == 5
+
+
+def test_a_connection_of_unknown_size_takes_what_the_others_leave():
+    wants = [
+        planner.Want("big", PROPOSALS),
+        planner.Want("2", MEETINGS, remaining=100, whole=True),
+        planner.Want("3", PROPOSALS, remaining=6),
+    ]
+    limits = planner.Limits()
+    parts = planner.fill(wants, limits, ahead=250)
+    assert [(p.want.key, p.firsts) for p in parts] == [
+        ("2", [50, 50]),
+        ("3", [6]),
+        ("big", [32]),
+    ]
+    cost = sum(p.cost() for p in parts)
+    assert limits.budget - PROPOSALS.item < cost <= limits.budget  # the request is full
+
+
+def test_what_is_read_ahead_stays_under_the_room_left():
+    wants = [
+        planner.Want("big", PROPOSALS),
+        planner.Want("2", MEETINGS, remaining=100),
+        planner.Want("3", PROPOSALS),
+    ]
+    parts = planner.fill(wants, planner.Limits(), ahead=30)
+    assert [(p.want.key, p.firsts) for p in parts] == [("2", [30]), ("big", [50, 50, 10])]
+    parts = planner.fill(wants, planner.Limits(), ahead=0)
+    assert [(p.want.key, p.firsts) for p in parts] == [("big", [50, 50, 41])]
+
+
+def test_an_unordered_connection_is_read_in_one_request_where_it_fits_one():
+    wants = [
+        planner.Want("1", PROPOSALS, remaining=100),
+        planner.Want("2", RESULTS, remaining=80, whole=True),  # 3,926: not in what is left
+        planner.Want("3", RESULTS, remaining=20, whole=True),
+    ]
+    parts = planner.fill(wants, planner.Limits(), ahead=250)
+    assert [(p.want.key, p.firsts) for p in parts] == [("1", [50, 50]), ("3", [20])]
+    # Too big for any one request: read in pieces like an ordered one.
+    huge = planner.Want("4", RESULTS, remaining=500, whole=True)
+    parts = planner.fill([wants[0], huge], planner.Limits(), ahead=250)
+    assert [(p.want.key, p.firsts) for p in parts] == [("1", [50, 50]), ("4", [29])]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_reading_to_the_end_gives_every_item_once_within_every_limit(seed):
+    """Random components read to their end through fill(), as the client does: every item is
+    asked exactly once, no request goes over the limits, and what waits ahead stays under the
+    cap."""
+    rng = random.Random(seed)
+    limits = planner.Limits(
+        max_complexity=rng.choice([600, 1200, 5000]),
+        max_aliases=rng.choice([0, 1, 2, 5]),
+        page_cap=rng.choice([7, 20, 50]),
+    )
+    chained = rng.random() < 0.8
+    cap = rng.choice([0, 40, 250])
+    shapes = [PROPOSALS, MEETINGS, RESULTS]
+    sizes = [rng.choice([0, 1, 6, 17, 49, 50, 51, 120, 333]) for _ in range(rng.randint(1, 9))]
+    known = [rng.random() < 0.7 for _ in sizes]
+    kinds = [rng.choice(shapes) for _ in sizes]
+    offset = [0] * len(sizes)
+    more = [True] * len(sizes)
+    held = [0] * len(sizes)
+    asked = [[0] * size for size in sizes]
+    for current in range(len(sizes)):
+        held[current] = 0
+        while more[current]:
+            order = [current] + [k for k in range(current + 1, len(sizes)) if more[k]]
+            wants = [
+                planner.Want(
+                    str(k),
+                    kinds[k],
+                    offset[k],
+                    sizes[k] - offset[k] if known[k] and sizes[k] > offset[k] else None,
+                    whole=k % 2 == 1,
+                )
+                for k in order
+            ]
+            parts = planner.fill(wants, limits, cap - sum(held), chained)
+            assert parts and sum(p.cost() for p in parts) <= max(limits.budget, parts[0].cost())
+            widest = max(len(p.firsts) for p in parts)
+            assert planner.aliases(len(parts), widest) <= max(limits.max_aliases, 0) or (
+                len(parts) == 1 and widest == 1
+            )
+            for part in parts:
+                k = int(part.want.key)
+                assert all(1 <= f <= limits.page_cap for f in part.firsts)
+                assert chained or len(part.firsts) == 1
+                got = min(part.items, sizes[k] - offset[k])
+                for i in range(offset[k], offset[k] + got):
+                    asked[k][i] += 1
+                offset[k] += got
+                if k != current:
+                    held[k] += got
+                more[k] = offset[k] < sizes[k]
+            assert sum(held) <= cap
+    assert all(count == 1 for counts in asked for count in counts)
+
+
+def test_windows_of_several_components_in_one_request():
     built = queries.load("0.31").documents
-    document = planner.components_document(
+    document = planner.batch_document(
         [
-            (built["proposals"], "ProposalsPage", "proposals", "5", 0, 20),
-            (built["meetings"], "MeetingsPage", "meetings", "8", 40, 10),
+            (built["proposals"], "ProposalsPage", "proposals", "5", [(None, 20), ("MjA", 30)]),
+            (built["meetings"], "MeetingsPage", "meetings", "8", [("NDA", 10)]),
+            (built["results"], "ResultsPage", "results", "9", [(None, 3)]),
         ]
     )
     assert validate(queries.schema("0.31"), document) == []
     printed = print_ast(document)
-    assert 'c0: component(id: "5")' in printed and 'c1: component(id: "8")' in printed
-    assert "first: 20" in printed and 'first: 10, after: "NDA"' in printed
+    assert ' component(id: "5")' in printed  # the first part goes unaliased
+    assert 'c1: component(id: "8")' in printed and 'c2: component(id: "9")' in printed
+    assert 'proposals(order: { id: "asc" }, first: 20)' in printed
+    assert 'p1: proposals(order: { id: "asc" }, first: 30, after: "MjA")' in printed
+    assert 'meetings(first: 10, after: "NDA")' in printed
     assert printed.count("fragment Text on") == 1  # shared fragments once
+    assert planner.aliases(3, 2) == 3  # c1, c2, p1
+    served = build_schema(profiles.sdl_for("0.31"))
+    assert check(served, document, "0.31", {}, 50, False, Limits(max_aliases=3)) == []
+    refused = check(served, document, "0.31", {}, 50, False, Limits(max_aliases=2))
+    assert "used 3 aliases, but 2 are allowed" in refused[0]["message"]
+    keys = [planner.response_keys(k, j, "x") for k, j in ((0, 0), (1, 0), (0, 1), (2, 3))]
+    assert keys == [("component", "x"), ("c1", "x"), ("component", "p1"), ("c2", "p3")]
+
+
+def test_the_components_counts_can_be_left_out_of_the_spaces_request():
+    spaces = queries.load("0.28").documents["spaces"]
+    assert "ComponentSizes" in print_ast(spaces)
+    bare = planner.without_fragment(spaces, "ComponentSizes")
+    assert "ComponentSizes" not in print_ast(bare) and "s1:" not in print_ast(bare)
+    assert validate(queries.schema("0.28"), bare) == []

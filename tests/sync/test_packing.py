@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bridge.decidim import DecidimClient
+from bridge.decidim.client import AHEAD_ITEMS
 from bridge.store import models
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.sync.engine import RESOURCES, SyncEngine
@@ -29,12 +30,14 @@ class CountingClient(DecidimClient):
             yield nodes
 
 
-def sync(sqlite_url, **options):
+def sync(sqlite_url, ahead=None, **options):
     sessions = make_sessionmaker(make_engine(sqlite_url))
     clients: list[CountingClient] = []
 
     def factory(instance):
         client = CountingClient(instance.base_url, rate_limit=0, retries=2)
+        if ahead is not None:
+            client.ahead_items = ahead
         clients.append(client)
         return client
 
@@ -69,7 +72,36 @@ def test_a_large_instance_is_read_in_far_fewer_requests_than_pages(sqlite_url):
     assert run.status == "succeeded", run.error
     assert all(client.yielded[cid] == n for cid, n in expected.items())  # each item once
     assert client.offsets is True
-    assert run.requests <= 0.6 * lower_bound(sessions)
+    assert run.requests <= 0.4 * lower_bound(sessions)
+    # The spaces request counted every component: exactly up to 150 items, at least 150 above.
+    assert {cid: client.sizes[cid] for cid in expected} == {
+        cid: (min(n, 150), n < 150) for cid, n in expected.items()
+    }
+    assert 0 < client.most_ahead <= AHEAD_ITEMS
+
+
+def test_what_waits_ahead_never_exceeds_the_cap_and_each_item_is_read_once(sqlite_url):
+    sessions, run, client, expected, proposals = sync(
+        sqlite_url, ahead=30, version="0.28", scale=1000
+    )
+    assert run.status == "succeeded", run.error
+    assert {cid: client.yielded.get(cid) for cid in expected} == expected
+    assert 0 < client.most_ahead <= 30
+    with sessions() as session:
+        stored = session.scalar(select(func.count()).select_from(models.Proposal))
+    assert stored == proposals
+
+
+def test_a_server_that_refuses_the_counts_is_read_without_them(sqlite_url):
+    # The spaces request with the components' counts costs about 3,100: over this server's
+    # limit. The limit is learnt, the spaces asked again without the counts, every item read.
+    sessions, run, client, expected, _ = sync(
+        sqlite_url, version="0.28", scale=300, limits={"max_complexity": 2000}
+    )
+    assert run.status == "succeeded", run.error
+    assert client.limits.max_complexity == 2000
+    assert client.sizes == {}
+    assert {cid: client.yielded.get(cid) for cid in expected} == expected
 
 
 @pytest.mark.parametrize(
