@@ -48,7 +48,14 @@ from bridge.sync import normalise, selection
 from bridge.sync.lock import Heartbeat, InstanceLock, LockLost, heartbeat_every
 from bridge.sync.resources import RESOURCES, ComponentResource
 from bridge.sync.seen import IdSet
-from bridge.sync.writer import Written, change_row, save_changes, table_of, write_batch
+from bridge.sync.writer import (
+    Written,
+    change_row,
+    save_changes,
+    table_of,
+    write_batch,
+    write_nodes,
+)
 from bridge.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -685,21 +692,30 @@ class SyncEngine:
                     **common,
                 )
                 tally.add(written)
-            rows = [{**resource.normalise(node), **place} for node in nodes]
-            written = write_batch(
-                session, table_of(resource.model), rows, resource=resource.name, **common
+            written = write_nodes(
+                session,
+                table_of(resource.model),
+                [(node, place) for node in nodes],
+                resource.normalise,
+                resource=resource.name,
+                **common,
             )
             tally.add(written, only=fresh)
             if resource.model is models.Budget:
                 projects = [
-                    {**normalise.project(p), **place, "budget_id": written.ids[str(node["id"])]}
+                    (p, {**place, "budget_id": written.ids[str(node["id"])]})
                     for node in nodes
                     for p in node.get("projects") or []
                     if p
                 ]
-                project_ids = {p["remote_id"] for p in projects}
-                written = write_batch(
-                    session, table_of(models.Project), projects, resource="projects", **common
+                project_ids = {str(p["id"]) for p, _ in projects}
+                written = write_nodes(
+                    session,
+                    table_of(models.Project),
+                    projects,
+                    normalise.project,
+                    resource="projects",
+                    **common,
                 )
                 tally.add(written, only=project_ids - projects_seen)
             session.commit()

@@ -11,6 +11,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+# Part of every raw record's fingerprint (`writer.raw_fingerprint`). Bump it whenever a function
+# here gives other values for the same node: the next sync normalises every record again, once,
+# and logs a change only where a stored value differs. Without the bump, records Decidim did not
+# touch would keep the old normalising's values.
+VERSION = 1
+
 
 def translated(field: Any) -> dict[str, str] | None:
     """`{translations: [{locale, text}]}` -> `{locale: text}`; a plain string -> `{"": text}`."""

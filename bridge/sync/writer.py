@@ -1,9 +1,18 @@
-"""Write a batch of normalised records: insert the new, update the changed, skip the unchanged.
+"""Write a batch of records: insert the new, update the changed, skip the unchanged.
 
-An unchanged record costs one read and no write: its fingerprint (a hash of the normalised
-values) matches the stored one. For a changed record we store one change entry per field that
-differs, with the old and the new value. Inserts and updates are one `INSERT ... ON CONFLICT DO
-UPDATE` per batch, in the dialect of the database (SQLite and PostgreSQL both have it).
+Every stored record keeps a fingerprint, and a record whose fingerprint has not moved costs one
+read and no write. Records of the components' connections (proposals, budgets and their
+projects, results, meetings, debates: nearly all of a sync) are fingerprinted as Decidim sent
+them (`write_nodes`): an unchanged item costs a hash and a lookup, never normalising. The few
+records built from parts of other answers (spaces, components, categories, scopes) are
+fingerprinted on their normalised values (`write_batch`).
+
+A record whose fingerprint moved is normalised and compared with the stored row field by field:
+one change entry per field that differs, with the old and the new value. When none differs (a
+field we ask but do not keep changed, or the normaliser's version was bumped), only the
+fingerprint is rewritten and no change is logged. Inserts and updates are one `INSERT ... ON
+CONFLICT DO UPDATE` per batch, in the dialect of the database (SQLite and PostgreSQL both have
+it).
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
@@ -21,15 +31,33 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
 from bridge import changelog
+from bridge.sync import normalise
 
 BOOKKEEPING = {"id", "fingerprint", "first_seen_at", "last_seen_at", "removed_at"}
 
+Node = dict[str, Any]
+Normaliser = Callable[[Node], dict[str, Any]]
+
 
 def fingerprint(values: dict[str, Any]) -> str:
-    """A hash of a record's values: the bytes of `json.dumps(values, sort_keys=True)`, by one
-    encoder made once (a new one a record, with its circular-reference bookkeeping, was a
-    third of the cost; the stored fingerprints are unchanged)."""
+    """A hash of a record's normalised values: the bytes of `json.dumps(values,
+    sort_keys=True)`, by one encoder made once (a new one a record, with its circular-reference
+    bookkeeping, was a third of the cost)."""
     return hashlib.sha256(_ENCODER.encode(values).encode()).hexdigest()
+
+
+def raw_fingerprint(node: Node, place: dict[str, Any]) -> str:
+    """A hash of a record as Decidim sent it, with the columns that place it (component, space,
+    budget) and the normaliser's version (`normalise.VERSION`: bumping it normalises every
+    record again, once).
+
+    The node is serialised in the order of its keys: a GraphQL server answers the fields in the
+    order the query selects them (the spec's "serialized map ordering"), so the same query over
+    the same data gives the same bytes. A server that reordered them would only cost one more
+    normalising, never a wrong change: the fields are compared before anything is logged.
+    Skipping `sort_keys` makes this a third cheaper."""
+    serialised = _RAW_ENCODER.encode([normalise.VERSION, place, node])
+    return hashlib.sha256(serialised.encode()).hexdigest()
 
 
 def _jsonable(value: Any) -> Any:
@@ -39,6 +67,7 @@ def _jsonable(value: Any) -> Any:
 
 
 _ENCODER = json.JSONEncoder(sort_keys=True, default=_jsonable, check_circular=False)
+_RAW_ENCODER = json.JSONEncoder(check_circular=False)
 
 
 def jsonable(value: Any) -> Any:
@@ -48,13 +77,66 @@ def jsonable(value: Any) -> Any:
 
 @dataclass
 class Written:
-    """What one batch did. `ids` maps every remote id of the batch to our id."""
+    """What one batch did. `ids` maps every remote id of the batch to our id; `normalised` lists
+    the records whose fingerprint moved (new, changed, or only re-fingerprinted)."""
 
     ids: dict[str, int] = field(default_factory=dict)
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    normalised: list[str] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)  # rows of the change log
+
+
+@dataclass(frozen=True)
+class _Incoming:
+    """One record of a batch: its fingerprint, and how to get its columns should it be new or
+    changed (`values` normalises a raw node only when called)."""
+
+    remote_id: str
+    digest: str
+    values: Callable[[], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where a batch goes: the table, the instance, the run and the moment it writes for."""
+
+    table: Table
+    instance_id: int
+    run_id: int
+    now: datetime
+    resource: str
+    key_extra: tuple[str, ...]
+
+
+def write_nodes(
+    session: Session,
+    table: Table,
+    nodes: list[tuple[Node, dict[str, Any]]],
+    normaliser: Normaliser,
+    *,
+    instance_id: int,
+    run_id: int,
+    now: datetime,
+    resource: str,
+) -> Written:
+    """Upsert Decidim's nodes into `table`, each with the columns that place it (`component_id`,
+    `space_id`, `budget_id`), fingerprinted as sent: `normaliser` runs only for the nodes whose
+    fingerprint is not the stored one."""
+    incoming: dict[tuple[Any, ...], _Incoming] = {}
+    for node, place in nodes:  # last wins if a page repeats an item
+        incoming[(str(node["id"]),)] = _Incoming(
+            str(node["id"]),
+            raw_fingerprint(node, place),
+            functools.partial(_placed, normaliser, node, place),
+        )
+    target = _Target(table, instance_id, run_id, now, resource, ())
+    return _write(session, target, incoming)
+
+
+def _placed(normaliser: Normaliser, node: Node, place: dict[str, Any]) -> dict[str, Any]:
+    return {**normaliser(node), **place}
 
 
 def write_batch(
@@ -68,18 +150,34 @@ def write_batch(
     resource: str,
     key_extra: tuple[str, ...] = (),
 ) -> Written:
-    """Upsert `rows` (normalised values, each with `remote_id`) into `table` for one instance.
+    """Upsert `rows` (normalised values, each with `remote_id`) into `table` for one instance,
+    fingerprinted on those values.
 
     `key_extra` names the columns that, with instance and remote id, identify a record (spaces:
     `space_type`, since processes and assemblies are separate tables upstream).
     """
+    incoming = {
+        _key(row, key_extra): _Incoming(
+            row["remote_id"],
+            fingerprint({**row, "instance_id": instance_id}),
+            functools.partial(dict, row),
+        )
+        for row in rows  # last wins if a page repeats an item
+    }
+    target = _Target(table, instance_id, run_id, now, resource, key_extra)
+    return _write(session, target, incoming)
+
+
+def _write(
+    session: Session, target: _Target, incoming: dict[tuple[Any, ...], _Incoming]
+) -> Written:
     out = Written()
-    if not rows:
+    if not incoming:
         return out
-    by_key = {_key(row, key_extra): row for row in rows}  # last wins if a page repeats an item
+    table, key_extra, now = target.table, target.key_extra, target.now
     conditions = [
-        table.c.instance_id == instance_id,
-        table.c.remote_id.in_({row["remote_id"] for row in rows}),
+        table.c.instance_id == target.instance_id,
+        table.c.remote_id.in_({item.remote_id for item in incoming.values()}),
     ]
     # Fingerprints first: an unchanged record (most of them, on most syncs) costs no decoding of
     # its JSON columns; whole rows are read only for the records that changed.
@@ -89,62 +187,50 @@ def write_batch(
         _key(row, key_extra): row
         for row in session.execute(select(*light).where(*conditions)).mappings()
     }
-    digests = {key: fingerprint({**row, "instance_id": instance_id}) for key, row in by_key.items()}
-    changed = [
-        old["id"]
-        for key, old in existing.items()
-        if key in digests and old["fingerprint"] != digests[key]
-    ]
+    stale = {
+        key: item.values()
+        for key, item in incoming.items()
+        if key not in existing or existing[key]["fingerprint"] != item.digest
+    }
+    changed = [existing[key]["id"] for key in stale if key in existing]
     if changed:
         full = session.execute(select(table).where(table.c.id.in_(changed))).mappings()
         existing.update({_key(row, key_extra): row for row in full})
     to_write, restored = [], []
-    for key, row in by_key.items():
-        values = {**row, "instance_id": instance_id}
-        digest = digests[key]
-        old = existing.get(key)
-        if old is not None and old["fingerprint"] == digest:
-            out.ids[row["remote_id"]] = old["id"]
-            out.unchanged.append(row["remote_id"])
+    for key, item in incoming.items():
+        rid, old = item.remote_id, existing.get(key)
+        if key in stale:
+            row = stale[key]
+            out.normalised.append(rid)
+            to_write.append(
+                {
+                    **row,
+                    "instance_id": target.instance_id,
+                    "fingerprint": item.digest,
+                    "first_seen_at": now,
+                    "last_seen_at": now,
+                    "removed_at": None,
+                }
+            )
+            if old is None:
+                out.created.append(rid)
+                continue
+            differs = [
+                _change(target, old["id"], rid, "updated", column, old[column], new_value)
+                for column, new_value in row.items()
+                if column not in BOOKKEEPING and jsonable(old[column]) != jsonable(new_value)
+            ]
+            # No field differs: only the fingerprint is rewritten, and nothing is logged.
+            (out.updated if differs else out.unchanged).append(rid)
+            out.changes.extend(differs)
+        else:
+            old = existing[key]  # an unchanged fingerprint is a stored one
+            out.ids[rid] = old["id"]
+            out.unchanged.append(rid)
             if old["removed_at"] is not None:
                 restored.append(old["id"])
-                out.changes.append(
-                    _change(run_id, instance_id, resource, old["id"], row, "restored", now)
-                )
-            continue
-        to_write.append(
-            {
-                **values,
-                "fingerprint": digest,
-                "first_seen_at": now,
-                "last_seen_at": now,
-                "removed_at": None,
-            }
-        )
-        if old is not None:
-            out.updated.append(row["remote_id"])
-            for column, new_value in row.items():
-                if column not in BOOKKEEPING and jsonable(old[column]) != jsonable(new_value):
-                    out.changes.append(
-                        _change(
-                            run_id,
-                            instance_id,
-                            resource,
-                            old["id"],
-                            row,
-                            "updated",
-                            now,
-                            column,
-                            old[column],
-                            new_value,
-                        )
-                    )
-            if old["removed_at"] is not None:
-                out.changes.append(
-                    _change(run_id, instance_id, resource, old["id"], row, "restored", now)
-                )
-        else:
-            out.created.append(row["remote_id"])
+        if old["removed_at"] is not None:
+            out.changes.append(_change(target, old["id"], rid, "restored"))
     if to_write:
         keys = ["instance_id", *key_extra, "remote_id"]
         dialect = session.get_bind().dialect.name
@@ -152,12 +238,7 @@ def write_batch(
         written = session.execute(statement, to_write).all()
         for row_id, rid in written:
             out.ids[rid] = row_id
-        for rid in out.created:
-            out.changes.append(
-                _change(
-                    run_id, instance_id, resource, out.ids[rid], {"remote_id": rid}, "created", now
-                )
-            )
+        out.changes.extend(_change(target, out.ids[rid], rid, "created") for rid in out.created)
     if restored:
         session.execute(
             update(table).where(table.c.id.in_(restored)).values(removed_at=None, last_seen_at=now)
@@ -201,19 +282,25 @@ def _key(row: Any, extra: tuple[str, ...]) -> tuple[Any, ...]:
 
 
 def _change(
-    run_id: int,
-    instance_id: int,
-    resource: str,
+    target: _Target,
     record_id: int,
-    row: Any,
+    remote_id: str,
     kind: str,
-    now: datetime,
     column: str | None = None,
     old: object = None,
     new: object = None,
 ) -> dict[str, Any]:
     return change_row(
-        run_id, instance_id, resource, record_id, row["remote_id"], kind, now, column, old, new
+        target.run_id,
+        target.instance_id,
+        target.resource,
+        record_id,
+        remote_id,
+        kind,
+        target.now,
+        column,
+        old,
+        new,
     )
 
 
