@@ -20,6 +20,7 @@ from bridge import accounts, i18n, mail
 from bridge.access import Identity, current_identity
 from bridge.api.paging import page
 from bridge.records import Records
+from bridge.upstream_writes import UpstreamWrites
 
 if TYPE_CHECKING:
     from flask import Response
@@ -162,6 +163,12 @@ class PluginContext:
         """Every message kept for `address` (subject, body, status, times): for a person's
         export of their data (GDPR)."""
         return mail.messages_to(session, address)
+
+    def decidim_writes(self, instance: str) -> UpstreamWrites:
+        """Writing to the Decidim of `instance` (its name) with its API user: `access()` says
+        whether the bridge may (credentials, what the server offers), `check()` asks the
+        server again, `writer()` is the signed-in client. The credentials stay in the core."""
+        return UpstreamWrites(self._sessions(), self.settings, instance)
 
     @property
     def language(self) -> str:

@@ -6,6 +6,7 @@ what hooks and `context.records` (`Records`) hand over.
 
     from bridge.plugin import hookimpl, N_, MenuItem, PublicLink, Job, Export, AuditWording
     from bridge.plugin import Reference, FollowupAction  # what plugins cite and follow up
+    from bridge.plugin import WriteAccess, WriteRefused, UpstreamError  # writing to Decidim
 
 A leaf: importing it loads no route or page module of the bridge (a test checks), so that a
 plugin's import never drags the app in. Hooks and their arguments are documented in
@@ -30,6 +31,8 @@ from bridge.api.paging import page
 from bridge.api.params import integer as integer_parameter
 from bridge.context import PluginContext, current_context
 from bridge.db import db
+from bridge.decidim.errors import DecidimError as UpstreamError
+from bridge.decidim.writer import ResultUpdates, WriteRefused
 from bridge.errors import Problem, json_object
 from bridge.hookspecs import (
     FOLLOWUP_STATUSES,
@@ -65,6 +68,7 @@ from bridge.store.models import (
     Space,
 )
 from bridge.timeutil import iso, utcnow
+from bridge.upstream_writes import NoCredentials, UpstreamWrites, WriteAccess
 
 
 def render_public(template: str, lang: str, **context: Any) -> str:
@@ -90,6 +94,7 @@ __all__ = [
     "MenuItem",
     "MessageError",
     "Money",
+    "NoCredentials",
     "Numbered",
     "Place",
     "PluginContext",
@@ -102,10 +107,15 @@ __all__ = [
     "Reference",
     "ReferenceMoney",
     "Result",
+    "ResultUpdates",
     "Sheet",
     "SheetError",
     "Space",
     "SpaceKey",
+    "UpstreamError",
+    "UpstreamWrites",
+    "WriteAccess",
+    "WriteRefused",
     "audit",
     "classifier",
     "column_letter",

@@ -22,7 +22,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from simulator import profiles, seed
+from simulator import profiles, seed, writes
 from simulator.faults import Faults
 from simulator.graph import Graph, Options
 from simulator.limits import Limits, Throttle, check
@@ -47,6 +47,10 @@ class Config:
     renames: dict[str, str | None] = field(default_factory=dict)
     # Decidim's query limits, lowered for a test: {"max_complexity": 2000, "max_aliases": 2}
     limits: dict[str, int] = field(default_factory=dict)
+    # Decidim 0.32's write API (result mutations, `simulator/writes.py`); needs API users (0.31+)
+    write_api: bool = False
+    # The scopes of the tokens `POST /api/sign_in` hands out (an anonymous call has api:read)
+    api_scopes: tuple[str, ...] = ("api:read", "api:write")
 
 
 class StandIn:
@@ -54,6 +58,10 @@ class StandIn:
 
     def __init__(self, config: Config | None = None, world: World | None = None):
         self.config = config or Config()
+        if self.config.write_api and self.config.version < "0.31":
+            raise ValueError("the write API needs API users: Decidim 0.31 or newer")
+        # Results the API user may not change (a space it does not administer): tests set it.
+        self.refused_results: set[str] = set()
         self.world = world or seed.ivry(self.config.seed, self.config.scale)
         self.rename(self.config.renames)
         self.faults = Faults()
@@ -80,7 +88,7 @@ class StandIn:
         syncs. The data keep answering under either name."""
         self.config.renames = {**self.config.renames, **renames}
         sdl = profiles.renamed(profiles.sdl_for(self.config.version), self.config.renames)
-        self.schema = build_schema(sdl)
+        self.schema = build_schema(writes.with_write_api(sdl) if self.config.write_api else sdl)
 
     # -- WSGI -------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
@@ -181,16 +189,25 @@ class StandIn:
             disclose_version=self.config.disclose_version,
             seed=self.config.seed,
         )
+        graph = Graph(self.world, options, number)
+        root = graph.root()
+        writer = None
+        if self.config.write_api:
+            scopes = self.config.api_scopes if self._authorised(request) else ("api:read",)
+            writer = writes.Writes(
+                self.world, frozenset(scopes), self.refused_results, graph.result
+            )
+        root["component"] = writes.mutation_aware(root["component"], writer)
         result = execute_sync(
             self.schema,
             document,
-            root_value=Graph(self.world, options, number).root(),
+            root_value=root,
             variable_values=variables,
             operation_name=payload.get("operationName"),
         )
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
-            out["errors"] = [e.formatted for e in result.errors]
+            out["errors"] = [writes.formatted(e) for e in result.errors]
         return out
 
     def _send(self, body: dict) -> Response:
@@ -276,6 +293,9 @@ class StandIn:
             if action == "rename":
                 self.rename({str(k): (None if v is None else str(v)) for k, v in data.items()})
                 return _json({"ok": True})
+            if action == "write":
+                self.refused_results = {str(r) for r in data.get("refuse", [])}
+                return _json({"refuse": sorted(self.refused_results)})
             if action == "reset":
                 self.world = seed.ivry(self.config.seed, self.config.scale)
                 self.faults.clear()
@@ -301,6 +321,16 @@ def _ruby_style(error: GraphQLError) -> dict[str, Any]:
             formatted["extensions"] = {
                 "code": "selectionMismatch",
                 "nodeName": f"field '{parts[1]}'",
+            }
+    if " not to include unknown field " in message:
+        parts = message.split("'")
+        if len(parts) >= 4:  # an input object's unknown field, as graphql-ruby words it
+            formatted["message"] = f"InputObject '{parts[1]}' doesn't accept argument '{parts[3]}'"
+            formatted["extensions"] = {
+                "code": "argumentNotAccepted",
+                "name": parts[3],
+                "typeName": "InputObject",
+                "argumentName": parts[3],
             }
     if message.startswith("Cannot query field"):
         parts = message.split("'")

@@ -58,6 +58,9 @@ class Instance(Base):
     query_set: Mapped[str | None] = mapped_column(String(10))
     # What the server's API offers, learnt from it (bridge.decidim.capabilities): {"missing": [..]}
     capabilities: Mapped[dict[str, Any] | None] = mapped_column(Json)
+    # What its write API lets us do, learnt by a signed-in probe (bridge.decidim.writer):
+    # {"result_update": {"offered": .., "attributes": [..], "detail": .., "checked_at": ..}}
+    write_capabilities: Mapped[dict[str, Any] | None] = mapped_column(Json)
     organization_name: Mapped[dict[str, Any] | None] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)

@@ -23,7 +23,10 @@ def migrations_path():
 def cli_commands():
     # h7: `bridge accountability export` (the file for Decidim's "Import results")
     from plugins.committees.accountability import accountability_group
+    from plugins.committees.accountability_push import push_command
 
+    # h1: `bridge accountability push` (the committees' progress through Decidim's write API)
+    accountability_group.add_command(push_command)
     return [accountability_group]
 
 

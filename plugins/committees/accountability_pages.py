@@ -2,25 +2,29 @@
 result's progress as Decidim shows it today, as the committees' action items say, and as
 Decidim will compute it once the file is imported, with a warning where they differ; the file
 to download for Decidim's "Import results". Reading needs the viewer role, the file the editor
-role (it is what an editor uploads to Decidim)."""
+role (it is what an editor uploads to Decidim).
+
+Where the instance's Decidim offers the result update (its write API), the page offers to send
+the progress itself (`accountability_push`): a preview of the results that change, from → to,
+then a confirmation (editor), then each result's outcome. Asking the server whether it offers
+the update is an editor's button too (one signed-in request)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from bridge.plugin import (
-    catalog,
+    UpstreamError,
     current_context,
     current_language,
     formatting,
+    has_role,
     need,
     pages_need_sign_in,
+    required_identity,
 )
-from plugins.committees import accountability
-
-CATALOG = catalog(Path(__file__).parent / "translations", "committees")
+from plugins.committees import accountability, accountability_push
+from plugins.committees.translation import CATALOG, french_pages
 
 blueprint = Blueprint(
     "committees_accountability",
@@ -29,7 +33,7 @@ blueprint = Blueprint(
     template_folder="templates",
 )
 pages_need_sign_in(blueprint)  # h6: anonymous visitors are sent to sign in, as on every page
-blueprint.before_request(CATALOG.use_for_request)
+french_pages(blueprint)  # the committees' catalog, and French spacing on French pages
 
 
 @blueprint.get("/")
@@ -48,12 +52,19 @@ def index():
 @blueprint.get("/<instance>/<component_id>")
 def component(instance: str, component_id: str):
     need("viewer")
-    export = _export(instance, component_id)
+    return _component_page(_export(instance, component_id))
+
+
+def _component_page(export: accountability.Export, checked: str | None = None, status: int = 200):
+    """The component's page; `checked` is the server's failure when asking it just failed."""
     depth = _depths(export)
-    lang = current_language()
+    planned = accountability_push.plan_for(current_context("committees"), export)
     return render_template(
         "committees/accountability.html",
         export=export,
+        plan=planned,
+        check_failed=checked,
+        can_edit=_can_edit(),
         rows=[
             (
                 next(r for r in export.results if r.remote_id == remote_id),
@@ -63,9 +74,77 @@ def component(instance: str, component_id: str):
             for remote_id in export.rollup.order
         ],
         name=_name,
-        figure=lambda value: "—" if value is None else formatting.percent(round(value, 1), lang),
+        figure=_figure,
         warn=lambda warning: CATALOG.gettext(warning[0], **warning[1]),
+    ), status
+
+
+@blueprint.post("/<instance>/<component_id>/verifier")
+def check(instance: str, component_id: str):
+    """Ask the instance's Decidim (signed in) whether it offers the result update."""
+    need("editor")
+    export = _export(instance, component_id)
+    try:
+        current_context("committees").decidim_writes(instance).check()
+    except (LookupError, UpstreamError) as exc:
+        return _component_page(export, checked=str(exc), status=502)
+    return redirect(url_for(".component", instance=instance, component_id=component_id))
+
+
+@blueprint.get("/<instance>/<component_id>/envoi")
+def preview(instance: str, component_id: str):
+    """The results whose progress a push would change, from → to; the confirmation form for
+    an editor."""
+    need("viewer")
+    return _push_page(_plan(instance, component_id))
+
+
+@blueprint.post("/<instance>/<component_id>/envoi")
+def send(instance: str, component_id: str):
+    """The confirmed push. The form names the list it confirms: a list that changed since (a
+    sync, an action item) is shown again, nothing sent."""
+    need("editor")
+    planned = _plan(instance, component_id)
+    if not planned.access.can_update_results:
+        return _push_page(planned, status=409)
+    if request.form.get("plan") != planned.fingerprint():
+        return _push_page(planned, changed=True, status=409)
+    pushed = accountability_push.push(current_context("committees"), planned)
+    return _push_page(planned, pushed=pushed)
+
+
+def _push_page(
+    planned: accountability_push.Plan,
+    pushed: accountability_push.Pushed | None = None,
+    changed: bool = False,
+    status: int = 200,
+):
+    return render_template(
+        "committees/accountability_push.html",
+        plan=planned,
+        export=planned.export,
+        pushed=pushed,
+        outcomes={o.change.remote_id: o for o in pushed.outcomes} if pushed else {},
+        changed=changed,
+        can_edit=_can_edit(),
+        name=_name,
+        figure=_figure,
+    ), status
+
+
+def _plan(instance: str, component_id: str) -> accountability_push.Plan:
+    return accountability_push.plan_for(
+        current_context("committees"), _export(instance, component_id)
     )
+
+
+def _can_edit() -> bool:
+    identity = required_identity()
+    return has_role(identity.role, "editor")
+
+
+def _figure(value: float | None) -> str:
+    return "—" if value is None else formatting.percent(round(value, 1), current_language())
 
 
 @blueprint.get("/<instance>/<component_id>/resultats.csv")

@@ -66,6 +66,10 @@ WORDING = AuditWording(
         "committees.attachment.delete": N_(
             "{who} removed the file “{after[file]}” from the meeting no. {target}"
         ),
+        "committees.accountability.push": N_(
+            "{who} sent to Decidim the progress of the result {after[instance]}:{after[result]}: "
+            "{after[outcome]} ({before[progress]} → {after[progress]})"
+        ),
     },
     labels={
         "committees.committee.create": N_("committees: committee created"),
@@ -90,6 +94,7 @@ WORDING = AuditWording(
         "committees.action.update": N_("committees: action item changed"),
         "committees.attachment.add": N_("committees: file attached"),
         "committees.attachment.delete": N_("committees: file removed"),
+        "committees.accountability.push": N_("committees: progress sent to Decidim"),
     },
     fields={
         "name": N_("name"),
@@ -121,6 +126,8 @@ WORDING = AuditWording(
         **ACTION,
         "committee": N_("the committee"),
         "action_item": N_("the action item"),
+        "refused": N_("refused"),  # a push's outcome ("done" is the action items' word)
+        "failed": N_("failed"),
     },
     units={"progress": "\u00a0%"},
 )
