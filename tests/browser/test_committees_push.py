@@ -22,7 +22,7 @@ from plugins.committees.accountability_push import ACTION
 from plugins.committees.models import ActionItem, ActionItemResult, Committee
 from simulator.testing import running_simulator
 from tests.browser.conftest import serve
-from tests.browser.test_accessibility import axe_violations
+from tests.browser.test_accessibility import PHONE_CHECK, axe_violations
 from tests.conftest import _database_url
 
 pytestmark = pytest.mark.browser
@@ -71,15 +71,20 @@ def site(tmp_path):
         stop()
 
 
-def test_an_editor_reviews_confirms_and_reads_the_outcome(browser, site):
-    base, (component_id, child, parent), sessions, sim = site
-    context = browser.new_context()
+def signed_in(browser, base: str, **options):
+    context = browser.new_context(**options)
     page = context.new_page()
     page.goto(f"{base}/login")
     page.fill("#email", email_for("editor"))
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/admin/**")
+    return context, page
+
+
+def test_an_editor_reviews_confirms_and_reads_the_outcome(browser, site):
+    base, (component_id, child, parent), sessions, sim = site
+    context, page = signed_in(browser, base)
 
     page.goto(f"{base}/admin/committees/accountability/ivry/{component_id}")
     state = page.locator("#push-state")
@@ -97,6 +102,13 @@ def test_an_editor_reviews_confirms_and_reads_the_outcome(browser, site):
     )
     assert not axe_violations(page)
     assert sim.world.records["result"][child]["progress"] != 70  # nothing sent before confirming
+    size = {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True}
+    phone, small = signed_in(browser, base, **size)
+    for path in ("", "/envoi"):
+        small.goto(f"{base}/admin/committees/accountability/ivry/{component_id}{path}")
+        found = small.evaluate(PHONE_CHECK)
+        assert found["overflow"] <= 0 and not found["small"], (path, found)
+    phone.close()
 
     page.get_by_role("button", name="Confirmer : envoyer 1 résultat à Decidim").click()
     summary = page.locator("#push-summary").inner_text()

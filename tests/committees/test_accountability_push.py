@@ -321,3 +321,24 @@ def test_without_credentials_the_page_says_why_and_offers_the_file(
         editor.post(f"{url}/envoi", data={"csrf_token": editor.csrf, "plan": "x"}).status_code
         == 409
     )
+
+
+def test_a_token_without_the_write_scope_is_refused_result_by_result(
+    city, bridge_host, sessions, decidim
+):
+    """An API user whose token holds `api:read` alone: the server offers the mutation (the
+    probe is only validated), and Decidim refuses each write in its own words."""
+    context = bridge_host.context("committees")
+    decidim.app.config.api_scopes = ("api:read",)
+    assert context.decidim_writes("ivry").check().offered
+    pushed = accountability_push.push(
+        context, accountability_push.plan(context, "ivry", city["component"])
+    )
+    (outcome,) = pushed.outcomes
+    assert outcome.status == REFUSED
+    assert (
+        outcome.message
+        == "You cannot view or edit this Mutation because you do not have permissions"
+    )
+    assert stand_in_result(decidim, city["child"])["progress"] != 70
+    assert [e.after["outcome"] for e in pushes(sessions)] == [REFUSED]
