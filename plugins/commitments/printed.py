@@ -3,14 +3,18 @@ outside a request), with the same figures as their web pages."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bridge.plugin import formatting
 from plugins.commitments.booklet import Booklet
-from plugins.commitments.pdf import Document
 from plugins.commitments.report import Budget, Figures, Report
 from plugins.commitments.settings import CommitmentsSettings
 from plugins.commitments.statuses import COLOURS, STATUSES
 from plugins.commitments.translation import _, ngettext
 from plugins.commitments.words import status_name
+
+if TYPE_CHECKING:
+    from plugins.commitments.pdf import Document
 
 ACTION_COLOURS = {
     "done": COLOURS["done"],
@@ -19,14 +23,22 @@ ACTION_COLOURS = {
 }
 
 
-def booklet_pdf(data: Booklet, settings: CommitmentsSettings, city: str, lang: str) -> bytes:
-    title = _("Review of the commitments — %(mandate)s", mandate=data.mandate.name)
-    pdf = Document(
+def _document(settings: CommitmentsSettings, city: str, title: str) -> Document:
+    """A4 pages titled `title`, each numbered in its footer."""
+    # fpdf2 and fontTools take a second to import: only a process that prints pays it.
+    from plugins.commitments.pdf import Document
+
+    return Document(
         settings.font_regular,
         settings.font_bold,
         title,
         lambda n: f"{city} — {title} — {_('page %(num)s', num=n)}",
     )
+
+
+def booklet_pdf(data: Booklet, settings: CommitmentsSettings, city: str, lang: str) -> bytes:
+    title = _("Review of the commitments — %(mandate)s", mandate=data.mandate.name)
+    pdf = _document(settings, city, title)
     pdf.heading(title, 18)
     pdf.paragraph(
         ngettext("%(num)s commitment", "%(num)s commitments", data.total) + " — " + city, 11
@@ -66,12 +78,7 @@ def booklet_pdf(data: Booklet, settings: CommitmentsSettings, city: str, lang: s
 
 def report_pdf(data: Report, settings: CommitmentsSettings, city: str, lang: str) -> bytes:
     title = _("Progress report of the voted priorities")
-    pdf = Document(
-        settings.font_regular,
-        settings.font_bold,
-        title,
-        lambda n: f"{city} — {title} — {_('page %(num)s', num=n)}",
-    )
+    pdf = _document(settings, city, title)
     pdf.heading(title, 18)
     pdf.paragraph(
         " · ".join(

@@ -11,7 +11,6 @@ from bridge.plugin import current_context, current_language, db, find, render_pu
 from plugins.commitments import chart
 from plugins.commitments.booklet import Booklet, booklet, latest_mandate
 from plugins.commitments.models import Evidence, Mandate
-from plugins.commitments.pdf import FontMissing
 from plugins.commitments.printed import (
     ACTION_COLOURS,
     action_status,
@@ -123,6 +122,8 @@ def evidence_file(evidence_id: int):
 
 
 def _pdf(make, filename: str) -> Response:
+    from plugins.commitments.pdf import FontMissing  # fpdf2 with it: a second, paid by PDFs only
+
     try:
         content = make()
     except FontMissing as missing:
