@@ -38,16 +38,18 @@ from plugins.committees.models import (
 from plugins.committees.translation import _, french_pages
 from plugins.committees.words import ACTION, MEETING, ROLE, helpers, word
 
-blueprint = Blueprint(
-    "committees_admin", __name__, url_prefix="/admin/committees", template_folder="templates"
-)
-pages_need_sign_in(blueprint)
-french_pages(blueprint)
+
+def admin_pages(name: str, url_prefix: str) -> Blueprint:
+    """A blueprint of the committees' admin pages: signed-in people only, French typography,
+    the words and date helpers (`words.helpers`) in its templates."""
+    pages = Blueprint(name, __name__, url_prefix=url_prefix, template_folder="templates")
+    pages_need_sign_in(pages)
+    french_pages(pages)
+    pages.context_processor(helpers)
+    return pages
 
 
-@blueprint.context_processor
-def words() -> dict[str, Any]:
-    return helpers()
+blueprint = admin_pages("committees_admin", "/admin/committees")
 
 
 def can_edit() -> bool:

@@ -3,39 +3,26 @@ day, minutes, decisions with their vote counts, and attachments (upload, downloa
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 
 from bridge.plugin import (
+    N_,
     current_context,
     current_language,
     db,
     find,
     formatting,
     need,
-    pages_need_sign_in,
 )
 from plugins.committees import attachments, writes
-from plugins.committees.admin import can_edit
+from plugins.committees.admin import admin_pages, can_edit
 from plugins.committees.models import ATTENDANCE, MEETING_STATUSES, Attachment, Meeting
-from plugins.committees.translation import _, french_pages
-from plugins.committees.words import MEETING, helpers, word
+from plugins.committees.translation import _
+from plugins.committees.words import MEETING, word
 
-blueprint = Blueprint(
-    "committees_meetings",
-    __name__,
-    url_prefix="/admin/committees/meetings",
-    template_folder="templates",
-)
-pages_need_sign_in(blueprint)
-french_pages(blueprint)
-
-
-@blueprint.context_processor
-def words() -> dict[str, Any]:
-    return helpers()
+blueprint = admin_pages("committees_meetings", "/admin/committees/meetings")
 
 
 def size_text(size: int, lang: str) -> str:
@@ -108,47 +95,21 @@ def edit(meeting_id: int):
     )
 
 
-@blueprint.post("/<int:meeting_id>/agenda")
-def add_agenda_item(meeting_id: int):
+# The meeting page's sections that write the form as it comes: the write, what the page says
+# once done, where it goes back to. The form's name is the URL's last part.
+SECTIONS = {
+    "agenda": (writes.add_agenda_item, N_("Agenda item added."), "#agenda-heading"),
+    "attendance": (writes.save_attendance, N_("Attendance saved."), "#attendance-title"),
+    "minutes": (writes.save_minutes, N_("Minutes saved."), "#minutes-title"),
+    "decisions": (writes.add_decision, N_("Decision recorded."), "#decisions-title"),
+}
+
+
+@blueprint.post("/<int:meeting_id>/<any(agenda, attendance, minutes, decisions):section>")
+def save_section(meeting_id: int, section: str):
+    write, done, anchor = SECTIONS[section]
     return _write(
-        meeting_id,
-        "agenda",
-        lambda s, c, m: writes.add_agenda_item(s, c, m, request.form),
-        _("Agenda item added."),
-        "#agenda-heading",
-    )
-
-
-@blueprint.post("/<int:meeting_id>/attendance")
-def attendance(meeting_id: int):
-    return _write(
-        meeting_id,
-        "attendance",
-        lambda s, c, m: writes.save_attendance(s, c, m, request.form),
-        _("Attendance saved."),
-        "#attendance-title",
-    )
-
-
-@blueprint.post("/<int:meeting_id>/minutes")
-def minutes(meeting_id: int):
-    return _write(
-        meeting_id,
-        "minutes",
-        lambda s, c, m: writes.save_minutes(s, c, m, request.form),
-        _("Minutes saved."),
-        "#minutes-title",
-    )
-
-
-@blueprint.post("/<int:meeting_id>/decisions")
-def add_decision(meeting_id: int):
-    return _write(
-        meeting_id,
-        "decision",
-        lambda s, c, m: writes.add_decision(s, c, m, request.form),
-        _("Decision recorded."),
-        "#decisions-title",
+        meeting_id, section, lambda s, c, m: write(s, c, m, request.form), _(done), anchor
     )
 
 

@@ -7,29 +7,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bridge.plugin import current_context, db, find, need, pages_need_sign_in
+from bridge.plugin import current_context, db, find, need
 from plugins.committees import access, privacy, writes
-from plugins.committees.admin import can_edit
+from plugins.committees.admin import admin_pages, can_edit
 from plugins.committees.models import MEMBER_KINDS, Member
-from plugins.committees.translation import _, french_pages
-from plugins.committees.words import KIND, helpers, word
+from plugins.committees.translation import _
+from plugins.committees.words import KIND, word
 
-blueprint = Blueprint(
-    "committees_members",
-    __name__,
-    url_prefix="/admin/committees/members",
-    template_folder="templates",
-)
-pages_need_sign_in(blueprint)
-french_pages(blueprint)
-
-
-@blueprint.context_processor
-def words() -> dict[str, Any]:
-    return helpers()
+blueprint = admin_pages("committees_members", "/admin/committees/members")
 
 
 def found(member_id: int) -> Member:

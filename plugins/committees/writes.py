@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -160,24 +161,55 @@ def save_committee(
     if bool(fields["instance"]) != bool(fields["space_remote_id"]):
         raise Invalid("space_remote_id", N_("Give both the instance and the process's id."))
     _unique(session, Committee, Committee.name, name, committee.id if committee else None)
+    return _save(
+        session,
+        context,
+        committee,
+        lambda now: Committee(slug=_free_slug(session, name), created_at=now),
+        fields,
+        actions=("committees.committee.create", "committees.committee.update"),
+        target="committee",
+        audited=lambda values: {k: values.get(k) for k in fields},
+    )
+
+
+def _free_slug(session: Session, name: str) -> str:
+    """The name as a slug no other committee has ("velo", then "velo-2"...)."""
+    slug, n = slugify(name), 1
+    while session.scalar(select(Committee.id).where(Committee.slug == slug)) is not None:
+        n += 1
+        slug = f"{slugify(name)[:75]}-{n}"
+    return slug
+
+
+def _save(
+    session: Session,
+    context: PluginContext,
+    row: Any,
+    make: Callable[[datetime], Any],
+    fields: dict[str, Any],
+    *,
+    actions: tuple[str, str],
+    target: str,
+    audited: Callable[[dict], dict],
+) -> Any:
+    """Create (`make(now)`) or update `row` with `fields` and audit it in the same
+    transaction as `actions` (on create, on update) on `target:<id>`, `audited` giving what
+    the audit log keeps of the values before and after (never a contact)."""
     now = utcnow()
     before = None
-    if committee is None:
-        slug, n = slugify(name), 1
-        while session.scalar(select(Committee.id).where(Committee.slug == slug)) is not None:
-            n += 1
-            slug = f"{slugify(name)[:75]}-{n}"
-        committee = Committee(slug=slug, created_at=now)
-        session.add(committee)
+    if row is None:
+        row = make(now)
+        session.add(row)
     else:
-        before = {k: getattr(committee, k) for k in fields}
+        before = audited({key: getattr(row, key) for key in fields})
     for key, value in fields.items():
-        setattr(committee, key, value)
-    committee.updated_at = now
+        setattr(row, key, value)
+    row.updated_at = now
     session.flush()
-    action = "committees.committee.create" if before is None else "committees.committee.update"
-    context.audit(session, action, f"committee:{committee.id}", fields, before=before)
-    return committee
+    action = actions[0] if before is None else actions[1]
+    context.audit(session, action, f"{target}:{row.id}", audited(fields), before=before)
+    return row
 
 
 def link_result(session: Session, context: PluginContext, owner: Any, raw: str) -> None:
@@ -395,25 +427,16 @@ def save_meeting(
         "starts_at": starts,
         "ends_at": ends,
     }
-    now = utcnow()
-    before = None
-    if meeting is None:
-        meeting = Meeting(committee=committee, created_at=now, minutes="")
-        session.add(meeting)
-    else:
-        before = _meeting_audit(meeting.__dict__)
-    for key, value in fields.items():
-        setattr(meeting, key, value)
-    meeting.updated_at = now
-    session.flush()
-    context.audit(
+    return _save(
         session,
-        "committees.meeting.create" if before is None else "committees.meeting.update",
-        f"meeting:{meeting.id}",
-        _meeting_audit(fields),
-        before=before,
+        context,
+        meeting,
+        lambda now: Meeting(committee=committee, created_at=now, minutes=""),
+        fields,
+        actions=("committees.meeting.create", "committees.meeting.update"),
+        target="meeting",
+        audited=_meeting_audit,
     )
-    return meeting
 
 
 def _meeting_audit(fields: dict) -> dict:
@@ -574,25 +597,16 @@ def save_action_item(
         "progress": progress,
         "priority": text(data, "priority", limit=300),
     }
-    now = utcnow()
-    before = None
-    if item is None:
-        item = ActionItem(committee=committee, created_at=now)
-        session.add(item)
-    else:
-        before = _action_audit(item.__dict__)
-    for key, value in fields.items():
-        setattr(item, key, value)
-    item.updated_at = now
-    session.flush()
-    context.audit(
+    return _save(
         session,
-        "committees.action.create" if before is None else "committees.action.update",
-        f"action:{item.id}",
-        _action_audit(fields),
-        before=before,
+        context,
+        item,
+        lambda now: ActionItem(committee=committee, created_at=now),
+        fields,
+        actions=("committees.action.create", "committees.action.update"),
+        target="action",
+        audited=_action_audit,
     )
-    return item
 
 
 def _action_audit(fields: dict) -> dict:

@@ -102,18 +102,18 @@ def test_an_editor_runs_a_meeting_and_a_wrong_vote_is_refused(browser, site):
     assert "Plantations de l’hiver" in page.locator("#agenda").inner_text()
 
     def decide(votes_for: str) -> None:
-        page.locator("#decision-text").fill("Planter 30 arbres rue Marat")
-        page.locator("#decision-agenda_item").select_option(label="Plantations de l’hiver")
-        page.locator("#decision-voted").check()
-        page.locator("#decision-votes_for").fill(votes_for)
-        page.locator("#decision-votes_against").fill("0")
-        page.locator("#decision-votes_abstain").fill("0")
+        page.locator("#decisions-text").fill("Planter 30 arbres rue Marat")
+        page.locator("#decisions-agenda_item").select_option(label="Plantations de l’hiver")
+        page.locator("#decisions-voted").check()
+        page.locator("#decisions-votes_for").fill(votes_for)
+        page.locator("#decisions-votes_against").fill("0")
+        page.locator("#decisions-votes_abstain").fill("0")
         page.get_by_role("button", name="Enregistrer la décision").click()
 
     decide("99")
-    refusal = page.locator("#decision-votes_for-error").inner_text()
+    refusal = page.locator("#decisions-votes_for-error").inner_text()
     assert "99 voix pour" in refusal and "membres votants" in refusal
-    assert page.locator("#decision-votes_for").get_attribute("aria-invalid") == "true"
+    assert page.locator("#decisions-votes_for").get_attribute("aria-invalid") == "true"
     fits(page)
     with sessions() as session:
         meeting = session.scalar(select(Meeting).where(Meeting.title == "Réunion d’hiver"))

@@ -93,6 +93,7 @@ def test_viewers_read_editors_write_admins_erase(bridge_app, client_for, api_for
         "member_id": str(ids["awa"]),
         "attachment_id": str(ids["attachment"]),
         "kind": "result",
+        "section": "agenda",
     }
     assert (
         unguarded_routes(
