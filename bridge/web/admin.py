@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select
 
 from bridge import instances
 from bridge.access import current_identity, need, pages_need_sign_in, required_identity
-from bridge.accounts import audit
+from bridge.accounts import audit, has_role
 from bridge.connection_check import check_connection
 from bridge.db import db
 from bridge.delivery import Delivery
@@ -131,6 +131,7 @@ def edit_instance(name: str):
 @blueprint.get("/instances/<name>")
 def instance(name: str):
     found = _instance(name)
+    identity = required_identity()
     runs = (
         _db()
         .scalars(
@@ -184,7 +185,8 @@ def instance(name: str):
         busy=busy,
         processes=processes,
         changes_so_far=changes_so_far,
-        identity=current_identity(),
+        identity=identity,
+        may_sync=has_role(identity.role, "editor"),  # a viewer sees no button it may not press
     )
 
 

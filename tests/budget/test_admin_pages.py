@@ -79,6 +79,17 @@ def test_a_viewer_reads_but_writes_nothing(client_for, sessions):
         assert session.scalar(select(LedgerLine.id)) is not None  # nothing deleted
 
 
+def test_a_reader_is_not_offered_to_move_or_delete_lines(client_for):
+    """The ledger's last column said "Voir, déplacer" to a viewer, who may move nothing."""
+    for path in ("/admin/budget/envelopes/1", "/admin/budget/allocations/1"):
+        viewer = client_for("viewer").get(path).get_data(as_text=True)
+        editor = client_for("editor").get(path).get_data(as_text=True)
+        assert 'aria-label="Voir la ligne EJ-1">Voir</a>' in viewer, path
+        assert "déplacer" not in viewer.lower() and "/delete" not in viewer, path
+        assert 'aria-label="Voir ou déplacer la ligne EJ-1">Voir, déplacer</a>' in editor, path
+        assert 'href="/admin/budget/lines/1/delete"' in editor, path
+
+
 def test_an_editors_forms_need_the_csrf_token(client_for):
     editor = client_for("editor")
     for path in WRITES:

@@ -77,6 +77,21 @@ def test_the_menu_shows_accounts_to_admins_only(client_for):
         assert 'href="/admin/tokens"' in page and 'href="/admin/plugins"' in page
 
 
+def test_each_role_is_offered_only_the_buttons_it_may_press(client_for):
+    """Found walking the demo as a viewer: the instance page offered "Synchroniser maintenant"
+    and "Tester la connexion", both answered by a 403 page; an editor was offered the test."""
+    offered = {}
+    for role in ("viewer", "editor", "admin"):
+        page = client_for(role).get("/admin/instances/ivry").get_data(as_text=True)
+        offered[role] = [path for path, _ in WRITES if f'action="{path}"' in page]
+        offered[role] += ["edit"] if 'href="/admin/instances/ivry/edit"' in page else []
+    assert offered == {
+        "viewer": [],
+        "editor": ["/admin/instances/ivry/sync"],
+        "admin": ["/admin/instances/ivry/test", "/admin/instances/ivry/sync", "edit"],
+    }
+
+
 def test_admin_form_posts_need_the_csrf_token(client_for):
     client = client_for("admin")
     client.post("/admin/tokens", data={"csrf_token": client.csrf, "name": "to revoke"})
