@@ -212,11 +212,13 @@ def update(session: Session, instance: Instance, values: dict[str, Any], actor: 
 
 
 def forget_server(instance: Instance) -> None:
-    """What was learnt from the previous address (version, query set, capabilities) does not
-    describe another server: the pages say "not known yet" and the next sync detects again."""
+    """What was learnt from the previous address (version, query set, what its API reads and
+    writes) does not describe another server: the pages say "not known yet", the next sync
+    detects again and a write to Decidim probes again."""
     instance.decidim_version = None
     instance.query_set = None
     instance.capabilities = None
+    instance.write_capabilities = None
 
 
 def _check_schedule(values: dict[str, Any], instance: Instance | None) -> None:

@@ -55,6 +55,7 @@ def test_a_new_address_forgets_what_the_old_server_said(client_for, sessions):
         ivry = session.scalar(select(Instance).where(Instance.name == "ivry"))
         ivry.decidim_version, ivry.query_set = "0.28.4", "0.28"
         ivry.capabilities = {"missing": []}
+        ivry.write_capabilities = {"result_update": {"offered": True}}
         session.commit()
     admin = client_for("admin")
     same = admin.post(
@@ -72,4 +73,5 @@ def test_a_new_address_forgets_what_the_old_server_said(client_for, sessions):
     assert "0.28.4" not in page and "pas encore connue" in page
     with sessions() as session:
         ivry = session.scalar(select(Instance).where(Instance.name == "ivry"))
-        assert (ivry.decidim_version, ivry.query_set, ivry.capabilities) == (None, None, None)
+        learnt = (ivry.decidim_version, ivry.query_set, ivry.capabilities, ivry.write_capabilities)
+        assert learnt == (None, None, None, None)
