@@ -19,7 +19,10 @@ from bridge.testing.stand_in import SYNC_SETTINGS, Synced, sync_stand_in
 from plugins.committees import accountability_push
 from plugins.committees.accountability_push import DONE, FAILED, NOT_ATTEMPTED, REFUSED, UNCHANGED
 from plugins.committees.models import ActionItem, ActionItemResult, Committee
+from plugins.committees.rollup import decidim_progress
 from simulator.testing import running_simulator
+from simulator.world import World
+from simulator.writes import recompute_parent
 from tests.committees.test_accountability_export import city  # noqa: F401 - the fixture
 
 KEY, SECRET = "bridge-key", "bridge-secret"
@@ -342,3 +345,24 @@ def test_a_token_without_the_write_scope_is_refused_result_by_result(
     )
     assert stand_in_result(decidim, city["child"])["progress"] != 70
     assert [e.after["outcome"] for e in pushes(sessions)] == [REFUSED]
+
+
+@pytest.mark.parametrize(
+    "children",
+    [
+        [(40.0, None), (80.0, None)],  # no weights: the average
+        [(40.0, 1), (80.0, 0)],  # one of several weighs 1: the average
+        [(40.0, 0.5), (80.0, 0.5)],  # weights: the plain sum of progress x weight
+        [(40.0, 2), (None, 3)],  # weights adding up to 5, a child without progress counts 0
+        [(55.0, 1)],  # one child: weighted even at 1
+    ],
+)
+def test_the_stand_in_recomputes_a_parent_as_the_roll_up_predicts(children):
+    """Decidim's `Result#update_progress!` is written twice, in the stand-in (what a push makes
+    the parent) and in the roll-up (what the page announces): both give the same figure."""
+    world = World()
+    parent = world.add("result", "4", progress=None, weight=None, parent=None)
+    for progress, weight in children:
+        world.add("result", "4", progress=progress, weight=weight, parent=parent)
+    recompute_parent(world, parent)
+    assert world.records["result"][parent]["progress"] == pytest.approx(decidim_progress(children))
