@@ -116,6 +116,9 @@ def test_an_editor_reviews_confirms_and_reads_the_outcome(browser, site):
     outcome = page.locator(f'#push-list tr[data-id="{child}"]').inner_text()
     assert "Fait\u202f: Decidim affiche maintenant 70\u202f%" in outcome
     assert not axe_violations(page)
+    page.get_by_role("button", name="Synchroniser ivry maintenant").click()
+    page.wait_for_url("**/admin/instances/ivry")
+    assert "Synchronisation demandée" in page.get_by_role("status").first.inner_text()
     context.close()
 
     assert sim.world.records["result"][child]["progress"] == 70
