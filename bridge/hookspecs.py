@@ -100,7 +100,9 @@ class ReferenceMoney:
     accountability results whose `result_money` already counts this money: a reader adding
     both leaves it out where it has one of them (no double counting). `budget` names the
     budget the money comes out of (a budget's envelope) and `budget_cents` its total, so a
-    report can say how much of it its actions use."""
+    report can say how much of it its actions use. `projects` are the synced voted projects
+    whose `result_money` already counts it, read the same way as `results` (a commitment citing
+    both a project and the allocation funding it counts the money once)."""
 
     reference: str
     allocated_cents: int | None = None
@@ -109,6 +111,7 @@ class ReferenceMoney:
     results: tuple[RecordKey, ...] = ()
     budget: str | None = None
     budget_cents: int | None = None
+    projects: tuple[RecordKey, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,22 @@ fr = formatting.french_spacing  # the booklet's French, typeset as its pages are
 
 PROGRAMME = fr("Engagement du projet municipal « Ensemble pour Ivry » (2020)")
 REVIEW = datetime(2023, 12, 1, 19, 0)  # the restitution evening of the mid-mandate review
+STAGE_2025 = datetime(2025, 6, 14, 9, 0)  # a progress point of 2025, before its Climate Conference
+# commitment -> (status, why) moved at STAGE_2025: the report as of 2025 differs from 2023's
+MOVED_2025: dict[str, tuple[str, str]] = {
+    "Planter 2 000 arbres dans l’espace public": (
+        "done",
+        "Point d’étape 2025 : le 2 000e arbre planté au printemps",
+    ),
+    "Végétaliser les cours d’école (cours « oasis »)": (
+        "done",
+        "Point d’étape 2025 : toutes les cours prévues sont rénovées",
+    ),
+    "Créer un conseil des enfants": (
+        "in_progress",
+        "Point d’étape 2025 : premières élections dans les écoles en mai",
+    ),
+}
 ACTOR = "demo"
 CITY = "https://ivry94.fr/"
 
@@ -338,6 +354,20 @@ def _commitment(
         )
     else:
         c.status_changed_at = started
+    moved = {fr(k): v for k, v in MOVED_2025.items()}.get(title)
+    if moved:
+        later, why_later = moved
+        session.add(
+            StatusChange(
+                commitment_id=c.id,
+                old_status=c.status,
+                new_status=later,
+                reason=fr(why_later),
+                changed_by=ACTOR,
+                changed_at=STAGE_2025,
+            )
+        )
+        c.status, c.status_changed_at, c.updated_at = later, STAGE_2025, STAGE_2025
     return c
 
 

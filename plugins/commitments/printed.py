@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bridge.plugin import formatting
+from plugins.commitments.asof import MandateState, Standing
 from plugins.commitments.booklet import Booklet
-from plugins.commitments.report import Budget, Figures, Report
+from plugins.commitments.report import SOURCES, Budget, Figures, Report
 from plugins.commitments.settings import CommitmentsSettings
 from plugins.commitments.statuses import COLOURS, STATUSES
 from plugins.commitments.translation import _, ngettext
@@ -76,10 +77,18 @@ def booklet_pdf(data: Booklet, settings: CommitmentsSettings, city: str, lang: s
     return bytes(pdf.output())
 
 
-def report_pdf(data: Report, settings: CommitmentsSettings, city: str, lang: str) -> bytes:
+def report_pdf(
+    data: Report,
+    mandate_state: MandateState | None,
+    settings: CommitmentsSettings,
+    city: str,
+    lang: str,
+) -> bytes:
     title = _("Progress report of the voted priorities")
     pdf = _document(settings, city, title)
     pdf.heading(title, 18)
+    if mandate_state is not None:
+        pdf.paragraph(period_line(mandate_state, lang), 11)
     pdf.paragraph(
         " · ".join(
             f"{action_status(s)}{formatting.colon(lang)}{formatting.number(n, lang)}"
@@ -121,7 +130,83 @@ def report_pdf(data: Report, settings: CommitmentsSettings, city: str, lang: str
                     pdf.bullet(money_line(line.money, lang), 8, indent=10)
             pdf.ln(1)
         pdf.ln(3)
+    if mandate_state is not None:
+        _commitments_pages(pdf, mandate_state, lang)
     return bytes(pdf.output())
+
+
+def _commitments_pages(pdf: Document, mandate_state: MandateState, lang: str) -> None:
+    """The mandate's commitments as they stood on the report's day, as the page shows them."""
+    pdf.add_page()
+    pdf.heading(commitments_heading(mandate_state, lang), 14)
+    pdf.paragraph(
+        " · ".join(
+            f"{status_name(s)}{formatting.colon(lang)}{formatting.number(n, lang)}"
+            for s, n in mandate_state.counts.items()
+            if n
+        ),
+        10,
+    )
+    pdf.paragraph(money_line(mandate_state.money, lang), 9)
+    if mandate_state.money.sources:
+        pdf.paragraph(sources_line(mandate_state.money), 8)
+    since = mandate_state.period.since
+    if since is not None:
+        pdf.paragraph(_("Moved since %(day)s", day=formatting.date_text(since, lang)), 11, True)
+        for standing in mandate_state.moved or []:
+            pdf.bullet(moved_line(standing, lang))
+        if not mandate_state.moved:
+            pdf.bullet(_("No status changed."))
+    for theme, standings in mandate_state.themes.items():
+        if pdf.will_page_break(20):
+            pdf.add_page()
+        pdf.paragraph(theme, 11, bold=True)
+        for standing in standings:
+            c = standing.commitment
+            pdf.bullet(f"{c.ref} — {c.title} — {status_name(standing.status)}")
+            if standing.money.known:
+                pdf.bullet(money_line(standing.money, lang), 8, indent=10)
+
+
+def commitments_heading(mandate_state: MandateState, lang: str) -> str:
+    return _(
+        "%(mandate)s: the commitments on %(day)s",
+        mandate=mandate_state.period.mandate.name,
+        day=formatting.date_text(mandate_state.period.as_of, lang),
+    )
+
+
+def period_line(mandate_state: MandateState, lang: str) -> str:
+    period = mandate_state.period
+    if period.since is None:
+        return _(
+            "%(mandate)s, as of %(day)s",
+            mandate=period.mandate.name,
+            day=formatting.date_text(period.as_of, lang),
+        )
+    return _(
+        "%(mandate)s, as of %(day)s, compared with %(since)s",
+        mandate=period.mandate.name,
+        day=formatting.date_text(period.as_of, lang),
+        since=formatting.date_text(period.since, lang),
+    )
+
+
+def moved_line(standing: Standing, lang: str) -> str:
+    c = standing.commitment
+    return f"{c.ref} — {c.title}{formatting.colon(lang)}" + _(
+        "%(before)s → %(after)s",
+        before=status_name(standing.before),
+        after=status_name(standing.status),
+    )
+
+
+def sources_line(f: Figures) -> str:
+    """Where the figures come from, in the reader's language."""
+    return _(
+        "Figures from: %(sources)s",
+        sources=", ".join(_(SOURCES[s]) for s in sorted(f.sources)),
+    )
 
 
 def action_status(status: str) -> str:

@@ -5,24 +5,31 @@ documents uploaded as evidence. No sign-in: what a city publishes."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bridge.plugin import current_context, current_language, db, find, render_public
 from plugins.commitments import chart
+from plugins.commitments.asof import Period, state
 from plugins.commitments.booklet import Booklet, booklet, latest_mandate
 from plugins.commitments.models import Evidence, Mandate
+from plugins.commitments.period import PeriodRefused, asked_period, today
 from plugins.commitments.printed import (
     ACTION_COLOURS,
     action_status,
     booklet_pdf,
     budget_line,
+    commitments_heading,
     money_line,
+    moved_line,
+    period_line,
     report_pdf,
+    sources_line,
 )
 from plugins.commitments.report import report
 from plugins.commitments.statuses import COLOURS, STATUSES
 from plugins.commitments.translation import _, ngettext, use_catalog
-from plugins.commitments.words import EVIDENCE_KINDS, status_name
+from plugins.commitments.words import EVIDENCE_KINDS, say, status_name
 
 blueprint = Blueprint(
     "commitments_public",
@@ -84,27 +91,72 @@ def booklet_pdf_download():
 
 @blueprint.get("/bilan", endpoint="report")
 def report_page():
+    """The progress report; `?mandate=ID&as_of=YYYY-MM-DD&since=YYYY-MM-DD` asks for a
+    mandate's commitments as they stood on a day (a shareable address)."""
     lang = current_language()
-    data = report(_context(), db())
+    session = db()
+    mandates = list(session.scalars(select(Mandate).order_by(Mandate.id.desc())))
+    try:
+        period = asked_period(session, request.args)
+    except PeriodRefused as refused:
+        return render_public(
+            "commitments/report.html",
+            lang,
+            data=None,
+            state=None,
+            mandates=mandates,
+            form=request.args,
+            error=say(refused.msgid, refused.variables),
+        ), 400
+    context = _context()
     return render_public(
         "commitments/report.html",
         lang,
-        data=data,
+        data=report(context, session),
+        state=state(context, session, period) if period else None,
+        mandates=mandates,
+        form=_form(period),
+        error=None,
         action_status=action_status,
         action_colours=ACTION_COLOURS,
         money_line=lambda f: money_line(f, lang),
         budget_line=lambda b: budget_line(b, lang),
+        sources_line=sources_line,
+        heading=lambda st: commitments_heading(st, lang),
+        period_line=lambda st: period_line(st, lang),
+        moved_line=lambda st: moved_line(st, lang),
+        status_name=status_name,
+        colours=COLOURS,
+        today=today(),
     )
 
 
 @blueprint.get("/bilan.pdf", endpoint="report_pdf")
 def report_pdf_download():
     context = _context()
-    data = report(context, db())
+    session = db()
+    try:
+        period = asked_period(session, request.args)
+    except PeriodRefused as refused:
+        abort(400, description=say(refused.msgid, refused.variables))
+    data = report(context, session)
+    mandate_state = state(context, session, period) if period else None
     return _pdf(
-        lambda: report_pdf(data, context.config, context.settings.city_name, current_language()),
-        "bilan-priorites.pdf",
+        lambda: report_pdf(
+            data, mandate_state, context.config, context.settings.city_name, current_language()
+        ),
+        f"bilan-{period.as_of.isoformat()}.pdf" if period else "bilan-priorites.pdf",
     )
+
+
+def _form(period: Period | None) -> dict[str, str]:
+    if period is None:
+        return {}
+    return {
+        "mandate": str(period.mandate.id),
+        "as_of": period.as_of.isoformat(),
+        "since": period.since.isoformat() if period.since else "",
+    }
 
 
 @blueprint.get("/preuves/<int:evidence_id>")

@@ -18,30 +18,44 @@ from sqlalchemy.orm import Session
 
 from bridge.plugin import (
     FOLLOWUP_STATUSES,
+    N_,
     FollowupAction,
     Instance,
     Money,
     PluginContext,
+    Project,
     ReferenceMoney,
+    Result,
 )
+
+FOLLOWUP = "followup"  # a plugin's allocations and ledger (result_money, reference_money)
+DECIDIM = "decidim"  # the amount of a voted project, as Decidim's API gives it
+SOURCES = {
+    FOLLOWUP: N_("the follow-up budget's allocations and ledger lines"),
+    DECIDIM: N_("the amount of the project voted on Decidim"),
+}
 
 
 @dataclass
 class Figures:
-    """Euro cents; None where no plugin knows."""
+    """Euro cents; None where no plugin knows. `sources`: where they come from (SOURCES)."""
 
     allocated: int | None = None
     committed: int | None = None
     paid: int | None = None
+    sources: set[str] = field(default_factory=set)
 
-    def add(self, other: Figures | Money | ReferenceMoney) -> None:
+    def add(self, other: Figures | Money | ReferenceMoney, source: str = FOLLOWUP) -> None:
         if isinstance(other, Money | ReferenceMoney):
             values = (other.allocated_cents, other.committed_cents, other.paid_cents)
+            sources = {source} if any(v is not None for v in values) else set()
         else:
             values = (other.allocated, other.committed, other.paid)
+            sources = other.sources
         self.allocated = _plus(self.allocated, values[0])
         self.committed = _plus(self.committed, values[1])
         self.paid = _plus(self.paid, values[2])
+        self.sources |= sources
 
     @property
     def known(self) -> bool:
@@ -146,18 +160,7 @@ class Found:
 def _reference_money(
     context: PluginContext, session: Session, actions: list[FollowupAction]
 ) -> dict[str, ReferenceMoney]:
-    """ "kind:key" -> its money, as the plugin owning the kind answers (the first answer)."""
-    wanted = sorted({r for a in actions for r in a.spends})
-    if not wanted:
-        return {}
-    answers: list[ReferenceMoney] = context.collect(
-        "reference_money", session=session, references=wanted
-    )
-    found: dict[str, ReferenceMoney] = {}
-    for answer in answers:
-        if answer.reference in wanted:
-            found.setdefault(answer.reference, answer)
-    return found
+    return reference_money(context, session, sorted({r for a in actions for r in a.spends}))
 
 
 def _result_money(
@@ -171,19 +174,45 @@ def _result_money(
                 wanted[key.instance].add(key.remote_id)
     found: dict[tuple[str, str], Figures] = {}
     for name, remote_ids in wanted.items():
-        instance = session.scalar(select(Instance).where(Instance.name == name))
-        if instance is None:
-            continue
         results = list(context.records.results.many(name, remote_ids).values())
-        if not results:
-            continue
         by_id = {r.id: r.remote_id for r in results}
-        answers: list[Money] = context.collect(
-            "result_money", session=session, instance=instance, results=results, projects=[]
-        )
-        for m in answers:
+        for m in record_money(context, session, name, results, []):
             if m.resource == "results" and m.record_id in by_id:
                 found.setdefault((name, by_id[m.record_id]), Figures()).add(m)
+    return found
+
+
+def record_money(
+    context: PluginContext,
+    session: Session,
+    name: str,
+    results: list[Result],
+    projects: list[Project],
+) -> list[Money]:
+    """Every plugin's money of these synced records of the instance `name`."""
+    if not results and not projects:
+        return []
+    instance = session.scalar(select(Instance).where(Instance.name == name))
+    if instance is None:
+        return []
+    return context.collect(
+        "result_money", session=session, instance=instance, results=results, projects=projects
+    )
+
+
+def reference_money(
+    context: PluginContext, session: Session, wanted: list[str]
+) -> dict[str, ReferenceMoney]:
+    """ "kind:key" -> its money, as the plugin owning the kind answers (the first answer)."""
+    if not wanted:
+        return {}
+    answers: list[ReferenceMoney] = context.collect(
+        "reference_money", session=session, references=wanted
+    )
+    found: dict[str, ReferenceMoney] = {}
+    for answer in answers:
+        if answer.reference in wanted:
+            found.setdefault(answer.reference, answer)
     return found
 
 

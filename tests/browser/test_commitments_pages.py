@@ -117,3 +117,33 @@ def test_an_editor_edits_a_mandate_and_deletes_only_what_she_confirms(browser, s
     page.goto(f"{site}/public/engagements/")
     assert "Mandat municipal 2020-2026" in page.locator("h1").inner_text()
     page.close()
+
+
+def test_the_report_for_the_2025_conference_is_shared_by_its_address(browser, site):
+    page = browser.new_page(viewport={"width": 375, "height": 900})
+    page.goto(f"{site}/public/engagements/bilan")
+    page.get_by_label("État au").fill("2025-11-22")
+    page.get_by_label("Comparé au (facultatif)").fill("2023-12-01")
+    page.get_by_role("button", name="Afficher le bilan").click()
+    assert "as_of=2025-11-22" in page.url and "since=2023-12-01" in page.url
+    heading = page.locator("#commitments-heading").inner_text()
+    assert heading == "Mandat municipal 2020-2026\u202f: les engagements au 22 novembre 2025"
+    moved = page.locator("ul.report-moved li").all_inner_texts()
+    assert len(moved) == 3 and any("Planter 2 000 arbres" in m for m in moved)
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert axe_violations(page) == []
+    shared = browser.new_page()  # the same address, opened by someone else
+    shared.goto(page.url)
+    assert shared.locator("#commitments-heading").inner_text() == heading
+    shared.close()
+    href = page.get_by_role("link", name="Le bilan en PDF").get_attribute("href")
+    assert "as_of=2025-11-22" in href
+    pdf = page.request.get(f"{site}{href}")
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    page.get_by_label("État au").fill("2023-11-18")
+    page.get_by_label("Comparé au (facultatif)").fill("2025-01-01")
+    page.get_by_role("button", name="Afficher le bilan").click()
+    alert = page.get_by_role("alert").inner_text()
+    assert "le jour de comparaison doit précéder le jour du bilan" in alert
+    assert page.get_by_label("État au").input_value() == "2023-11-18"
+    page.close()
