@@ -328,7 +328,7 @@ def _ruby_style(error: GraphQLError) -> dict[str, Any]:
             formatted["message"] = f"InputObject '{parts[1]}' doesn't accept argument '{parts[3]}'"
             formatted["extensions"] = {
                 "code": "argumentNotAccepted",
-                "name": parts[3],
+                "name": parts[1],  # graphql-ruby: the input type here, the attribute below
                 "typeName": "InputObject",
                 "argumentName": parts[3],
             }

@@ -119,9 +119,13 @@ def read_probe(errors: Sequence[Mapping[str, Any]], checked_at: datetime) -> Res
 
 
 def _unaccepted_attribute(error: Mapping[str, Any]) -> str | None:
+    """The attribute `ResultAttributes` does not take, when that is what the error says.
+    graphql-ruby's `argumentNotAccepted` names the input type in `name` and the attribute in
+    `argumentName`; the message says both ("InputObject 'X' doesn't accept argument 'y'")."""
     extensions = error.get("extensions") or {}
-    if extensions.get("code") == "argumentNotAccepted" and extensions.get("name"):
-        return str(extensions["name"])
+    if extensions.get("code") == "argumentNotAccepted" and extensions.get("argumentName"):
+        about = extensions.get("name")
+        return str(extensions["argumentName"]) if about in (None, "ResultAttributes") else None
     match = _UNACCEPTED.search(words(error))
     return match.group(2) if match and match.group(1) == "ResultAttributes" else None
 

@@ -29,7 +29,12 @@ def unaccepted(name: str) -> dict:
     return {
         "message": f"InputObject 'ResultAttributes' doesn't accept argument '{name}'",
         "locations": [{"line": 12, "column": 15}],
-        "extensions": {"code": "argumentNotAccepted", "name": name, "typeName": "InputObject"},
+        "extensions": {  # graphql-ruby's ArgumentsAreDefinedError
+            "code": "argumentNotAccepted",
+            "name": "ResultAttributes",
+            "typeName": "InputObject",
+            "argumentName": name,
+        },
     }
 
 
@@ -65,6 +70,12 @@ def test_the_probe_reads_what_the_server_offers_from_its_validation_errors():
 
     # a server that took an attribute no Decidim has does not validate as Decidim: not trusted
     assert not read_probe([], NOW).offered
+    # the message alone (no extensions) says as much; another input type's refusal is no answer
+    worded = {"message": f"InputObject 'ResultAttributes' doesn't accept argument '{SENTINEL}'"}
+    assert read_probe([worded], NOW).offered
+    other = {**unaccepted("clientMutationId"), "message": "InputObject 'UpdateResultInput' ..."}
+    other["extensions"] = {**other["extensions"], "name": "UpdateResultInput"}
+    assert not read_probe([unaccepted(SENTINEL), other], NOW).offered
 
 
 def test_what_was_learnt_survives_the_database():
