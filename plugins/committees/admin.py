@@ -76,6 +76,7 @@ def index(status: int = 200, error: writes.Invalid | None = None, form: dict | N
         committees=committees,
         can_edit=can_edit(),
         error=error,
+        form_name="new",  # the macros of fields.html tie a refusal to its form by this name
         form=form or {"public": "on"},
     ), status
 

@@ -37,6 +37,7 @@ def members(status: int = 200, error: writes.Invalid | None = None, form: Any = 
         can_edit=can_edit(),
         contacts=access.is_admin(),
         error=error,
+        form_name="new",
         form=form or {},
     ), status
 
@@ -66,6 +67,7 @@ def member_page(member: Member, status: int = 200, error=None, form=None):
         contacts=access.may_see_contacts(db(), member),
         admin=access.is_admin(),
         error=error,
+        form_name="edit",
         form=form,
     ), status
 
