@@ -32,6 +32,7 @@ def mandate_json(m: Mandate) -> dict[str, Any]:
         "name": m.name,
         "starts_on": m.starts_on.isoformat() if m.starts_on else None,
         "ends_on": m.ends_on.isoformat() if m.ends_on else None,
+        "description": m.description,
     }
 
 
@@ -134,6 +135,7 @@ OPENAPI_PATHS = {
                     "name": {"type": "string"},
                     "starts_on": {"type": ["string", "null"], "format": "date"},
                     "ends_on": {"type": ["string", "null"], "format": "date"},
+                    "description": {"type": ["string", "null"]},
                 },
             },
             tags=["commitments"],

@@ -103,6 +103,14 @@ def test_the_edit_page_refuses_in_french_and_saves_nothing(client_for, sessions,
     with sessions() as s:
         m = s.get(Mandate, mandate_id)
         assert m.name == "Mandat municipal 2020-2026" and m.ends_on.year == 2026
+    listed = editor.get("/api/v1/commitments/mandates").get_json()["items"]
+    assert {
+        "id": mandate_id,
+        "name": "Mandat municipal 2020-2026",
+        "starts_on": "2020-07-04",
+        "ends_on": "2026-03-15",
+        "description": "Le projet municipal élu en 2020",
+    } in listed
     assert client_for("viewer").post(
         f"/admin/commitments/mandates/{mandate_id}/edit",
         data={"csrf_token": editor.csrf, "name": "X"},
