@@ -29,6 +29,7 @@ from bridge.web import (  # a page module adds its routes to admin's or public's
     admin_dashboard,  # noqa: F401
     admin_lifecycle,  # noqa: F401
     admin_mail,  # noqa: F401
+    admin_runs,  # noqa: F401
     auth,
     branding,
     error_pages,

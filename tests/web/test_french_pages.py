@@ -40,6 +40,13 @@ def site(tmp_path_factory):
             [
                 SyncRun(instance_id=instance.id, status="failed", started_at=now, error="boom"),
                 SyncRun(instance_id=instance.id, status="running", started_at=now),
+                SyncRun(  # its page lists the warnings in English, marked so
+                    instance_id=instance.id,
+                    status="succeeded",
+                    started_at=now,
+                    finished_at=now,
+                    warnings=["component 12 (proposals): record 345 not stored: bad date"],
+                ),
             ]
         )
         proposal = session.scalar(select(Proposal).limit(1))
@@ -75,6 +82,7 @@ def site(tmp_path_factory):
                 select(Space.id).join(Component, Component.space_id == Space.id).limit(1)
             ),
             "proposal_id": session.scalar(select(Proposal.id).limit(1)),
+            "run_id": session.scalar(select(SyncRun.id).where(SyncRun.status == "failed")),
             "allocation_id": 1,  # the budget demo's first allocation, envelope and line
             "envelope_id": 1,
             "line_id": 1,
