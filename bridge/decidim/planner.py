@@ -40,11 +40,15 @@ from graphql import (
     FragmentSpreadNode,
     InlineFragmentNode,
     IntValueNode,
+    NamedTypeNode,
     NameNode,
+    NonNullTypeNode,
     OperationDefinitionNode,
     SelectionNode,
     SelectionSetNode,
-    StringValueNode,
+    TypeNode,
+    VariableDefinitionNode,
+    VariableNode,
 )
 
 PAGE_CAP = 50
@@ -269,25 +273,31 @@ def _fits_alone(want: Want, limits: Limits, chained: bool) -> bool:
     return cost <= limits.budget
 
 
-def batch_document(
-    parts: list[tuple[DocumentNode, str, str, str, list[tuple[str | None, int]]]],
-) -> DocumentNode:
+def batch_document(parts: list[tuple[DocumentNode, str, str, tuple[int, ...]]]) -> DocumentNode:
     """One request reading windows of several components' connections. Each part is (document,
-    page operation, connection, component id, windows): the operation's `component` field with
-    the id written in, aliased `c<k>` but for the first, and inside it one copy of the
-    connection per (after cursor, first) window, aliased `p<j>` but for the first (`aliases`).
-    Shared fragments are written once."""
-    selections = []
-    for index, (document, operation, connection, component_id, windows) in enumerate(parts):
+    page operation, connection, the windows' page sizes): the operation's `component` field,
+    aliased `c<k>` but for the first, and inside it one copy of the connection per window,
+    aliased `p<j>` but for the first (`aliases`). Shared fragments are written once.
+
+    The component ids and the windows' `after` cursors are variables (`batch_variables`); the
+    page sizes are written in, as graphql-ruby counts complexity with the raw `first`. So one
+    shape of request is one document, built and printed once however many times it is sent
+    (printing a packed query cost more CPU than writing an unchanged page)."""
+    selections, variables = [], []
+    for index, (document, operation, connection, firsts) in enumerate(parts):
         op = _operation(document, operation)
         (field,) = [s for s in op.selection_set.selections if isinstance(s, FieldNode)]
         if field.selection_set is None:  # our query files always select in it
             raise ValueError(f"{operation}: its component field selects nothing")
+        variables.append(_variable(f"component{index}", NonNullTypeNode(type=_named("ID"))))
+        variables.extend(
+            _variable(f"after{index}_{j}", _named("String")) for j in range(len(firsts))
+        )
 
-        def copies(node: FieldNode, windows=windows) -> list[FieldNode]:
+        def copies(node: FieldNode, index=index, firsts=firsts) -> list[FieldNode]:
             out = []
-            for j, (after, first) in enumerate(windows):
-                copy = replace(node, arguments=_window_arguments(node, after, first))
+            for j, first in enumerate(firsts):
+                copy = replace(node, arguments=_window_arguments(node, f"after{index}_{j}", first))
                 if j:
                     copy = replace(copy, alias=NameNode(value=f"p{j}"))
                 out.append(copy)
@@ -297,7 +307,10 @@ def batch_document(
             field,
             alias=NameNode(value=f"c{index}") if index else None,
             arguments=(
-                ArgumentNode(name=NameNode(value="id"), value=StringValueNode(value=component_id)),
+                ArgumentNode(
+                    name=NameNode(value="id"),
+                    value=VariableNode(name=NameNode(value=f"component{index}")),
+                ),
             ),
             selection_set=_expand(field.selection_set, connection, copies),
         )
@@ -305,11 +318,31 @@ def batch_document(
     op = OperationDefinitionNode(
         operation=_operation(parts[0][0], parts[0][1]).operation,
         name=NameNode(value=parts[0][1] if len(parts) == 1 else "ComponentsPages"),
-        variable_definitions=(),
+        variable_definitions=tuple(variables),
         directives=(),
         selection_set=SelectionSetNode(selections=tuple(selections)),
     )
     return _with_fragments(op, [document for document, *_ in parts])
+
+
+def batch_variables(parts: list[tuple[str, list[str | None]]]) -> dict[str, str | None]:
+    """The variables of a `batch_document`: for each part, (component id, the windows' `after`
+    cursors, None where a window starts at the beginning)."""
+    values: dict[str, str | None] = {}
+    for index, (component_id, afters) in enumerate(parts):
+        values[f"component{index}"] = component_id
+        values.update({f"after{index}_{j}": after for j, after in enumerate(afters)})
+    return values
+
+
+def _variable(name: str, type_: TypeNode) -> VariableDefinitionNode:
+    return VariableDefinitionNode(
+        variable=VariableNode(name=NameNode(value=name)), type=type_, directives=()
+    )
+
+
+def _named(name: str) -> NamedTypeNode:
+    return NamedTypeNode(name=NameNode(value=name))
 
 
 def response_keys(part: int, window: int, connection: str) -> tuple[str, str]:
@@ -348,11 +381,13 @@ def _is_connection(node: SelectionNode, connection: str) -> TypeGuard[FieldNode]
     )
 
 
-def _window_arguments(node: FieldNode, after: str | None, first: int) -> tuple[ArgumentNode, ...]:
+def _window_arguments(node: FieldNode, after: str, first: int) -> tuple[ArgumentNode, ...]:
+    """The connection's arguments with the page size written in and `after` from a variable."""
     kept = [a for a in node.arguments or () if a.name.value not in ("first", "after")]
     kept.append(ArgumentNode(name=NameNode(value="first"), value=IntValueNode(value=str(first))))
-    if after:
-        kept.append(ArgumentNode(name=NameNode(value="after"), value=StringValueNode(value=after)))
+    kept.append(
+        ArgumentNode(name=NameNode(value="after"), value=VariableNode(name=NameNode(value=after)))
+    )
     return tuple(kept)
 
 

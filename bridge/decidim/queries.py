@@ -11,6 +11,8 @@ for its schema: Decidim 0.30.5+/0.31.1+ refuse anonymous introspection.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -31,6 +33,7 @@ from graphql import (
     build_ast_schema,
     build_schema,
     parse,
+    print_ast,
     validate,
     visit,
 )
@@ -216,3 +219,27 @@ def load(version: str) -> QuerySet:
             )
         documents[name] = item.document
     return QuerySet(version, documents)
+
+
+# The text of the documents sent lately, by the identity of the document (`printed`). Each entry
+# keeps its document alive, so an id is never reused while its entry exists.
+_PRINTED: OrderedDict[int, tuple[DocumentNode, str]] = OrderedDict()
+_PRINTED_SIZE = 512
+_PRINTED_LOCK = threading.Lock()
+
+
+def printed(document: DocumentNode) -> str:
+    """The query text of `document`, printed once. Our documents are built once and reused (the
+    query files by `build`, packed requests by shape in the client), so one print serves every
+    request that sends them; graphql-core's printer took several milliseconds a request."""
+    with _PRINTED_LOCK:
+        hit = _PRINTED.get(id(document))
+        if hit is not None and hit[0] is document:
+            _PRINTED.move_to_end(id(document))
+            return hit[1]
+    text = print_ast(document)
+    with _PRINTED_LOCK:
+        _PRINTED[id(document)] = (document, text)
+        while len(_PRINTED) > _PRINTED_SIZE:
+            _PRINTED.popitem(last=False)
+    return text

@@ -16,17 +16,10 @@ def test_cursors_are_graphql_ruby_offsets():
 
 
 def one(document, operation, connection, windows):
-    """A request reading `windows` ((offset, first) each) of component 1's connection."""
+    """A request reading `windows` ((offset, first) each) of one component's connection (the
+    offsets go in the variables: `batch_variables`)."""
     return planner.batch_document(
-        [
-            (
-                document,
-                operation,
-                connection,
-                "1",
-                [(planner.cursor(offset) if offset else None, first) for offset, first in windows],
-            )
-        ]
+        [(document, operation, connection, tuple(first for _, first in windows))]
     )
 
 
@@ -259,26 +252,53 @@ def test_windows_of_several_components_in_one_request():
     built = queries.load("0.31").documents
     document = planner.batch_document(
         [
-            (built["proposals"], "ProposalsPage", "proposals", "5", [(None, 20), ("MjA", 30)]),
-            (built["meetings"], "MeetingsPage", "meetings", "8", [("NDA", 10)]),
-            (built["results"], "ResultsPage", "results", "9", [(None, 3)]),
+            (built["proposals"], "ProposalsPage", "proposals", (20, 30)),
+            (built["meetings"], "MeetingsPage", "meetings", (10,)),
+            (built["results"], "ResultsPage", "results", (3,)),
         ]
     )
     assert validate(queries.schema("0.31"), document) == []
     printed = print_ast(document)
-    assert ' component(id: "5")' in printed  # the first part goes unaliased
-    assert 'c1: component(id: "8")' in printed and 'c2: component(id: "9")' in printed
-    assert 'proposals(order: { id: "asc" }, first: 20)' in printed
-    assert 'p1: proposals(order: { id: "asc" }, first: 30, after: "MjA")' in printed
-    assert 'meetings(first: 10, after: "NDA")' in printed
+    assert " component(id: $component0)" in printed  # the first part goes unaliased
+    assert "c1: component(id: $component1)" in printed
+    assert "c2: component(id: $component2)" in printed
+    assert 'proposals(order: { id: "asc" }, first: 20, after: $after0_0)' in printed
+    assert 'p1: proposals(order: { id: "asc" }, first: 30, after: $after0_1)' in printed
+    assert "meetings(first: 10, after: $after1_0)" in printed
+    assert "$component0: ID!" in printed and "$after1_0: String" in printed
     assert printed.count("fragment Text on") == 1  # shared fragments once
+    variables = planner.batch_variables([("5", [None, "MjA"]), ("8", ["NDA"]), ("9", [None])])
+    assert variables == {
+        "component0": "5",
+        "after0_0": None,
+        "after0_1": "MjA",
+        "component1": "8",
+        "after1_0": "NDA",
+        "component2": "9",
+        "after2_0": None,
+    }
     assert planner.aliases(3, 2) == 3  # c1, c2, p1
     served = build_schema(profiles.sdl_for("0.31"))
-    assert check(served, document, "0.31", {}, 50, False, Limits(max_aliases=3)) == []
-    refused = check(served, document, "0.31", {}, 50, False, Limits(max_aliases=2))
+    assert check(served, document, "0.31", variables, 50, False, Limits(max_aliases=3)) == []
+    refused = check(served, document, "0.31", variables, 50, False, Limits(max_aliases=2))
     assert "used 3 aliases, but 2 are allowed" in refused[0]["message"]
     keys = [planner.response_keys(k, j, "x") for k, j in ((0, 0), (1, 0), (0, 1), (2, 3))]
     assert keys == [("component", "x"), ("c1", "x"), ("component", "p1"), ("c2", "p3")]
+
+
+def test_a_packed_request_is_printed_once_whatever_its_cursors(monkeypatch):
+    """The cursors and component ids are variables: the same shape of request (resources and
+    page sizes) is one document, printed once for all the requests that send it."""
+    document = queries.load("0.28").documents["proposals"]
+    packed = one(document, "ProposalsPage", "proposals", [(0, 47), (47, 47)])
+    calls = []
+    monkeypatch.setattr(queries, "print_ast", lambda d: calls.append(d) or print_ast(d))
+    first = queries.printed(packed)
+    assert queries.printed(packed) == first and len(calls) == 1
+    assert queries.printed(
+        planner.batch_document([(document, "ProposalsPage", "proposals", (47, 47))])
+    )
+    assert len(calls) == 2, "another document (even an equal one) is printed anew"
 
 
 def test_the_components_counts_can_be_left_out_of_the_spaces_request():

@@ -153,3 +153,20 @@ def test_a_lowered_depth_limit_is_learnt_and_leaves_out_only_the_deeper_componen
         "reading budgets needs 8"
         for cid in budgets
     )
+
+
+def test_a_shape_of_request_is_printed_once_and_each_item_read_once(sqlite_url, monkeypatch):
+    """Cursors and component ids go as variables: the requests that read one large component
+    at the same page sizes send one document, printed once."""
+    from bridge.decidim import queries
+
+    printed: list[str] = []
+    real = queries.print_ast
+    monkeypatch.setattr(queries, "print_ast", lambda d: printed.append(real(d)) or printed[-1])
+    monkeypatch.setattr(queries, "_PRINTED", type(queries._PRINTED)())
+    sessions, run, client, expected, _ = sync(sqlite_url, version="0.28", scale=2000)
+    assert run.status == "succeeded", run.error
+    assert {cid: client.yielded.get(cid) for cid in expected} == expected
+    packed = [text for text in printed if "$after0_1" in text]
+    assert packed and len(set(printed)) == len(printed), "no document printed twice"
+    assert len(printed) <= run.requests // 2, (len(printed), run.requests)  # 7 of 20 here
