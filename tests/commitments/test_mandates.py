@@ -162,3 +162,17 @@ def test_an_empty_mandate_goes_at_once(client_for, sessions, mandate_id):
     )
     assert gone.status_code == 302 and _count(sessions, Mandate) == 1
     assert editor.get(f"/admin/commitments/mandates/{empty}").status_code == 404
+
+
+def test_a_viewer_reads_the_mandate_without_its_forms(client_for, mandate_id):
+    viewer = client_for("viewer")
+    index = viewer.get("/admin/commitments/").get_data(as_text=True)
+    assert "Le mandat" in index and "Modifier ou supprimer le mandat" not in index
+    page = viewer.get(f"/admin/commitments/mandates/{mandate_id}").get_data(as_text=True)
+    assert "Mandat 2020-2026" in page and f"Engagements{NNBSP}: 2" in page
+    assert "Supprimer le mandat" not in page and "Modifier le mandat" not in page
+    refused = viewer.post(
+        f"/admin/commitments/mandates/{mandate_id}/delete",
+        data={"csrf_token": viewer.csrf, "confirmation": "Mandat 2020-2026"},
+    )
+    assert refused.status_code == 403
