@@ -30,6 +30,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bridge.config import MailSettings as MailSettings  # re-exported for callers
+from bridge.i18n import N_
 from bridge.store.db import changed_rows
 from bridge.store.models import OutboxMessage
 from bridge.timeutil import iso, utcnow
@@ -178,6 +179,44 @@ def connect(settings: MailSettings) -> Transport:
             smtp.close()
         raise
     return smtp
+
+
+# The reasons `connection_error` keeps, by how they start, and what the outbox page says of
+# each in the reader's language (the stored text, with the server's own words, shown beside).
+CONNECTION_REASONS = (
+    (
+        "the SMTP server's certificate was refused",
+        N_(
+            "The SMTP server's certificate was refused: check the host in [mail], or ca_file "
+            "if the server's certificate authority is the city's own."
+        ),
+    ),
+    (
+        "no secure connection with the SMTP server",
+        N_("No secure connection with the SMTP server: check security and port in [mail]."),
+    ),
+    (
+        "the SMTP server refused the sign-in",
+        N_("The SMTP server refused the sign-in: check user in [mail] and BRIDGE_MAIL_PASSWORD."),
+    ),
+    (
+        "the SMTP server does not offer it",
+        N_("The SMTP server does not offer the security [mail] asks for: check security."),
+    ),
+    (
+        "could not reach the SMTP server",
+        N_("The SMTP server could not be reached; the message will be tried again."),
+    ),
+)
+
+
+def reason_msgid(error: str | None) -> str | None:
+    """The msgid a page says for a reason `connection_error` kept; None for any other error
+    (a server's refusal of the message, shown in its own words)."""
+    for start, msgid in CONNECTION_REASONS:
+        if error and error.startswith(start):
+            return msgid
+    return None
 
 
 def connection_error(exc: Exception, settings: MailSettings) -> str:

@@ -43,6 +43,7 @@ def mail_outbox():
         configured=settings.configured,
         server=f"{settings.host}:{settings.port}" if settings.configured else None,
         per_page=SHOWN,
+        reason=mail.reason_msgid,
     )
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from bridge import mail
 from bridge.store.models import AuditEntry, OutboxMessage
+from bridge.testing.french import problems
 
 
 def text(response) -> str:
@@ -64,3 +65,28 @@ def test_only_admins_see_the_outbox_and_retry_is_audited(client_for, sessions):
         assert "gone@" not in str(entry.before) + str(entry.after)
     audit_page = text(admin.get("/admin/audit"))
     assert "a remis en file l&#39;e-mail" in audit_page or "a remis en file l'e-mail" in audit_page
+
+
+def test_a_connection_failure_is_said_in_french_with_the_servers_words_beside(client_for, sessions):
+    kept = (
+        "the SMTP server refused the sign-in (535 5.7.8 Authentication credentials invalid): "
+        "check [mail] user and BRIDGE_MAIL_PASSWORD"
+    )
+    with sessions() as session, session.begin():
+        message = mail.queue(
+            session,
+            recipient="chair@ivry.example",
+            subject="Ordre du jour",
+            body="b",
+            kind="committees.agenda",
+            queued_by="committees",
+        )
+        message.attempts, message.last_error = 1, kept
+    admin = client_for("admin")
+    html = text(admin.get("/admin/mail?lang=fr"))
+    assert "Le serveur SMTP a refusé l’identification\u202f: vérifiez user" in html
+    assert f'<small lang="en">({kept})</small>' in html
+    assert problems(html) == []
+    english = text(admin.get("/admin/mail?lang=en"))
+    assert "The SMTP server refused the sign-in: check user in [mail]" in english
+    assert mail.reason_msgid("550 5.1.1 User unknown") is None  # the server's words alone
