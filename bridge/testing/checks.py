@@ -28,17 +28,22 @@ def routes(
 ) -> Iterator[tuple[str, str, str]]:
     """(method, a path, the pattern with "{}") of each route of the app under `prefix`, the
     static files left out. The path has the `samples` value of each argument ({name: value};
-    "1" for the others)."""
+    "1" for the others, the first choice of an `any(...)` argument)."""
     samples = samples or {}
 
     def sample(match: re.Match[str]) -> str:
-        return str(samples.get(match.group(1), "1"))
+        converter, name = match.group(1) or "", match.group(2)
+        if name in samples:
+            return str(samples[name])
+        if converter.startswith("any("):
+            return converter[4:].split(",")[0].strip(" )'\"")
+        return "1"
 
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
             continue
         if rule.rule.startswith(prefix):
-            path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", sample, rule.rule)
+            path = re.sub(r"<(?:([^:<>]+):)?([^<>]+)>", sample, rule.rule)
             for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
                 yield method, path, re.sub(r"<[^>]+>", "{}", rule.rule)
 
