@@ -44,6 +44,8 @@ FORM_FIELDS = (
     "rate_limit_per_minute",
 )
 EDIT_FIELDS = FORM_FIELDS[1:]
+# Decidim's API user (0.31+): typed, never shown again; on the edit form, empty keeps them.
+CREDENTIALS = ("api_key", "api_secret")
 CHANGES_PER_PAGE = 50
 PROPOSALS_PER_PAGE = 50
 PICKED_GRACE = timedelta(seconds=30)
@@ -89,6 +91,10 @@ def _form_values(fields=FORM_FIELDS) -> dict:
             values[field] = raw or None
     if values.get("rate_limit_per_minute") is None:
         values.pop("rate_limit_per_minute")
+    if request.form.get("clear_credentials") == "on":
+        values.update(dict.fromkeys(CREDENTIALS))
+    else:
+        values.update({f: v for f in CREDENTIALS if (v := request.form.get(f, "").strip())})
     return values
 
 

@@ -75,3 +75,40 @@ def test_a_new_address_forgets_what_the_old_server_said(client_for, sessions):
         ivry = session.scalar(select(Instance).where(Instance.name == "ivry"))
         learnt = (ivry.decidim_version, ivry.query_set, ivry.capabilities, ivry.write_capabilities)
         assert learnt == (None, None, None, None)
+
+
+def test_an_admin_types_the_api_credentials_in_the_forms(client_for, sessions):
+    """Found walking the demo: the forms had no field for the key and secret a Decidim 0.31+
+    with a closed API needs; only the CLI and the API could set them."""
+    admin = client_for("admin")
+    form = {"csrf_token": admin.csrf, "base_url": "https://decidim.vitry.example", "locale": "fr"}
+    half = admin.post(
+        "/admin/instances/new", data={**form, "name": "vitry", "api_secret": "s3cret-vitry"}
+    )
+    page = html.unescape(half.get_data(as_text=True))
+    assert half.status_code == 422
+    assert "La clé et le secret de l'API vont ensemble." in page
+    assert "s3cret-vitry" not in page  # a secret is never written back into a page
+    added = admin.post(
+        "/admin/instances/new",
+        data={**form, "name": "vitry", "api_key": "key-vitry", "api_secret": "s3cret-vitry"},
+    )
+    assert added.status_code == 302
+    edit = admin.get("/admin/instances/vitry/edit").get_data(as_text=True)
+    assert "s3cret-vitry" not in edit and "key-vitry" not in edit
+    assert "Des identifiants sont enregistrés" in html.unescape(edit)
+
+    def stored():
+        with sessions() as session:
+            vitry = session.scalar(select(Instance).where(Instance.name == "vitry"))
+            return vitry.api_key, vitry.api_secret
+
+    assert stored() == ("key-vitry", "s3cret-vitry")
+    kept = admin.post("/admin/instances/vitry/edit", data={**form, "api_key": "", "api_secret": ""})
+    assert kept.status_code == 302 and stored() == ("key-vitry", "s3cret-vitry")
+    admin.post("/admin/instances/vitry/edit", data={**form, "api_key": "key-2"})
+    assert stored() == ("key-2", "s3cret-vitry")
+    admin.post("/admin/instances/vitry/edit", data={**form, "clear_credentials": "on"})
+    assert stored() == (None, None)
+    audit = html.unescape(admin.get("/admin/audit").get_data(as_text=True))
+    assert "s3cret-vitry" not in audit and "key-vitry" not in audit
