@@ -106,3 +106,24 @@ def test_viewers_read_editors_write_admins_erase(bridge_app, client_for, api_for
         )
         == []
     )
+
+
+def test_a_seat_ended_before_it_began_is_refused_beside_its_date_which_stays(client_for, sessions):
+    admin = client_for("admin")
+    ids = build(admin, sessions)
+    with sessions() as session:
+        seat = session.scalar(select(Membership).where(Membership.member_id == ids["awa"]))
+        seat_id = seat.id
+    answer = post(
+        admin,
+        f"/admin/committees/{ids['committee']}/memberships/{seat_id}/end",
+        {"ends_on": "2021-06-30"},  # the seat began on 1 January 2022
+    )
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    field = f'id="end-{seat_id}-ends_on"'
+    assert field in html and 'value="2021-06-30"' in html
+    assert f'aria-describedby="end-{seat_id}-ends_on-error"' in html
+    assert f'<p class="field-error" id="end-{seat_id}-ends_on-error">' in html
+    with sessions() as session:
+        assert session.get(Membership, seat_id).ends_on is None
