@@ -7,6 +7,13 @@ it: SQLite with the backup API, PostgreSQL with `CREATE DATABASE ... TEMPLATE` (
 the right to create databases; without it every call migrates, as before). The templates live
 as long as the test process; `drop_templates` removes them at the end of the session.
 
+Copying a PostgreSQL database takes the server a second or more (it writes the whole copy,
+catalogs included, and syncs it), and the PostgreSQL half of every test asks for one. So when
+the test database already has the template's schema exactly (`postgres_reset.Snapshot`), the
+kit empties it in place instead: the rows of the previous test deleted, the template's own rows
+(Alembic's versions) and sequences put back, in one transaction of a few milliseconds. A test
+that changed the schema (a migration test, a dropped schema) gets a real copy again.
+
 Under pytest-xdist each worker gets its own PostgreSQL database, `<name>_<worker>`
 (`use_worker_database`), so that workers never empty each other's.
 """
@@ -29,15 +36,17 @@ from bridge.config import Settings
 from bridge.pluginhost import PluginHost
 from bridge.store.db import normalise_url
 from bridge.store.migrate import MIGRATIONS, upgrade
+from bridge.testing.postgres_reset import Snapshot, reset_in_place, snapshot
 
 POSTGRES_VARIABLE = "BRIDGE_TEST_POSTGRES_URL"
 # Set beside the variable once it names a worker's database, so that a pytest run started by a
 # test (it inherits PYTEST_XDIST_WORKER) does not derive a name from the derived name.
 WORKER_VARIABLE = "BRIDGE_TEST_POSTGRES_WORKER"
 
-# Migration fingerprint -> SQLite template file, or PostgreSQL template database name.
+# Migration fingerprint -> SQLite template file, or PostgreSQL template database name and what
+# it holds (None: no right to create databases).
 _sqlite_templates: dict[str, Path] = {}
-_postgres_templates: dict[str, str | None] = {}
+_postgres_templates: dict[str, tuple[str, Snapshot] | None] = {}
 _template_folder: Path | None = None
 
 
@@ -154,18 +163,21 @@ def _postgres_copy(key: str, locations: list[str], url: str) -> str | None:
         except DBAPIError:
             _postgres_templates[key] = None  # no right to create databases: migrate each time
             return None
-        upgrade(_with_database(url, template), locations)
-        _postgres_templates[key] = template
-    template_name = _postgres_templates[key]
-    if template_name is None:
+        template_url = _with_database(url, template)
+        upgrade(template_url, locations)
+        _postgres_templates[key] = (template, snapshot(template_url))
+    made = _postgres_templates[key]
+    if made is None:
         return None
-    _maintenance(
-        url,
-        [
-            f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)',
-            f'CREATE DATABASE "{target}" TEMPLATE "{template_name}"',
-        ],
-    )
+    template_name, held = made
+    if not reset_in_place(url, held):
+        _maintenance(
+            url,
+            [
+                f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)',
+                f'CREATE DATABASE "{target}" TEMPLATE "{template_name}"',
+            ],
+        )
     return url
 
 
@@ -173,7 +185,7 @@ def drop_templates() -> None:
     """Remove the templates this process made (the end of a test session)."""
     global _template_folder
     url = postgres_url()
-    names = [name for name in _postgres_templates.values() if name]
+    names = [made[0] for made in _postgres_templates.values() if made]
     if url is not None and names:
         _maintenance(url, [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in names])
     _postgres_templates.clear()
