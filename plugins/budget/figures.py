@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,11 +41,11 @@ class Figures:
         """What can still be committed: the envelope minus its commitments."""
         return self.amount - self.committed
 
-    def warnings(self, lang: str = "en") -> list[str]:
+    def warnings(self, lang: str = "en", money: Callable[[int], str] | None = None) -> list[str]:
         """What a person should look at, in `lang`: English (the msgids, amounts as the API's
-        decimal strings) in the API, French on the pages."""
+        decimal strings) in the API, French on the pages; `money` formats the amounts."""
         say = CATALOG.in_language(lang)
-        money = french if lang == "fr" else euros
+        money = money or (french if lang == "fr" else euros)
         out = []
         over = [("allocated", self.allocated)] if self.of == "envelope" else []
         for name, cents in [*over, ("committed", self.committed), ("paid", self.paid)]:
@@ -70,6 +70,11 @@ class Figures:
             )
             out.append(text % {"num": self.outside_years})
         return out
+
+    def page_warnings(self, lang: str) -> list[str]:
+        """The warnings of a page, in its language, amounts written as its tables write them
+        (the English page said "paid beyond committed: 688250.00 for 443510.00")."""
+        return self.warnings(lang, french)
 
     def as_json(self) -> dict:
         return {
