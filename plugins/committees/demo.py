@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -32,6 +33,7 @@ from plugins.committees.models import (
     Member,
     Membership,
 )
+from plugins.committees.words import city_zone
 
 ALLOCATION = "budget.allocation"
 MOBILITY_WORDS = ("vélo", "cyclable", "piéton", "marche", "km/h")
@@ -90,10 +92,9 @@ PDF = (
 )
 
 
-def _utc(day: date, hour: int, minute: int = 0) -> datetime:
+def _utc(day: date, hour: int, minute: int, city: ZoneInfo) -> datetime:
     """A time on the city's clock as naive UTC."""
-
-    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=formatting.zone())
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=city)
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
@@ -143,7 +144,7 @@ def seed(context: PluginContext) -> None:
             spent = allocations[number]
             for key in spent:
                 committee.allocations.append(CommitteeAllocation(reference=key))
-            _meetings(committee, spec, now, mine, spent)
+            _meetings(committee, spec, now, mine, spent, city_zone(context))
         session.commit()
 
 
@@ -178,9 +179,10 @@ def _meetings(
     now: datetime,
     results: list[tuple[str, str]],
     allocations: list[str],
+    city: ZoneInfo,
 ) -> None:
     seats = committee.memberships
-    today = formatting.local(now).date()
+    today = formatting.local(now, city).date()
     dates = [
         (date(2022, 3, 15), "Réunion de lancement", "held"),
         (date(2023, 11, 18), "Conférence climat 2023 : bilan à mi-mandat", "held"),
@@ -189,8 +191,8 @@ def _meetings(
     for when, title, status in dates:
         meeting = Meeting(
             title=title,
-            starts_at=_utc(when, 18, 30),
-            ends_at=_utc(when, 20, 30),
+            starts_at=_utc(when, 18, 30, city),
+            ends_at=_utc(when, 20, 30, city),
             place="Hôtel de ville d'Ivry-sur-Seine, salle du conseil",
             status=status,
             minutes="",

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
 
 from bridge.plugin import N_, Job, PluginContext, formatting, utcnow
 from plugins.committees.models import ActionItem, Base, Meeting
+from plugins.committees.words import city_zone
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def job(context: PluginContext) -> Job:
 def run(context: PluginContext, now: datetime | None = None) -> Sent:
     """Queue what is due today, in one transaction (the log and the mail land together)."""
     now = now or utcnow()
-    city = ZoneInfo(context.settings.timezone)  # a scheduled job runs outside any request
+    city = city_zone(context)  # a scheduled job runs outside any request
     today = formatting.local(now, city).date()
     sent = Sent()
     with context.transaction() as session:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bridge.plugin import N_, current_language, formatting
+from bridge.plugin import N_, PluginContext, current_language, formatting
 from plugins.committees.translation import _
 
 KIND = {
@@ -34,6 +35,12 @@ BADGE = {
     "planned": "badge-warn",
     "held": "badge-ok",
 }
+
+
+def city_zone(context: PluginContext) -> ZoneInfo:
+    """The city's time zone from the settings, for code that runs outside a request (the
+    scheduler's jobs, the demo's seed), where `formatting.zone()` cannot read the app's."""
+    return ZoneInfo(getattr(context.settings, "timezone", None) or formatting.DEFAULT_ZONE)
 
 
 def word(table: dict[str, str], code: str) -> str:

@@ -138,3 +138,14 @@ def test_the_reminders_run_at_8_in_cayenne_and_say_its_clock(
     assert job.trigger.get_next_fire_time(
         None, datetime(2026, 12, 2, 9, tzinfo=CAYENNE)
     ) == datetime(2026, 12, 3, 8, tzinfo=CAYENNE)
+
+
+def test_the_demo_seeds_its_meetings_at_1830_on_the_citys_clock(bridge_host, sessions):
+    """`bridge demo` runs outside any request: the seed reads the zone from the settings."""
+    bridge_host.call("seed_demo")
+    with sessions() as session:
+        meetings = session.scalars(select(Meeting)).all()
+    assert meetings
+    for meeting in meetings:
+        local = formatting.local(meeting.starts_at, CAYENNE)
+        assert (local.hour, local.minute) == (18, 30), meeting.title
