@@ -55,3 +55,18 @@ def test_account_errors_are_french(client_for):
         "/account", data={"csrf_token": admin.csrf, "current": "nope", "new": "x" * 12}
     )
     assert "Le mot de passe actuel n'est pas le bon." in html.unescape(wrong.text)
+
+
+def test_deleting_with_an_empty_name_is_refused_by_the_server_in_french(client_for, sessions):
+    """The confirmation field was `required` in a form without `novalidate`: an empty field got
+    Chromium's bubble in the browser's language instead of the page's French refusal."""
+    admin = client_for("admin")
+    form = admin.get("/admin/instances/ivry/delete").text
+    assert '<form method="post" novalidate' in form
+    refused = admin.post(
+        "/admin/instances/ivry/delete", data={"csrf_token": admin.csrf, "confirm": ""}
+    )
+    assert refused.status_code == 422
+    assert "Le nom tapé ne correspond pas" in html.unescape(refused.text)
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Instance)) == 1
