@@ -5,8 +5,9 @@ agenda, attendance and a voted decision, an action item linked to a synced resul
 the public page (no contact), and one member's data exported then erased.
 
 On the way, each refused form is shown again in French with what was typed and nothing saved;
-every form page fits a phone (390 px) and a desktop (1280 px) with each checkbox beside its
-words, passes axe, and is kept as a screenshot."""
+every form page (committees, members, a member, a committee, a meeting, an action item, the
+erasure) fits a phone (390 px) and a desktop (1280 px) with each checkbox beside its words,
+passes axe, and is kept as a screenshot."""
 
 from __future__ import annotations
 
@@ -151,6 +152,9 @@ def test_an_administrator_sets_up_and_runs_a_committee(browser, site):
             page.locator("#new-email").fill(CONTACT["email"])
         page.get_by_role("button", name="Ajouter le membre").click()
         assert page.locator("h1").inner_text() == name
+        if kind == "habitant":
+            assert page.locator("#email").inner_text() == CONTACT["email"]
+            checked_form_page(page, "member")
         page.goto(f"{base}/admin/committees/members/")
     with sessions() as session:
         assert session.scalar(select(func.count(Member.id))) == len(PEOPLE)
