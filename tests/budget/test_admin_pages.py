@@ -213,6 +213,20 @@ def test_an_import_page_flow_signed_and_warned(client_for, sessions):
         assert session.scalar(select(LedgerLine).where(LedgerLine.reference == "EJ-2019"))
 
 
+def test_a_file_imported_again_says_its_lines_in_the_plural(client_for):
+    """The page said "0 ligne importée …, 2 déjà importée" (the plural's French was singular)."""
+    editor = client_for("editor")
+    data = b"date;reference;kind;amount\n15/01/2023;EJ-A;engagement;100\n16/01/2023;EJ-B;engagement;1"
+    for _ in range(2):
+        again = editor.post(
+            "/admin/budget/import",
+            data={"csrf_token": editor.csrf, "envelope": "1", "file": (io.BytesIO(data), "a.csv")},
+            content_type="multipart/form-data",
+        )
+    page = again.get_data(as_text=True).replace("\u202f", " ")
+    assert "0 ligne importée dans « Suites du vote », 2 déjà importées." in page
+
+
 FORM_PAGES = [
     "/admin/budget/",
     "/admin/budget/envelopes/1",
