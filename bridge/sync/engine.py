@@ -679,8 +679,7 @@ class SyncEngine:
             scopes = {
                 (row["kind"], row["remote_id"]): row
                 for n in nodes
-                for row in normalise.classifiers_in(n)
-                if (row["kind"], row["remote_id"]) not in state.scopes_seen
+                for row in normalise.classifiers_in(n, state.scopes_seen)
             }
             if scopes:
                 written = write_batch(
@@ -785,8 +784,9 @@ class SyncEngine:
         *where: ColumnElement[bool],
     ) -> list[tuple[int, str]]:
         """Stored live records whose remote id is not in `present`, read in batches (a
-        server-side cursor on PostgreSQL): memory stays flat whatever the component's size."""
-        rows = session.execute(
+        server-side cursor on PostgreSQL): memory stays flat whatever the component's size.
+        Through the session's connection: plain rows, without the ORM's loading of each."""
+        rows = session.connection().execute(
             select(model.id, model.remote_id)
             .where(model.instance_id == instance_id, model.removed_at.is_(None), *where)
             .execution_options(yield_per=2000)

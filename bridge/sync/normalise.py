@@ -8,6 +8,7 @@ instead of the `withdrawn` state, 0.31's likes instead of endorsements.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -275,14 +276,18 @@ def debate(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def classifiers_in(node: dict[str, Any]) -> list[dict[str, Any]]:
+def classifiers_in(
+    node: dict[str, Any], known: Container[tuple[str, str]] = ()
+) -> list[dict[str, Any]]:
     """Scope and taxonomy rows carried by an item (Decidim has no root list of scopes to read):
-    its own, and those of the projects inside a budget."""
+    its own, and those of the projects inside a budget. Those whose (kind, id) is in `known`
+    (written already in this run: most, as every page repeats them) are not normalised again."""
     found = []
     for item in [node, *(p for p in node.get("projects") or [] if p)]:
-        if item.get("scope") and "name" in item["scope"]:
-            found.append(scope(item["scope"]))
+        carried = item.get("scope")
+        if carried and "name" in carried and ("scope", str(carried["id"])) not in known:
+            found.append(scope(carried))
         for taxonomy in item.get("taxonomies") or []:
-            if taxonomy and "name" in taxonomy:
+            if taxonomy and "name" in taxonomy and ("taxonomy", str(taxonomy["id"])) not in known:
                 found.append(scope(taxonomy, kind="taxonomy"))
     return found
