@@ -97,4 +97,9 @@ def test_a_query_file_that_fits_no_decidim_is_refused(tmp_path, monkeypatch):
     (tmp_path / "bad.graphql").write_text("query Bad { organization { nickname } }")
     monkeypatch.setattr(queries, "QUERY_DIR", tmp_path)
     with pytest.raises(ValueError, match="fits no Decidim we know.*nickname"):
-        queries.source.__wrapped__("bad")
+        queries.check_source("bad")
+
+
+@pytest.mark.parametrize("name", [*queries.QUERY_NAMES, "capabilities"])
+def test_every_query_file_fits_the_union_of_the_schemas_we_know(name):
+    queries.check_source(name)  # raises otherwise
