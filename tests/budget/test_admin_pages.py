@@ -216,7 +216,10 @@ def test_an_import_page_flow_signed_and_warned(client_for, sessions):
 def test_a_file_imported_again_says_its_lines_in_the_plural(client_for):
     """The page said "0 ligne importée …, 2 déjà importée" (the plural's French was singular)."""
     editor = client_for("editor")
-    data = b"date;reference;kind;amount\n15/01/2023;EJ-A;engagement;100\n16/01/2023;EJ-B;engagement;1"
+    data = (
+        b"date;reference;kind;amount\n"
+        b"15/01/2023;EJ-A;engagement;100\n16/01/2023;EJ-B;engagement;1\n"
+    )
     for _ in range(2):
         again = editor.post(
             "/admin/budget/import",
