@@ -1,7 +1,7 @@
 """The money beside each result and project of the core's public follow-up page: what was
 allocated to it, committed and paid (confirmed allocations and their ledger); and the money of
 allocations cited by reference key (a committee's action item that spends one), with the
-result that already carries it, so a report adding both counts it once.
+result or the voted project that already carries it, so a report adding both counts it once.
 
 A project is found by its identity (Decidim site + remote id, see `proposals`), so the page of
 a second instance reading the same Decidim shows the money allocated through the first."""
@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import Instance, Money, Project, RecordKey, ReferenceMoney, Result
+from bridge.plugin import Instance, Money, Project, RecordKey, Records, ReferenceMoney, Result
 from plugins.budget.citations import ALLOCATION
 from plugins.budget.figures import for_allocations
 from plugins.budget.models import Allocation, Envelope
@@ -68,7 +68,8 @@ def money(
 def reference_money(session: Session, references: list[str]) -> list[ReferenceMoney]:
     """Allocated, committed and paid of each confirmed allocation cited as
     "budget.allocation:<id>" (the key of the `references` hook), the same figures as the
-    allocation's own page; other kinds, unknown ids and unconfirmed allocations are left out."""
+    allocation's own page, with the result or the project it funds (`results`, `projects`);
+    other kinds, unknown ids and unconfirmed allocations are left out."""
     ids = set()
     for reference in references:
         kind, _, key = reference.partition(":")
@@ -77,28 +78,49 @@ def reference_money(session: Session, references: list[str]) -> list[ReferenceMo
     if not ids:
         return []
     rows = session.execute(
-        select(
-            Allocation.id,
-            Allocation.instance,
-            Allocation.result_remote_id,
-            Envelope.name,
-            Envelope.amount_cents,
-        )
+        select(Allocation, Envelope.name, Envelope.amount_cents)
         .join(Envelope, Envelope.id == Allocation.envelope_id)
         .where(Allocation.id.in_(ids), Allocation.status == "confirmed")
     ).all()
-    figures = for_allocations(session, [row.id for row in rows])
+    figures = for_allocations(session, [allocation.id for allocation, _, _ in rows])
+    readers = _project_readers(session) if any(a.project_key for a, _, _ in rows) else {}
     return [
         ReferenceMoney(
-            f"{ALLOCATION}:{allocation_id}",
-            figures[allocation_id].allocated,
-            figures[allocation_id].committed,
-            figures[allocation_id].paid,
-            results=(RecordKey(name, "results", result_remote_id),)
-            if name and result_remote_id
+            f"{ALLOCATION}:{allocation.id}",
+            figures[allocation.id].allocated,
+            figures[allocation.id].committed,
+            figures[allocation.id].paid,
+            results=(RecordKey(allocation.instance, "results", allocation.result_remote_id),)
+            if allocation.instance and allocation.result_remote_id
             else (),
             budget=envelope,
             budget_cents=envelope_cents,
+            projects=funded_projects(allocation, readers),
         )
-        for allocation_id, name, result_remote_id, envelope, envelope_cents in rows
+        for allocation, envelope, envelope_cents in rows
     ]
+
+
+def funded_projects(allocation: Allocation, readers: dict[str, list[str]]) -> tuple[RecordKey, ...]:
+    """The synced project an allocation funds, as every instance reading its Decidim site
+    knows it (`readers`: site -> instance names), so that a commitment citing the project
+    through any of them counts the allocation once; the allocation's own instance and remote
+    id when it has no project key."""
+    keys: list[RecordKey] = []
+    if allocation.instance and allocation.project_remote_id:
+        keys.append(RecordKey(allocation.instance, "projects", allocation.project_remote_id))
+    if allocation.project_key:
+        where, _, remote_id = allocation.project_key.rpartition("#project-")
+        for name in readers.get(where, []):
+            key = RecordKey(name, "projects", remote_id)
+            if remote_id and key not in keys:
+                keys.append(key)
+    return tuple(keys)
+
+
+def _project_readers(session: Session) -> dict[str, list[str]]:
+    """The names of the instances reading each Decidim site."""
+    readers: dict[str, list[str]] = {}
+    for instance in Records.beside(session).instances():
+        readers.setdefault(site(instance.base_url), []).append(instance.name)
+    return readers
