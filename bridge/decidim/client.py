@@ -80,10 +80,9 @@ class _Request(GraphQLRequest):
 
 
 # How many items of components not yet being synced may wait in memory, for all of them
-# together (read ahead to fill requests): about 6 KB each as parsed JSON.
+# together (read ahead to fill requests): about 6 KB each as parsed JSON; a budget counts
+# 1 + its projects (`weigh`).
 AHEAD_ITEMS = 250
-# The spaces request counts each component's items up to this many (queries/spaces.graphql).
-COUNTED_UP_TO = 150
 CONNECTIONS = ("proposals", "meetings", "results", "budgets", "debates")
 
 
@@ -103,6 +102,7 @@ class _Stream:
     offset: int = 0
     after: str | None = None
     more: bool = True
+    weight: float = 1.0  # what an item weighs in memory, in items (`weigh`)
     held: deque[list[dict]] = field(default_factory=deque)
     # An answer for it was wrong while reading ahead: it is read alone, when its turn comes.
     alone: bool = False
@@ -114,12 +114,25 @@ class _Stream:
         elif self.size is None and self.offset == 0 and not self.counted:
             remaining = page_cap  # nothing known: a first page, beside the others'
         return planner.Want(
-            self.component_id, self.shape, self.offset, remaining, whole=not self.ordered
+            self.component_id,
+            self.shape,
+            self.offset,
+            remaining,
+            whole=not self.ordered,
+            weight=self.weight,
         )
 
     @property
     def held_items(self) -> int:
-        return sum(len(page) for page in self.held)
+        return sum(weigh(page) for page in self.held)
+
+
+def weigh(nodes: list[dict]) -> int:
+    """What nodes weigh in memory, counted in items: each node, and each entry of the lists
+    it carries (a budget's projects)."""
+    return sum(
+        1 + sum(len(value) for value in node.values() if isinstance(value, list)) for node in nodes
+    )
 
 
 class DecidimClient:
@@ -156,10 +169,13 @@ class DecidimClient:
         self.offsets: bool | None = None
         # Items each component has, as the spaces request counted them: (count, exact).
         self.sizes: dict[str, tuple[int, bool]] = {}
+        # What one of its items weighs in memory at most (`weigh`), as far as counted.
+        self.weights: dict[str, float] = {}
         self._streams: dict[str, _Stream] = {}  # the components still to read, in order
         self._batches: dict[tuple, DocumentNode] = {}  # `_batch_document`
         self.ahead_items = AHEAD_ITEMS
-        self.most_ahead = 0  # the most items held ahead at once in this run (bench, tests)
+        # The most held ahead at once in this run, weighed (`weigh`): bench, tests.
+        self.most_ahead = 0
         if version:
             self.use(version)
 
@@ -244,6 +260,9 @@ class DecidimClient:
         if name is None:
             return
         windows = [component.pop(name), component.pop("s1", None), component.pop("s2", None)]
+        first = [n for n in (windows[0] or {}).get("nodes") or [] if n]
+        if first:
+            self.weights[str(component["id"])] = max(weigh([node]) for node in first)
         counts = [len([n for n in (w or {}).get("nodes") or [] if n]) for w in windows]
         info = (windows[0] or {}).get("pageInfo") or {}
         self._check_cursor(info, counts[0])
@@ -285,7 +304,11 @@ class DecidimClient:
             size = counted
         elif stored is not None and stored >= counted:
             size = stored  # more than the server counted: what we stored is the best guess
-        return _Stream(resource, operation, connection, component_id, shape, ordered, size, counted)
+        stream = _Stream(
+            resource, operation, connection, component_id, shape, ordered, size, counted
+        )
+        stream.weight = self.weights.get(component_id, 1.0)
+        return stream
 
     def pages(
         self, resource: str, operation: str, connection: str, component_id: str
@@ -411,6 +434,8 @@ class DecidimClient:
             info = conn.get("pageInfo") or {}
             if nodes or (index == 0 and stream.offset == 0):
                 stream.held.append(nodes)  # an empty connection still gives its one page
+            if nodes:  # the next plans count what its items weigh, as far as seen
+                stream.weight = max(stream.weight, *(weigh([node]) for node in nodes))
             stream.offset += len(nodes)
             if not info.get("hasNextPage"):
                 stream.more = False

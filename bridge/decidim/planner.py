@@ -184,6 +184,7 @@ class Want:
     offset: int = 0
     remaining: int | None = None
     whole: bool = False
+    weight: float = 1.0  # what an item weighs in memory, in items (a budget: 1 + its projects)
 
 
 @dataclass
@@ -217,22 +218,24 @@ def fill(wants: list[Want], limits: Limits, ahead: int, chained: bool = True) ->
 
     `wants[0]` is the connection being read now; the others are read ahead, in their order
     (the sync's), up to `ahead` items for all of them together (they wait in memory until their
-    component's turn). When the current connection's size is known it is served first; when it
-    is not, the others are, and it takes all the room they leave: nothing is asked past the
-    end of a connection we can see, and every request is full. `chained`: the server's cursors
+    component's turn; an item counts for its `weight`). When the current connection's size is
+    known it is served first; when it is not, the others are, and it takes all the room they
+    leave: nothing is asked past the end of a connection we can see, and every request is
+    full. `chained`: the server's cursors
     are offsets, so a connection can be read in several windows at predicted cursors;
     otherwise one window each, at the cursor the server gave. A connection whose query is
     deeper than the server allows is left out (its own read says why)."""
     current = wants[0]
     order = wants if current.remaining is not None else [*wants[1:], current]
     parts: list[Part] = []
-    spent, widest, held = 0.0, 0, 0
+    spent, held, widest = 0.0, 0.0, 0
     for want in order:
         if want.shape.depth > limits.max_depth:
             continue
         need = want.remaining
         if want is not current:
-            need = ahead - held if need is None else min(need, ahead - held)
+            room = math.floor((ahead - held) / want.weight)
+            need = room if need is None else min(need, room)
             if need <= 0:
                 continue
         firsts: list[int] = []
@@ -257,7 +260,7 @@ def fill(wants: list[Want], limits: Limits, ahead: int, chained: bool = True) ->
         parts.append(part)
         spent += part.cost()
         widest = max(widest, len(firsts))
-        held += 0 if want is current else part.items
+        held += 0 if want is current else part.items * want.weight
     if not parts and current.shape.depth <= limits.max_depth:
         parts = [Part(current, [1])]  # under any limit we know, one item fits: ask, learn
     return parts

@@ -178,6 +178,17 @@ def test_what_is_read_ahead_stays_under_the_room_left():
     assert [(p.want.key, p.firsts) for p in parts] == [("big", [50, 50, 41])]
 
 
+def test_what_waits_ahead_is_weighed_by_what_its_items_carry():
+    budgets = planner.Shape(base=2, meta=2, item=46)
+    wants = [
+        planner.Want("big", PROPOSALS),
+        planner.Want("2", budgets, remaining=20, weight=11.0),  # budgets of 10 projects
+        planner.Want("3", MEETINGS, remaining=100),
+    ]
+    parts = planner.fill(wants, planner.Limits(), ahead=60)
+    assert [(p.want.key, p.firsts) for p in parts][:2] == [("2", [5]), ("3", [5])]
+
+
 def test_an_unordered_connection_is_read_in_one_request_where_it_fits_one():
     wants = [
         planner.Want("1", PROPOSALS, remaining=100),
@@ -209,6 +220,7 @@ def test_reading_to_the_end_gives_every_item_once_within_every_limit(seed):
     sizes = [rng.choice([0, 1, 6, 17, 49, 50, 51, 120, 333]) for _ in range(rng.randint(1, 9))]
     known = [rng.random() < 0.7 for _ in sizes]
     kinds = [rng.choice(shapes) for _ in sizes]
+    weights = [rng.choice([1.0, 1.0, 3.0, 12.0]) for _ in sizes]  # a budget: 1 + its projects
     offset = [0] * len(sizes)
     more = [True] * len(sizes)
     held = [0] * len(sizes)
@@ -224,6 +236,7 @@ def test_reading_to_the_end_gives_every_item_once_within_every_limit(seed):
                     offset[k],
                     sizes[k] - offset[k] if known[k] and sizes[k] > offset[k] else None,
                     whole=k % 2 == 1,
+                    weight=weights[k],
                 )
                 for k in order
             ]
@@ -242,7 +255,7 @@ def test_reading_to_the_end_gives_every_item_once_within_every_limit(seed):
                     asked[k][i] += 1
                 offset[k] += got
                 if k != current:
-                    held[k] += got
+                    held[k] += got * weights[k]
                 more[k] = offset[k] < sizes[k]
             assert sum(held) <= cap
     assert all(count == 1 for counts in asked for count in counts)

@@ -55,6 +55,11 @@ def sync(sqlite_url, ahead=None, **options):
     return sessions, run, clients[0], expected, proposals
 
 
+def world_components(sessions) -> list[tuple[str, str]]:
+    with sessions() as session:
+        return session.execute(select(models.Component.remote_id, models.Component.manifest)).all()
+
+
 def lower_bound(sessions) -> int:
     bound = 0
     with sessions() as session:
@@ -86,7 +91,9 @@ def test_what_waits_ahead_never_exceeds_the_cap_and_each_item_is_read_once(sqlit
     )
     assert run.status == "succeeded", run.error
     assert {cid: client.yielded.get(cid) for cid in expected} == expected
-    assert 0 < client.most_ahead <= 30
+    assert 0 < client.most_ahead <= 30  # a budget counts for 1 + its projects
+    budgets = [cid for cid, c in world_components(sessions) if c == "Budgets"]
+    assert any(client.weights[cid] > 1 for cid in budgets)
     with sessions() as session:
         stored = session.scalar(select(func.count()).select_from(models.Proposal))
     assert stored == proposals
