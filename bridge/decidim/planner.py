@@ -58,6 +58,8 @@ FILL = 0.99
 
 _COMPLEXITY = re.compile(r"complexity of (\d+), which exceeds max complexity of (\d+)")
 _ALIASES = re.compile(r"used (\d+) aliases, but (\d+) are allowed")
+# The analyzer's first wording (decidim-api's alias_analyzer.rb) lists the names, not the limit.
+_ALIAS_NAMES = re.compile(r"Too many aliases used: ([^\s,]+(?:,[^\s,]+)*)")
 _DEPTH = re.compile(r"depth of (\d+), which exceeds max depth of (\d+)")
 
 
@@ -89,10 +91,9 @@ class Limits:
                 if estimate and counted > estimate * self.scale:
                     self.scale = counted / estimate
                 learnt = True
-            elif found := _ALIASES.search(message):
-                allowed = int(found.group(2))
-                learnt = learnt or allowed < self.max_aliases
-                self.max_aliases = min(self.max_aliases, allowed)
+            elif (allowed_aliases := _aliases_allowed(message)) is not None:
+                learnt = learnt or allowed_aliases < self.max_aliases
+                self.max_aliases = min(self.max_aliases, allowed_aliases)
             elif found := _DEPTH.search(message):
                 allowed = int(found.group(2))
                 learnt = learnt or allowed < self.max_depth
@@ -102,6 +103,15 @@ class Limits:
     @property
     def budget(self) -> float:
         return self.max_complexity * FILL / self.scale
+
+
+def _aliases_allowed(message: str) -> int | None:
+    """The alias limit an error states; where it lists only the names, one fewer than those."""
+    if found := _ALIASES.search(message):
+        return int(found.group(2))
+    if named := _ALIAS_NAMES.search(message):
+        return len(named.group(1).split(",")) - 1
+    return None
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,9 @@ def test_limits_are_learnt_from_decidims_errors():
     assert limits.learn([{"message": aliases}], estimate=0)
     assert limits.max_aliases == 2
     assert not limits.learn([{"message": aliases}], estimate=0)  # nothing new: no retry
+    # Decidim's analyzer first said which names, not how many are allowed: one fewer, then.
+    assert limits.learn([{"message": "Too many aliases used: c1,p1"}], estimate=0)
+    assert limits.max_aliases == 1
     assert not limits.learn([{"message": "Internal server error"}], estimate=0)
 
 
