@@ -14,24 +14,19 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def queued(session, to: str, subject: str = "Ordre du jour", kind: str = "committees.agenda"):
+    """A message the committees queued, in `session`'s transaction."""
+    return mail.queue(
+        session, recipient=to, subject=subject, body="b", kind=kind, queued_by="committees"
+    )
+
+
 def test_only_admins_see_the_outbox_and_retry_is_audited(client_for, sessions):
     with sessions() as session, session.begin():
-        waiting = mail.queue(
-            session,
-            recipient="chair@ivry.example",
-            subject="Rappel : action en retard",
-            body="b",
-            kind="committees.reminder",
-            queued_by="committees",
+        waiting = queued(
+            session, "chair@ivry.example", "Rappel : action en retard", "committees.reminder"
         )
-        given_up = mail.queue(
-            session,
-            recipient="gone@ivry.example",
-            subject="Ordre du jour",
-            body="b",
-            kind="committees.agenda",
-            queued_by="committees",
-        )
+        given_up = queued(session, "gone@ivry.example")
         given_up.status, given_up.attempts, given_up.last_error = "failed", 8, "550 5.1.1 unknown"
         waiting_id, failed_id = waiting.id, given_up.id
 
@@ -73,14 +68,7 @@ def test_a_connection_failure_is_said_in_french_with_the_servers_words_beside(cl
         "check [mail] user and BRIDGE_MAIL_PASSWORD"
     )
     with sessions() as session, session.begin():
-        message = mail.queue(
-            session,
-            recipient="chair@ivry.example",
-            subject="Ordre du jour",
-            body="b",
-            kind="committees.agenda",
-            queued_by="committees",
-        )
+        message = queued(session, "chair@ivry.example")
         message.attempts, message.last_error = 1, kept
     admin = client_for("admin")
     html = text(admin.get("/admin/mail?lang=fr"))
