@@ -112,3 +112,16 @@ def test_an_admin_types_the_api_credentials_in_the_forms(client_for, sessions):
     assert stored() == (None, None)
     audit = html.unescape(admin.get("/admin/audit").get_data(as_text=True))
     assert "s3cret-vitry" not in audit and "key-vitry" not in audit
+
+
+def test_each_field_says_what_to_type(client_for):
+    """A new administrator met "Nom", "Langue principale" and "ou selon un crontab" with no
+    word of what they take; each now has its hint, read with the field."""
+    admin = client_for("admin")
+    for path in ("/admin/instances/new", "/admin/instances/ivry/edit"):
+        page = html.unescape(admin.get(path).get_data(as_text=True))
+        assert 'aria-describedby="base_url-hint"' in page and "(sans /api)" in page, path
+        assert 'aria-describedby="locale-hint"' in page and "fr, en…" in page, path
+        assert "0 3 * * * (chaque nuit à 3\u202fh)" in page, path
+    new = html.unescape(admin.get("/admin/instances/new").get_data(as_text=True))
+    assert 'aria-describedby="name-hint"' in new and "par exemple ivry." in new
