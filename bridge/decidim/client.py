@@ -128,11 +128,10 @@ class _Stream:
 
 
 def weigh(nodes: list[dict]) -> int:
-    """What nodes weigh in memory, counted in items: each node, and each entry of the lists
-    it carries (a budget's projects)."""
-    return sum(
-        1 + sum(len(value) for value in node.values() if isinstance(value, list)) for node in nodes
-    )
+    """What nodes weigh in memory, counted in items: each node, and a budget's projects (each
+    as large as an item; the other lists an item carries, such as its taxonomies, are small
+    parts of it, and the spaces request counts only the projects)."""
+    return sum(1 + len(node.get("projects") or ()) for node in nodes)
 
 
 class DecidimClient:

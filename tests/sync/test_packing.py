@@ -85,9 +85,10 @@ def test_a_large_instance_is_read_in_far_fewer_requests_than_pages(sqlite_url):
     assert 0 < client.most_ahead <= AHEAD_ITEMS
 
 
-def test_what_waits_ahead_never_exceeds_the_cap_and_each_item_is_read_once(sqlite_url):
+@pytest.mark.parametrize("version", ["0.28", "0.31"])
+def test_what_waits_ahead_never_exceeds_the_cap_and_each_item_is_read_once(sqlite_url, version):
     sessions, run, client, expected, proposals = sync(
-        sqlite_url, ahead=30, version="0.28", scale=1000
+        sqlite_url, ahead=30, version=version, scale=1000
     )
     assert run.status == "succeeded", run.error
     assert {cid: client.yielded.get(cid) for cid in expected} == expected
