@@ -34,6 +34,7 @@ def test_public_page_in_french_then_english(client):
     assert '<html lang="fr">' in page and "Budget de suivi" in page
     assert "700\u202f000,00\u00a0€" in page
     assert "Par quartier" in page and "Petit-Ivry" in page  # from the synced projects' scopes
+    assert "<h2>Par enveloppe</h2>" in page  # its chart was titled "Enveloppe", beside "Par thème"
     assert page.count('class="bars"') == 3  # envelopes, theme, neighbourhood: HTML bars
     assert page.count('role="img"') == 3  # over time, and paid by theme and by neighbourhood
     assert "viewBox" not in page.split('class="line-chart"')[1].split(">")[0]  # text not scaled
@@ -45,7 +46,7 @@ def test_public_page_in_french_then_english(client):
     assert "http" not in page.split("<body>")[1].split("hreflang")[0]
     english = client.get("/budget/?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in english and "Follow-up budget" in english
-    assert "By neighbourhood" in english
+    assert "By neighbourhood" in english and "<h2>By envelope</h2>" in english
 
 
 def test_exports(client):
