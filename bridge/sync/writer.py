@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, inspect, select, update
+from sqlalchemy import Select, Table, bindparam, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
@@ -175,18 +175,14 @@ def _write(
     if not incoming:
         return out
     table, key_extra, now = target.table, target.key_extra, target.now
-    conditions = [
-        table.c.instance_id == target.instance_id,
-        table.c.remote_id.in_({item.remote_id for item in incoming.values()}),
-    ]
     # Fingerprints first: an unchanged record (most of them, on most syncs) costs no decoding of
     # its JSON columns; whole rows are read only for the records that changed.
-    light = [table.c.id, table.c.remote_id, table.c.fingerprint, table.c.removed_at]
-    light += [table.c[c] for c in key_extra]
-    existing = {
-        _key(row, key_extra): row
-        for row in session.execute(select(*light).where(*conditions)).mappings()
-    }
+    remote_ids = list({item.remote_id for item in incoming.values()})
+    stored = session.execute(
+        _stored_fingerprints(table, key_extra),
+        {"instance_id": target.instance_id, "remote_ids": remote_ids},
+    )
+    existing = {_key(row, key_extra): row for row in stored.mappings()}
     stale = {
         key: item.values()
         for key, item in incoming.items()
@@ -256,6 +252,18 @@ def save_changes(session: Session, changes: list[dict[str, Any]]) -> None:
 def table_of(model: type) -> Table:
     """A mapped class's table: declarative classes map a `Table` (typed as any FromClause)."""
     return cast(Table, inspect(model).local_table)
+
+
+@functools.cache
+def _stored_fingerprints(table: Table, key_extra: tuple[str, ...]) -> Select[Any]:
+    """The ids, fingerprints and keys stored for a batch's remote ids: one statement per table,
+    built once (building it, its IN list and its cache key, on every page was a tenth of a
+    no-change page's CPU), the ids passed as an expanding parameter."""
+    columns = [table.c.id, table.c.remote_id, table.c.fingerprint, table.c.removed_at]
+    return select(*columns, *(table.c[c] for c in key_extra)).where(
+        table.c.instance_id == bindparam("instance_id"),
+        table.c.remote_id.in_(bindparam("remote_ids", expanding=True)),
+    )
 
 
 @functools.cache
