@@ -40,7 +40,12 @@ class Sheet:
 
 class SheetError(ValueError):
     """The file cannot be read as a table: an English msgid of the core's catalog with its
-    variables, to translate where it is shown."""
+    variables, to translate where it is shown. A CSV that stops being readable part way (a
+    stray quote, a cell over the csv module's limit) says at which `row`, with the rows `read`
+    before it, so an importer can report them too."""
+
+    row: int | None = None
+    read: Sheet | None = None
 
     def __init__(self, msgid: str, **variables: Any) -> None:
         self.msgid, self.variables = msgid, variables
@@ -112,13 +117,16 @@ def _csv(data: bytes, max_rows: int) -> Sheet:
     delimiter = max(";,\t", key=first.count)  # the header's most used; ";" on ties
     sheet = Sheet(None)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    number = 0
     try:  # a row's number is its record's, as a spreadsheet opening the CSV numbers it
         for number, values in enumerate(reader, start=1):
             cells = [v.strip() for v in values]
             if any(cells):
                 _keep(sheet, number, cells, max_rows)
     except csv.Error as error:
-        raise SheetError(N_("unreadable CSV (%(error)s)"), error=str(error)) from None
+        stopped = SheetError(N_("unreadable CSV (%(error)s)"), error=str(error))
+        stopped.row, stopped.read = number + 1, sheet
+        raise stopped from None
     return sheet
 
 

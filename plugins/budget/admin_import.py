@@ -1,5 +1,6 @@
-"""The finance department's CSV, from the browser: its result on a page of its own, and a dry
-run that can only be followed by the import of that very file into that very envelope.
+"""The finance department's CSV or .xlsx workbook, from the browser: its result on a page of
+its own, and a dry run that can only be followed by the import of that very file into that
+very envelope.
 
 A dry run's page carries the file's content, its SHA-256 and the envelope in a form signed with
 the app's secret key: "Importer ces lignes dans « X »" imports what was checked, where it was
@@ -92,7 +93,7 @@ def import_csv():
     }
     if envelope is None or upload is None or not upload.filename:
         error = writes.Invalid(
-            "file" if envelope else "envelope", N_("choose an envelope and a CSV file")
+            "file" if envelope else "envelope", N_("choose an envelope and a file (CSV or .xlsx)")
         )
         return overview(422, import_form=form, import_error=error, mapping=mapping)
     return _run(

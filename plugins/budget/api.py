@@ -172,8 +172,9 @@ def delete_line(line_id: int):
 @blueprint.post("/envelopes/<int:envelope_id>/import")
 @require_role("editor")
 def import_ledger(envelope_id: int):
-    """The finance department's CSV as the request body; `?dry_run=1` checks and writes
-    nothing. 422 lists every bad line, and nothing is imported."""
+    """The finance department's CSV or .xlsx workbook as the request body; `?dry_run=1`
+    checks and writes nothing. 422 lists every bad line (with its sheet in a workbook), and
+    nothing is imported."""
     envelope = _found(Envelope, envelope_id)
     dry_run = request.args.get("dry_run") in ("1", "true")
     mapping = dict(current_context("budget").config.columns)
@@ -196,9 +197,7 @@ def import_ledger(envelope_id: int):
         raise Problem(
             422,
             f"{len(report.errors)} bad line(s); nothing was imported",
-            errors=[
-                {"line": e.line, "reasons": [str(r) for r in e.reasons]} for e in report.errors
-            ],
+            errors=[_bad_line(e) for e in report.errors],
         )
     if dry_run:
         db().rollback()
@@ -207,6 +206,15 @@ def import_ledger(envelope_id: int):
     return jsonify(dry_run=dry_run, new=len(report.new), already=report.already)
 
 
+def _bad_line(problem: csvimport.Problem) -> dict[str, object]:
+    """A refused line for the API: its number and reasons, and its sheet in a workbook."""
+    said: dict[str, object] = {"line": problem.line, "reasons": [str(r) for r in problem.reasons]}
+    if problem.sheet:
+        said["sheet"] = problem.sheet
+    return said
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ENVELOPE_FILTER = {
     "name": "envelope",
     "in": "query",
@@ -306,8 +314,8 @@ OPENAPI_PATHS = {
     "/budget/envelopes/{envelope_id}/import": {
         "post": {
             **_write_doc(
-                "Import the finance department's CSV into an envelope (editor); all or "
-                "nothing, idempotent; 422 lists every bad line",
+                "Import the finance department's CSV or .xlsx workbook into an envelope "
+                "(editor); all or nothing, idempotent; 422 lists every bad line",
                 "budget_import",
                 None,
                 missing="No such envelope",
@@ -318,7 +326,10 @@ OPENAPI_PATHS = {
             ],
             "requestBody": {
                 "required": True,
-                "content": {"text/csv": {"schema": {"type": "string"}}},
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    XLSX: {"schema": {"type": "string", "format": "binary"}},
+                },
             },
         }
     },

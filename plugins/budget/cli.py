@@ -157,7 +157,8 @@ def envelope_close(name: str, reopen: bool) -> None:
     help="Column of FIELD in the file, e.g. --map amount='Montant TTC'.",
 )
 def import_command(file: Path, envelope_name: str, dry_run: bool, mapping: tuple[str]) -> None:
-    """Import commitments and payments from FILE (all or nothing; idempotent)."""
+    """Import commitments and payments from FILE, a CSV or an .xlsx workbook (all or
+    nothing; idempotent)."""
     columns = {**_configured_columns(), **dict(_pair(m) for m in mapping)}
     with _sessions()() as session:
         report = writes.import_csv(

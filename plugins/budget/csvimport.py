@@ -1,23 +1,24 @@
-"""Import ledger lines from the finance department's CSV export.
+"""Import ledger lines from the finance department's export: a CSV as French Excel writes it
+or an .xlsx workbook, read through the bridge's one reader (`read_sheets`).
 
 The file is read whole and checked whole before anything is written: a file with one bad row
-imports nothing, and every bad row is reported as `line N: reason`. Lines already imported
-(same envelope, kind and reference, same values) are skipped, so importing a file twice adds
-nothing; the same reference with other values is an error, not a silent overwrite.
+imports nothing, and every bad row is reported as `line N: reason` (with the sheet's name for a
+workbook; pages also name the column of each reason). The header is the first of a sheet's
+first rows that names the needed columns (a title may stand above it); in a workbook, the first
+sheet that has one. Lines already imported (same envelope, kind and reference, same values) are
+skipped, so importing a file twice adds nothing; the same reference with other values is an
+error, not a silent overwrite.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import N_, MessageError, utcnow
+from bridge.plugin import N_, MessageError, Sheet, SheetError, column_letter, read_sheets, utcnow
 from plugins.budget import kinds
 from plugins.budget.balances import Balances
 from plugins.budget.models import Allocation, LedgerLine
@@ -66,6 +67,13 @@ class Row:
     applies_to: str | None = None
     cancels: str | None = None  # the reference of the line a cancellation is about
     cancels_id: int | None = None
+    sheet: str | None = None  # where the row is, for the errors only the store can tell
+    columns: dict[str, str | None] = field(default_factory=dict)
+
+    def problem(self, reason: MessageError, column: str | None = None) -> Problem:
+        """This row refused for `reason`, about its field `column` (None: the whole row)."""
+        where = self.columns.get(column) if column else None
+        return Problem(self.line, (reason,), self.sheet, (where,))
 
 
 class Reason(MessageError):
@@ -76,13 +84,18 @@ class Reason(MessageError):
 @dataclass(frozen=True)
 class Problem:
     """A bad line and why: `line N: reason` in English (the CLI's and the API's contract),
-    in the reader's words on pages (`translation.said_problem`)."""
+    in the reader's words on pages (`translation.said_problem`). `line` is the row as the
+    spreadsheet numbers it, `sheet` the worksheet's name (None for a CSV), `columns` the
+    column of each reason ("C, Montant TTC", None where a reason is about the whole row)."""
 
     line: int
     reasons: tuple[MessageError, ...]
+    sheet: str | None = None
+    columns: tuple[str | None, ...] = ()
 
     def __str__(self) -> str:
-        return f"line {self.line}: " + "; ".join(str(r) for r in self.reasons)
+        where = f'sheet "{self.sheet}", line {self.line}' if self.sheet else f"line {self.line}"
+        return f"{where}: " + "; ".join(str(r) for r in self.reasons)
 
 
 @dataclass
@@ -103,6 +116,8 @@ LONGEST = {
     "supplier": (300, N_("supplier is longer than %(most)s characters")),
 }
 FIELD_LIMIT = 128 * 1024  # characters in one cell: the csv module's limit, said in the reason
+HEADER_WITHIN = 10  # rows of titles a sheet may have above its header
+MAX_ROWS = 100_000  # the reader's ceiling, a few years of a city's ledger
 
 
 def _shown(text: str) -> str:
@@ -110,41 +125,9 @@ def _shown(text: str) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def _records(reader: Iterator[list[str]], report: Report) -> Iterator[list[str]]:
-    """The reader's records; an unreadable one (a cell over FIELD_LIMIT, a stray quote) ends
-    the file with `line N: reason` instead of an exception."""
-    line = 1
-    try:
-        for cells in reader:
-            yield cells
-            line += 1
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            reason = Reason(N_("a cell is longer than %(size)s KB"), size=FIELD_LIMIT // 1024)
-        else:
-            reason = Reason(N_("unreadable CSV (%(error)s)"), error=str(exc))
-        report.errors.append(Problem(line, (reason,)))
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252 — what spreadsheets write in France."""
-    if b"\x00" in data:
-        raise Reason(NOT_TEXT)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:  # bytes Windows-1252 leaves undefined (0x81, 0x8d...)
-            raise Reason(NOT_TEXT) from None
-
-
 def _key(name: str) -> str:
     """Header names compared without case, accents or surrounding spaces."""
     return kinds.fold(name)
-
-
-NOT_TEXT = N_("the file is not a text CSV (UTF-16 or binary?): save it as CSV UTF-8")
 
 
 class DateError(Reason):
@@ -184,108 +167,176 @@ def parse_date(text: str) -> date:
     raise DateError(text)
 
 
+@dataclass
+class Table:
+    """The sheet read: where its header is and which of its columns holds each field."""
+
+    sheet: str | None
+    header_row: int
+    headings: list[str]
+    position: dict[str, int]  # field -> index of its column
+    rows: list[tuple[int, list[str]]]
+
+    def cell(self, cells: list[str], name: str) -> str:
+        index = self.position.get(name)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    def column(self, name: str) -> str | None:
+        """ "C, Montant TTC": the letter and the heading of a field's column."""
+        index = self.position.get(name)
+        if index is None:
+            return None
+        return f"{column_letter(index)}, {self.headings[index]}"
+
+
+def _positions(headings: list[str], mapping: dict[str, str] | None) -> dict[str, int]:
+    """Each field's column among `headings`: the name `mapping` gives it, else the first of
+    its English or French names found."""
+    index: dict[str, int] = {}
+    for i, heading in enumerate(headings):
+        index.setdefault(_key(heading), i)
+    found = {}
+    for name in REQUIRED + OPTIONAL:
+        names = [mapping[name]] if mapping and name in mapping else [*ALIASES[name], name]
+        at = next((index[_key(n)] for n in names if _key(n) in index), None)
+        if at is not None:
+            found[name] = at
+    return found
+
+
+def _table(sheets: list[Sheet], mapping: dict[str, str] | None) -> Table:
+    """The first sheet whose first rows hold a header with the required columns; else the
+    row among them naming most of our columns (the first sheet's first row when none does),
+    so that the missing columns are said of the header the person meant."""
+    best: Table | None = None
+    for sheet in sheets:
+        for at, (number, cells) in enumerate(sheet.rows[:HEADER_WITHIN]):
+            table = Table(
+                sheet.name, number, cells, _positions(cells, mapping), sheet.rows[at + 1 :]
+            )
+            if all(name in table.position for name in REQUIRED):
+                return table
+            if best is None or len(table.position) > len(best.position):
+                best = table
+    return best or Table(sheets[0].name, 1, [], {}, [])
+
+
+def _stopped(error: SheetError) -> MessageError:
+    """Why the reader stopped, as the budget says it (a cell over the csv module's limit)."""
+    if "field larger than field limit" in str(error):
+        return Reason(N_("a cell is longer than %(size)s KB"), size=FIELD_LIMIT // 1024)
+    return Reason(error.msgid, **error.variables)
+
+
 def read(data: bytes, mapping: dict[str, str] | None = None) -> Report:
     """Parse and check every row; no database involved."""
     report = Report()
+    stopped = None
     try:
-        text = decode(data)
-    except ValueError:
-        report.errors.append(Problem(1, (Reason(NOT_TEXT),)))
-        return report
-    if not text.strip():
+        sheets = read_sheets(data, max_rows=MAX_ROWS)
+    except SheetError as error:
+        if error.read is None or error.row is None:
+            report.errors.append(Problem(1, (_stopped(error),)))
+            return report
+        sheets, stopped = [error.read], Problem(error.row, (_stopped(error),))
+    if not any(sheet.rows for sheet in sheets) and stopped is None:
         report.errors.append(Problem(1, (Reason(N_("the file is empty")),)))
         return report
-    end = text.find("\n")
-    first = text[: end if end >= 0 else len(text)]  # not splitlines(): a copy of every line
-    delimiter = max(";,\t", key=first.count)  # the separator the header uses most; ";" on ties
-    reader = _records(csv.reader(io.StringIO(text), delimiter=delimiter), report)
-    header: list[str] = next(reader, [])
-    position = {_key(h): i for i, h in enumerate(header)}
-    wanted = {}
-    for name in REQUIRED + OPTIONAL:
-        if mapping and name in mapping:
-            wanted[name] = _key(mapping[name])
-        else:
-            wanted[name] = next((_key(a) for a in ALIASES[name] if _key(a) in position), _key(name))
-    missing = [name for name in REQUIRED if wanted[name] not in position]
+    table = _table(sheets, mapping)
+    missing = [name for name in REQUIRED if name not in table.position]
     if missing:
-        names, found = ", ".join(missing), ", ".join(h.strip() for h in header)
+        names, found = ", ".join(missing), ", ".join(table.headings)
         missing_columns = (
             N_("missing column: %(names)s (found: %(found)s)")
             if len(missing) == 1
             else N_("missing columns: %(names)s (found: %(found)s)")
         )
-        report.errors.append(Problem(1, (Reason(missing_columns, names=names, found=found),)))
+        reason = Reason(missing_columns, names=names, found=found)
+        report.errors.append(Problem(table.header_row, (reason,), table.sheet))
         return report
     seen: dict[tuple[str, str], int] = {}
-    for line, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
+    for line, cells in table.rows:
+        _row(report, table, line, cells, seen)
+    if stopped is not None:
+        report.errors.append(stopped)
+    elif not report.rows and not report.errors:
+        reason = Reason(N_("the file has a header but no row"))
+        report.errors.append(Problem(table.header_row + 1, (reason,), table.sheet))
+    return report
 
-        def cell(name: str, cells=cells) -> str:
-            index = position.get(wanted[name])
-            return cells[index].strip() if index is not None and index < len(cells) else ""
 
-        problems: list[MessageError] = []
+def _row(
+    report: Report, table: Table, line: int, cells: list[str], seen: dict[tuple[str, str], int]
+) -> None:
+    """One row checked: a `Row` in the report, or a `Problem` naming each bad column."""
+
+    def cell(name: str) -> str:
+        return table.cell(cells, name)
+
+    problems: list[tuple[MessageError, str]] = []
+    try:
+        day = parse_date(cell("date"))
+    except DateError as exc:
+        problems.append((exc, "date"))
+    kind = None
+    try:
+        amount = parse_euros(cell("amount"), allow_negative=True)
+    except AmountError as exc:
+        problems.append((exc, "amount"))
+    else:
         try:
-            day = parse_date(cell("date"))
-        except DateError as exc:
-            problems.append(exc)
-        kind = None
-        try:
-            amount = parse_euros(cell("amount"), allow_negative=True)
             if amount == 0:
-                problems.append(Reason(N_("amount is zero")))
+                problems.append((Reason(N_("amount is zero")), "amount"))
             else:
                 kind = kinds.resolve(cell("kind"), amount, cell("applies_to") or None)
                 if kind.applies_to is None and not cell("cancels"):
                     raise kinds.UNSAID
-        except (AmountError, kinds.KindError) as exc:
-            problems.append(exc)
-        reference = cell("reference")
-        if not reference:
-            problems.append(Reason(N_("reference is empty")))
-        elif kind and (kind.kind, reference) in seen and len(reference) <= LONGEST["reference"][0]:
-            other = seen[(kind.kind, reference)]
-            problems.append(
-                Reason(
-                    N_("duplicate reference %(reference)r (also line %(other)s)"),
-                    reference=reference,
-                    other=other,
-                )
-            )
-        problems += [
-            Reason(too_long, most=most)
-            for name, (most, too_long) in LONGEST.items()
-            if len(cell(name)) > most
-        ]
-        if problems or kind is None:  # no kind without a problem saying why
-            report.errors.append(Problem(line, tuple(problems)))
-            continue
-        seen[(kind.kind, reference)] = line
-        report.rows.append(
-            Row(
-                line,
-                kind.kind,
-                day,
-                kind.cents,
-                reference,
-                cell("supplier") or None,
-                cell("label") or None,
-                cell("note") or None,
-                cell("allocation") or None,
-                applies_to=kind.applies_to,
-                cancels=cell("cancels") or None,
-            )
+        except kinds.KindError as exc:
+            problems.append((exc, "kind"))
+    reference = cell("reference")
+    if not reference:
+        problems.append((Reason(N_("reference is empty")), "reference"))
+    elif kind and (kind.kind, reference) in seen and len(reference) <= LONGEST["reference"][0]:
+        other = seen[(kind.kind, reference)]
+        duplicate = Reason(
+            N_("duplicate reference %(reference)r (also line %(other)s)"),
+            reference=reference,
+            other=other,
         )
-    if not report.rows and not report.errors:
+        problems.append((duplicate, "reference"))
+    problems += [
+        (Reason(too_long, most=most), name)
+        for name, (most, too_long) in LONGEST.items()
+        if len(cell(name)) > most
+    ]
+    if problems or kind is None:  # no kind without a problem saying why
         report.errors.append(
             Problem(
-                2,
-                (Reason(N_("the file has a header but no row")),),
+                line,
+                tuple(reason for reason, _ in problems),
+                table.sheet,
+                tuple(table.column(name) for _, name in problems),
             )
         )
-    return report
+        return
+    seen[(kind.kind, reference)] = line
+    report.rows.append(
+        Row(
+            line,
+            kind.kind,
+            day,
+            kind.cents,
+            reference,
+            cell("supplier") or None,
+            cell("label") or None,
+            cell("note") or None,
+            cell("allocation") or None,
+            applies_to=kind.applies_to,
+            cancels=cell("cancels") or None,
+            sheet=table.sheet,
+            columns={name: table.column(name) for name in ("allocation", "reference")},
+        )
+    )
 
 
 def check_against_store(session: Session, envelope_id: int, report: Report) -> None:
@@ -304,20 +355,14 @@ def check_against_store(session: Session, envelope_id: int, report: Report) -> N
                 _key(row.allocation)
             )
             if row.allocation_id is None:
-                report.errors.append(
-                    Problem(
-                        row.line,
-                        (
-                            Reason(
-                                N_(
-                                    "no allocation %(allocation)r in this envelope "
-                                    "(give its id or its exact label)"
-                                ),
-                                allocation=row.allocation,
-                            ),
-                        ),
-                    )
+                unknown = Reason(
+                    N_(
+                        "no allocation %(allocation)r in this envelope "
+                        "(give its id or its exact label)"
+                    ),
+                    allocation=row.allocation,
                 )
+                report.errors.append(row.problem(unknown, "allocation"))
                 continue
         old = stored.get((row.kind, row.reference))
         if old is None:
@@ -326,20 +371,11 @@ def check_against_store(session: Session, envelope_id: int, report: Report) -> N
         elif (old.day, old.amount_cents) == (row.day, row.amount_cents):
             report.already += 1
         else:
-            report.errors.append(
-                Problem(
-                    row.line,
-                    (
-                        Reason(
-                            N_(
-                                "reference %(reference)r was already imported "
-                                "with another date or amount"
-                            ),
-                            reference=row.reference,
-                        ),
-                    ),
-                )
+            changed = Reason(
+                N_("reference %(reference)r was already imported with another date or amount"),
+                reference=row.reference,
             )
+            report.errors.append(row.problem(changed, "reference"))
 
 
 def _count(balances: Balances, row: Row, report: Report) -> None:
@@ -353,7 +389,7 @@ def _count(balances: Balances, row: Row, report: Report) -> None:
         )
     except kinds.KindError as exc:
         report.new.pop()  # the row just appended: not remove(), a scan of every new row
-        report.errors.append(Problem(row.line, (exc,)))
+        report.errors.append(row.problem(exc))
         return
     row.applies_to, row.allocation_id = taken.applies_to, taken.allocation_id
     if taken.target is not None:

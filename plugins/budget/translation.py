@@ -11,6 +11,7 @@ amounts as the API does ("1234.50"); the French says the form's word and « 1 23
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,8 +84,21 @@ def said(error: MessageError) -> str:
 
 
 def said_problem(problem: Problem) -> str:
-    """A refused line of a CSV import and its reasons, in the reader's language."""
-    reasons = _("; ").join(said(reason) for reason in problem.reasons)
+    """A refused line of a ledger import and its reasons, in the reader's language, with the
+    sheet of a workbook and the column of each reason, as the spreadsheet names them."""
+    reasons = _("; ").join(
+        _("%(reason)s (column %(column)s)", reason=said(reason), column=column)
+        if column
+        else said(reason)
+        for reason, column in zip_longest(problem.reasons, problem.columns[: len(problem.reasons)])
+    )
+    if problem.sheet:
+        return _(
+            "sheet “%(sheet)s”, line %(line)s: %(reasons)s",
+            sheet=problem.sheet,
+            line=problem.line,
+            reasons=reasons,
+        )
     return _("line %(line)s: %(reasons)s", line=problem.line, reasons=reasons)
 
 

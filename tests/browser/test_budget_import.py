@@ -17,6 +17,7 @@ from tests.budget.browser_site import (
     sign_in,
     spaced,
 )
+from tests.budget.ivry_ledger import LINES, SHEET, ledger_workbook
 from tests.conftest import _database_url
 
 pytestmark = pytest.mark.browser
@@ -135,4 +136,36 @@ def test_a_refused_file_keeps_every_field(browser, site, tmp_path):
     assert page.locator("#envelope option:checked").inner_text() == COMMUNICATION
     assert page.get_by_label("Référence (n° de pièce)").input_value() == "Pièce"
     assert not page.get_by_label("Essai : vérifier sans rien écrire").is_checked()
+    page.close()
+
+
+def test_a_workbook_is_checked_refused_in_french_then_imported(browser, site, tmp_path):
+    """An .xlsx from the finance officer: a bad cell is named by sheet, row and column and
+    nothing is saved; the corrected workbook goes through the dry run, then the import."""
+    bad = tmp_path / "grand-livre-brouillon.xlsx"
+    bad.write_bytes(ledger_workbook([*LINES[:3], (*LINES[3][:3], "quarante", *LINES[3][4:])]))
+    good = tmp_path / "grand-livre.xlsx"
+    good.write_bytes(ledger_workbook())
+    page = browser.new_page()
+    sign_in(page, site)
+    page.goto(f"{site.url}/admin/budget/")
+    page.get_by_label("Enveloppe où importer les lignes").select_option(label=CLIMATE)
+    page.get_by_label("Fichier CSV du service financier, ou classeur Excel").set_input_files(
+        str(bad)
+    )
+    page.get_by_role("button", name="Importer", exact=True).click()
+    alert = spaced(page.get_by_role("alert").inner_text())
+    assert f"feuille « {SHEET} », ligne 7 : « quarante » n’est pas un montant en euros" in alert
+    assert "(colonne D, Montant TTC)" in alert
+    assert lines_by_envelope(site) == {}
+
+    page.get_by_label("Fichier CSV du service financier, ou classeur Excel").set_input_files(
+        str(good)
+    )
+    page.get_by_role("button", name="Importer", exact=True).click()
+    assert "4 lignes nouvelles à importer" in spaced(page.get_by_role("status").inner_text())
+    assert lines_by_envelope(site) == {}
+    page.get_by_role("button", name=f"Importer ces lignes dans « {CLIMATE} »").click()
+    assert "4 lignes importées" in spaced(page.get_by_role("status").inner_text())
+    assert lines_by_envelope(site) == {CLIMATE: [line[1] for line in LINES]}
     page.close()
