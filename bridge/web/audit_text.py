@@ -81,6 +81,7 @@ CORE = AuditWording(
 )
 SOMEONE = N_("Someone")
 COMMAND_LINE = N_("The command line")
+DEMO = N_("Demo")  # `bridge demo` seeding the plugins' data: named as the demo's person is
 TOKEN = N_("{name} (token no. {id})")
 EMPTY = "—"
 
@@ -158,6 +159,8 @@ class Wording:
             return self.core.ugettext(TOKEN).format(name=name, id=token_id)
         if actor == "cli":
             return self.core.ugettext(COMMAND_LINE)
+        if actor == "demo":
+            return self.core.ugettext(DEMO)
         return actor or self.core.ugettext(SOMEONE)
 
     def template(self, entry: AuditEntry) -> str | None:

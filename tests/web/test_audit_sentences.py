@@ -82,3 +82,15 @@ def test_a_replay_reads_as_a_sentence(client_for, sessions):
         "La ligne de commande a fait relivrer des changements à l'extension budget\u202f: "
         "dernier changement reçu 0 → 4"
     )
+
+
+def test_the_demo_reads_as_the_demo_s_person(client_for, sessions):
+    """`bridge demo` seeds the plugins' data as the actor "demo": the page names it as the
+    demo names its person, "Démo", not the raw word."""
+    from bridge.accounts import audit
+
+    with sessions() as session:
+        audit(session, "demo", "demo.seed", "mandate:1")
+        session.commit()
+    said = sentences(client_for("admin").get("/admin/audit"))
+    assert said[0] == "Démo\u202f: demo.seed (mandate:1)"
