@@ -12,9 +12,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from bridge.plugin import Project, RecordKey, utcnow
+from bridge.plugin import Project, RecordKey, Records, utcnow
 from plugins.budget.followup import reference_money
 from plugins.budget.models import Allocation, Envelope, LedgerLine
+from plugins.budget.proposals import site
 from plugins.commitments import writes
 from plugins.commitments.models import Commitment
 
@@ -152,3 +153,17 @@ def test_the_report_counts_each_euro_once(client_for, sessions, cited):
     text = text.replace(NBSP, " ")
     assert f"Alloué 150{NNBSP}000 €, engagé 100{NNBSP}000 €, mandaté 40{NNBSP}000 €" in text
     assert f"270{NNBSP}000" not in text
+
+
+def test_a_project_known_by_its_site_is_named_for_every_instance_reading_it(sessions, cited):
+    """An allocation made through another instance of the same Decidim keeps the project by
+    its site and id (`project_key`): the report of an instance citing the project still sees
+    that the allocation funds it."""
+    with sessions() as s:
+        [ivry] = [i for i in Records.beside(s).instances() if i.name == "ivry"]
+        allocation = s.get(Allocation, cited["funding"])
+        allocation.instance, allocation.project_remote_id = None, None
+        allocation.project_key = f"{site(ivry.base_url)}#project-{cited['project']}"
+        s.commit()
+        [money] = reference_money(s, [f"budget.allocation:{cited['funding']}"])
+    assert money.projects == (RecordKey("ivry", "projects", cited["project"]),)
