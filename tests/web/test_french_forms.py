@@ -4,10 +4,18 @@ browser's own validation bubbles (in the browser's language) are off: the server
 from __future__ import annotations
 
 import html
+import re
+from pathlib import Path
 
 from sqlalchemy import func, select
 
+import bridge
+import plugins
 from bridge.store.models import Instance
+
+CHECKED_BY_BROWSERS = re.compile(
+    r"\brequired\b|\b(min|max|minlength|pattern)=|type=\"(number|url|email|date|time|datetime-local)\""
+)
 
 
 def test_instance_form_errors_are_french_and_nothing_is_stored(client_for, sessions):
@@ -70,3 +78,19 @@ def test_deleting_with_an_empty_name_is_refused_by_the_server_in_french(client_f
     assert "Le nom tapé ne correspond pas" in html.unescape(refused.text)
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Instance)) == 1
+
+
+def test_every_template_form_with_a_field_to_fill_is_novalidate():
+    """The same rule read off every template of the core and of the bundled plugins, so that a
+    new form cannot forget it: a form whose fields the browser would check itself (`required`,
+    numbers, dates, e-mail or web addresses, bounds, patterns) says `novalidate`."""
+    roots = [Path(bridge.__file__).parent, Path(plugins.__file__).parent]
+    checked = 0
+    for template in sorted(p for root in roots for p in root.glob("**/templates/**/*.html")):
+        text = template.read_text(encoding="utf-8")
+        for form in re.findall(r"<form\b.*?</form>", text, re.S):
+            if CHECKED_BY_BROWSERS.search(form):
+                checked += 1
+                opening = form.split(">", 1)[0]
+                assert "novalidate" in opening, f"{template.name}: {opening}"
+    assert checked >= 30  # the rule is read off real forms (core, budget, committees, commitments)
