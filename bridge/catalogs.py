@@ -1,6 +1,6 @@
 """The translators' tool behind `bridge i18n` (docs/translation.md): extract the msgids of the
 core or of a plugin from its code and templates, update its `.po` catalogs, compile them to the
-`.mo` files the app reads, and list what is not translated yet.
+`.mo` files the app reads, and list what is not translated yet or breaks French typography.
 
 The `.mo` files are committed beside the `.po` files so a fresh clone runs with no build step;
 tests/web/test_translations.py fails when they no longer match.
@@ -9,6 +9,7 @@ tests/web/test_translations.py fails when they no longer match.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -151,6 +152,30 @@ def untranslated(source: Source, lang: str = "fr") -> list[str]:
     return missing
 
 
+# French typography the catalogs keep (docs/translation.md): the typographic apostrophe, and a
+# narrow no-break space (U+202F) before « : ; ! ? » and after «, never an ordinary one, which
+# lets the browser break the line before the sign.
+TYPOGRAPHY = {
+    "a straight apostrophe (write ’)": re.compile(r"\w'\w"),
+    "an ordinary space before : ; ! ? » (write U+202F)": re.compile(r" [:;!?»]"),
+    "an ordinary space after « (write U+202F)": re.compile(r"« "),
+}
+
+
+def typography(source: Source, lang: str = "fr") -> list[str]:
+    """The French translations that break TYPOGRAPHY: 'msgid: what is wrong' for each."""
+    if not source.po(lang).exists():
+        return []
+    found = []
+    for message in read(source.po(lang), lang):
+        strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+        key = message.id[0] if isinstance(message.id, tuple | list) else message.id
+        for wrong, pattern in TYPOGRAPHY.items():
+            if message.id and any(pattern.search(text or "") for text in strings):
+                found.append(f"{key}: {wrong}")
+    return found
+
+
 def _chosen(name: str | None) -> list[Source]:
     found = [s for s in sources() if name in (None, s.name)]
     if not found:
@@ -185,10 +210,15 @@ def compile_command(name: str | None) -> None:
 @command.command("check")
 @click.option("--package", "name", help="core or a plugin's name (default: all).")
 def check_command(name: str | None) -> None:
-    """List the msgids with no French translation; exit 1 if there is any."""
-    missing = [(s.name, m) for s in _chosen(name) for m in untranslated(s)]
+    """List the msgids with no French translation or with a French typography mistake; exit 1
+    if there is any."""
+    chosen = _chosen(name)
+    missing = [(s.name, m) for s in chosen for m in untranslated(s)]
     for package, message in missing:
         click.echo(f"{package}: {message}")
-    if missing:
+    mistakes = [(s.name, m) for s in chosen for m in typography(s)]
+    for package, message in mistakes:
+        click.echo(f"{package}: {message}")
+    if missing or mistakes:
         raise SystemExit(1)
-    click.echo("every message has a French translation")
+    click.echo("every message has a French translation, in French typography")

@@ -85,7 +85,7 @@ def test_create_a_token_and_see_it_once(browser, site):
     base, _ = site
     page = browser.new_page()
     sign_in(page, base)
-    page.get_by_role("link", name="Jetons d'API").click()
+    page.get_by_role("link", name="Jetons d’API").click()
     page.get_by_label("Nom du jeton").fill("portail open data")
     page.get_by_label("Rôle").select_option("viewer")
     page.get_by_role("button", name="Créer le jeton").click()
@@ -127,7 +127,7 @@ def test_create_an_account_that_then_signs_in(browser, site):
     sign_in(page, base, "elue@ivry.example", password)
     assert "/admin/" in page.url
     nav = page.get_by_role("navigation", name="admin")
-    assert nav.get_by_role("link", name="Jetons d'API").is_visible()
+    assert nav.get_by_role("link", name="Jetons d’API").is_visible()
     assert nav.get_by_role("link", name="Comptes").count() == 0  # accounts: admins only
     page.close()
 

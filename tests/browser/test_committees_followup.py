@@ -104,7 +104,7 @@ def test_the_roll_up_and_the_outbox_as_an_administrator_uses_them(browser, site)
 
     page.get_by_role("link", name="Tableau de bord").first.click()
     assert "1 non envoyé" in page.locator("#mail-state").inner_text()
-    page.locator("#mail-state").get_by_role("link", name="File d'envoi des e-mails").click()
+    page.locator("#mail-state").get_by_role("link", name="File d’envoi des e-mails").click()
     page.get_by_role("link", name="1 non envoyé").click()
     assert "550 5.1.1 unknown" in page.locator("#outbox").inner_text()
     assert not axe_violations(page)

@@ -94,7 +94,7 @@ def test_an_editor_reviews_confirms_and_reads_the_outcome(browser, site):
     assert not axe_violations(page)
 
     page.get_by_role("link", name="Revoir la modification à envoyer (1)").click()
-    assert page.locator("h1").inner_text() == "Envoyer l'avancement à Decidim"
+    assert page.locator("h1").inner_text() == "Envoyer l’avancement à Decidim"
     row = page.locator(f'#push-list tr[data-id="{child}"]')
     assert "70\u202f%" in row.inner_text() and "Envoyé par le bridge" in row.inner_text()
     assert (

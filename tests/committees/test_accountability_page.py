@@ -21,7 +21,7 @@ def test_the_page_shows_the_three_figures_and_offers_the_file(city, client_for):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert (
-        "Decidim affichera après l'import" in html or "Decidim affichera après l&#39;import" in html
+        "Decidim affichera après l’import" in html or "Decidim affichera après l&#39;import" in html
     )
     assert f'data-id="{city["child"]}" class="touched"' in html
     assert "70\u202f%" in html  # our figure and Decidim's after import for the child

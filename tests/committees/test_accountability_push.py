@@ -288,7 +288,7 @@ def test_the_pages_ask_preview_confirm_and_tell_each_outcome_in_french(
     )
 
     stale = editor.post(f"{url}/envoi", data={"csrf_token": editor.csrf, "plan": "another"})
-    assert stale.status_code == 409 and "rien n'a été envoyé" in stale.get_data(
+    assert stale.status_code == 409 and "rien n’a été envoyé" in stale.get_data(
         as_text=True
     ).replace("&#39;", "'")
     assert not pushes(sessions)
@@ -316,7 +316,7 @@ def test_without_credentials_the_page_says_why_and_offers_the_file(
     url = f"/admin/committees/accountability/ivry/{city['component']}"
     editor = client_for("editor")
     html = editor.get(url).get_data(as_text=True)
-    assert "n'a pas d'identifiants d'API" in html.replace("&#39;", "'")
+    assert "n’a pas d’identifiants d’API" in html.replace("&#39;", "'")
     assert "resultats.csv" in html and f"{url}/verifier" not in html
     refused = editor.get(f"{url}/envoi")
     assert "push-form" not in refused.get_data(as_text=True)

@@ -35,8 +35,8 @@ def test_only_admins_see_the_outbox_and_retry_is_audited(client_for, sessions):
     page = admin.get("/admin/mail")
     assert page.status_code == 200
     html = text(page)
-    assert "File d'envoi des e-mails" in html
-    assert "Aucun serveur SMTP n'est configuré" in html
+    assert "File d’envoi des e-mails" in html
+    assert "Aucun serveur SMTP n’est configuré" in html
     assert "chair@ivry.example" in html and "gone@ivry.example" not in html
     assert "1\u00a0en attente" in html or "1 en attente" in html
     failed_page = text(admin.get("/admin/mail?status=failed"))
@@ -59,7 +59,7 @@ def test_only_admins_see_the_outbox_and_retry_is_audited(client_for, sessions):
         assert entry.target == f"mail:{failed_id}" and entry.actor == "user:admin@ivry.example"
         assert "gone@" not in str(entry.before) + str(entry.after)
     audit_page = text(admin.get("/admin/audit"))
-    assert "a remis en file l&#39;e-mail" in audit_page or "a remis en file l'e-mail" in audit_page
+    assert "a remis en file l&#39;e-mail" in audit_page or "a remis en file l’e-mail" in audit_page
 
 
 def test_a_connection_failure_is_said_in_french_with_the_servers_words_beside(client_for, sessions):

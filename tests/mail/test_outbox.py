@@ -22,7 +22,7 @@ def smtp():
         yield server
 
 
-def queue(sessions, to="chair@ivry.example", key=None, body="L'ordre du jour : budget."):
+def queue(sessions, to="chair@ivry.example", key=None, body="L’ordre du jour : budget."):
     with sessions() as session, session.begin():
         return mail.queue(
             session,
@@ -49,7 +49,7 @@ def test_a_queued_message_is_sent_once_with_its_headers(sessions, smtp):
     assert received["From"] == "Ville d'Ivry-sur-Seine <suivi@ivry.example>"
     assert received["Subject"] == "Comité climat : réunion du 3 décembre"
     assert received["Auto-Submitted"] == "auto-generated"
-    assert received.get_content().strip() == "L'ordre du jour : budget."
+    assert received.get_content().strip() == "L’ordre du jour : budget."
     [row] = rows(sessions)
     assert row.status == "sent" and row.attempts == 1 and row.sent_at is not None
     assert received["Message-ID"] == row.message_id

@@ -88,7 +88,7 @@ def test_a_form_beyond_the_limit_is_a_french_page(app):
     assert answer.status_code == 413 and answer.mimetype == "text/html"
     page = html.unescape(answer.get_data(as_text=True))
     assert '<html lang="fr">' in page and "Envoi trop volumineux" in page
-    assert "rien n'a été enregistré" in page
+    assert "rien n’a été enregistré" in page
     english = client.post("/login?lang=en", data={"password": "p" * (MB + 1)})
     assert english.status_code == 413 and "Too large" in english.get_data(as_text=True)
 

@@ -115,13 +115,13 @@ def test_an_admin_changes_a_role_and_unlocks_an_account(client_for, sessions):
         viewer_id = viewer.id
         admin_id = session.scalar(select(User.id).where(User.email == "admin@ivry.example"))
     listing = text(admin.get("/admin/users"))
-    assert "verrouillé jusqu'à" in listing and "Déverrouiller" in listing
+    assert "verrouillé jusqu’à" in listing and "Déverrouiller" in listing
     admin.post(f"/admin/users/{viewer_id}/unlock", data={"csrf_token": admin.csrf})
     admin.post(f"/admin/users/{viewer_id}/role", data={"csrf_token": admin.csrf, "role": "editor"})
     last = admin.post(
         f"/admin/users/{admin_id}/role", data={"csrf_token": admin.csrf, "role": "viewer"}
     )
-    assert "Le dernier compte d&#39;administration ne peut pas perdre ce rôle" in text(
+    assert "Le dernier compte d’administration ne peut pas perdre ce rôle" in text(
         admin.get(last.location)
     )
     with sessions() as session:
@@ -187,7 +187,7 @@ def test_the_plugins_page_shows_each_consumers_cursor_lag_and_failure(client_for
     row = re.search(r'<tr class="delivery"><td>budget</td>.*?</tr>', page, re.S).group(0)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
     assert cells[1:3] == [str(first + 1), "3"]  # its cursor, and 3 changes waiting
-    assert "en échec" in cells[3] and "2 échecs d'affilée" in cells[3]
+    assert "en échec" in cells[3] and "2 échecs d’affilée" in cells[3]
     assert "RuntimeError: boom" in cells[4]
     assert cells[5] == formatting.datetime_text(now + timedelta(minutes=1), "fr")
     english = text(client_for("viewer").get("/admin/plugins?lang=en"))
@@ -366,7 +366,7 @@ def test_an_admin_has_a_failing_plugin_tried_again_now(client_for, sessions):
     done = admin.post(
         "/admin/plugins/budget/retry", data={"csrf_token": admin.csrf}, follow_redirects=True
     )
-    assert "L&#39;extension sera réessayée d&#39;ici quelques secondes." in text(done)
+    assert "L’extension sera réessayée d’ici quelques secondes." in text(done)
     with sessions() as session:
         cursor = session.get(PluginCursor, "budget")
         assert (cursor.next_attempt_at, cursor.attempts) == (None, 4)
@@ -375,11 +375,11 @@ def test_an_admin_has_a_failing_plugin_tried_again_now(client_for, sessions):
     again = admin.post(
         "/admin/plugins/budget/retry", data={"csrf_token": admin.csrf}, follow_redirects=True
     )
-    assert "n&#39;attendait pas" in text(again)
+    assert "n’attendait pas" in text(again)
     missing = admin.post("/admin/plugins/nobody/retry", data={"csrf_token": admin.csrf})
     assert missing.status_code == 404
     audit_page = text(admin.get("/admin/audit"))
-    assert "a fait réessayer tout de suite l&#39;extension budget, en échec" in audit_page
+    assert "a fait réessayer tout de suite l’extension budget, en échec" in audit_page
 
 
 def test_an_instance_never_reached_says_its_version_is_not_known_yet(client_for):

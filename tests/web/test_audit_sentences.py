@@ -38,8 +38,8 @@ def test_writes_read_as_french_sentences_with_what_changed(client_for, sessions)
     page = admin.get("/admin/audit")
     said = sentences(page)
     assert said[0] == "Camille a créé le compte dominique@ivry.example (rôle lecture)"
-    assert said[1] == "Camille a modifié l'instance ivry\u202f: intervalle 60 → 30 min"
-    assert said[2].startswith("Camille a modifié l'instance ivry\u202f: intervalle — → 60 min")
+    assert said[1] == "Camille a modifié l’instance ivry\u202f: intervalle 60 → 30 min"
+    assert said[2].startswith("Camille a modifié l’instance ivry\u202f: intervalle — → 60 min")
     assert "user.create" not in re.sub(r"<[^>]+>", "", page.text)  # raw actions: CSV only
     assert '<option value="user.create" >création de compte</option>' in page.text
     assert "heure de Paris" in page.text
@@ -66,7 +66,7 @@ def test_plugins_word_their_actions_and_unknown_ones_stay_readable(client_for, s
     said = sentences(client_for("admin").get("/admin/audit"))
     assert said[0] == "admin@ivry.example\u202f: committee.vote (committee:2)"
     assert said[1] == (
-        "admin@ivry.example a modifié l'allocation n° 7\u202f: "
+        "admin@ivry.example a modifié l’allocation n° 7\u202f: "
         "montant 1\u202f000 → 1\u202f250,50\u00a0€, statut proposée → confirmée"
     )
 
@@ -79,7 +79,7 @@ def test_a_replay_reads_as_a_sentence(client_for, sessions):
     Delivery(sessions, Settings(), PluginHost(["budget"])).replay("budget", 5, actor="cli")
     said = sentences(client_for("admin").get("/admin/audit"))
     assert said[0] == (
-        "La ligne de commande a fait relivrer des changements à l'extension budget\u202f: "
+        "La ligne de commande a fait relivrer des changements à l’extension budget\u202f: "
         "dernier changement reçu 0 → 4"
     )
 

@@ -28,7 +28,7 @@ def test_forbidden_and_wrong_method_pages_are_french(client_for):
     forbidden = viewer.get("/admin/users")
     assert forbidden.status_code == 403
     assert "Accès refusé" in forbidden.get_data(as_text=True)
-    back = '<a class="button" href="/admin/">Retour à l&#39;administration</a>'
+    back = '<a class="button" href="/admin/">Retour à l’administration</a>'
     assert back in forbidden.get_data(as_text=True)  # to the staff's pages, not the public home
     wrong = viewer.get("/logout")
     assert wrong.status_code == 405

@@ -56,13 +56,13 @@ def test_account_errors_are_french(client_for):
         data={"csrf_token": admin.csrf, "email": "pas-une-adresse", "role": "viewer"},
     )
     assert answer.status_code == 422
-    assert "«\u202fpas-une-adresse\u202f» n'est pas une adresse e-mail." in html.unescape(
+    assert "«\u202fpas-une-adresse\u202f» n’est pas une adresse e-mail." in html.unescape(
         answer.text
     )
     wrong = admin.post(
         "/account", data={"csrf_token": admin.csrf, "current": "nope", "new": "x" * 12}
     )
-    assert "Le mot de passe actuel n'est pas le bon." in html.unescape(wrong.text)
+    assert "Le mot de passe actuel n’est pas le bon." in html.unescape(wrong.text)
 
 
 def test_deleting_with_an_empty_name_is_refused_by_the_server_in_french(client_for, sessions):

@@ -87,7 +87,7 @@ def test_an_admin_types_the_api_credentials_in_the_forms(client_for, sessions):
     )
     page = html.unescape(half.get_data(as_text=True))
     assert half.status_code == 422
-    assert "La clé et le secret de l'API vont ensemble." in page
+    assert "La clé et le secret de l’API vont ensemble." in page
     assert "s3cret-vitry" not in page  # a secret is never written back into a page
     added = admin.post(
         "/admin/instances/new",

@@ -30,6 +30,30 @@ def test_every_message_has_a_french_translation(source):
     )
 
 
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.name)
+def test_french_translations_keep_french_typography(source):
+    mistakes = catalogs.typography(source, "fr")
+    assert not mistakes, f"{source.po('fr')}: {mistakes[:20]}"
+
+
+def test_the_typography_check_sees_each_mistake(tmp_path):
+    """So that a check finding nothing means something."""
+    source = catalogs.Source("sample", tmp_path, "sample")
+    source.po("fr").parent.mkdir(parents=True)
+    source.po("fr").write_text(
+        'msgid "a"\nmsgstr "l\'adresse"\n\n'
+        'msgid "b"\nmsgstr "Attention : vide"\n\n'
+        'msgid "c"\nmsgstr "« vide\u202f»"\n\n'
+        'msgid "d"\nmsgstr "l’adresse\u202f: «\u202fvide\u202f» à 18:30, https://ivry.fr"\n',
+        encoding="utf-8",
+    )
+    assert catalogs.typography(source) == [
+        "a: a straight apostrophe (write ’)",
+        "b: an ordinary space before : ; ! ? » (write U+202F)",
+        "c: an ordinary space after « (write U+202F)",
+    ]
+
+
 def _frozen(value):
     return tuple(value) if isinstance(value, list | tuple) else value
 
