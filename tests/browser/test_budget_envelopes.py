@@ -105,7 +105,8 @@ def test_edit_close_reopen_and_delete_an_empty_envelope(page, site):
     options = page.locator("#envelope option").all_inner_texts()
     assert "Communication climat 2021" not in options  # nor an import
     page.goto(f"{site.url}/admin/budget/envelopes/{site.envelope_id('Communication climat 2021')}")
-    page.get_by_role("button", name="Rouvrir l’enveloppe").click()
+    with page.expect_navigation():  # read the page the click opens
+        page.get_by_role("button", name="Rouvrir l’enveloppe").click()
     assert page.locator("#line-form").count() == 1
 
     page.get_by_role("link", name="Supprimer l’enveloppe").click()
@@ -121,7 +122,8 @@ def test_edit_close_reopen_and_delete_an_empty_envelope(page, site):
     # an envelope with allocations offers no delete, and says why
     page.goto(f"{site.url}/admin/budget/envelopes/{site.envelope_id(CLIMATE)}")
     page.get_by_label("ivry — Pour le climat, à Ivry, on agit ! (tout le processus)").check()
-    page.get_by_role("button", name="Enregistrer les sources").click()
+    with page.expect_navigation():  # read the page the click opens
+        page.get_by_role("button", name="Enregistrer les sources").click()
     assert page.get_by_role("link", name="Supprimer l’enveloppe").count() == 0
     assert "déplacez ou supprimez d’abord ses allocations" in page.inner_text("main")
 

@@ -263,14 +263,16 @@ def test_the_proposals_list_is_searched_filtered_and_paged(browser, site):
     assert "Page 2 sur" in page.locator(".pager").inner_text()
 
     page.fill("#q", "VÉLO")  # case and accents folded
-    page.get_by_role("button", name="Filtrer").click()
+    with page.expect_navigation():  # read the page the click opens
+        page.get_by_role("button", name="Filtrer").click()
     titles = page.locator("tr.proposal td:first-child a").all_inner_texts()
     assert 0 < len(titles) < 50 and all("vélo" in t.lower() for t in titles)
     assert page.locator("#count").inner_text().startswith("Propositions 1 à")  # back to page 1
 
     page.fill("#q", "")
     page.select_option("#state", label="acceptée")
-    page.get_by_role("button", name="Filtrer").click()
+    with page.expect_navigation():  # read the page the click opens
+        page.get_by_role("button", name="Filtrer").click()
     states = page.locator("tr.proposal .badge").all_inner_texts()
     assert states and set(states) == {"acceptée"}
     page.close()
@@ -283,12 +285,14 @@ def test_the_change_feed_is_searched_filtered_and_paged(browser, site):
     page.goto(f"{base}/admin/instances/ivry/changes")
     assert page.locator("tr.change").count() == 50
     page.select_option("#resource", label="projet")
-    page.get_by_role("button", name="Filtrer").click()
+    with page.expect_navigation():  # read the page the click opens
+        page.get_by_role("button", name="Filtrer").click()
     kinds = {row.inner_text() for row in page.locator("tr.change td:nth-child(2)").all()}
     assert kinds == {"projet"}
     page.goto(f"{base}/admin/instances/ivry/changes")
     page.fill("#q", "VÉLO")  # a word of the changed records' titles, case and accents folded
-    page.get_by_role("button", name="Filtrer").click()
+    with page.expect_navigation():  # read the page the click opens
+        page.get_by_role("button", name="Filtrer").click()
     found = page.locator("tr.change td:nth-child(3)").all_inner_texts()
     assert found and all("vélo" in cell.lower() for cell in found), found
     kinds = set(page.locator("tr.change td:nth-child(2)").all_inner_texts())
@@ -299,7 +303,8 @@ def test_the_change_feed_is_searched_filtered_and_paged(browser, site):
     assert set(page.locator("tr.change td:nth-child(2)").all_inner_texts()) == {"proposition"}
     page.fill("#q", "projet")  # the kind of record, in French
     page.select_option("#resource", label="Tous")
-    page.get_by_role("button", name="Filtrer").click()
+    with page.expect_navigation():  # read the page the click opens
+        page.get_by_role("button", name="Filtrer").click()
     assert set(page.locator("tr.change td:nth-child(2)").all_inner_texts()) == {"projet"}
     page.fill("#q", "proposition")
     page.get_by_role("button", name="Filtrer").click()
@@ -308,14 +313,16 @@ def test_the_change_feed_is_searched_filtered_and_paged(browser, site):
     assert set(page.locator("tr.change td:nth-child(2)").all_inner_texts()) == {"proposition"}
     remote = page.locator("tr.change td:nth-child(3) small").first.inner_text().strip("()")
     page.fill("#q", remote)  # a Decidim id
-    page.get_by_role("button", name="Filtrer").click()
+    with page.expect_navigation():  # read the page the click opens
+        page.get_by_role("button", name="Filtrer").click()
     ids = page.locator("tr.change td:nth-child(3) small").all_inner_texts()
     assert ids and all(remote in i for i in ids), ids
     page.goto(f"{base}/admin/instances/ivry/changes?q=nothing+like+this")
     assert page.locator("tr.change").count() == 0
     page.goto(f"{base}/admin/instances/ivry/changes")
     first_page = page.locator("tr.change").first.inner_text()
-    page.get_by_role("link", name="Plus anciennes").click()
+    with page.expect_navigation():  # read the page the click opens
+        page.get_by_role("link", name="Plus anciennes").click()
     assert page.locator("tr.change").count() > 0
     assert page.locator("tr.change").first.inner_text() != first_page
     page.close()

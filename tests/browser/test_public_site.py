@@ -133,11 +133,15 @@ def test_public_pages_have_breadcrumbs_back_to_home(browser, site, width):
         "Suivi des engagements",
     ]
     assert trail[-1][1] is None and page.locator(".breadcrumbs [aria-current=page]").count() == 1
-    page.get_by_role("link", name=expected["fr"], exact=True).first.click()
+    # Each step is read on the page its click opens, not on the one still shown.
+    with page.expect_navigation():
+        page.get_by_role("link", name=expected["fr"], exact=True).first.click()
     assert [label for label, _ in crumbs(page)][-1] == expected["fr"]
-    page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").nth(1).click()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").nth(1).click()
     assert page.locator("h1").inner_text() == "Ville d'Ivry-sur-Seine"
-    page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").first.click()
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").first.click()
     assert page.locator("h1").inner_text() == "Participation citoyenne"
     assert page.locator(".breadcrumbs").count() == 0  # the home page is the top
     page.goto(f"{base}/budget/?lang=en")
