@@ -12,12 +12,13 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from bridge.plugin import Project, RecordKey, Records, utcnow
+from bridge.plugin import Project, RecordKey, Records
 from plugins.budget.followup import reference_money
-from plugins.budget.models import Allocation, Envelope, LedgerLine
+from plugins.budget.models import Allocation
 from plugins.budget.proposals import site
 from plugins.commitments import writes
 from plugins.commitments.models import Commitment
+from tests.budget import seeding
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 SOURCE = "les affectations et les lignes comptables du budget de suivi"
@@ -28,35 +29,6 @@ def bridge_plugins():
     return ["budget", "commitments"]
 
 
-def _allocation(session, envelope, label, cents, project=None, committed=0, paid=0):
-    allocation = Allocation(
-        envelope_id=envelope.id,
-        label=label,
-        amount_cents=cents,
-        status="confirmed",
-        created_at=utcnow(),
-        instance="ivry" if project else None,
-        project_remote_id=project,
-    )
-    session.add(allocation)
-    session.flush()
-    for kind, amount in (("commitment", committed), ("payment", paid)):
-        if amount:
-            session.add(
-                LedgerLine(
-                    envelope_id=envelope.id,
-                    allocation_id=allocation.id,
-                    kind=kind,
-                    day=date(2024, 5, 2),
-                    amount_cents=amount,
-                    reference=f"{kind}-{allocation.id}",
-                    label=label,
-                    imported_at=utcnow(),
-                )
-            )
-    return allocation
-
-
 @pytest.fixture
 def cited(bridge_host, sessions, synced):
     """The 700 000 € follow-up envelope of Ivry's vote: 120 000 € to a voted project (90 000 €
@@ -64,19 +36,19 @@ def cited(bridge_host, sessions, synced):
     project, its allocation and the composters' allocation."""
     with sessions() as s:
         project = s.scalar(select(Project).order_by(Project.id))
-        envelope = Envelope(
-            name="Suites du budget participatif",
-            amount_cents=70_000_000,
-            year_start=2022,
-            year_end=2026,
-            created_at=utcnow(),
+        envelope = seeding.envelope(s, "Suites du budget participatif")
+        funding = seeding.allocation(
+            s,
+            envelope,
+            "Arbres",
+            12_000_000,
+            committed=9_000_000,
+            paid=4_000_000,
+            project=project.remote_id,
         )
-        s.add(envelope)
-        s.flush()
-        funding = _allocation(
-            s, envelope, "Arbres", 12_000_000, project.remote_id, 9_000_000, 4_000_000
+        alone = seeding.allocation(
+            s, envelope, "Composteurs", 3_000_000, committed=1_000_000, instance=None
         )
-        alone = _allocation(s, envelope, "Composteurs", 3_000_000, committed=1_000_000)
         s.commit()
         ids = {"project": project.remote_id, "funding": funding.id, "alone": alone.id}
     context = bridge_host.context("commitments")

@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from bridge.app import create_app
 from bridge.config import Settings
-from bridge.plugin import FollowupAction, RecordKey, Result, hookimpl, utcnow
+from bridge.plugin import FollowupAction, RecordKey, Result, hookimpl
 from bridge.pluginhost import PluginHost
 from bridge.store.db import make_engine, make_sessionmaker
-from plugins.budget.models import Allocation, Envelope, LedgerLine
 from plugins.commitments.report import report
+from tests.budget import seeding
 from tests.budget.demo_data import demo_budget_database
 
 PLUGINS = ["budget", "committees", "commitments"]
@@ -69,52 +69,29 @@ def bridge_plugins():
     return [*PLUGINS, ("spenders", Spenders())]
 
 
-def _allocation(session, envelope, label, cents, result=None, committed=0, paid=0):
-    now = utcnow()
-    allocation = Allocation(
-        envelope_id=envelope.id,
-        label=label,
-        amount_cents=cents,
-        status="confirmed",
-        created_at=now,
-        instance="ivry" if result else None,
-        result_remote_id=result,
-    )
-    session.add(allocation)
-    session.flush()
-    for kind, amount, ref in (("commitment", committed, "ENG"), ("payment", paid, "MAN")):
-        if amount:
-            session.add(
-                LedgerLine(
-                    envelope_id=envelope.id,
-                    allocation_id=allocation.id,
-                    kind=kind,
-                    day=date(2023, 3, 1),
-                    amount_cents=amount,
-                    reference=f"{ref}-{allocation.id}",
-                    label=label,
-                    imported_at=now,
-                )
-            )
-    return allocation
-
-
 def test_an_allocation_and_its_result_are_counted_once(bridge_host, sessions, synced):
     with sessions() as s:
         result = s.scalar(select(Result).order_by(Result.id))
-        envelope = Envelope(
-            name="Suites du vote",
-            amount_cents=70_000_000,
-            year_start=2022,
-            year_end=2026,
-            created_at=utcnow(),
+        envelope = seeding.envelope(s)
+        linked = seeding.allocation(
+            s,
+            envelope,
+            "Arbres",
+            10_000_000,
+            committed=6_000_000,
+            paid=2_500_000,
+            result=result.remote_id,
+            day=date(2023, 3, 1),
         )
-        s.add(envelope)
-        s.flush()
-        linked = _allocation(
-            s, envelope, "Arbres", 10_000_000, result.remote_id, committed=6_000_000, paid=2_500_000
+        other = seeding.allocation(
+            s,
+            envelope,
+            "Composteurs",
+            1_500_000,
+            committed=1_500_000,
+            instance=None,
+            day=date(2023, 3, 1),
         )
-        other = _allocation(s, envelope, "Composteurs", 1_500_000, committed=1_500_000)
         s.commit()
         Spenders.keys = {
             "allocation": f"budget.allocation:{linked.id}",

@@ -13,12 +13,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from bridge.plugin import Project, Result, utcnow
-from plugins.budget.models import Allocation, Envelope, LedgerLine
+from bridge.plugin import Project, Result
 from plugins.commitments import writes
 from plugins.commitments.asof import Period, end_of, state
 from plugins.commitments.models import Commitment, Mandate, StatusChange
 from plugins.commitments.report import DECIDIM, FOLLOWUP
+from tests.budget import seeding
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 
@@ -138,19 +138,19 @@ def test_a_commitment_carries_its_projects_money(
     assert trees_now.money.allocated == amount * 100
     assert trees_now.money.sources == {DECIDIM}
     with sessions() as s:
-        envelope = Envelope(
-            name="Suites du vote",
-            amount_cents=70_000_000,
-            year_start=2022,
-            year_end=2026,
-            created_at=utcnow(),
+        envelope = seeding.envelope(s)
+        seeding.allocation(
+            s,
+            envelope,
+            "Arbres",
+            12_000_000,
+            committed=9_000_000,
+            paid=4_000_000,
+            project=project_id,
         )
-        s.add(envelope)
-        s.flush()
-        to_project = _allocation(s, envelope, "Arbres", 12_000_000, 9_000_000, 4_000_000)
-        to_project.project_remote_id = project_id
-        to_result = _allocation(s, envelope, "Composteurs", 3_000_000, 1_000_000, 0)
-        to_result.result_remote_id = result_remote_id
+        to_result = seeding.allocation(
+            s, envelope, "Composteurs", 3_000_000, committed=1_000_000, result=result_remote_id
+        )
         s.commit()
         cited = to_result.id
     with context.transaction() as s:
@@ -190,34 +190,6 @@ def test_a_commitment_carries_its_projects_money(
     pdf = public.get(address.replace("/bilan?", "/bilan.pdf?") + "&lang=fr")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert f"Alloué 150{NNBSP}000 €, engagé 100{NNBSP}000 €" in text.replace(NBSP, " ")
-
-
-def _allocation(session, envelope, label, cents, committed, paid) -> Allocation:
-    allocation = Allocation(
-        envelope_id=envelope.id,
-        label=label,
-        amount_cents=cents,
-        status="confirmed",
-        created_at=utcnow(),
-        instance="ivry",
-    )
-    session.add(allocation)
-    session.flush()
-    for kind, amount in (("commitment", committed), ("payment", paid)):
-        if amount:
-            session.add(
-                LedgerLine(
-                    envelope_id=envelope.id,
-                    allocation_id=allocation.id,
-                    kind=kind,
-                    day=date(2024, 5, 2),
-                    amount_cents=amount,
-                    reference=f"{kind}-{allocation.id}",
-                    label=label,
-                    imported_at=utcnow(),
-                )
-            )
-    return allocation
 
 
 def test_the_page_and_the_pdf_for_a_day_in_french(client_for, sessions, mandate_id):
