@@ -17,13 +17,13 @@ from bridge.app import create_app
 from bridge.config import Settings
 from bridge.pluginhost import PluginHost
 from bridge.store.db import make_engine, make_sessionmaker
-from bridge.store.models import Component, OutboxMessage, Result
+from bridge.store.models import OutboxMessage
 from bridge.testing.clients import create_people, email_for
 from bridge.testing.stand_in import sync_stand_in
-from plugins.committees.models import ActionItem, ActionItemResult, Committee
 from simulator.testing import running_simulator
 from tests.browser.conftest import serve
 from tests.browser.test_accessibility import PHONE_CHECK, axe_violations
+from tests.committees import workflow
 from tests.conftest import _database_url
 
 pytestmark = pytest.mark.browser
@@ -38,25 +38,7 @@ def site(tmp_path_factory):
     with running_simulator() as decidim:
         sync_stand_in(sessions, PluginHost(["budget", "committees"]), decidim, "ivry")
     with sessions() as session, session.begin():
-        component = session.scalars(
-            select(Component).where(Component.manifest == "Accountability")
-        ).first()
-        child = session.scalars(
-            select(Result)
-            .where(Result.component_id == component.id, Result.parent_remote_id.is_not(None))
-            .order_by(Result.id)
-        ).first()
-        committee = Committee(slug="velo", name="Comité Vélo", created_at=NOW, updated_at=NOW)
-        item = ActionItem(
-            committee=committee,
-            title="Pistes",
-            progress=70,
-            status="in_progress",
-            created_at=NOW,
-            updated_at=NOW,
-        )
-        item.results.append(ActionItemResult(instance="ivry", result_remote_id=child.remote_id))
-        session.add(committee)
+        component, child = workflow.follow_a_child_result(session, NOW)
         refused = mail.queue(
             session,
             recipient="voirie@ivry.example",

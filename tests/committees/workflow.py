@@ -4,11 +4,12 @@ admin pages, the public pages, the calendar and the personal data."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from plugins.committees.models import Committee, Meeting, Member
+from bridge.store.models import Component, Result
+from plugins.committees.models import ActionItem, ActionItemResult, Committee, Meeting, Member
 
 CONTACTS = {
     "email": "awa.diallo@exemple.org",
@@ -121,3 +122,29 @@ def _io(data: bytes):
     import io
 
     return io.BytesIO(data)
+
+
+def follow_a_child_result(session, now: datetime) -> tuple[Component, Result]:
+    """« Comité Vélo », whose one action item (« Pistes », 70 %, in progress) is linked to the
+    first synced accountability result that has a parent: the smallest roll-up a push or an
+    export has to carry. Returns the component and that result."""
+    component = session.scalars(
+        select(Component).where(Component.manifest == "Accountability")
+    ).first()
+    child = session.scalars(
+        select(Result)
+        .where(Result.component_id == component.id, Result.parent_remote_id.is_not(None))
+        .order_by(Result.id)
+    ).first()
+    committee = Committee(slug="velo", name="Comité Vélo", created_at=now, updated_at=now)
+    item = ActionItem(
+        committee=committee,
+        title="Pistes",
+        progress=70,
+        status="in_progress",
+        created_at=now,
+        updated_at=now,
+    )
+    item.results.append(ActionItemResult(instance="ivry", result_remote_id=child.remote_id))
+    session.add(committee)
+    return component, child
