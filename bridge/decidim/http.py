@@ -3,7 +3,8 @@
 gql's RequestsHTTPTransport sends every request through `session.request`, so doing the work
 here keeps it in one place for every query: keep-alive and gzip come with requests; we add a
 client-side rate limiter (Decidim allows 100 requests a minute per IP by default), retries with
-exponential backoff on connection errors, 5xx and 429 (honouring Retry-After), no redirects
+exponential backoff on connection errors, 5xx and 429 (honouring Retry-After; a bare 429 waits
+for Rack::Attack's next fixed minute), no redirects
 (a login-only organization answers 302 to its sign-in page, which we report, not follow), and
 the bearer token of Decidim 0.31 API users, refreshed on 401.
 """
@@ -120,6 +121,7 @@ class DecidimSession(requests.Session):
         timeout: float = 30.0,
         credentials: Credentials | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        wall: Callable[[], float] = time.time,
     ):
         super().__init__()
         self.base_url = base_url.rstrip("/")
@@ -129,7 +131,7 @@ class DecidimSession(requests.Session):
         self.credentials = credentials
         self.counters = Counters()
         self.last_had_nul = False
-        self._sleep = sleep
+        self._sleep, self._wall = sleep, wall
         self._token: str | None = None
         self.headers.update(
             {
@@ -181,7 +183,12 @@ class DecidimSession(requests.Session):
                 # address, a lower limit than ours): go slower for the rest of the run.
                 self.limiter.slow_down()
             if response.status_code in RETRY_STATUSES and attempt < self.max_retries:
-                self._pause(attempt, response.headers.get("Retry-After"))
+                retry_after = response.headers.get("Retry-After")
+                if response.status_code == 429 and retry_after is None:
+                    self._wait_for_next_window()
+                    attempt += 1
+                    continue
+                self._pause(attempt, retry_after)
                 attempt += 1
                 continue
             _raise_for_status(response)
@@ -215,6 +222,16 @@ class DecidimSession(requests.Session):
             delay = min(self.max_backoff, self.backoff * 2**attempt) * (0.5 + random.random() / 2)
         log.info("retrying in %.1fs (attempt %d)", delay, attempt + 1)
         self._sleep(min(delay, self.max_backoff))
+
+    def _wait_for_next_window(self) -> None:
+        """A 429 without Retry-After: Decidim's Rack::Attack (its default answer, "Retry later",
+        names no delay) counts per fixed period of epoch time, so nothing passes before the
+        period ends; wait until then, and a second more for the clocks' difference."""
+        self.counters.retries += 1
+        period = self.limiter.period
+        delay = period - self._wall() % period + 1.0
+        log.info("429 without Retry-After: waiting %.1fs for the throttle's next minute", delay)
+        self._sleep(delay)
 
     def sign_in(self) -> None:
         """POST /api/sign_in with the API user's key and secret; keep the bearer token."""

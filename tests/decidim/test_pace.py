@@ -49,3 +49,27 @@ def test_a_429_all_the_same_slows_the_rest_of_the_run():
     assert session.post(api, json={"query": "{ x }"}).status_code == 200
     assert slept == [3.0]  # Retry-After honoured
     assert session.limiter.limit == 72  # a fifth less from now on
+
+
+@responses.activate
+def test_a_429_without_retry_after_waits_for_rack_attacks_next_minute():
+    # Decidim leaves Rack::Attack's `throttled_response_retry_after_header` off: its 429 is a
+    # bare "Retry later" and the count only resets when the fixed minute (epoch time / 60)
+    # ends. A short backoff would spend every retry inside the same minute.
+    api = f"{BASE}/api"
+    start = 1_800_000_017.3  # 17.3 s into a minute of epoch time
+    now = [start]
+
+    def answer(request):
+        if now[0] // 60 == start // 60:  # this minute is spent (another client, same address)
+            return (429, {"Content-Type": "text/plain"}, "Retry later\n")
+        return (200, {}, '{"data": {}}')
+
+    def sleep(seconds):
+        now[0] += seconds
+
+    responses.add_callback(responses.POST, api, callback=answer)
+    session = DecidimSession(BASE, rate_limit=90, sleep=sleep, wall=lambda: now[0])
+    assert session.post(api, json={"query": "{ x }"}).status_code == 200
+    assert session.counters.retries == 1
+    assert 60 - 17.3 <= now[0] - start <= 60 - 17.3 + 2  # no longer than needed
