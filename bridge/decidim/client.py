@@ -546,7 +546,11 @@ class DecidimClient:
         try:
             result = self._client.execute(request)
         except TransportQueryError as exc:
-            raise GraphQLErrors(list(exc.errors or [{"message": str(exc)}])) from exc
+            errors = list(exc.errors or [{"message": str(exc)}])
+            if not isinstance(exc.data, dict) or not all(_only_nulled(e) for e in errors):
+                raise GraphQLErrors(errors) from exc
+            log.debug("Decidim left out what it will not show: %s", errors[0].get("message"))
+            result = exc.data
         except TransportConnectionFailed as exc:
             if isinstance(exc.__cause__, DecidimError):
                 raise exc.__cause__ from None
@@ -558,6 +562,16 @@ class DecidimClient:
         if not isinstance(result, dict):
             raise NotJSONError("Decidim answered without a data object")
         return without_nul(result) if self.session.last_had_nul else result
+
+
+# Decidim 0.32's errors (decidim-api `schema.rb`, `errors/*.rb`) for what older versions answer
+# as a silent `null`: a record not found (the probe's ids "0", an item asked by id that left)
+# or one the visitor may not see. The rest of the answer is whole, the null in its place.
+NULLED = frozenset({"NOT_FOUND_ERROR", "UNAUTHORIZED_OBJECT_ERROR", "UNAUTHORIZED_FIELD_ERROR"})
+
+
+def _only_nulled(error: dict[str, Any]) -> bool:
+    return (error.get("extensions") or {}).get("code") in NULLED
 
 
 def without_nul(value: Any) -> Any:

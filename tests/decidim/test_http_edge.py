@@ -310,3 +310,54 @@ def test_rate_limiter_allows_a_burst_then_waits_for_the_window():
 def test_probes_understand_every_way_of_saying_the_field_does_not_fit(message):
     assert missing_in([{"message": message}]) == {"Organization.name{}"}
     assert missing_in([{"message": message}, {"message": "Internal error"}]) is None
+
+
+def not_found(type_name: str, path: list[str], data: dict) -> dict:
+    """Decidim 0.32's answer (decidim-api `errors/not_found_error.rb`, the develop docs'
+    NOT_FOUND_ERROR sample) where older versions answered `null` without an error."""
+    error = {
+        "message": f"{type_name} not found",
+        "extensions": {"code": "NOT_FOUND_ERROR"},
+        "locations": [{"line": 2, "column": 3}],
+        "path": path,
+    }
+    return {"errors": [error], "data": data}
+
+
+@responses.activate
+def test_a_probe_answered_with_not_found_errors_finds_every_field():
+    # The probe's ids "0" match nothing: a server that says so with an error has still
+    # validated the whole document, so it has every field the probe asks.
+    probe = not_found(
+        "ParticipatoryProcess",
+        ["participatoryProcess"],
+        {"decidim": {"version": None}, "participatoryProcess": None, "component": None},
+    )
+    responses.post(API, json=probe)
+    responses.post(API, json=organization_answer(None))
+    client = make_client()
+    assert client.detect_version() == "0.31"
+    assert client.capabilities.missing == frozenset()
+
+
+@responses.activate
+def test_an_item_decidim_says_is_not_found_is_gone():
+    responses.post(
+        API,
+        json=not_found(
+            "Proposal", ["component", "proposal"], {"component": {"id": "7", "proposal": None}}
+        ),
+    )
+    client = make_client(version="0.31")
+    assert client.one("proposals", "ProposalById", "proposal", "7", "12") is None
+
+
+@responses.activate
+def test_other_errors_beside_data_still_fail():
+    body = {
+        "errors": [{"message": "Cannot return null for non-nullable field Coordinates.latitude"}],
+        "data": {"component": {"id": "7", "proposal": None}},
+    }
+    responses.post(API, json=body)
+    with pytest.raises(GraphQLErrors, match="non-nullable"):
+        make_client(version="0.31").one("proposals", "ProposalById", "proposal", "7", "12")
