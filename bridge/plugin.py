@@ -26,6 +26,7 @@ from bridge.access import (
     required_identity,
 )
 from bridge.accounts import audit, has_role
+from bridge.actors import People
 from bridge.api.openapi import list_operation, list_response, problem_response
 from bridge.api.paging import page
 from bridge.api.params import integer as integer_parameter
@@ -97,6 +98,7 @@ __all__ = [
     "NoCredentials",
     "Numbered",
     "Place",
+    "People",
     "PluginContext",
     "Problem",
     "Project",

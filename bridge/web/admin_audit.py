@@ -8,10 +8,11 @@ from flask import current_app, render_template, request
 from sqlalchemy import select
 
 from bridge.access import need
+from bridge.actors import names
 from bridge.i18n import language
 from bridge.inputs import whole_number
 from bridge.paging import keyset
-from bridge.store.models import AuditEntry, User
+from bridge.store.models import AuditEntry
 from bridge.web.admin import _db, blueprint
 from bridge.web.audit_text import Wording
 
@@ -34,8 +35,6 @@ def audit():
     )
     rows = found_page.items
     actions = _db().scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
-    emails = {e.actor.rsplit(":", 1)[-1] for e in rows if e.actor.startswith(("user:", "token:"))}
-    names = dict(_db().execute(select(User.email, User.name).where(User.email.in_(emails))).all())
     wording = Wording(
         [
             (context.catalog, wording)
@@ -43,7 +42,7 @@ def audit():
                 "audit_wording"
             )
         ],
-        {email: name for email, name in names.items() if name},
+        names(_db(), (e.actor for e in rows)),
         language(),
     )
     return render_template(

@@ -16,6 +16,7 @@ from typing import Any
 
 from babel.support import NullTranslations
 
+from bridge.actors import People
 from bridge.formatting import date_text, number
 from bridge.hookspecs import AuditWording, Plural
 from bridge.i18n import N_, Catalog, core_catalog
@@ -79,10 +80,6 @@ CORE = AuditWording(
     values={"viewer": N_("viewer"), "editor": N_("editor"), "admin": N_("admin")},
     units={"schedule_interval_minutes": " min"},
 )
-SOMEONE = N_("Someone")
-COMMAND_LINE = N_("The command line")
-DEMO = N_("Demo")  # `bridge demo` seeding the plugins' data: named as the demo's person is
-TOKEN = N_("{name} (token no. {id})")
 EMPTY = "—"
 
 
@@ -124,7 +121,7 @@ class Wording:
             self.fields.update((k, say.ugettext(v)) for k, v in w.fields.items())
             self.values.update((k, say.ugettext(v)) for k, v in w.values.items())
             self.units.update(w.units)
-        self.names = names  # email -> the person's name, for "Camille a ..."
+        self.who = People(names, lang)  # "Camille a ...": the audit page is for admins
         self.lang = lang
 
     def value(self, key: str, value: Any) -> str:
@@ -148,20 +145,6 @@ class Wording:
     def label(self, action: str) -> str:
         """A short name of an action, for the filter: 'création de compte'."""
         return self.labels.get(action, action)
-
-    def who(self, actor: str) -> str:
-        kind, _, rest = actor.partition(":")
-        if kind == "user":
-            return self.names.get(rest) or rest
-        if kind == "token":
-            token_id, _, email = rest.partition(":")
-            name = self.names.get(email) or email
-            return self.core.ugettext(TOKEN).format(name=name, id=token_id)
-        if actor == "cli":
-            return self.core.ugettext(COMMAND_LINE)
-        if actor == "demo":
-            return self.core.ugettext(DEMO)
-        return actor or self.core.ugettext(SOMEONE)
 
     def template(self, entry: AuditEntry) -> str | None:
         """The action's sentence, in the form that agrees with its count when it has one."""

@@ -12,7 +12,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import N_, current_context, db, find, has_role, need, pages_need_sign_in
+from bridge.plugin import (
+    N_,
+    People,
+    current_context,
+    current_language,
+    db,
+    find,
+    has_role,
+    need,
+    pages_need_sign_in,
+)
 from bridge.plugin import current_identity as identity
 from plugins.commitments import sheetimport, writes
 from plugins.commitments.models import Commitment, Evidence, Mandate, StatusChange
@@ -272,6 +282,11 @@ def commitment(commitment_id: int, error: writes.Refused | None = None, form_id:
     candidates = []
     if search:
         candidates = _context().collect("references", session=session, kind=None, search=search)
+    history = session.scalars(
+        select(StatusChange)
+        .where(StatusChange.commitment_id == found.id)
+        .order_by(StatusChange.id.desc())
+    ).all()
     return render_template(
         "commitments/commitment.html",
         commitment=found,
@@ -279,11 +294,9 @@ def commitment(commitment_id: int, error: writes.Refused | None = None, form_id:
         evidence=session.scalars(
             select(Evidence).where(Evidence.commitment_id == found.id).order_by(Evidence.id)
         ).all(),
-        history=session.scalars(
-            select(StatusChange)
-            .where(StatusChange.commitment_id == found.id)
-            .order_by(StatusChange.id.desc())
-        ).all(),
+        history=history,
+        # the person, as the audit page names them; an e-mail only for those who write
+        person=People.of(session, (h.changed_by for h in history), current_language(), _can_edit()),
         instances=[i.name for i in _context().records.instances()],
         search=search,
         candidates=candidates,

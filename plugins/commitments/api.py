@@ -14,6 +14,7 @@ from bridge.plugin import (
     current_identity,
     db,
     find,
+    has_role,
     integer_parameter,
     list_operation,
     page,
@@ -74,7 +75,9 @@ def commitment(commitment_id: int):
     found = find(session, Commitment, commitment_id)
     if found is None:
         raise Problem(404, f"no commitment {commitment_id}")
-    known = current_identity() is not None
+    who = current_identity()
+    # `by` holds an account's e-mail (personal data): for those who write, as on the pages
+    known = who is not None and has_role(who.role, "editor")
     history = session.scalars(
         select(StatusChange).where(StatusChange.commitment_id == found.id).order_by(StatusChange.id)
     )

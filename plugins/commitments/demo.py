@@ -34,7 +34,7 @@ MOVED_2025: dict[str, tuple[str, str]] = {
         "Point d’étape 2025 : premières élections dans les écoles en mai",
     ),
 }
-ACTOR = "Démo"  # who the history and evidence say did it: the name the core's demo gives its person
+ACTOR = "demo"  # who the history and evidence say did it: pages name it « Démo », as the audit
 CITY = "https://ivry94.fr/"
 
 # (theme, commitment, status in December 2023, why)

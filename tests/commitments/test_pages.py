@@ -7,9 +7,9 @@ import io
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bridge.store.models import AuditEntry
+from bridge.store.models import AuditEntry, User
 from bridge.testing.checks import undocumented_routes, unguarded_routes
 from bridge.testing.french import problems
 from plugins.commitments import writes
@@ -89,6 +89,38 @@ def test_an_editor_changes_a_status_only_with_a_reason(client_for, sessions, man
             select(AuditEntry).where(AuditEntry.action == "commitments.commitment.status")
         ).one()
         assert entry.target == f"commitment:{c.id}"
+
+
+def test_the_history_names_who_changed_a_status_and_shows_an_email_to_editors_only(
+    client_for, sessions, mandate_id
+):
+    """The history says « par Camille Martin » (the account's name), as the audit page does;
+    an account without a name is its e-mail, which admins and editors may read and viewers
+    may not (personal data); never the raw `user:EMAIL` of the log."""
+    c = _one(sessions, "E-03")
+    editor, admin = client_for("editor"), client_for("admin")
+    with sessions() as s:
+        s.execute(
+            update(User).where(User.email == "editor@ivry.example").values(name="Camille Martin")
+        )
+        s.commit()
+    for who, status, reason in (
+        (editor, "in_progress", "Marché notifié"),
+        (admin, "done", "Premiers repas servis"),
+    ):
+        said = who.post(
+            f"/admin/commitments/{c.id}/status",
+            data={"csrf_token": who.csrf, "status": status, "reason": reason},
+        )
+        assert said.status_code == 302
+    history = admin.get(f"/admin/commitments/{c.id}").get_data(as_text=True)
+    assert "par Camille Martin — Marché notifié" in history
+    assert "par admin@ivry.example — Premiers repas servis" in history
+    assert "user:" not in history
+    read = client_for("viewer").get(f"/admin/commitments/{c.id}").get_data(as_text=True)
+    assert "par Camille Martin" in read and "admin@ivry.example" not in read
+    english = admin.get(f"/admin/commitments/{c.id}?lang=en").get_data(as_text=True)
+    assert "by Camille Martin — Marché notifié" in english
 
 
 def test_evidence_link_file_and_a_cited_ledger_line(client_for, sessions, mandate_id, bridge_host):
@@ -172,12 +204,9 @@ def test_the_api_pages_its_lists_and_documents_them(api_for, bridge_app, mandate
     assert client.get("/api/v1/commitments?status=maybe").status_code == 400
     one = client.get(f"/api/v1/commitments/{first['items'][0]['id']}").get_json()
     assert one["history"][0]["reason"] == "Programme du mandat" and "by" not in one["history"][0]
-    assert (
-        "by"
-        in api_for("viewer")
-        .get(f"/api/v1/commitments/{first['items'][0]['id']}")
-        .get_json()["history"][0]
-    )
+    for role, shown in (("viewer", False), ("editor", True)):  # an e-mail: for who writes
+        read = api_for(role).get(f"/api/v1/commitments/{first['items'][0]['id']}").get_json()
+        assert ("by" in read["history"][0]) is shown
     assert undocumented_routes(bridge_app, "/api/v1/commitments") == []
 
 
