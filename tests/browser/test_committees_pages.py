@@ -145,3 +145,40 @@ def test_an_editor_runs_a_meeting_and_a_wrong_vote_is_refused(browser, site):
         assert committee is not None and item is not None
         assert item.committee_id == committee.id and item.decision_id is not None
     page.close()
+
+
+def test_the_attendance_is_taken_on_a_phone_without_scrolling_sideways(browser, site):
+    """At 390 px the attendance table (a member a row, a radio button per status) fits the
+    screen: neither the page nor the table scrolls sideways, and axe finds nothing."""
+    base, _ = site
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{base}/login")
+    page.get_by_label("Adresse e-mail").fill(EMAIL)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{base}/admin/**")
+    page.goto(f"{base}/admin/committees/")
+    page.get_by_role("link", name="Comité de suivi «\u202fVégétaliser la ville\u202f»").click()
+    page.wait_for_url(f"{base}/admin/committees/*")
+    page.locator("#meetings a").first.click()
+    page.wait_for_url(f"{base}/admin/committees/meetings/*")
+    table = page.locator("#attendance")
+    assert table.locator("tbody tr").count() >= 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    right = table.evaluate("t => t.getBoundingClientRect().right")
+    assert right <= 390, right
+    scrolled = page.evaluate(
+        "[...document.querySelectorAll('main *:not(input, textarea, select)')]"
+        ".filter(e => e.scrollWidth > e.clientWidth + 1"
+        " && getComputedStyle(e).overflowX !== 'visible')"
+        ".map(e => e.id || e.className || e.tagName)"
+    )  # nothing scrolls inside the page either (a .table-wrap would)
+    assert scrolled == []
+    first = table.locator("tbody tr").first
+    first.locator("input[type=radio]").nth(1).check()
+    page.get_by_role("button", name="Enregistrer les présences").click()
+    page.wait_for_load_state()
+    assert page.locator("#attendance tbody tr").first.locator("input").nth(1).is_checked()
+    assert axe_violations(page) == []
+    page.screenshot(path=str(SHOTS / "admin-committee-attendance-390.png"), full_page=True)
+    page.close()
