@@ -308,7 +308,8 @@ class StandIn:
 def _ruby_style(error: GraphQLError) -> dict[str, Any]:
     """graphql-ruby words an unknown field "Field 'x' doesn't exist on type 'Y'", and a
     selection under a scalar "Selections can't be made on scalars (field 'x' returns T but has
-    selections [...])"."""
+    selections [...])", a fragment on an unknown type "No such type X, so it can't be a
+    fragment condition"."""
     formatted: dict[str, Any] = dict(error.formatted)
     message = error.message
     if " must not have a selection since type " in message:
@@ -332,6 +333,10 @@ def _ruby_style(error: GraphQLError) -> dict[str, Any]:
                 "typeName": "InputObject",
                 "argumentName": parts[3],
             }
+    if message.startswith("Unknown type '"):  # a fragment on a type the schema lacks
+        name = message.split("'")[1]
+        formatted["message"] = f"No such type {name}, so it can't be a fragment condition"
+        formatted["extensions"] = {"code": "undefinedType", "typeName": name}
     if message.startswith("Cannot query field"):
         parts = message.split("'")
         if len(parts) >= 4:

@@ -34,6 +34,11 @@ _UNKNOWN_FIELD = (
     re.compile(r"Field '(\w+)' doesn't exist on type '(\w+)'"),  # graphql-ruby
     re.compile(r"Cannot query field '(\w+)' on type '(\w+)'"),  # graphql-core
 )
+# A type the server lacks altogether (a component module left out): `Type.*`.
+_UNKNOWN_TYPE = (
+    re.compile(r"No such type (\w+), so it can't be a fragment condition"),  # graphql-ruby
+    re.compile(r"Unknown type '(\w+)'"),  # graphql-core
+)
 _SCALAR_SELECTION = (
     re.compile(r"Selections can't be made on scalars \(field '(\w+)'"),  # graphql-ruby
     re.compile(r"Field '(\w+)' must not have a selection"),  # graphql-core
@@ -58,6 +63,11 @@ def _missing_field(error: Mapping[str, Any]) -> str | None:
     if extensions.get("code") == "undefinedField" and extensions.get("fieldName"):
         type_name, field = extensions.get("typeName"), extensions["fieldName"]
         return _scalar_key(field) if type_name == "String" else f"{type_name}.{field}"
+    if extensions.get("code") == "undefinedType" and extensions.get("typeName"):
+        return f"{extensions['typeName']}.*"
+    for pattern in _UNKNOWN_TYPE:
+        if match := pattern.search(message):
+            return f"{match.group(1)}.*"
     for pattern in _UNKNOWN_FIELD:
         if match := pattern.search(message):
             field, type_name = match.groups()
@@ -80,7 +90,8 @@ def _scalar_key(field: str) -> str:
 
 @dataclass(frozen=True)
 class Capabilities:
-    """The optional fields a server lacks (`Type.field`); every other field is asked."""
+    """The optional fields a server lacks (`Type.field`, or `Type.*` for a whole type); every
+    other field is asked."""
 
     missing: frozenset[str] = frozenset()
 

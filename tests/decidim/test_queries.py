@@ -6,7 +6,7 @@ import pytest
 from graphql import Visitor, build_schema, parse, print_ast, validate, visit
 
 from bridge.decidim import queries
-from bridge.decidim.capabilities import Capabilities
+from bridge.decidim.capabilities import Capabilities, missing_in
 
 SHARED_SCHEMA = Path(__file__).resolve().parents[2].parent / "shared/decidim/schema-0.28.graphql"
 
@@ -103,3 +103,40 @@ def test_a_query_file_that_fits_no_decidim_is_refused(tmp_path, monkeypatch):
 @pytest.mark.parametrize("name", [*queries.QUERY_NAMES, "capabilities"])
 def test_every_query_file_fits_the_union_of_the_schemas_we_know(name):
     queries.check_source(name)  # raises otherwise
+
+
+def without_types(version: str, names: set[str]):
+    """`version`'s schema on a server without a module: its types are not in the schema."""
+    document = parse(queries.schema_text(version))
+    kept = [
+        d
+        for d in document.definitions
+        if getattr(d, "name", None) is None or d.name.value not in names
+    ]
+    return build_schema(print_ast(document.__class__(definitions=tuple(kept))))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "No such type Debates, so it can't be a fragment condition",  # graphql-ruby 1.12-2.2
+        "No such type Debates, so it can't be a fragment condition (Did you mean `Meetings`?)",
+        "Unknown type 'Debates'.",  # graphql-core
+    ],
+)
+def test_a_type_the_server_lacks_is_a_capability(message):
+    assert missing_in([{"message": message}]) == {"Debates.*"}
+
+
+def test_a_server_without_the_debates_module_is_probed_then_read():
+    # A Decidim may leave a component module out: its types are unknown, and graphql-ruby says
+    # so once per fragment on them ("No such type Debates, so it can't be a fragment condition").
+    server = without_types("0.31", {"Debates", "Debate", "DebateConnection", "DebateEdge"})
+    found = missing_in([e.formatted for e in validate(server, queries.probe())])
+    others = {k for k in queries.capabilities_of("0.31").missing if not k.startswith("Debate.")}
+    assert found == others | {"Debates.*"}  # nothing is said of what is inside the fragment
+    built = queries.build(Capabilities(frozenset(found)).dropped())
+    assert validate(server, built["spaces"].document) == []
+    assert not built["spaces"].lost and built["debates"].lost == {"Debates.*"}
+    for name in ("proposals", "budgets", "results", "meetings"):
+        assert validate(server, built[name].document) == [], name
