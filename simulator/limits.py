@@ -90,7 +90,7 @@ def check(
         if version >= "0.30" and walker.recursion:
             errors.append(
                 {
-                    "message": f"Recursion limit exceeded for field '{walker.recursion}'",
+                    "message": "Too many recursions detected in query",  # decidim-api's wording
                     "extensions": {"code": "RECURSION_LIMIT_EXCEEDED_ERROR"},
                 }
             )

@@ -262,7 +262,8 @@ class DecidimClient:
         first = [n for n in (windows[0] or {}).get("nodes") or [] if n]
         if first:
             self.weights[str(component["id"])] = max(weigh([node]) for node in first)
-        counts = [len([n for n in (w or {}).get("nodes") or [] if n]) for w in windows]
+        # Positions, not items: an item hidden from us is a null that the cursors count.
+        counts = [len((w or {}).get("nodes") or []) for w in windows]
         info = (windows[0] or {}).get("pageInfo") or {}
         self._check_cursor(info, counts[0])
         if 0 < counts[0] < PAGE_CAP and info.get("hasNextPage"):
@@ -429,13 +430,16 @@ class DecidimClient:
             conn = component.get(planner.response_keys(0, index, connection)[1])
             if conn is None:
                 return wrong(f"component {cid} has no {connection} connection")
-            nodes = [node for node in conn.get("nodes") or [] if node]
+            positions = conn.get("nodes") or []
+            # An item the server hides from us (0.30+: its type's `authorized?`) is a null,
+            # which its cursors count: offsets move by positions, not by items.
+            nodes = [node for node in positions if node]
             info = conn.get("pageInfo") or {}
             if nodes or (index == 0 and stream.offset == 0):
                 stream.held.append(nodes)  # an empty connection still gives its one page
             if nodes:  # the next plans count what its items weigh, as far as seen
                 stream.weight = max(stream.weight, *(weigh([node]) for node in nodes))
-            stream.offset += len(nodes)
+            stream.offset += len(positions)
             if not info.get("hasNextPage"):
                 stream.more = False
                 return
@@ -445,11 +449,11 @@ class DecidimClient:
             stream.after = end
             if not self._check_cursor(info, stream.offset):
                 return  # not offsets after all: the next windows' cursors were not the server's
-            if 0 < len(nodes) < first:
+            if 0 < len(positions) < first:
                 # The server caps pages lower than we asked: the next windows started too far;
                 # their answers are dropped and read again from here.
-                self.limits.page_cap = len(nodes)
-                log.warning("Decidim caps pages at %d items", len(nodes))
+                self.limits.page_cap = len(positions)
+                log.warning("Decidim caps pages at %d items", len(positions))
                 return
 
     def _check_cursor(self, info: dict, offset: int) -> bool:

@@ -361,3 +361,33 @@ def test_other_errors_beside_data_still_fail():
     responses.post(API, json=body)
     with pytest.raises(GraphQLErrors, match="non-nullable"):
         make_client(version="0.31").one("proposals", "ProposalById", "proposal", "7", "12")
+
+
+@responses.activate
+def test_an_item_decidim_hides_in_a_page_still_counts_in_its_cursors():
+    # 0.30+: an item the visitor may not see (its type's `authorized?`) is a null in `nodes`,
+    # and graphql-ruby's cursors count it: "Mg" ends this page of two at offset 2.
+    hidden = page(["1", "2"], True, "Mg")
+    hidden["data"]["component"]["proposals"]["nodes"][1] = None
+    responses.post(API, json=hidden)
+    responses.post(API, json=page(["3", "4"], True, "NA", p1=(["5"], False, "NQ")))
+    client = make_client(version="0.31", page_size=2)
+    pages = list(client.pages("proposals", "ProposalsPage", "proposals", "7"))
+    assert [[n["id"] for n in p] for p in pages] == [["1"], ["3", "4"], ["5"]]
+    assert client.offsets is True  # still several pages a request
+    second = json.loads(responses.calls[1].request.body)["variables"]
+    assert second["after0_0"] == "Mg" and second["after0_1"] == planner.cursor(4)
+
+
+def test_a_hidden_item_counts_in_a_components_size():
+    client = make_client(version="0.31")
+    nodes = [{"id": str(i)} for i in range(1, 50)] + [None]
+    component = {
+        "id": "7",
+        "proposals": {"pageInfo": {"hasNextPage": True, "endCursor": "NTA"}, "nodes": nodes},
+        "s1": {"nodes": [{"id": "51"}]},
+        "s2": {"nodes": []},
+    }
+    client._count(component)
+    assert client.offsets is True and client.limits.page_cap == 50  # not a cap of 49
+    assert client.sizes["7"] == (51, True)
