@@ -836,11 +836,12 @@ class SyncEngine:
 
     @contextmanager
     def _fenced(self, state: _RunState) -> Iterator[Session]:
-        """A session whose transaction first checks that this run still holds its lock."""
+        """A session whose transactions check that this run still holds its lock before their
+        first write (`InstanceLock.fence_writes`); one that writes nothing costs no fence."""
         if state.beat.lost.is_set():
             raise LockLost("the sync lock was taken over by another process; this run stopped")
         with self.sessions() as session:
-            state.lock.fence(session)
+            state.lock.fence_writes(session)
             yield session
 
     def _save_progress(self, state: _RunState) -> None:
