@@ -71,6 +71,32 @@ def _instance(name: str) -> Instance:
     return found
 
 
+def sync_waiting(found: Instance) -> bool:
+    """A sync asked for and not finished: a request not picked yet, or picked a moment ago by
+    a scheduler that has not opened its run yet (without this, a page that refreshes while it
+    waits could stop in between), or a run under way."""
+    pending = _db().scalar(
+        select(SyncRequest.id)
+        .where(
+            SyncRequest.instance_id == found.id,
+            or_(
+                SyncRequest.picked_at.is_(None),
+                and_(
+                    SyncRequest.run_id.is_(None),
+                    SyncRequest.picked_at > utcnow() - PICKED_GRACE,
+                ),
+            ),
+        )
+        .limit(1)
+    )
+    running = _db().scalar(
+        select(SyncRun.id)
+        .where(SyncRun.instance_id == found.id, SyncRun.status == "running")
+        .limit(1)
+    )
+    return pending is not None or running is not None
+
+
 @blueprint.get("/instances")
 def instance_list():
     """Every instance with its publication, its last run's state and its last success."""
@@ -109,6 +135,15 @@ def new_instance():
         except instances.InvalidField as exc:
             _db().rollback()
             return render_template("admin/instance_form.html", form=form, error=exc), 422
+        flash(
+            gettext(
+                "Instance “%(name)s” added. Next: test the connection, then run a first sync:"
+                " it reads the processes and assemblies of this Decidim, which you then choose"
+                " under “Synced spaces”.",
+                name=made.name,
+            ),
+            "ok",
+        )
         return redirect(url_for("admin.instance", name=made.name))
     return render_template("admin/instance_form.html", form=form, error=None)
 
@@ -148,23 +183,7 @@ def instance(name: str):
         )
         .all()
     )
-    # Waiting: a request not picked yet, or picked a moment ago by a scheduler that has not
-    # opened its run yet (without this, the page could stop refreshing in between).
-    pending = _db().scalar(
-        select(SyncRequest.id)
-        .where(
-            SyncRequest.instance_id == found.id,
-            or_(
-                SyncRequest.picked_at.is_(None),
-                and_(
-                    SyncRequest.run_id.is_(None),
-                    SyncRequest.picked_at > utcnow() - PICKED_GRACE,
-                ),
-            ),
-        )
-        .limit(1)
-    )
-    busy = pending is not None or any(r.status == "running" for r in runs)
+    busy = sync_waiting(found) or any(r.status == "running" for r in runs)
     running = [r.id for r in runs if r.status == "running"]
     # What a running run has stored so far: components done and requests (the engine saves
     # them as it goes) and the changes it has committed, page by page.
@@ -357,6 +376,8 @@ def sync_now(name: str):
     audit(_db(), actor, "sync.request", f"instance:{found.name}")
     _db().commit()
     flash(gettext("Sync requested: it starts within seconds."), "ok")
+    if request.form.get("back") == "spaces":  # the first sync, asked from the spaces' page
+        return redirect(url_for("processes.sync_settings", name=name))
     return redirect(url_for("admin.instance", name=name))
 
 

@@ -19,7 +19,7 @@ from bridge.store.db import find
 from bridge.store.models import Instance
 from bridge.sync import selection
 from bridge.sync.resources import RESOURCES
-from bridge.web.admin import _db, _instance
+from bridge.web.admin import _db, _instance, sync_waiting
 
 blueprint = Blueprint("processes", __name__, url_prefix="/admin")
 LIST_LIMIT = 50
@@ -67,9 +67,18 @@ def sync_settings(name: str):
         _db().commit()
         flash(gettext("Settings saved.") if after != before else gettext("Nothing changed."), "ok")
         return redirect(url_for("processes.sync_settings", name=found.name))
+    last_run = _db().scalar(
+        select(models.SyncRun)
+        .where(models.SyncRun.instance_id == found.id)
+        .order_by(models.SyncRun.id.desc())
+        .limit(1)
+    )
     return render_template(
         "processes/sync_settings.html",
         instance=found,
+        # the spaces come from Decidim through a sync: before the first, the page says so
+        waiting=not listed and sync_waiting(found),
+        last_run=last_run,
         spaces=listed,
         switches=selection.load(_db(), found.id),
         syncable=set(RESOURCES),

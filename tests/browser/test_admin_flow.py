@@ -15,6 +15,7 @@ from bridge.scheduler import Scheduler
 from bridge.store.db import make_engine, make_sessionmaker
 from simulator.testing import running_simulator
 from tests.browser.conftest import serve
+from tests.browser.test_accessibility import axe_violations
 from tests.conftest import _database_url
 
 pytestmark = pytest.mark.browser
@@ -123,4 +124,40 @@ def test_a_bad_url_is_refused_and_the_form_keeps_what_was_typed(browser, stack):
     assert "sans /api" in page.get_by_role("alert").inner_text()  # the site root, in French
     assert page.get_by_label("Nom", exact=True).input_value() == "paris"
     assert page.get_by_label("Adresse du site Decidim").get_attribute("aria-invalid") == "true"
+    page.close()
+
+
+def test_a_new_instance_says_how_its_processes_come_and_the_first_sync_brings_them(browser, stack):
+    """A new administrator adds the city's Decidim and wants to choose its processes: the pages
+    say, in French, that a first sync reads them from Decidim, and offer it where the choice is
+    made; the page then waits for that sync and shows the processes to tick."""
+    base, decidim_url = stack
+    page = browser.new_page()
+    page.goto(f"{base}/login")
+    page.get_by_label("Adresse e-mail").fill("agent@ivry.example")
+    page.get_by_label("Mot de passe").fill("une longue phrase secrète")
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Ajouter une instance").click()
+    page.get_by_label("Nom", exact=True).fill("vitry")
+    page.get_by_label("Adresse du site Decidim").fill(decidim_url)
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(f"{base}/admin/instances/vitry")
+    said = page.locator(".notice-ok").inner_text()
+    assert "Instance «\u202fvitry\u202f» ajoutée" in said and "première synchronisation" in said
+    assert "première synchronisation" in page.locator("#first-steps").inner_text()
+
+    page.get_by_role("link", name="Espaces synchronisés").click()
+    page.wait_for_url(f"{base}/admin/instances/vitry/processes")
+    text = page.locator("main").inner_text()
+    assert "Aucun processus n’est encore connu" in text and "première synchronisation" in text
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Lancer la première synchronisation").click()
+    page.wait_for_url(f"{base}/admin/instances/vitry/processes")
+    page.locator("fieldset[id^=space-]").first.wait_for(timeout=30000)  # it refreshes itself
+    assert page.get_by_role("button", name="Lancer la première synchronisation").count() == 0
+    first = page.locator("fieldset[id^=space-]").first
+    first.get_by_label("Synchroniser cet espace").uncheck()
+    page.get_by_role("button", name="Enregistrer").click()
+    assert "Réglages enregistrés." in page.locator(".notice-ok").inner_text()
+    assert axe_violations(page) == []
     page.close()
