@@ -16,7 +16,11 @@ from typing import Any
 # here gives other values for the same node: the next sync normalises every record again, once,
 # and logs a change only where a stored value differs. Without the bump, records Decidim did not
 # touch would keep the old normalising's values.
-VERSION = 1
+VERSION = 2  # 2: no `machine_translations` locale
+# Not a locale: 0.27 and early 0.28 list the column's machine translations hash as one more
+# translation (`TranslatedFieldType#translations` maps every key), its text the hash as Ruby
+# prints it. 0.28.4+ give a machine translation as its locale's text instead.
+MACHINE_TRANSLATIONS = "machine_translations"
 
 
 def translated(field: Any) -> dict[str, str] | None:
@@ -27,7 +31,7 @@ def translated(field: Any) -> dict[str, str] | None:
         return {"": field}
     out = {}
     for item in field.get("translations") or []:
-        if item and item.get("locale"):
+        if item and item.get("locale") and item["locale"] != MACHINE_TRANSLATIONS:
             out[item["locale"]] = item.get("text") or ""
     return out
 
