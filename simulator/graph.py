@@ -26,6 +26,7 @@ class Options:
     version: str = "0.28"
     page_cap: int = 50
     unstable_order: bool = False
+    relay_cursors: bool = False  # graphql-js's cursors (`relay_cursor`), not graphql-ruby's
     disclose_version: bool = False
     seed: int = 2021
 
@@ -41,6 +42,27 @@ def offset_of(value: str | None) -> int:
     try:
         padded = value + "=" * (-len(value) % 4)
         return int(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise GraphQLError(f"Invalid cursor: {value}") from exc
+
+
+RELAY_PREFIX = "arrayconnection:"
+
+
+def relay_cursor(index: int) -> str:
+    """graphql-relay-js's cursor: standard Base64, padded, of the 0-based index."""
+    return base64.b64encode(f"{RELAY_PREFIX}{index}".encode()).decode()
+
+
+def relay_offset_of(value: str | None) -> int:
+    """Items before the one after `value`; a cursor this server did not make is refused."""
+    if not value:
+        return 0
+    try:
+        plain = base64.b64decode(value.encode(), validate=True).decode()
+        if not plain.startswith(RELAY_PREFIX):
+            raise ValueError(plain)
+        return int(plain.removeprefix(RELAY_PREFIX)) + 1
     except (ValueError, UnicodeDecodeError) as exc:
         raise GraphQLError(f"Invalid cursor: {value}") from exc
 
@@ -236,10 +258,14 @@ class Graph:
         cap = self.options.page_cap
         size = first if first is not None else (last if last is not None else cap)
         size = max(0, min(size, cap))
-        start = offset_of(after)
+        relay = self.options.relay_cursors
+        start = relay_offset_of(after) if relay else offset_of(after)
         window = items[start : start + size]
         edges = [
-            {"cursor": cursor(start + i + 1), "node": builder(item)}
+            {
+                "cursor": relay_cursor(start + i) if relay else cursor(start + i + 1),
+                "node": builder(item),
+            }
             for i, item in enumerate(window)
         ]
         return {

@@ -37,6 +37,8 @@ class Config:
     page_cap: int = 50
     rate_limit: int = 100  # requests per minute per IP, 0 = off
     unstable_order: bool = False
+    # Cursors as graphql-js makes them ("arrayconnection:N", 0-based, padded), not offsets
+    relay_cursors: bool = False
     force_login: bool = False
     force_api_auth: bool = False
     disclose_version: bool = False
@@ -186,6 +188,7 @@ class StandIn:
             version=self.config.version,
             page_cap=self.config.page_cap,
             unstable_order=self.config.unstable_order,
+            relay_cursors=self.config.relay_cursors,
             disclose_version=self.config.disclose_version,
             seed=self.config.seed,
         )

@@ -178,3 +178,18 @@ def test_a_shape_of_request_is_printed_once_and_each_item_read_once(sqlite_url, 
     packed = [text for text in printed if "$after0_1" in text]
     assert packed and len(set(printed)) == len(printed), "no document printed twice"
     assert len(printed) <= run.requests // 2, (len(printed), run.requests)  # 7 of 20 here
+
+
+def test_a_server_whose_cursors_are_not_offsets_is_read_one_page_a_request(sqlite_url):
+    # A graphql-js style server (relay's "arrayconnection:N", 0-based, padded Base64) that
+    # refuses a cursor it did not make: the spaces' counting windows (after "NTA") are refused
+    # and asked again without them, then each connection follows endCursor, every item once.
+    sessions, run, client, expected, proposals = sync(
+        sqlite_url, version="0.28", scale=300, relay_cursors=True
+    )
+    assert run.status == "succeeded", run.error
+    assert client.offsets is False and client.sizes == {}
+    assert {cid: client.yielded.get(cid) for cid in expected} == expected
+    with sessions() as session:
+        stored = session.scalar(select(func.count()).select_from(models.Proposal))
+    assert stored == proposals
