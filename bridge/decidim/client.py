@@ -12,6 +12,7 @@ pages, at most `ahead_items` of them waiting in memory.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -60,8 +61,9 @@ class _SharedSessionTransport(RequestsHTTPTransport):
         self.session = None  # the session outlives one query; DecidimClient.close() closes it
 
 
-# Documents of packed requests kept by a client, one per shape of request (its parts' resources
-# and page sizes): a run sends a few dozen shapes.
+# Documents of packed requests kept by the process, one per shape of request (its parts'
+# resources and page sizes) and set of capabilities: a run sends a few dozen shapes, and the
+# next run of a long-lived process (the scheduler) mostly the same ones.
 BATCH_DOCUMENTS = 256
 
 
@@ -171,7 +173,6 @@ class DecidimClient:
         # What one of its items weighs in memory at most (`weigh`), as far as counted.
         self.weights: dict[str, float] = {}
         self._streams: dict[str, _Stream] = {}  # the components still to read, in order
-        self._batches: dict[tuple, DocumentNode] = {}  # `_batch_document`
         self.ahead_items = AHEAD_ITEMS
         # The most held ahead at once in this run, weighed (`weigh`): bench, tests.
         self.most_ahead = 0
@@ -392,16 +393,10 @@ class DecidimClient:
         self, shape: tuple[tuple[str, str, str, tuple[int, ...]], ...]
     ) -> DocumentNode:
         """The document of one shape of request (its parts' resources and page sizes), for the
-        capabilities known now: built once, so that it is printed once (`queries.printed`)."""
-        key = (self.capabilities.dropped() if self.capabilities else frozenset(), shape)
-        if (document := self._batches.get(key)) is None:
-            if len(self._batches) >= BATCH_DOCUMENTS:
-                self._batches.clear()
-            document = planner.batch_document(
-                [(self._document(r), op, conn, firsts) for r, op, conn, firsts in shape]
-            )
-            self._batches[key] = document
-        return document
+        capabilities known now (`batch_document`)."""
+        if self.capabilities is None:
+            raise RuntimeError("call detect_version(), use() or use_capabilities() first")
+        return batch_document(self.capabilities.dropped(), shape)
 
     @staticmethod
     def _windows(stream: _Stream, part: planner.Part) -> list[tuple[str | None, int]]:
@@ -497,13 +492,7 @@ class DecidimClient:
     def _document(self, name: str) -> DocumentNode:
         if self.capabilities is None:
             raise RuntimeError("call detect_version(), use() or use_capabilities() first")
-        built = queries.build(self.capabilities.dropped())[name]
-        if built.lost:
-            raise SchemaMismatch(
-                f"Decidim no longer offers {', '.join(sorted(built.lost))}, "
-                f"which the bridge needs to read {name}"
-            )
-        return built.document
+        return document_of(self.capabilities.dropped(), name)
 
     def _learn(self, missing: set[str]) -> None:
         """The server lacks fields it had: probe again (once a run), so that renamed fields
@@ -603,3 +592,27 @@ def _describe_not_json(text: str) -> str:
     if body.strip():
         return f"Decidim's answer is not valid JSON (truncated body?): {body[:80]!r}"
     return "Decidim answered with an empty body"
+
+
+def document_of(dropped: frozenset[str], name: str) -> DocumentNode:
+    """Our query `name` without the fields the server lacks; SchemaMismatch when it cannot do
+    without them."""
+    built = queries.build(dropped)[name]
+    if built.lost:
+        raise SchemaMismatch(
+            f"Decidim no longer offers {', '.join(sorted(built.lost))}, "
+            f"which the bridge needs to read {name}"
+        )
+    return built.document
+
+
+@functools.lru_cache(maxsize=BATCH_DOCUMENTS)
+def batch_document(
+    dropped: frozenset[str], shape: tuple[tuple[str, str, str, tuple[int, ...]], ...]
+) -> DocumentNode:
+    """The document of one shape of packed request, built once per process so that it is
+    printed once (`queries.printed`): printing one takes 1 to 5 ms, and each run of the
+    scheduler printed again the shapes the previous runs had sent."""
+    return planner.batch_document(
+        [(document_of(dropped, r), op, conn, firsts) for r, op, conn, firsts in shape]
+    )
