@@ -391,3 +391,25 @@ def test_a_hidden_item_counts_in_a_components_size():
     client._count(component)
     assert client.offsets is True and client.limits.page_cap == 50  # not a cap of 49
     assert client.sizes["7"] == (51, True)
+
+
+@responses.activate
+def test_the_environment_is_read_once_a_session_and_still_obeyed(monkeypatch):
+    # requests read the proxies from the environment for every request (a twentieth of a
+    # no-change sync's CPU): once a session (a run) is enough.
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    reads: list[str] = []
+    real = requests.sessions.get_environ_proxies
+
+    def counted(url, no_proxy=None):
+        reads.append(url)
+        return real(url, no_proxy=no_proxy)
+
+    monkeypatch.setattr(requests.sessions, "get_environ_proxies", counted)
+    responses.add(responses.POST, API, json=organization_answer("0.28"))
+    session = DecidimSession(BASE, rate_limit=0)
+    for _ in range(3):
+        session.post(API, json={})
+    assert reads == [API]
+    settings = session.merge_environment_settings(API, {}, None, None, None)
+    assert settings["proxies"]["https"] == "http://proxy.example:3128"
