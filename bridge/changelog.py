@@ -11,18 +11,20 @@ held only from the first appended row to the commit (a page's last writes), neve
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Insert, Table, insert, text
 from sqlalchemy.orm import Session
 
+from bridge.store.driver import driver_form
 from bridge.store.models import Change
 
 # pg_advisory_xact_lock key: "change log", as a stable number (the leader lock uses another).
 APPEND_KEY = 0x6368616E67656C6F
 _TABLE = cast(Table, Change.__table__)
-_COLUMNS = [c.name for c in _TABLE.columns if c.name != "id"]
+_COLUMNS = tuple(c.name for c in _TABLE.columns if c.name != "id")
 
 
 def append(session: Session, changes: Iterable[Change]) -> None:
@@ -32,9 +34,16 @@ def append(session: Session, changes: Iterable[Change]) -> None:
 
 def append_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """`append` for rows already made of the table's columns (all but `id`): the sync writes
-    thousands a page, where building ORM objects first was a tenth of its CPU."""
+    thousands a page, where building ORM objects first was a tenth of its CPU, and SQLAlchemy
+    converting each row's values another (`bridge.store.driver`)."""
     if not rows:
         return
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_KEY})
-    session.execute(insert(_TABLE), rows)
+    session.execute(_insert(dialect), driver_form(dialect, _TABLE, _COLUMNS).encode(rows))
+
+
+@functools.cache
+def _insert(dialect: str) -> Insert:
+    return insert(_TABLE).values(driver_form(dialect, _TABLE, _COLUMNS).values)

@@ -38,8 +38,10 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, json_serializer=_json)
 
 
-# Translated texts stay readable (and searchable) in the database: no \u escapes.
-_json = partial(json.dumps, ensure_ascii=False)
+# Translated texts stay readable (and searchable) in the database: no \u escapes. The sync's bulk
+# inserts encode with the same options (`bridge.store.driver`).
+JSON_ENSURE_ASCII = False
+_json = partial(json.dumps, ensure_ascii=JSON_ENSURE_ASCII)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
 from bridge import changelog
+from bridge.store.driver import driver_form
 from bridge.sync import normalise
 
 BOOKKEEPING = {"id", "fingerprint", "first_seen_at", "last_seen_at", "removed_at"}
@@ -230,8 +231,10 @@ def _write(
     if to_write:
         keys = ["instance_id", *key_extra, "remote_id"]
         dialect = session.get_bind().dialect.name
-        statement = _upsert(dialect, table, tuple(to_write[0]), tuple(keys))
-        written = session.execute(statement, to_write).all()
+        columns = tuple(to_write[0])
+        statement = _upsert(dialect, table, columns, tuple(keys))
+        rows = driver_form(dialect, table, columns).encode(to_write)
+        written = session.execute(statement, rows).all()
         for row_id, rid in written:
             out.ids[rid] = row_id
         out.changes.extend(_change(target, out.ids[rid], rid, "created") for rid in out.created)
@@ -274,9 +277,10 @@ def _upsert(
     compiles it once and caches it ("insertmanyvalues" still sends one multi-row INSERT), where
     `.values(rows)` compiled a bind parameter per value of every row, on every page (the sync's
     main CPU cost, docs/performance.md). Built once per table and set of columns: building it
-    (the `excluded` columns) cost as much as running it."""
+    (the `excluded` columns) cost as much as running it. Its parameters take the rows in the
+    driver's form (`bridge.store.driver`): SQLAlchemy converts none of their values."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table)
+    stmt = insert(table).values(driver_form(dialect, table, columns).values)
     keep_on_update = {"id", "first_seen_at", *keys}
     stmt = stmt.on_conflict_do_update(
         index_elements=keys,
