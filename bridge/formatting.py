@@ -5,6 +5,7 @@ Times are stored as naive UTC; people read them in the city's time zone (the `ti
 setting, Europe/Paris by default), so every shown time goes through `datetime_text`.
 
     {{ 700000|euros }}            700 000 €   (U+202F between groups, U+00A0 before €)
+    {{ 70000000|cents(2) }}       700 000,00 €  (€700,000.00 in English)
     {{ 1234|number }}             1 234
     {{ 45.5|percent }}            46 %
     {{ run.started_at|when }}     1er décembre 2026 à 15 h 05
@@ -142,18 +143,25 @@ def number(value: float | int | Decimal | None, lang: str = "fr", decimals: int 
     return text.replace(",", NARROW_NBSP).replace(".", ",")
 
 
-def euros(value: float | int | Decimal | None, lang: str = "fr") -> str:
-    """An amount in euros: '700 000 €' ('1 234,50 €' when it has cents); '€700,000' in English."""
+def euros(
+    value: float | int | Decimal | None, lang: str = "fr", decimals: int | None = None
+) -> str:
+    """An amount in euros: '700 000 €' ('1 234,50 €' when it has cents); '€700,000' in English,
+    '-€500' below zero. `decimals=2` always writes the cents, as a ledger does."""
     if value is None:
         return ""
-    decimals = 0 if Decimal(str(value)) == Decimal(str(value)).to_integral_value() else 2
-    text = number(value, lang, decimals)
-    return f"{text}{NBSP}€" if lang == "fr" else f"€{text}"
+    amount = Decimal(str(value))
+    if decimals is None:
+        decimals = 0 if amount == amount.to_integral_value() else 2
+    text = number(abs(amount), lang, decimals)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{text}{NBSP}€" if lang == "fr" else f"{sign}€{text}"
 
 
-def cents(value: int | None, lang: str = "fr") -> str:
-    """An amount stored in cents (the budget's ledger): 70000000 -> '700 000 €'."""
-    return "" if value is None else euros(Decimal(value) / 100, lang)
+def cents(value: int | None, lang: str = "fr", decimals: int | None = None) -> str:
+    """An amount stored in cents (the budget's ledger): 70000000 -> '700 000 €'
+    ('700 000,00 €' with `decimals=2`, '€700,000.00' in English)."""
+    return "" if value is None else euros(Decimal(value) / 100, lang, decimals)
 
 
 def percent(value: float | int | None, lang: str = "fr") -> str:
@@ -264,8 +272,8 @@ def install(app: Flask) -> None:
         return euros(value, _lang(context))
 
     @pass_context
-    def cents_filter(context, value):
-        return cents(value, _lang(context))
+    def cents_filter(context, value, decimals: int | None = None):
+        return cents(value, _lang(context), decimals)
 
     @pass_context
     def percent_filter(context, value):

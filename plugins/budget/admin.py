@@ -22,7 +22,7 @@ from bridge.plugin import (
 from plugins.budget import charts, csvimport, writes
 from plugins.budget.figures import by_group, for_allocations, for_envelopes, over_time
 from plugins.budget.models import Allocation, Envelope, LedgerLine
-from plugins.budget.money import french
+from plugins.budget.money import amount
 from plugins.budget.pages import (
     COLUMN_NAMES,
     ask_first,
@@ -329,7 +329,7 @@ def delete_allocation(allocation_id: int):
         _("Delete allocation “%(label)s”?", label=allocation.label),
         [
             (_("Envelope"), envelope.name),
-            (_("Amount"), french(allocation.amount_cents)),
+            (_("Amount"), amount(allocation.amount_cents)),
             (_("Status"), helpers()["status_name"](allocation.status)),
         ],
         url_for("budget_admin.delete_allocation", allocation_id=allocation_id),

@@ -18,7 +18,7 @@ from plugins.budget import kinds, writes
 from plugins.budget.admin import LINE_FIELDS, can_edit
 from plugins.budget.figures import for_allocations, for_envelopes
 from plugins.budget.models import Allocation, Envelope, LedgerLine
-from plugins.budget.money import french
+from plugins.budget.money import amount
 from plugins.budget.pages import ask_first, found, helpers, paged, typeset_in_french
 from plugins.budget.translation import _, ngettext, said
 
@@ -174,7 +174,7 @@ def delete_envelope(envelope_id: int):
         return redirect(url_for("budget_admin.index"))
     return ask_first(
         _("Delete envelope “%(name)s”?", name=envelope.name),
-        [(_("Amount"), french(envelope.amount_cents))],
+        [(_("Amount"), amount(envelope.amount_cents))],
         url_for("budget_ledger.delete_envelope", envelope_id=envelope_id),
         _("Delete the envelope"),
         back,
@@ -270,7 +270,7 @@ def delete_line(line_id: int):
             _(
                 "Line %(reference)s (%(amount)s) deleted.",
                 reference=line.reference,
-                amount=french(line.amount_cents),
+                amount=amount(line.amount_cents),
             ),
             "ok",
         )
@@ -282,7 +282,7 @@ def delete_line(line_id: int):
             (_("Envelope"), db().get_one(Envelope, line.envelope_id).name),
             (_("Kind"), shown["kind_name"](line)),
             (_("Date"), shown["day"](line.day)),
-            (_("Amount"), french(line.amount_cents)),
+            (_("Amount"), amount(line.amount_cents)),
             (_("Supplier"), line.supplier or "—"),
         ],
         url_for("budget_ledger.delete_line", line_id=line_id),

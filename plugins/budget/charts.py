@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bridge.plugin import formatting
-from plugins.budget.money import french
+from plugins.budget.money import amount
 
 # Colours told apart by people with the common colour-vision deficiencies (Okabe-Ito), each
 # also dashed differently in line charts so that nothing rests on colour alone.
@@ -47,7 +47,7 @@ def bars(rows: list[tuple[str, int, int, int]]) -> dict:
                 "total": _percent(total, top),
                 "committed": _percent(committed, top),
                 "paid": _percent(paid, top),
-                "figures": (french(total), french(committed), french(paid)),
+                "figures": (amount(total), amount(committed), amount(paid)),
             }
             for label, total, committed, paid in rows
         ],
@@ -170,7 +170,7 @@ def line_chart(points: list[tuple[str, int, int]], lang: str = "fr") -> dict:
         **frame,
         "committed": " ".join(point(i, c) for i, (c, _) in enumerate(values)),
         "paid": " ".join(point(i, p) for i, (_, p) in enumerate(values)),
-        "last": (french(values[-1][0]), french(values[-1][1])),
+        "last": (amount(values[-1][0]), amount(values[-1][1])),
     }
 
 
@@ -200,7 +200,7 @@ def lines_by_group(
                 "colour": SERIES[i % len(SERIES)],
                 "dash": DASHES[i % len(DASHES)],
                 "points": " ".join(point(j, v) for j, v in enumerate(values)),
-                "last": french(values[-1]),
+                "last": amount(values[-1]),
             }
             for i, (label, values) in enumerate(filled.items())
         ],

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bridge.plugin import N_
 from plugins.budget.models import Allocation, Envelope, LedgerLine
-from plugins.budget.money import euros, french
+from plugins.budget.money import amount, euros
 from plugins.budget.translation import CATALOG
 
 # what went beyond what, by the figure and what the amount is (Figures.of)
@@ -45,7 +46,7 @@ class Figures:
         """What a person should look at, in `lang`: English (the msgids, amounts as the API's
         decimal strings) in the API, French on the pages; `money` formats the amounts."""
         say = CATALOG.in_language(lang)
-        money = money or (french if lang == "fr" else euros)
+        money = money or (partial(amount, lang=lang) if lang == "fr" else euros)
         out = []
         over = [("allocated", self.allocated)] if self.of == "envelope" else []
         for name, cents in [*over, ("committed", self.committed), ("paid", self.paid)]:
@@ -74,7 +75,7 @@ class Figures:
     def page_warnings(self, lang: str) -> list[str]:
         """The warnings of a page, in its language, amounts written as its tables write them
         (the English page said "paid beyond committed: 688250.00 for 443510.00")."""
-        return self.warnings(lang, french)
+        return self.warnings(lang, partial(amount, lang=lang))
 
     def as_json(self) -> dict:
         return {

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from bridge.plugin import N_, MessageError
+from bridge.plugin import N_, MessageError, current_language, formatting
 
 SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]")
-NARROW_NBSP = "\u202f"
 FRENCH_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")  # 1.234.567,89
 ENGLISH_COMMAS = re.compile(r"^\d{1,3}(,\d{3})+\.\d{1,2}$")  # 1,234,567.89 (never 12,345)
 
@@ -56,13 +55,14 @@ def euros(cents: int) -> str:
     return f"{sign}{cents // 100}.{cents % 100:02d}"
 
 
-def french(cents: int) -> str:
-    """123456 -> '1 234,56 €' (narrow no-break spaces), for pages people read."""
-    whole, part = euros(cents).split(".")
-    sign = "-" if whole.startswith("-") else ""
-    digits = whole.lstrip("-")
-    groups: list[str] = []
-    while digits:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    return sign + NARROW_NBSP.join(groups) + "," + part + "\u00a0€"
+def amount(cents: int, lang: str | None = None) -> str:
+    """123456 -> '1 234,56 €' in French (narrow no-break spaces), '€1,234.56' in English: the
+    cents always written, as a ledger does; for pages people read, in the request's language
+    unless `lang` says."""
+    return formatting.cents(cents, lang or current_language(), decimals=2)
+
+
+def typed(cents: int, lang: str | None = None) -> str:
+    """An amount as a form shows it to edit: '120 000,00' / '120,000.00' (`parse_euros` reads
+    both back)."""
+    return formatting.number(Decimal(cents) / 100, lang or current_language(), 2)

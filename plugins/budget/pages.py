@@ -11,7 +11,7 @@ from sqlalchemy import Select
 
 from bridge.plugin import N_, Numbered, current_language, db, find, formatting, numbered
 from plugins.budget import kinds
-from plugins.budget.money import french
+from plugins.budget.money import amount, typed
 from plugins.budget.translation import CATALOG, _, use_catalog
 
 PAGE_SIZE = 50
@@ -52,7 +52,8 @@ def helpers() -> dict[str, Any]:
     """What the budget templates call."""
     lang = current_language()
     return {
-        "french": french,
+        "amount": lambda cents: amount(cents, lang),
+        "typed": lambda cents: typed(cents, lang),
         "day": lambda value: day(value, lang),
         "moment": lambda value: (
             formatting.datetime_text(value, lang, with_zone=True) if value else ""

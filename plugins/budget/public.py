@@ -19,7 +19,7 @@ from plugins.budget.figures import (
     over_time_by_group,
 )
 from plugins.budget.models import Allocation, Envelope
-from plugins.budget.money import french
+from plugins.budget.money import amount
 from plugins.budget.pages import typeset_in_french
 
 blueprint = Blueprint(
@@ -57,7 +57,7 @@ def page():
     return render_public(
         "budget/public.html",
         lang,
-        french=french,
+        amount=lambda cents: amount(cents, lang),
         envelopes=[(e, figures[e.id]) for e in envelopes],
         projects=projects,
         envelope_chart=charts.bars(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from flask import Blueprint
 
 from bridge.plugin import NP_, MessageError, catalog, current_language
-from plugins.budget.money import euros, french
+from plugins.budget.money import amount, euros
 
 if TYPE_CHECKING:
     from plugins.budget.csvimport import Problem
@@ -61,7 +61,8 @@ class Field:
 
 @dataclass(frozen=True)
 class Euros:
-    """An amount in a message: "1234.50" in English (the API's), « 1 234,50 € » in French."""
+    """An amount in a message: "1234.50" as the API and the CLI say it, « 1 234,50 € » or
+    "€1,234.50" on a page."""
 
     cents: int
 
@@ -73,7 +74,7 @@ def _word(value: object, lang: str) -> object:
     if isinstance(value, Field):
         return pgettext(*FIELDS[value.key]) if value.key in FIELDS else value.key
     if isinstance(value, Euros):
-        return french(value.cents) if lang == "fr" else euros(value.cents)
+        return amount(value.cents, lang)
     return value
 
 

@@ -29,7 +29,7 @@ from bridge.plugin import (
 from plugins.budget import csvimport, kinds
 from plugins.budget.balances import Balances
 from plugins.budget.models import Allocation, Envelope, EnvelopeSource, LedgerLine
-from plugins.budget.money import AmountError, euros, french, parse_euros
+from plugins.budget.money import AmountError, amount, euros, parse_euros
 from plugins.budget.proposals import project_key, propose_from_sources
 from plugins.budget.translation import CATALOG, Field
 
@@ -523,7 +523,7 @@ def what_it_does(allocation: Allocation, envelope: Envelope, lang: str) -> str:
     text = CATALOG.in_language(lang).ugettext("“%(label)s”: %(amount)s in “%(envelope)s”")
     return text % {
         "label": allocation.label,
-        "amount": french(allocation.amount_cents),
+        "amount": amount(allocation.amount_cents, lang),
         "envelope": envelope.name,
     }
 

@@ -51,6 +51,9 @@ def test_public_page_french_then_english_by_keyboard(browser, site):
     page.wait_for_url("**lang=en")
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator("h1").inner_text() == "Follow-up budget"
+    figures = page.locator("table").first.inner_text()
+    assert "€700,000.00" in figures and "\u00a0€" not in figures  # English amounts in English
+    assert "€200,000" in page.locator("svg.line-chart").first.text_content()  # its axis too
     page.close()
 
 

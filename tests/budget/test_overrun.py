@@ -64,7 +64,7 @@ def test_the_pages_show_the_overrun(client_for):  # noqa: F811
     # in English too, the amounts are written as the page's tables write them, not as the
     # API's decimal strings ("committed beyond the envelope: 704000.00 for 700000.00")
     english = editor.get("/budget/?lang=en").get_data(as_text=True)
-    said = "committed beyond the envelope: 704\u202f000,00\u00a0€ for 700\u202f000,00\u00a0€"
+    said = "committed beyond the envelope: €704,000.00 for €700,000.00"
     assert said in english
     assert "704000.00" not in english
     api = editor.get("/api/v1/budget/envelopes").get_json()["items"][0]["warnings"]

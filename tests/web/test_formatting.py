@@ -24,6 +24,11 @@ def test_numbers_and_amounts_in_french_and_english():
     assert formatting.cents(70000050) == f"700{NNBSP}000,50{NBSP}€"
     assert formatting.percent(45.5) == f"46{NNBSP}%"
     assert formatting.percent(45.5, "en") == "46%"
+    # a ledger's amounts keep their cents; below zero the sign comes first in English
+    assert formatting.cents(70000000, decimals=2) == f"700{NNBSP}000,00{NBSP}€"
+    assert formatting.cents(70000000, "en", decimals=2) == "€700,000.00"
+    assert formatting.cents(-50000, decimals=2) == f"-500,00{NBSP}€"
+    assert formatting.cents(-50000, "en", decimals=2) == "-€500.00"
 
 
 def test_dates_are_french_and_times_are_in_the_citys_zone():
