@@ -121,7 +121,9 @@ class _Tally:
             ("updated", written.updated),
             ("unchanged", written.unchanged),
         ):
-            n = len(rids) if only is None else sum(rid in only for rid in rids)
+            # `only` comes with batches of nodes, keyed by remote id: each id once, so an
+            # intersection counts them.
+            n = len(rids) if only is None else len(only.intersection(rids))
             setattr(self, bucket, getattr(self, bucket) + n)
 
     def merge(self, other: _Tally) -> None:
@@ -557,11 +559,12 @@ class SyncEngine:
                 state.pages += 1
                 slots += len(nodes)
                 fresh: set[str] = set()
+                earlier = len(seen) > 0  # nothing to look up in a first pass
                 for node in nodes:
                     rid = str(node["id"])
                     if not in_pass.add(rid):
                         repeats += 1
-                    elif rid not in seen:
+                    elif not (earlier and rid in seen):
                         fresh.add(rid)
                 distinct += len(fresh)
                 seen_projects |= self._write_page(
