@@ -13,7 +13,7 @@ from flask import has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bridge.plugin import FollowupAction, RecordKey, Reference, formatting
+from bridge.plugin import FollowupAction, RecordKey, Reference, current_language, formatting
 from plugins.committees.models import ActionItem, Committee, Decision, Meeting
 from plugins.committees.translation import _
 from plugins.committees.words import ACTION, word
@@ -66,7 +66,7 @@ def action_reference(item: ActionItem) -> Reference:
         url=_url(item.committee, "progress-title", "committees_admin.action", item_id=item.id),
         date=item.due_on,
         detail=f"{item.committee.name} · {word(ACTION, item.status)} · "
-        f"{formatting.percent(item.progress)}",
+        f"{formatting.percent(item.progress, current_language())}",
     )
 
 

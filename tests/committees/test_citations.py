@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bridge.plugin import RecordKey
 from plugins.budget.models import Allocation, Envelope
+from plugins.committees.citations import action_reference
 from plugins.committees.models import ActionItem, ActionItemResult, CommitteeAllocation
 from tests.committees.workflow import build, post
 
@@ -78,3 +79,15 @@ def test_a_committee_follows_a_budget_allocation_the_budget_offers(client_for, s
     )
     with sessions() as session:
         assert [link.reference for link in session.scalars(select(CommitteeAllocation))] == [key]
+
+
+def test_an_action_items_progress_is_cited_in_the_pages_language(client_for, sessions, bridge_app):
+    """The detail other plugins show beside a cited action ("… · 40 %") follows the page's
+    language: '40%' on an English page, not the French '40 %'."""
+    build(client_for("admin"), sessions)
+    with sessions() as session:
+        item = session.scalar(select(ActionItem).where(ActionItem.progress == 40))
+        assert item is not None
+        for lang, said in (("fr", "40\u202f%"), ("en", "40%")):
+            with bridge_app.test_request_context(f"/admin/?lang={lang}"):
+                assert action_reference(item).detail.endswith(f" · {said}")
