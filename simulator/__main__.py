@@ -20,7 +20,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--page-cap", type=int, default=50)
     p.add_argument("--rate-limit", type=int, default=100, help="requests/min per IP, 0 = off")
     p.add_argument("--unstable-order", action="store_true")
-    p.add_argument("--relay-cursors", action="store_true", help="graphql-js cursors, not offsets")
+    p.add_argument("--cursors", choices=("offsets", "relay", "opaque"), default="offsets")
     p.add_argument("--force-login", action="store_true")
     p.add_argument("--force-api-auth", action="store_true")
     p.add_argument("--disclose-version", action="store_true")
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
         page_cap=args.page_cap,
         rate_limit=args.rate_limit,
         unstable_order=args.unstable_order,
-        relay_cursors=args.relay_cursors,
+        cursors=args.cursors,
         force_login=args.force_login,
         force_api_auth=args.force_api_auth,
         disclose_version=args.disclose_version,

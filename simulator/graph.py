@@ -26,7 +26,8 @@ class Options:
     version: str = "0.28"
     page_cap: int = 50
     unstable_order: bool = False
-    relay_cursors: bool = False  # graphql-js's cursors (`relay_cursor`), not graphql-ruby's
+    # graphql-ruby's "offsets"; "relay": graphql-relay's (`relay_cursor`); "opaque": neither
+    cursors: str = "offsets"
     disclose_version: bool = False
     seed: int = 2021
 
@@ -47,22 +48,24 @@ def offset_of(value: str | None) -> int:
 
 
 RELAY_PREFIX = "arrayconnection:"
+OPAQUE_PREFIX = "civic-stand-in:"
 
 
-def relay_cursor(index: int) -> str:
-    """graphql-relay-js's cursor: standard Base64, padded, of the 0-based index."""
-    return base64.b64encode(f"{RELAY_PREFIX}{index}".encode()).decode()
+def relay_cursor(index: int, prefix: str = RELAY_PREFIX) -> str:
+    """graphql-relay's cursor (graphql-js, graphene, strawberry): standard Base64, padded, of
+    "arrayconnection:" and the 0-based index; with another prefix, a cursor no client knows."""
+    return base64.b64encode(f"{prefix}{index}".encode()).decode()
 
 
-def relay_offset_of(value: str | None) -> int:
+def relay_offset_of(value: str | None, prefix: str = RELAY_PREFIX) -> int:
     """Items before the one after `value`; a cursor this server did not make is refused."""
     if not value:
         return 0
     try:
         plain = base64.b64decode(value.encode(), validate=True).decode()
-        if not plain.startswith(RELAY_PREFIX):
+        if not plain.startswith(prefix):
             raise ValueError(plain)
-        return int(plain.removeprefix(RELAY_PREFIX)) + 1
+        return int(plain.removeprefix(prefix)) + 1
     except (ValueError, UnicodeDecodeError) as exc:
         raise GraphQLError(f"Invalid cursor: {value}") from exc
 
@@ -258,12 +261,12 @@ class Graph:
         cap = self.options.page_cap
         size = first if first is not None else (last if last is not None else cap)
         size = max(0, min(size, cap))
-        relay = self.options.relay_cursors
-        start = relay_offset_of(after) if relay else offset_of(after)
+        prefix = {"relay": RELAY_PREFIX, "opaque": OPAQUE_PREFIX}.get(self.options.cursors)
+        start = relay_offset_of(after, prefix) if prefix else offset_of(after)
         window = items[start : start + size]
         edges = [
             {
-                "cursor": relay_cursor(start + i) if relay else cursor(start + i + 1),
+                "cursor": relay_cursor(start + i, prefix) if prefix else cursor(start + i + 1),
                 "node": builder(item),
             }
             for i, item in enumerate(window)

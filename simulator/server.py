@@ -37,8 +37,9 @@ class Config:
     page_cap: int = 50
     rate_limit: int = 100  # requests per minute per IP, 0 = off
     unstable_order: bool = False
-    # Cursors as graphql-js makes them ("arrayconnection:N", 0-based, padded), not offsets
-    relay_cursors: bool = False
+    # "offsets" (graphql-ruby's, Decidim's), "relay" (graphql-relay's "arrayconnection:N",
+    # 0-based, padded) or "opaque" (a format no client knows); a foreign cursor is refused
+    cursors: str = "offsets"
     force_login: bool = False
     force_api_auth: bool = False
     disclose_version: bool = False
@@ -188,7 +189,7 @@ class StandIn:
             version=self.config.version,
             page_cap=self.config.page_cap,
             unstable_order=self.config.unstable_order,
-            relay_cursors=self.config.relay_cursors,
+            cursors=self.config.cursors,
             disclose_version=self.config.disclose_version,
             seed=self.config.seed,
         )

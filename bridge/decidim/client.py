@@ -12,6 +12,7 @@ pages, at most `ahead_items` of them waiting in memory.
 
 from __future__ import annotations
 
+import base64
 import functools
 import logging
 from collections import deque
@@ -60,6 +61,16 @@ class _SharedSessionTransport(RequestsHTTPTransport):
     def close(self) -> None:
         self.session = None  # the session outlives one query; DecidimClient.close() closes it
 
+
+def relay_cursor(offset: int) -> str:
+    """graphql-relay's cursor (graphql-js, graphene, strawberry) of the item at 1-based
+    `offset`: "arrayconnection:" and its 0-based index, in padded standard Base64."""
+    return base64.b64encode(f"arrayconnection:{offset - 1}".encode()).decode()
+
+
+# The cursor formats we can predict: Decidim's (graphql-ruby), then graphql-relay's, for a
+# Decidim-like server built on another GraphQL library. The first `endCursor` tells which.
+CURSOR_FORMATS: tuple[Callable[[int], str], ...] = (planner.cursor, relay_cursor)
 
 # Documents of packed requests kept by the process, one per shape of request (its parts'
 # resources and page sizes) and set of capabilities: a run sends a few dozen shapes, and the
@@ -168,6 +179,7 @@ class DecidimClient:
         self.limits = planner.Limits(page_cap=page_size)
         # Are the server's cursors offsets (several pages a request)? None until one is read.
         self.offsets: bool | None = None
+        self.cursor: Callable[[int], str] = planner.cursor  # their format, when they are
         # Items each component has, as the spaces request counted them: (count, exact).
         self.sizes: dict[str, tuple[int, bool]] = {}
         # What one of its items weighs in memory at most (`weigh`), as far as counted.
@@ -270,8 +282,10 @@ class DecidimClient:
         if 0 < counts[0] < PAGE_CAP and info.get("hasNextPage"):
             self.limits.page_cap = min(self.limits.page_cap, counts[0])
             log.warning("Decidim caps pages at %d items", counts[0])
-        if self.offsets is False or counts[0] < PAGE_CAP:
-            counts = counts[:1]  # the other windows started where this one did not end
+        if self.offsets is False or self.cursor is not planner.cursor or counts[0] < PAGE_CAP:
+            # The other windows (after "NTA", "MTAw": graphql-ruby's cursors) did not start
+            # where this one ended.
+            counts = counts[:1]
         exact = counts[-1] < PAGE_CAP and not (len(counts) == 1 and info.get("hasNextPage"))
         self.sizes[str(component["id"])] = (sum(counts), exact)
 
@@ -398,12 +412,11 @@ class DecidimClient:
             raise RuntimeError("call detect_version(), use() or use_capabilities() first")
         return batch_document(self.capabilities.dropped(), shape)
 
-    @staticmethod
-    def _windows(stream: _Stream, part: planner.Part) -> list[tuple[str | None, int]]:
+    def _windows(self, stream: _Stream, part: planner.Part) -> list[tuple[str | None, int]]:
         """(after, first) of each window: the server's cursor, then predicted offsets."""
         windows, offset = [], stream.offset
         for index, first in enumerate(part.firsts):
-            windows.append((stream.after if index == 0 else planner.cursor(offset), first))
+            windows.append((stream.after if index == 0 else self.cursor(offset), first))
             offset += first
         return windows
 
@@ -452,15 +465,19 @@ class DecidimClient:
                 return
 
     def _check_cursor(self, info: dict, offset: int) -> bool:
-        """Is `endCursor` the offset cursor we predict? The first answer decides for the run."""
+        """Is `endCursor` the offset cursor we predict? The first answer decides for the run,
+        and which of the formats we know (`CURSOR_FORMATS`) the server's cursors have."""
         end = info.get("endCursor")
         if not end or offset == 0:
             return self.offsets is not False
         if self.offsets is None:
-            self.offsets = end == planner.cursor(offset)
-            if not self.offsets:
+            known = [f for f in CURSOR_FORMATS if end == f(offset)]
+            self.offsets = bool(known)
+            if known:
+                self.cursor = known[0]
+            else:
                 log.warning("Decidim's cursors are not offsets: one page a request")
-        return self.offsets and end == planner.cursor(offset)
+        return self.offsets and end == self.cursor(offset)
 
     def one(
         self, resource: str, operation: str, field: str, component_id: str, remote_id: str
