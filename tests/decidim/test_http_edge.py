@@ -303,6 +303,9 @@ def test_rate_limiter_allows_a_burst_then_waits_for_the_window():
     [
         "Selections can't be made on scalars (field 'name' returns String but has selections "
         "[translation])",
+        # graphql-ruby 2.4 quotes the selections
+        "Selections can't be made on scalars (field 'name' returns String but has selections "
+        '["translations"])',
         "Field 'name' must not have a selection since type 'String' has no subfields.",
         "Cannot query field 'translation' on type 'String'.",
     ],
@@ -413,3 +416,8 @@ def test_the_environment_is_read_once_a_session_and_still_obeyed(monkeypatch):
     assert reads == [API]
     settings = session.merge_environment_settings(API, {}, None, None, None)
     assert settings["proxies"]["https"] == "http://proxy.example:3128"
+
+
+def test_graphql_ruby_2_4s_suggestions_do_not_hide_the_field():
+    said = "Field 'milestones' doesn't exist on type 'Result' (Did you mean `timelineEntries`?)"
+    assert missing_in([{"message": said}]) == {"Result.milestones"}
