@@ -9,9 +9,11 @@ components (`component(id: "5") ... c1: component(id: "9") ...`). The client che
 on the first `endCursor` it reads and packs only where it holds.
 
 What bounds a request (graphql-ruby, Decidim's defaults): complexity 5000, counted before the
-query runs with the raw `first` (a connection costs 1, plus 1 per field beside `nodes`, plus
-`first` times the cost of `nodes`); at most 5 distinct aliases (0.30.5/0.31.1+); 50 items a
-page. `Limits` starts from those defaults and takes the server's own figures from its errors
+query runs with the raw `first` (we count a connection as 1, plus 1 per field beside `nodes`,
+plus `first` times the cost of `nodes`: from 3 items a window a little more than graphql-ruby,
+which multiplies only what `nodes` selects and adds `pageInfo`'s fields; docs/decidim.md); at
+most 5 distinct aliases (0.31.1+ and 0.32); 50 items a page. `Limits` starts from those
+defaults and takes the server's own figures from its errors
 ("Query has complexity of N, which exceeds max complexity of M", "Too many aliases used. You
 have used N aliases, but M are allowed.", "Query has depth of N, which exceeds max depth of M"),
 so the next plan fits. Packing never makes a query deeper (aliases are siblings): a query deeper
