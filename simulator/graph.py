@@ -28,6 +28,9 @@ class Options:
     unstable_order: bool = False
     # graphql-ruby's "offsets"; "relay": graphql-relay's (`relay_cursor`); "opaque": neither
     cursors: str = "offsets"
+    # 0.30+: a hidden record is a null in its connection (its type's `authorized?`), counted by
+    # the cursors, instead of left out
+    hidden_as_null: bool = False
     disclose_version: bool = False
     seed: int = 2021
 
@@ -253,7 +256,8 @@ class Graph:
         return builder(record) if record and record["component"] == cid else None
 
     def connection(self, kind: str, owner: str, builder, first, after, last) -> dict:
-        items = self.world.visible(kind, owner)
+        nulls = self.options.hidden_as_null and self.options.version >= "0.30"
+        items = self.world.listed(kind, owner) if nulls else self.world.visible(kind, owner)
         if self.options.unstable_order and kind != "proposal":
             # No ORDER BY upstream (0.27/0.28): the database may pick another order per query.
             items = list(items)
@@ -267,7 +271,7 @@ class Graph:
         edges = [
             {
                 "cursor": relay_cursor(start + i, prefix) if prefix else cursor(start + i + 1),
-                "node": builder(item),
+                "node": builder(item) if item["published"] else None,
             }
             for i, item in enumerate(window)
         ]

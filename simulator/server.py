@@ -40,6 +40,7 @@ class Config:
     # "offsets" (graphql-ruby's, Decidim's), "relay" (graphql-relay's "arrayconnection:N",
     # 0-based, padded) or "opaque" (a format no client knows); a foreign cursor is refused
     cursors: str = "offsets"
+    hidden_as_null: bool = False  # 0.30+: a hidden record is a null in its connection
     force_login: bool = False
     force_api_auth: bool = False
     disclose_version: bool = False
@@ -190,6 +191,7 @@ class StandIn:
             page_cap=self.config.page_cap,
             unstable_order=self.config.unstable_order,
             cursors=self.config.cursors,
+            hidden_as_null=self.config.hidden_as_null,
             disclose_version=self.config.disclose_version,
             seed=self.config.seed,
         )

@@ -58,6 +58,11 @@ class World:
         table = self.records[kind]
         return [table[rid] for rid in self.listing[f"{kind}:{owner}"] if table[rid]["published"]]
 
+    def listed(self, kind: str, owner: str) -> list[dict]:
+        """Every record of `owner`, hidden or not (what Decidim's relation holds from 0.30)."""
+        table = self.records[kind]
+        return [table[rid] for rid in self.listing[f"{kind}:{owner}"]]
+
     def get(self, kind: str, rid: str) -> dict | None:
         record = self.records[kind].get(str(rid))
         return record if record and record["published"] else None

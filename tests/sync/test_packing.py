@@ -209,3 +209,32 @@ def test_graphql_relays_cursors_are_predicted_too(sqlite_url):
     # (the spaces asked twice, and no sizes known in advance).
     one_page_a_request = 2 + sum(max(1, math.ceil(n / 50)) for n in expected.values())
     assert client.requests_made < 0.7 * one_page_a_request
+
+
+def test_items_decidim_hides_are_nulls_that_the_cursors_count(sqlite_url):
+    # 0.30+: a hidden item (moderated, say) stays in its connection as a null, and the offsets
+    # count it: the pages are still packed, every visible item read once, no hidden one stored.
+    sessions = make_sessionmaker(make_engine(sqlite_url))
+    clients: list[CountingClient] = []
+
+    def factory(instance):
+        clients.append(CountingClient(instance.base_url, rate_limit=0, retries=2))
+        return clients[-1]
+
+    with running_simulator(version="0.31", scale=300, hidden_as_null=True) as sim:
+        world = sim.world
+        proposals = [c for c, v in world.components.items() if v["manifest"] == "Proposals"]
+        hidden = set()
+        for cid in proposals:
+            for record in world.visible("proposal", cid)[::7]:
+                world.unpublish("proposal", record["id"])
+                hidden.add(str(record["id"]))
+        expected = {cid: len(world.visible("proposal", cid)) for cid in proposals}
+        add_instance(sessions, sim.url)
+        run = SyncEngine(sessions, SETTINGS, client_factory=factory).run("ivry")
+    assert run.status == "succeeded", run.error
+    assert clients[0].offsets is True
+    assert {cid: clients[0].yielded.get(cid) for cid in proposals} == expected
+    with sessions() as session:
+        stored = set(session.scalars(select(models.Proposal.remote_id)))
+    assert stored and not stored & hidden
