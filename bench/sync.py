@@ -9,8 +9,9 @@ results and projects; latency injected on every request; its rate limit off unle
 time are its own. Prints, for each sync: requests made against the lower bound (sum over
 connections of ceil(items / 50): one page of 50 a request) and their ratio, 429 answers, the
 bridge's CPU time per item, wall time, database writes (statements that insert, update or delete
-synced records), peak RSS and the most items held ahead of their component's turn. `--memory`
-runs a smaller and a larger instance to show whether memory grows with size.
+synced records), peak RSS, the most items held ahead of their component's turn, and the largest
+answer (its bytes; the most items one answer brought, a budget counting 1 + its projects).
+`--memory` runs a smaller and a larger instance to show whether memory grows with size.
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ def child(database_url: str, instance: str, full: bool) -> None:
                 "writes": writes,
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "most_ahead": clients[0].most_ahead if clients else 0,
+                "most_read": clients[0].most_read if clients else 0,
+                "largest_kb": clients[0].session.counters.largest / 1024 if clients else 0,
             }
         )
     )
@@ -208,7 +211,8 @@ def report(result: dict) -> None:
             f"wall {r['wall']:.1f} s (requests x latency = {r['requests'] * latency:.1f} s), "
             f"record writes {r['writes']['records']}, bookkeeping writes "
             f"{r['writes']['bookkeeping']}, peak RSS {r['peak_rss_mb']:.0f} MB, "
-            f"at most {r['most_ahead']} items read ahead; "
+            f"at most {r['most_ahead']} items read ahead, largest answer "
+            f"{r['largest_kb']:.0f} KB, at most {r['most_read']} items in one; "
             f"created {r['created']} updated {r['updated']} unchanged {r['unchanged']} "
             f"removed {r['removed']}"
         )

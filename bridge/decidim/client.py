@@ -96,6 +96,10 @@ class _Request(GraphQLRequest):
 # together (read ahead to fill requests): about 6 KB each as parsed JSON; a budget counts
 # 1 + its projects (`weigh`).
 AHEAD_ITEMS = 250
+# How many items of the component being read one request may carry, weighed the same way:
+# complexity does not count a budget's projects, and 20 budgets of 50 projects read at once
+# made the peak memory of a sync grow with the instance.
+REQUEST_ITEMS = 250
 CONNECTIONS = ("proposals", "meetings", "results", "budgets", "debates")
 
 
@@ -186,8 +190,11 @@ class DecidimClient:
         self.weights: dict[str, float] = {}
         self._streams: dict[str, _Stream] = {}  # the components still to read, in order
         self.ahead_items = AHEAD_ITEMS
+        self.request_items = REQUEST_ITEMS
         # The most held ahead at once in this run, weighed (`weigh`): bench, tests.
         self.most_ahead = 0
+        # The most items one answer brought, weighed the same way (bench).
+        self.most_read = 0
         if version:
             self.use(version)
 
@@ -358,6 +365,7 @@ class DecidimClient:
                 self.limits,
                 room,
                 chained=self.offsets is True,
+                most=self.request_items,
             )
             streams = {s.component_id: s for s in [current, *ahead]}
             plan = [(streams[part.want.key], part) for part in parts]
@@ -377,9 +385,12 @@ class DecidimClient:
                 for stream, _ in plan[1:]:  # one of them may be what the server refuses
                     stream.alone = True
                 continue
+            before = sum(stream.held_items for stream, _ in plan)
             for index, (stream, part) in enumerate(plan):
                 key, _ = planner.response_keys(index, 0, stream.connection)
                 self._take(stream, data.get(key), part, stream is current)
+            read = sum(stream.held_items for stream, _ in plan) - before
+            self.most_read = max(self.most_read, read)
             held = sum(s.held_items for s in self._streams.values())
             self.most_ahead = max(self.most_ahead, held)
             return

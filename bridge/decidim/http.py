@@ -110,6 +110,7 @@ class Credentials:
 class Counters:
     requests: int = 0
     retries: int = 0
+    largest: int = 0  # bytes of the largest answer body (bench)
 
 
 class DecidimSession(requests.Session):
@@ -230,6 +231,7 @@ class DecidimSession(requests.Session):
         finally:
             response.close()
         response._content = b"".join(chunks)  # what `response.content` returns from now on
+        self.counters.largest = max(self.counters.largest, len(response._content))
         # JSON can carry a NUL only escaped: the client cleans the answer only when it has one.
         self.last_had_nul = b"\\u0000" in response._content
         return response

@@ -23,7 +23,9 @@ whole sync.
 `fill` plans one request: the component being synced first, then the next ones, so that every
 request is full and nothing is asked past the end of a connection whose size is known (the
 spaces request counts each component's items up to 150; a complexity is spent on every item
-asked, found or not). What is read ahead is capped for all components together.
+asked, found or not). What is read ahead is capped for all components together, and what one
+request reads of the component being read by the weight of its items (a budget's projects
+cost no complexity, yet each is an item in memory).
 """
 
 from __future__ import annotations
@@ -225,10 +227,19 @@ def aliases(parts: int, windows: int) -> int:
     return max(0, parts - 1) + max(0, windows - 1)
 
 
-def fill(wants: list[Want], limits: Limits, ahead: int, chained: bool = True) -> list[Part]:
+def fill(
+    wants: list[Want],
+    limits: Limits,
+    ahead: int,
+    chained: bool = True,
+    most: float | None = None,
+) -> list[Part]:
     """The windows of one request, as many items as the limits let it carry.
 
-    `wants[0]` is the connection being read now; the others are read ahead, in their order
+    `wants[0]` is the connection being read now, at most `most` items of it (weighed; at least
+    one, None: no cap): complexity does not count a budget's projects, so without it a request
+    could carry a whole component of heavy budgets, parsed and written at once. The others are
+    read ahead, in their order
     (the sync's), up to `ahead` items for all of them together (they wait in memory until their
     component's turn; an item counts for its `weight`). When the current connection's size is
     known it is served first; when it is not, the others are, and it takes all the room they
@@ -250,6 +261,9 @@ def fill(wants: list[Want], limits: Limits, ahead: int, chained: bool = True) ->
             need = room if need is None else min(need, room)
             if need <= 0:
                 continue
+        elif most is not None:
+            room = max(1, math.floor(most / want.weight))
+            need = room if need is None else min(need, room)
         firsts: list[int] = []
         left = limits.budget - spent - want.shape.base
         while need is None or sum(firsts) < need:
@@ -266,7 +280,12 @@ def fill(wants: list[Want], limits: Limits, ahead: int, chained: bool = True) ->
         if not firsts:
             continue
         split = want.remaining is not None and sum(firsts) < want.remaining
-        if want.whole and split and want is not current and _fits_alone(want, limits, chained):
+        if (
+            want.whole
+            and split
+            and want is not current
+            and _fits_alone(want, limits, chained, most)
+        ):
             continue  # read in one request when its turn comes: one snapshot of the table
         part = Part(want, firsts)
         parts.append(part)
@@ -278,9 +297,11 @@ def fill(wants: list[Want], limits: Limits, ahead: int, chained: bool = True) ->
     return parts
 
 
-def _fits_alone(want: Want, limits: Limits, chained: bool) -> bool:
+def _fits_alone(want: Want, limits: Limits, chained: bool, most: float | None) -> bool:
     """Would one request carry all of `want` (it is known)?"""
     assert want.remaining is not None
+    if most is not None and want.remaining > max(1, math.floor(most / want.weight)):
+        return False
     windows = math.ceil(want.remaining / limits.page_cap)
     if windows > 1 and (not chained or aliases(1, windows) > limits.max_aliases):
         return False

@@ -206,6 +206,30 @@ def test_an_unordered_connection_is_read_in_one_request_where_it_fits_one():
     assert [(p.want.key, p.firsts) for p in parts] == [("1", [50, 50]), ("4", [29])]
 
 
+def test_one_request_reads_at_most_its_weighed_items_of_the_component_being_read():
+    """A budget's projects are a plain list: complexity does not count them, so 20 budgets of
+    50 projects fit one request and 1,020 parsed items would be alive at once. `most` caps
+    what one request carries of the component being read, a budget counting 1 + its projects;
+    at least one item is asked, however much it weighs."""
+    budgets = planner.Shape(base=2, meta=2, item=46)
+    heavy = planner.Want("1", budgets, remaining=20, weight=51.0, whole=True)
+    assert [p.firsts for p in planner.fill([heavy], planner.Limits(), 0)] == [[20]]
+    assert [p.firsts for p in planner.fill([heavy], planner.Limits(), 0, most=250)] == [[4]]
+    unknown = planner.Want("1", budgets, weight=51.0)
+    assert [p.firsts for p in planner.fill([unknown], planner.Limits(), 0, most=250)] == [[4]]
+    huge = planner.Want("1", budgets, remaining=3, weight=400.0)
+    assert [p.firsts for p in planner.fill([huge], planner.Limits(), 0, most=250)] == [[1]]
+    # Proposals weigh 1: complexity binds first, the cap changes nothing.
+    proposals = planner.Want("2", PROPOSALS, remaining=1000)
+    assert [p.firsts for p in planner.fill([proposals], planner.Limits(), 0, most=250)] == [
+        [50, 50, 41]
+    ]
+    # An unordered connection too heavy for one request is read ahead in pieces like any.
+    wants = [planner.Want("3", PROPOSALS, remaining=20), heavy]
+    parts = planner.fill(wants, planner.Limits(), ahead=250, most=250)
+    assert [(p.want.key, p.firsts) for p in parts] == [("3", [20]), ("1", [4])]
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_reading_to_the_end_gives_every_item_once_within_every_limit(seed):
     """Random components read to their end through fill(), as the client does: every item is
@@ -219,6 +243,7 @@ def test_reading_to_the_end_gives_every_item_once_within_every_limit(seed):
     )
     chained = rng.random() < 0.8
     cap = rng.choice([0, 40, 250])
+    most = rng.choice([None, 30, 250])
     shapes = [PROPOSALS, MEETINGS, RESULTS]
     sizes = [rng.choice([0, 1, 6, 17, 49, 50, 51, 120, 333]) for _ in range(rng.randint(1, 9))]
     known = [rng.random() < 0.7 for _ in sizes]
@@ -243,7 +268,7 @@ def test_reading_to_the_end_gives_every_item_once_within_every_limit(seed):
                 )
                 for k in order
             ]
-            parts = planner.fill(wants, limits, cap - sum(held), chained)
+            parts = planner.fill(wants, limits, cap - sum(held), chained, most)
             assert parts and sum(p.cost() for p in parts) <= max(limits.budget, parts[0].cost())
             widest = max(len(p.firsts) for p in parts)
             assert planner.aliases(len(parts), widest) <= max(limits.max_aliases, 0) or (
@@ -259,6 +284,8 @@ def test_reading_to_the_end_gives_every_item_once_within_every_limit(seed):
                 offset[k] += got
                 if k != current:
                     held[k] += got * weights[k]
+                elif most is not None:
+                    assert part.items == 1 or part.items * weights[k] <= most
                 more[k] = offset[k] < sizes[k]
             assert sum(held) <= cap
     assert all(count == 1 for counts in asked for count in counts)

@@ -13,6 +13,7 @@ from bridge.decidim.client import AHEAD_ITEMS
 from bridge.store import models
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.sync.engine import RESOURCES, SyncEngine
+from simulator import seed
 from simulator.testing import running_simulator
 from tests.sync.test_engine import SETTINGS, add_instance
 
@@ -30,7 +31,7 @@ class CountingClient(DecidimClient):
             yield nodes
 
 
-def sync(sqlite_url, ahead=None, **options):
+def sync(sqlite_url, ahead=None, request_items=None, **options):
     sessions = make_sessionmaker(make_engine(sqlite_url))
     clients: list[CountingClient] = []
 
@@ -38,6 +39,8 @@ def sync(sqlite_url, ahead=None, **options):
         client = CountingClient(instance.base_url, rate_limit=0, retries=2)
         if ahead is not None:
             client.ahead_items = ahead
+        if request_items is not None:
+            client.request_items = request_items
         clients.append(client)
         return client
 
@@ -98,6 +101,28 @@ def test_what_waits_ahead_never_exceeds_the_cap_and_each_item_is_read_once(sqlit
     with sessions() as session:
         stored = session.scalar(select(func.count()).select_from(models.Proposal))
     assert stored == proposals
+
+
+@pytest.mark.parametrize("version", ["0.28", "0.31"])
+def test_one_answer_carries_at_most_the_cap_of_the_component_being_read(sqlite_url, version):
+    """Nothing read ahead: each answer holds only the component being read, at most 30 items
+    weighed (a budget of 50 projects, heavier than the cap, comes alone)."""
+    sessions, run, client, expected, proposals = sync(
+        sqlite_url, ahead=0, request_items=30, version=version, scale=1000
+    )
+    assert run.status == "succeeded", run.error
+    assert {cid: client.yielded.get(cid) for cid in expected} == expected
+    heaviest = max(client.weights.values())
+    assert heaviest > 30
+    assert 0 < client.most_read <= heaviest
+    assert client.most_ahead == 0
+    world = seed.ivry(scale=1000)  # the stand-in's own data
+    with sessions() as session:
+        stored = [
+            session.scalar(select(func.count()).select_from(model))
+            for model in (models.Proposal, models.Budget, models.Project)
+        ]
+    assert stored == [proposals, world.count("budget"), world.count("project")]
 
 
 def test_a_server_that_refuses_the_counts_is_read_without_them(sqlite_url):
