@@ -134,7 +134,8 @@ class InstanceLock:
     def fence_writes(self, session: Session) -> None:
         """Fence every transaction of `session` that writes, just before its first write
         (a statement other than a SELECT, or a flush); a transaction that only reads is not
-        touched."""
+        touched. Writes must go through the session (`session.execute`, a flush): a statement
+        sent on `session.connection()` is not seen."""
         fenced: list[SessionTransaction] = []  # the transaction fenced last
 
         def before_write(in_flush: bool) -> None:
