@@ -4,7 +4,6 @@ read by the pages as alive or stale; on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -15,6 +14,7 @@ from bridge.scheduler import Scheduler
 from bridge.store.models import SchedulerHeartbeat
 from bridge.timeutil import utcnow
 from tests.scheduler.test_scheduler import FakeEngine, add, ask
+from tests.security.test_sync_lock import wait_for
 
 
 def test_no_scheduler_ever_means_not_alive(sessions):
@@ -50,14 +50,20 @@ def test_the_newest_of_several_schedulers_counts_and_old_rows_are_forgotten(sess
         assert session.scalars(select(SchedulerHeartbeat.owner)).all() == ["new"]
 
 
+def beat_at(sessions):
+    with sessions() as session:
+        return session.scalar(select(SchedulerHeartbeat.beat_at))
+
+
 def test_the_scheduler_loop_beats_even_while_a_long_sync_runs(sessions, database_url):
     """The loop runs requests itself: a sync of minutes must not make it look dead."""
     add(sessions, "ivry")
-    release = threading.Event()
+    syncing, release = threading.Event(), threading.Event()
     fake = FakeEngine()
 
     def slow_sync(name, full=False, trigger="scheduler"):
-        release.wait(10)
+        syncing.set()
+        release.wait(120)
         return fake.run(name, full, trigger)
 
     settings = Settings(database_url=database_url, scheduler_poll_seconds=0.1)
@@ -67,13 +73,12 @@ def test_the_scheduler_loop_beats_even_while_a_long_sync_runs(sessions, database
     thread = threading.Thread(target=scheduler.loop, args=(stop,))
     thread.start()
     try:
-        time.sleep(0.5)  # the request is being "synced"
+        # Waited for, not slept: a loaded CI machine may take more than half a second to start.
+        wait_for(lambda: syncing.is_set() and beat_at(sessions) is not None)
+        first = beat_at(sessions)
+        wait_for(lambda: beat_at(sessions) > first)
+        assert not fake.calls  # still inside the sync
         with sessions() as session:
-            first = session.scalar(select(SchedulerHeartbeat.beat_at))
-        assert first is not None
-        time.sleep(1.2)
-        with sessions() as session:
-            assert session.scalar(select(SchedulerHeartbeat.beat_at)) > first
             assert heartbeat.state(session, 0.1).alive
     finally:
         release.set()

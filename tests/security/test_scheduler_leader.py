@@ -17,6 +17,7 @@ from bridge.leader import ADVISORY_KEY, LeaderLock
 from bridge.scheduler import Scheduler, run_scheduler
 from bridge.store.db import normalise_url
 from tests.conftest import POSTGRES_URL
+from tests.security.test_sync_lock import wait_for
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="BRIDGE_TEST_POSTGRES_URL is not set")
 
@@ -89,7 +90,8 @@ def test_after_the_leaders_connection_is_killed_at_most_one_scheduler_acts():
     recorder = Recorder()
     stop = threading.Event()
     threads = []
-    for name in ("first", "second"):
+
+    def start(name: str) -> None:
         thread = threading.Thread(
             target=run_scheduler,
             args=(settings,),
@@ -97,15 +99,21 @@ def test_after_the_leaders_connection_is_killed_at_most_one_scheduler_acts():
         )
         thread.start()
         threads.append(thread)
-        time.sleep(0.5)  # "first" leads, "second" waits
+
     try:
+        start("first")
+        # Waited for, not slept: a loaded machine may take more than half a second to start.
+        wait_for(lambda: recorder.actors_since(0))  # "first" leads
+        start("second")
+        time.sleep(0.5)  # "second" waits
         assert recorder.actors_since(0) == {"first"}
         (pid,) = leader_backends()
         terminate(pid)
         killed_at = time.monotonic()
-        time.sleep(4)  # the waiting scheduler retries every second
         # The old leader may finish a job already started, within one poll of the kill.
         settled = killed_at + 0.5
+        wait_for(lambda: recorder.actors_since(settled))  # the waiting one retries every second
+        time.sleep(1)  # ten jobs' time for a second actor to show
         acting = recorder.actors_since(settled)
         assert len(acting) == 1, f"schedulers acting after the kill: {sorted(acting)}"
         assert len(leader_backends()) == 1
