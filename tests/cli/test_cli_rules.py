@@ -39,7 +39,10 @@ def test_instance_add_is_refused_with_the_apis_message(db_url, args, field):  # 
 
     with make_sessionmaker(make_engine(db_url))() as session:
         assert session.scalars(select(Instance)).all() == []
-        assert session.scalars(select(AuditEntry.action)).all() == ["user.create", "token.create"]
+        assert session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all() == [
+            "user.create",
+            "token.create",
+        ]
 
 
 def test_a_valid_add_is_audited_as_the_cli(db_url):  # noqa: F811

@@ -39,7 +39,7 @@ def city(synced, sessions):
     """The synced stand-in, one action item (70 %) on the first child of the first result."""
     with sessions() as session, session.begin():
         component = session.scalars(
-            select(Component).where(Component.manifest == "Accountability")
+            select(Component).where(Component.manifest == "Accountability").order_by(Component.id)
         ).first()
         results = session.scalars(
             select(Result).where(Result.component_id == component.id).order_by(Result.id)

@@ -129,7 +129,7 @@ def follow_a_child_result(session, now: datetime) -> tuple[Component, Result]:
     first synced accountability result that has a parent: the smallest roll-up a push or an
     export has to carry. Returns the component and that result."""
     component = session.scalars(
-        select(Component).where(Component.manifest == "Accountability")
+        select(Component).where(Component.manifest == "Accountability").order_by(Component.id)
     ).first()
     child = session.scalars(
         select(Result)
