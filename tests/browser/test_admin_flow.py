@@ -14,7 +14,7 @@ from bridge.config import Settings
 from bridge.scheduler import Scheduler
 from bridge.store.db import make_engine, make_sessionmaker
 from simulator.testing import running_simulator
-from tests.browser.conftest import serve
+from tests.browser.conftest import click_and_wait, serve
 from tests.browser.test_accessibility import axe_violations
 from tests.conftest import _database_url
 
@@ -83,27 +83,27 @@ def test_sign_in_add_instance_sync_read_sign_out(browser, stack, lang):
     page.goto(f"{base}/login?lang={lang}")
     page.get_by_label(re.compile("e-mail|Email", re.I)).fill("agent@ivry.example")
     page.get_by_label(re.compile("Mot de passe|Password")).fill("une longue phrase secrète")
-    page.get_by_role("button", name=w["sign_in"]).click()
+    click_and_wait(page.get_by_role("button", name=w["sign_in"]))
 
-    page.get_by_role("link", name=w["add"]).click()
+    click_and_wait(page.get_by_role("link", name=w["add"]))
     page.get_by_label(w["name"], exact=True).fill(f"ivry-{lang}")
     page.get_by_label(w["url"]).fill(decidim_url)
-    page.get_by_role("button", name=w["save"]).click()
+    click_and_wait(page.get_by_role("button", name=w["save"]))
 
-    page.get_by_role("button", name=w["test"]).click()
+    click_and_wait(page.get_by_role("button", name=w["test"]))
     assert w["ok"] in page.locator(".notice-ok").inner_text()
     assert "Decidim 0.28.4" in page.locator(".notice-ok").inner_text()
 
-    page.get_by_role("button", name=w["sync"]).click()
+    click_and_wait(page.get_by_role("button", name=w["sync"]))
     page.locator("tr.run.succeeded").wait_for(timeout=30000)  # the page refreshes itself
     assert "320 / 0 / 0 / 0" in page.locator("tr.run.succeeded").inner_text()
 
-    page.get_by_role("link", name=w["proposals"]).click()
-    page.get_by_role("link", name=re.compile("arbres fruitiers|fruit trees")).first.click()
+    click_and_wait(page.get_by_role("link", name=w["proposals"]))
+    click_and_wait(page.get_by_role("link", name=re.compile("arbres fruitiers|fruit trees")).first)
     assert re.search("arbres fruitiers|fruit trees", page.locator("h1").inner_text())
 
-    page.get_by_role("link", name=w["account"]).click()
-    page.get_by_role("button", name=w["sign_out"]).click()
+    click_and_wait(page.get_by_role("link", name=w["account"]))
+    click_and_wait(page.get_by_role("button", name=w["sign_out"]))
     assert page.get_by_role("button", name=w["sign_in"]).is_visible()
     page.goto(f"{base}/admin/")
     assert "/login" in page.url  # signed out means signed out
@@ -116,11 +116,11 @@ def test_a_bad_url_is_refused_and_the_form_keeps_what_was_typed(browser, stack):
     page.goto(f"{base}/login")
     page.get_by_label("Adresse e-mail").fill("agent@ivry.example")
     page.get_by_label("Mot de passe").fill("une longue phrase secrète")
-    page.get_by_role("button", name="Se connecter").click()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
     page.goto(f"{base}/admin/instances/new")
     page.get_by_label("Nom", exact=True).fill("paris")
     page.get_by_label("Adresse du site Decidim").fill("https://decidim.paris/api")
-    page.get_by_role("button", name="Enregistrer").click()
+    click_and_wait(page.get_by_role("button", name="Enregistrer"))
     assert "sans /api" in page.get_by_role("alert").inner_text()  # the site root, in French
     assert page.get_by_label("Nom", exact=True).input_value() == "paris"
     assert page.get_by_label("Adresse du site Decidim").get_attribute("aria-invalid") == "true"
@@ -136,8 +136,8 @@ def test_a_new_instance_says_how_its_processes_come_and_the_first_sync_brings_th
     page.goto(f"{base}/login")
     page.get_by_label("Adresse e-mail").fill("agent@ivry.example")
     page.get_by_label("Mot de passe").fill("une longue phrase secrète")
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("link", name="Ajouter une instance").click()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
+    click_and_wait(page.get_by_role("link", name="Ajouter une instance"))
     page.get_by_label("Nom", exact=True).fill("vitry")
     page.get_by_label("Adresse du site Decidim").fill(decidim_url)
     page.get_by_role("button", name="Enregistrer").click()
@@ -151,13 +151,13 @@ def test_a_new_instance_says_how_its_processes_come_and_the_first_sync_brings_th
     text = page.locator("main").inner_text()
     assert "Aucun processus n’est encore connu" in text and "première synchronisation" in text
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Lancer la première synchronisation").click()
-    page.wait_for_url(f"{base}/admin/instances/vitry/processes")
+    # the same address again: wait_for_url would be met at once, by the page still shown
+    click_and_wait(page.get_by_role("button", name="Lancer la première synchronisation"))
     page.locator("fieldset[id^=space-]").first.wait_for(timeout=30000)  # it refreshes itself
     assert page.get_by_role("button", name="Lancer la première synchronisation").count() == 0
     first = page.locator("fieldset[id^=space-]").first
     first.get_by_label("Synchroniser cet espace").uncheck()
-    page.get_by_role("button", name="Enregistrer").click()
+    click_and_wait(page.get_by_role("button", name="Enregistrer"))
     assert "Réglages enregistrés." in page.locator(".notice-ok").inner_text()
     assert axe_violations(page) == []
     page.close()

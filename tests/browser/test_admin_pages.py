@@ -15,7 +15,7 @@ from bridge.config import Settings
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import AuditEntry, Change, Instance, SyncRun
 from bridge.timeutil import utcnow
-from tests.browser.conftest import serve
+from tests.browser.conftest import click_and_wait, serve
 from tests.conftest import _database_url
 
 pytestmark = pytest.mark.browser
@@ -48,28 +48,28 @@ def sign_in(page, base, email="agent@ivry.example", password=PASSWORD, lang="fr"
     page.goto(f"{base}/login?lang={lang}")
     page.get_by_label(re.compile("e-mail|Email", re.I)).fill(email)
     page.get_by_label(re.compile("Mot de passe|Password")).fill(password)
-    page.get_by_role("button", name=re.compile("Se connecter|Sign in")).click()
+    click_and_wait(page.get_by_role("button", name=re.compile("Se connecter|Sign in")))
 
 
 def test_edit_the_schedule_and_switch_the_instance_off(browser, site):
     base, sessions = site
     page = browser.new_page()
     sign_in(page, base)
-    page.get_by_role("link", name="ivry").click()
+    click_and_wait(page.get_by_role("link", name="ivry"))
     assert "toutes les 60 min" in page.locator("#schedule").inner_text()
     assert page.locator("#enabled-state").inner_text() == "activée"
-    page.get_by_role("link", name="Modifier les réglages").click()
+    click_and_wait(page.get_by_role("link", name="Modifier les réglages"))
 
     page.get_by_label("Synchroniser toutes les N minutes").fill("")
     page.get_by_label("ou selon un crontab").fill("chaque nuit")
-    page.get_by_role("button", name="Enregistrer").click()
+    click_and_wait(page.get_by_role("button", name="Enregistrer"))
     assert "crontab" in page.get_by_role("alert").inner_text()
     cron = page.get_by_label("ou selon un crontab")
     assert cron.input_value() == "chaque nuit" and cron.get_attribute("aria-invalid") == "true"
 
     cron.fill("30 2 * * *")
     page.get_by_label("Synchronisations planifiées actives").uncheck()
-    page.get_by_role("button", name="Enregistrer").click()
+    click_and_wait(page.get_by_role("button", name="Enregistrer"))
     assert "Modifications enregistrées." in page.get_by_role("status").first.inner_text()
     assert "30 2 * * *" in page.locator("#schedule").inner_text()
     assert page.locator("#enabled-state").inner_text() == "désactivée"
@@ -88,7 +88,7 @@ def test_create_a_token_and_see_it_once(browser, site):
     page.get_by_role("link", name="Jetons d’API").click()
     page.get_by_label("Nom du jeton").fill("portail open data")
     page.get_by_label("Rôle").select_option("viewer")
-    page.get_by_role("button", name="Créer le jeton").click()
+    click_and_wait(page.get_by_role("button", name="Créer le jeton"))
     secret = page.locator("#new-token").inner_text()
     assert secret.startswith("cbt_")
     assert "il ne sera plus jamais affiché" in page.locator("#created").inner_text()
@@ -99,8 +99,8 @@ def test_create_a_token_and_see_it_once(browser, site):
     assert secret not in page.content()
     row = page.locator("tr.token.active", has_text="portail open data")
     assert "lecture" in row.inner_text()
-    row.get_by_role("link", name=re.compile("Révoquer")).click()
-    page.get_by_role("button", name="Révoquer").click()  # the page that asks first
+    click_and_wait(row.get_by_role("link", name=re.compile("Révoquer")))
+    click_and_wait(page.get_by_role("button", name="Révoquer"))  # the page that asks first
     assert page.locator("tr.token.revoked", has_text="portail open data").is_visible()
     me = page.request.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
     assert me.status == 401
@@ -111,19 +111,19 @@ def test_create_an_account_that_then_signs_in(browser, site):
     base, _ = site
     page = browser.new_page()
     sign_in(page, base)
-    page.get_by_role("link", name="Comptes").click()
+    click_and_wait(page.get_by_role("link", name="Comptes"))
     page.get_by_label("Adresse e-mail").fill("elue@ivry.example")
     page.get_by_label("Nom (facultatif)").fill("Élue à la participation")
     page.get_by_label("Rôle", exact=True).select_option("editor")
-    page.get_by_role("button", name="Créer le compte").click()
+    click_and_wait(page.get_by_role("button", name="Créer le compte"))
     assert "elue@ivry.example" in page.locator("#created").inner_text()
     password = page.locator("#new-password").inner_text()
     assert len(password) >= 12
     row = page.locator("tr.user", has_text="elue@ivry.example")
     assert row.get_by_role("combobox").input_value() == "editor"
 
-    page.get_by_role("link", name="Mon compte").click()
-    page.get_by_role("button", name="Se déconnecter").click()
+    click_and_wait(page.get_by_role("link", name="Mon compte"))
+    click_and_wait(page.get_by_role("button", name="Se déconnecter"))
     sign_in(page, base, "elue@ivry.example", password)
     assert "/admin/" in page.url
     nav = page.get_by_role("navigation", name="admin")
@@ -136,11 +136,11 @@ def test_the_tokens_page_in_english(browser, site):
     base, _ = site
     page = browser.new_page()
     sign_in(page, base, lang="en")
-    page.get_by_role("link", name="API tokens").click()
+    click_and_wait(page.get_by_role("link", name="API tokens"))
     assert page.locator("h1").inner_text() == "API tokens"
     assert page.locator("html").get_attribute("lang") == "en"
     page.get_by_label("Token name").fill("dashboard")
-    page.get_by_role("button", name="Create the token").click()
+    click_and_wait(page.get_by_role("button", name="Create the token"))
     assert "never be shown again" in page.locator("#created").inner_text()
     page.close()
 
@@ -185,7 +185,9 @@ def test_the_new_pages_pass_axe_and_fit_a_phone(browser, site, lang):
         sign_in(page, base, lang=lang)
         page.goto(f"{base}/admin/tokens")
         page.get_by_label(re.compile("Nom du jeton|Token name")).fill("portail open data")
-        page.get_by_role("button", name=re.compile("Créer le jeton|Create the token")).click()
+        click_and_wait(
+            page.get_by_role("button", name=re.compile("Créer le jeton|Create the token"))
+        )
         for path in NEW_PAGES:
             page.goto(f"{base}{path}")
             assert page.get_attribute("html", "lang") == lang

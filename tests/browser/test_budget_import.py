@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from plugins.budget.models import Envelope, LedgerLine
+from tests.browser.conftest import click_and_wait
 from tests.budget.browser_site import (
     CLIMATE,
     COMMUNICATION,
@@ -56,7 +57,7 @@ def test_a_dry_run_then_the_real_import_land_in_the_envelope_chosen(browser, sit
     page.goto(f"{site.url}/admin/budget/")
     page.get_by_label("Enveloppe où importer les lignes").select_option(label=COMMUNICATION)
     page.get_by_label("Fichier CSV du service financier").set_input_files(str(ledger))
-    page.get_by_role("button", name="Importer", exact=True).click()
+    click_and_wait(page.get_by_role("button", name="Importer", exact=True))
 
     # the result is the top of its own page, focused, and names the envelope
     heading = page.get_by_role("heading", level=1)
@@ -71,7 +72,7 @@ def test_a_dry_run_then_the_real_import_land_in_the_envelope_chosen(browser, sit
     assert page.locator("#envelope option:checked").inner_text() == COMMUNICATION
     page.get_by_label("Fichier CSV du service financier").set_input_files(str(ledger))
     page.get_by_label("Essai : vérifier sans rien écrire").uncheck()
-    page.get_by_role("button", name="Importer", exact=True).click()
+    click_and_wait(page.get_by_role("button", name="Importer", exact=True))
     status = page.get_by_role("status")
     assert "2 lignes importées dans « Communication de la démarche climat »" in spaced(
         status.inner_text()
@@ -88,7 +89,7 @@ def test_the_dry_run_page_imports_that_file_into_that_envelope_only(browser, sit
     page.goto(f"{site.url}/admin/budget/")
     page.get_by_label("Enveloppe où importer les lignes").select_option(label=COMMUNICATION)
     page.get_by_label("Fichier CSV du service financier").set_input_files(str(ledger))
-    page.get_by_role("button", name="Importer", exact=True).click()
+    click_and_wait(page.get_by_role("button", name="Importer", exact=True))
 
     # a form changed since the dry run (here its envelope) is refused whole
     climate = site.envelope_id(CLIMATE)
@@ -105,7 +106,7 @@ def test_the_dry_run_page_imports_that_file_into_that_envelope_only(browser, sit
     assert answer[0] == 400 and "rien n’a été importé" in answer[1]
     assert lines_by_envelope(site) == {}
 
-    page.get_by_role("button", name=f"Importer ces lignes dans « {COMMUNICATION} »").click()
+    click_and_wait(page.get_by_role("button", name=f"Importer ces lignes dans « {COMMUNICATION} »"))
     assert "2 lignes importées dans « Communication" in spaced(
         page.get_by_role("status").inner_text()
     )
@@ -127,7 +128,7 @@ def test_a_refused_file_keeps_every_field(browser, site, tmp_path):
     page.locator("summary", has_text="Colonnes du fichier").click()  # not the admin menu
     page.get_by_label("Référence (n° de pièce)").fill("Pièce")
     page.get_by_label("Essai : vérifier sans rien écrire").uncheck()
-    page.get_by_role("button", name="Importer", exact=True).click()
+    click_and_wait(page.get_by_role("button", name="Importer", exact=True))
 
     alert = spaced(page.get_by_role("alert").inner_text())
     assert "Rien n’a été importé dans « Communication de la démarche climat »" in alert
@@ -153,7 +154,7 @@ def test_a_workbook_is_checked_refused_in_french_then_imported(browser, site, tm
     page.get_by_label("Fichier CSV du service financier, ou classeur Excel").set_input_files(
         str(bad)
     )
-    page.get_by_role("button", name="Importer", exact=True).click()
+    click_and_wait(page.get_by_role("button", name="Importer", exact=True))
     alert = spaced(page.get_by_role("alert").inner_text())
     assert f"feuille « {SHEET} », ligne 7 : « quarante » n’est pas un montant en euros" in alert
     assert "(colonne D, Montant TTC)" in alert
@@ -162,10 +163,10 @@ def test_a_workbook_is_checked_refused_in_french_then_imported(browser, site, tm
     page.get_by_label("Fichier CSV du service financier, ou classeur Excel").set_input_files(
         str(good)
     )
-    page.get_by_role("button", name="Importer", exact=True).click()
+    click_and_wait(page.get_by_role("button", name="Importer", exact=True))
     assert "4 lignes nouvelles à importer" in spaced(page.get_by_role("status").inner_text())
     assert lines_by_envelope(site) == {}
-    page.get_by_role("button", name=f"Importer ces lignes dans « {CLIMATE} »").click()
+    click_and_wait(page.get_by_role("button", name=f"Importer ces lignes dans « {CLIMATE} »"))
     assert "4 lignes importées" in spaced(page.get_by_role("status").inner_text())
     assert lines_by_envelope(site) == {CLIMATE: [line[1] for line in LINES]}
     page.close()

@@ -12,7 +12,7 @@ from bridge.config import Settings
 from bridge.pluginhost import PluginHost
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.testing import migrated_database
-from tests.browser.conftest import serve
+from tests.browser.conftest import click_and_wait, serve
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -60,16 +60,16 @@ def test_an_editor_moves_a_status_and_must_say_why(browser, site):
     page.goto(f"{site}/login")
     page.get_by_label("Adresse e-mail").fill(EMAIL)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("link", name="Engagements").first.click()
-    page.get_by_role("link", name="Obtenir le prolongement de la ligne 10 du métro").click()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
+    click_and_wait(page.get_by_role("link", name="Engagements").first)
+    click_and_wait(page.get_by_role("link", name="Obtenir le prolongement de la ligne 10 du métro"))
     page.locator("#status-status").select_option("on_hold")
     page.locator("#status-reason").evaluate("e => e.removeAttribute('required')")
-    page.get_by_role("button", name="Changer le statut").click()
+    click_and_wait(page.get_by_role("button", name="Changer le statut"))
     assert "Rien n’a été enregistré" in page.get_by_role("alert").inner_text()
     page.locator("#status-status").select_option("on_hold")
     page.locator("#status-reason").fill("Calendrier de l’État repoussé")
-    page.get_by_role("button", name="Changer le statut").click()
+    click_and_wait(page.get_by_role("button", name="Changer le statut"))
     assert "Statut changé." in page.content()
     history = page.locator("ol.history li").all_inner_texts()
     # who moved it, as the audit names people (an editor may read an unnamed account's e-mail)
@@ -83,7 +83,7 @@ def _sign_in(page, site) -> None:
     page.goto(f"{site}/login")
     page.get_by_label("Adresse e-mail").fill(EMAIL)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
 
 
 def test_an_editor_edits_a_mandate_and_deletes_only_what_she_confirms(browser, site):
@@ -91,31 +91,31 @@ def test_an_editor_edits_a_mandate_and_deletes_only_what_she_confirms(browser, s
     _sign_in(page, site)
     page.goto(f"{site}/admin/commitments/")
     page.get_by_label("Nom").fill("Mandat 2026-2032")
-    page.get_by_role("button", name="Créer le mandat").click()
+    click_and_wait(page.get_by_role("button", name="Créer le mandat"))
     assert "Mandat créé." in page.content()
-    page.get_by_role("link", name="Modifier ou supprimer le mandat").click()
+    click_and_wait(page.get_by_role("link", name="Modifier ou supprimer le mandat"))
     assert page.locator("h1").inner_text() == "Mandat 2026-2032"
     page.get_by_label("Début").fill("2026-03-22")
     page.get_by_label("Fin").fill("2020-01-01")
-    page.get_by_role("button", name="Enregistrer").click()
+    click_and_wait(page.get_by_role("button", name="Enregistrer"))
     alert = page.get_by_role("alert").inner_text()
     assert "Rien n’a été enregistré" in alert and "le mandat finit avant de commencer" in alert
     assert page.get_by_label("Début").input_value() == "2026-03-22"  # what was typed is kept
     page.get_by_label("Nom").fill("Mandat municipal 2026-2032")
     page.get_by_label("Fin").fill("2032-03-21")
     page.get_by_label("Description").fill("Le projet municipal élu en mars 2026")
-    page.get_by_role("button", name="Enregistrer").click()
+    click_and_wait(page.get_by_role("button", name="Enregistrer"))
     assert "Mandat enregistré." in page.content()
     assert page.locator("h1").inner_text() == "Mandat municipal 2026-2032"
     assert "Du 22 mars 2026 au 21 mars 2032" in page.locator("main").inner_text()
     assert axe_violations(page) == []
-    page.get_by_role("button", name="Supprimer le mandat").click()
+    click_and_wait(page.get_by_role("button", name="Supprimer le mandat"))
     assert "Mandat «\u202fMandat municipal 2026-2032\u202f» supprimé." in page.content()
     # the demo's mandate has commitments: a wrong name deletes nothing
-    page.get_by_role("link", name="Modifier ou supprimer le mandat").click()
+    click_and_wait(page.get_by_role("link", name="Modifier ou supprimer le mandat"))
     assert "engagements partent avec lui" in page.locator("#delete-form").inner_text()
     page.get_by_label("Saisissez le nom du mandat pour confirmer").fill("oui")
-    page.get_by_role("button", name="Supprimer le mandat").click()
+    click_and_wait(page.get_by_role("button", name="Supprimer le mandat"))
     assert "saisissez son nom pour les supprimer avec lui" in page.get_by_role("alert").inner_text()
     page.goto(f"{site}/public/engagements/")
     assert "Mandat municipal 2020-2026" in page.locator("h1").inner_text()
@@ -127,7 +127,7 @@ def test_the_report_for_the_2025_conference_is_shared_by_its_address(browser, si
     page.goto(f"{site}/public/engagements/bilan")
     page.get_by_label("État au").fill("2025-11-22")
     page.get_by_label("Comparé au (facultatif)").fill("2023-12-01")
-    page.get_by_role("button", name="Afficher le bilan").click()
+    click_and_wait(page.get_by_role("button", name="Afficher le bilan"))
     assert "as_of=2025-11-22" in page.url and "since=2023-12-01" in page.url
     heading = page.locator("#commitments-heading").inner_text()
     assert heading == "Mandat municipal 2020-2026\u202f: les engagements au 22 novembre 2025"
@@ -145,7 +145,7 @@ def test_the_report_for_the_2025_conference_is_shared_by_its_address(browser, si
     assert pdf.ok and pdf.body().startswith(b"%PDF")
     page.get_by_label("État au").fill("2023-11-18")
     page.get_by_label("Comparé au (facultatif)").fill("2025-01-01")
-    page.get_by_role("button", name="Afficher le bilan").click()
+    click_and_wait(page.get_by_role("button", name="Afficher le bilan"))
     alert = page.get_by_role("alert").inner_text()
     assert "le jour de comparaison doit précéder le jour du bilan" in alert
     assert page.get_by_label("État au").input_value() == "2023-11-18"

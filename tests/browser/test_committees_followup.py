@@ -21,7 +21,7 @@ from bridge.store.models import OutboxMessage
 from bridge.testing.clients import create_people, email_for
 from bridge.testing.stand_in import sync_stand_in
 from simulator.testing import running_simulator
-from tests.browser.conftest import serve
+from tests.browser.conftest import click_and_wait, serve
 from tests.browser.test_accessibility import PHONE_CHECK, axe_violations
 from tests.committees import workflow
 from tests.conftest import _database_url
@@ -70,7 +70,7 @@ def test_the_roll_up_and_the_outbox_as_an_administrator_uses_them(browser, site)
     base, component_id, sessions = site
     context, page = signed_in(browser, base)
     page.goto(f"{base}/admin/committees/accountability/")  # linked from the committees' pages
-    page.get_by_role("link", name="Suivi des actions").click()
+    click_and_wait(page.get_by_role("link", name="Suivi des actions"))
     assert page.locator("h1").inner_text() == "Suivi des actions"
     assert page.locator("#component-decidim").inner_text().endswith("%")
     assert page.locator("tr.touched").count() == 2  # the item's result and its parent
@@ -84,13 +84,13 @@ def test_the_roll_up_and_the_outbox_as_an_administrator_uses_them(browser, site)
     )
     assert "70" in {r["progress"] for r in rows}
 
-    page.get_by_role("link", name="Tableau de bord").first.click()
+    click_and_wait(page.get_by_role("link", name="Tableau de bord").first)
     assert "1 non envoyé" in page.locator("#mail-state").inner_text()
-    page.locator("#mail-state").get_by_role("link", name="File d’envoi des e-mails").click()
-    page.get_by_role("link", name="1 non envoyé").click()
+    click_and_wait(page.locator("#mail-state").get_by_role("link", name="File d’envoi des e-mails"))
+    click_and_wait(page.get_by_role("link", name="1 non envoyé"))
     assert "550 5.1.1 unknown" in page.locator("#outbox").inner_text()
     assert not axe_violations(page)
-    page.get_by_role("button", name="Réessayer").click()
+    click_and_wait(page.get_by_role("button", name="Réessayer"))
     assert "prochain passage" in page.get_by_role("status").first.inner_text()
     with sessions() as session:
         assert session.scalars(select(OutboxMessage)).one().status == "pending"

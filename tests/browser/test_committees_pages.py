@@ -20,7 +20,7 @@ from bridge.store.db import make_engine, make_sessionmaker
 from bridge.testing import migrated_database
 from plugins.committees.demo import PEOPLE
 from plugins.committees.models import ActionItem, Committee, Decision, Meeting
-from tests.browser.conftest import serve
+from tests.browser.conftest import click_and_wait, serve
 from tests.browser.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -82,9 +82,11 @@ def test_an_editor_runs_a_meeting_and_a_wrong_vote_is_refused(browser, site):
     page.goto(f"{base}/login")
     page.get_by_label("Adresse e-mail").fill(EMAIL)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("link", name="Comités de suivi").first.click()
-    page.get_by_role("link", name="Comité de suivi «\u202fVégétaliser la ville\u202f»").click()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
+    click_and_wait(page.get_by_role("link", name="Comités de suivi").first)
+    click_and_wait(
+        page.get_by_role("link", name="Comité de suivi «\u202fVégétaliser la ville\u202f»")
+    )
     fits(page)
 
     day = date.today() + timedelta(days=14)
@@ -93,12 +95,12 @@ def test_an_editor_runs_a_meeting_and_a_wrong_vote_is_refused(browser, site):
     page.locator("#meeting-start").fill("18:30")
     page.locator("#meeting-end").fill("20:00")
     page.locator("#meeting-place").fill("Mairie, salle Robespierre")
-    page.get_by_role("button", name="Créer la réunion").click()
+    click_and_wait(page.get_by_role("button", name="Créer la réunion"))
     assert page.locator("h1").inner_text().startswith("Réunion d’hiver")
     fits(page)
 
     page.locator("#agenda-title").fill("Plantations de l’hiver")
-    page.get_by_role("button", name="Ajouter à l’ordre du jour").click()
+    click_and_wait(page.get_by_role("button", name="Ajouter à l’ordre du jour"))
     assert "Plantations de l’hiver" in page.locator("#agenda").inner_text()
 
     def decide(votes_for: str) -> None:
@@ -108,7 +110,7 @@ def test_an_editor_runs_a_meeting_and_a_wrong_vote_is_refused(browser, site):
         page.locator("#decisions-votes_for").fill(votes_for)
         page.locator("#decisions-votes_against").fill("0")
         page.locator("#decisions-votes_abstain").fill("0")
-        page.get_by_role("button", name="Enregistrer la décision").click()
+        click_and_wait(page.get_by_role("button", name="Enregistrer la décision"))
 
     decide("99")
     refusal = page.locator("#decisions-votes_for-error").inner_text()
@@ -128,15 +130,15 @@ def test_an_editor_runs_a_meeting_and_a_wrong_vote_is_refused(browser, site):
     assert "Planter 30 arbres rue Marat" in page.locator("#decisions").inner_text()
     assert "2 pour" in page.locator("#decisions").inner_text()
 
-    page.get_by_role(
-        "link", name="Comité de suivi «\u202fVégétaliser la ville\u202f»"
-    ).first.click()
+    click_and_wait(
+        page.get_by_role("link", name="Comité de suivi «\u202fVégétaliser la ville\u202f»").first
+    )
     page.locator("#action-title").fill("Commander les arbres")
     page.locator("#action-decision").select_option(index=1)
-    page.get_by_role("button", name="Créer l’action").click()
+    click_and_wait(page.get_by_role("button", name="Créer l’action"))
     fits(page)
     page.screenshot(path=str(SHOTS / "admin-committee-1280.png"), full_page=True)
-    page.get_by_role("link", name="Commander les arbres").first.click()
+    click_and_wait(page.get_by_role("link", name="Commander les arbres").first)
     assert page.locator("h1").inner_text().startswith("Commander les arbres")
     fits(page)
     with sessions() as session:
@@ -158,8 +160,10 @@ def test_the_attendance_is_taken_on_a_phone_without_scrolling_sideways(browser, 
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{base}/admin/**")
     page.goto(f"{base}/admin/committees/")
-    page.get_by_role("link", name="Comité de suivi «\u202fVégétaliser la ville\u202f»").click()
-    page.wait_for_url(f"{base}/admin/committees/*")
+    # not wait_for_url("…/admin/committees/*"): the list's own address matches it
+    click_and_wait(
+        page.get_by_role("link", name="Comité de suivi «\u202fVégétaliser la ville\u202f»")
+    )
     page.locator("#meetings a").first.click()
     page.wait_for_url(f"{base}/admin/committees/meetings/*")
     table = page.locator("#attendance")
@@ -176,8 +180,8 @@ def test_the_attendance_is_taken_on_a_phone_without_scrolling_sideways(browser, 
     assert scrolled == []
     first = table.locator("tbody tr").first
     first.locator("input[type=radio]").nth(1).check()
-    page.get_by_role("button", name="Enregistrer les présences").click()
-    page.wait_for_load_state()
+    # not wait_for_load_state(): the page still shown has loaded, and has the box ticked
+    click_and_wait(page.get_by_role("button", name="Enregistrer les présences"))
     assert page.locator("#attendance tbody tr").first.locator("input").nth(1).is_checked()
     assert axe_violations(page) == []
     page.screenshot(path=str(SHOTS / "admin-committee-attendance-390.png"), full_page=True)

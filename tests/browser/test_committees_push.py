@@ -20,7 +20,7 @@ from bridge.testing.clients import PASSWORD, create_people, email_for
 from bridge.testing.stand_in import sync_stand_in
 from plugins.committees.accountability_push import ACTION
 from simulator.testing import running_simulator
-from tests.browser.conftest import serve
+from tests.browser.conftest import click_and_wait, serve
 from tests.browser.test_accessibility import PHONE_CHECK, axe_violations
 from tests.committees import workflow
 from tests.conftest import _database_url
@@ -71,11 +71,11 @@ def test_an_editor_reviews_confirms_and_reads_the_outcome(browser, site):
     page.goto(f"{base}/admin/committees/accountability/ivry/{component_id}")
     state = page.locator("#push-state")
     assert "pas encore demandé" in state.inner_text()
-    page.get_by_role("button", name="Demander à Decidim ce que son API propose").click()
+    click_and_wait(page.get_by_role("button", name="Demander à Decidim ce que son API propose"))
     assert "met à jour les résultats par son API" in page.locator("#push-state").inner_text()
     assert not axe_violations(page)
 
-    page.get_by_role("link", name="Revoir la modification à envoyer (1)").click()
+    click_and_wait(page.get_by_role("link", name="Revoir la modification à envoyer (1)"))
     assert page.locator("h1").inner_text() == "Envoyer l’avancement à Decidim"
     row = page.locator(f'#push-list tr[data-id="{child}"]')
     assert "70\u202f%" in row.inner_text() and "Envoyé par le bridge" in row.inner_text()
@@ -92,7 +92,7 @@ def test_an_editor_reviews_confirms_and_reads_the_outcome(browser, site):
         assert found["overflow"] <= 0 and not found["small"], (path, found)
     phone.close()
 
-    page.get_by_role("button", name="Confirmer : envoyer 1 résultat à Decidim").click()
+    click_and_wait(page.get_by_role("button", name="Confirmer : envoyer 1 résultat à Decidim"))
     summary = page.locator("#push-summary").inner_text()
     assert "Decidim a pris la modification" in summary
     outcome = page.locator(f'#push-list tr[data-id="{child}"]').inner_text()

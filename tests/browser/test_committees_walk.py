@@ -29,7 +29,7 @@ from bridge.testing.clients import PASSWORD, create_people, email_for
 from bridge.testing.stand_in import sync_stand_in
 from plugins.committees.models import Committee, Decision, Member
 from simulator.testing import running_simulator
-from tests.browser.conftest import serve
+from tests.browser.conftest import click_and_wait, serve
 from tests.browser.test_accessibility import axe_violations
 from tests.conftest import _database_url
 
@@ -71,7 +71,7 @@ def site(tmp_path_factory):
         sync_stand_in(sessions, PluginHost(PLUGINS), decidim, "ivry")
     with sessions() as session:
         component = session.scalars(
-            select(Component).where(Component.manifest == "Accountability")
+            select(Component).where(Component.manifest == "Accountability").order_by(Component.id)
         ).first()
         leaf = session.scalars(
             select(Result)
@@ -114,8 +114,8 @@ def test_an_administrator_sets_up_and_runs_a_committee(browser, site):
     page.goto(f"{base}/login")
     page.get_by_label("Adresse e-mail").fill(email_for("admin"))
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("link", name="Comités de suivi").first.click()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
+    click_and_wait(page.get_by_role("link", name="Comités de suivi").first)
     checked_form_page(page, "committees")
 
     # A committee tied to a voted priority; a first try without a name keeps what was typed.
@@ -123,7 +123,7 @@ def test_an_administrator_sets_up_and_runs_a_committee(browser, site):
     page.locator("#new-theme").fill("Climat")
     page.locator("#new-description").fill("Suivi des priorités votées en 2021.")
     page.locator("#new-name").fill(" ")
-    page.get_by_role("button", name="Créer le comité").click()
+    click_and_wait(page.get_by_role("button", name="Créer le comité"))
     assert "obligatoire" in refused(page, "new-name")
     assert page.locator("#new-priority").input_value() == "Rénover les écoles pour le climat"
     assert page.locator("#new-description").input_value() == "Suivi des priorités votées en 2021."
@@ -131,7 +131,7 @@ def test_an_administrator_sets_up_and_runs_a_committee(browser, site):
     with sessions() as session:
         assert session.scalar(select(func.count(Committee.id))) == 0
     page.locator("#new-name").fill("Comité de suivi Climat")
-    page.get_by_role("button", name="Créer le comité").click()
+    click_and_wait(page.get_by_role("button", name="Créer le comité"))
     assert page.locator("h1").inner_text() == "Comité de suivi Climat"
     committee_url = page.url
 
@@ -145,12 +145,12 @@ def test_an_administrator_sets_up_and_runs_a_committee(browser, site):
             page.locator("#new-email").fill("leila.haddad@")
             page.locator("#new-phone").fill(CONTACT["phone"])
             page.locator("#new-postal_address").fill(ADDRESS)
-            page.get_by_role("button", name="Ajouter le membre").click()
+            click_and_wait(page.get_by_role("button", name="Ajouter le membre"))
             assert "adresse électronique" in refused(page, "new-email")
             assert page.locator("#new-name").input_value() == name
             assert page.locator("#new-postal_address").input_value() == ADDRESS
             page.locator("#new-email").fill(CONTACT["email"])
-        page.get_by_role("button", name="Ajouter le membre").click()
+        click_and_wait(page.get_by_role("button", name="Ajouter le membre"))
         assert page.locator("h1").inner_text() == name
         if kind == "habitant":
             assert page.locator("#email").inner_text() == CONTACT["email"]
@@ -167,7 +167,7 @@ def test_an_administrator_sets_up_and_runs_a_committee(browser, site):
         page.locator("#membership-role").select_option(label=role)
         page.locator("#membership-voting").set_checked(vote)
         page.locator("#membership-starts_on").fill("2024-01-15")
-        page.get_by_role("button", name="Ajouter le siège").click()
+        click_and_wait(page.get_by_role("button", name="Ajouter le siège"))
         assert name in page.locator("#seats").inner_text()
     assert CONTACT["email"] in page.locator("#seats").inner_text()  # an admin sees contacts
 
@@ -177,22 +177,22 @@ def test_an_administrator_sets_up_and_runs_a_committee(browser, site):
     page.locator("#meeting-start").fill("18:30")
     page.locator("#meeting-end").fill("18:00")
     page.locator("#meeting-place").fill("Mairie d’Ivry, salle du conseil")
-    page.get_by_role("button", name="Créer la réunion").click()
+    click_and_wait(page.get_by_role("button", name="Créer la réunion"))
     assert "après" in refused(page, "meeting-end")
     assert page.locator("#meeting-place").input_value() == "Mairie d’Ivry, salle du conseil"
     page.locator("#meeting-end").fill("20:30")
-    page.get_by_role("button", name="Créer la réunion").click()
+    click_and_wait(page.get_by_role("button", name="Créer la réunion"))
     assert page.locator("h1").inner_text() == "Réunion de lancement"
     assert "18\u00a0h\u00a030 (heure de Paris)" in page.locator("main").inner_text()
     checked_form_page(page, "meeting")
     for point in ("Écoles : calendrier des travaux", "Budget 2027"):
         page.locator("#agenda-title").fill(point)
-        page.get_by_role("button", name="Ajouter à l’ordre du jour").click()
+        click_and_wait(page.get_by_role("button", name="Ajouter à l’ordre du jour"))
     assert "Budget 2027" in page.locator("#agenda").inner_text()
     for name, *_ in PEOPLE:
         status = "excusé" if name == "Vélo Ivry" else "présent"
         page.get_by_label(f"{name} : {status}").check()
-    page.get_by_role("button", name="Enregistrer les présences").click()
+    click_and_wait(page.get_by_role("button", name="Enregistrer les présences"))
     assert page.get_by_label("Vélo Ivry : excusé").is_checked()
     assert "Présents : 5 / 6" in page.locator("main").inner_text().replace("\u202f", " ")
 
@@ -202,32 +202,32 @@ def test_an_administrator_sets_up_and_runs_a_committee(browser, site):
     page.locator("#decisions-votes_for").fill("3")
     page.locator("#decisions-votes_against").fill("1")
     page.locator("#decisions-votes_abstain").fill("0")  # 4 votes, 3 voting members
-    page.get_by_role("button", name="Enregistrer la décision").click()
+    click_and_wait(page.get_by_role("button", name="Enregistrer la décision"))
     assert "membres votants" in refused(page, "decisions-votes_for")
     assert page.locator("#decisions-text").input_value() == "Isoler l’école Einstein en 2027"
     assert page.locator("#decisions-voted").is_checked()
     with sessions() as session:
         assert session.scalar(select(func.count(Decision.id))) == 0
     page.locator("#decisions-votes_against").fill("0")
-    page.get_by_role("button", name="Enregistrer la décision").click()
+    click_and_wait(page.get_by_role("button", name="Enregistrer la décision"))
     decisions = page.locator("#decisions").inner_text()
     assert "Isoler l’école Einstein en 2027" in decisions and "3 pour, 0 contre" in decisions
 
     # An action item from the decision, then linked to the synced result it advances.
-    page.get_by_role("link", name="Comité de suivi Climat").first.click()
+    click_and_wait(page.get_by_role("link", name="Comité de suivi Climat").first)
     page.locator("#action-title").fill("Isolation de l’école Einstein")
     page.locator("#action-decision").select_option(index=1)
     page.locator("#action-owner_member").select_option(label="Marc Petit")
     page.locator("#action-status").select_option(label="en cours")
     page.locator("#action-progress").fill("40")
-    page.get_by_role("button", name="Créer l’action").click()
-    page.get_by_role("link", name="Isolation de l’école Einstein").first.click()
+    click_and_wait(page.get_by_role("button", name="Créer l’action"))
+    click_and_wait(page.get_by_role("link", name="Isolation de l’école Einstein").first)
     checked_form_page(page, "action")
     page.locator("#links-result").fill("ivry:nope")
-    page.get_by_role("button", name="Ajouter le lien").click()
+    click_and_wait(page.get_by_role("button", name="Ajouter le lien"))
     assert "ivry:nope" in refused(page, "links-result")
     page.locator("#links-result").fill(f"ivry:{keys['result']}")
-    page.get_by_role("button", name="Ajouter le lien").click()
+    click_and_wait(page.get_by_role("button", name="Ajouter le lien"))
     assert f"ivry:{keys['result']}" in page.locator("#links-title + ul").inner_text()
 
     # The roll-up: the result the item advances, and its parent, carry its progress.
@@ -238,7 +238,7 @@ def test_an_administrator_sets_up_and_runs_a_committee(browser, site):
 
     # The public page: names and kinds, the decision, never a contact.
     page.goto(committee_url)
-    page.get_by_role("link", name="Page publique").click()
+    click_and_wait(page.get_by_role("link", name="Page publique"))
     public = page.locator("main").inner_text()
     assert "Leïla Haddad" in public and "habitant" in public
     assert "Isoler l’école Einstein en 2027" in public
@@ -247,14 +247,14 @@ def test_an_administrator_sets_up_and_runs_a_committee(browser, site):
 
     # Leïla asks for her data, then for its erasure.
     page.goto(f"{base}/admin/committees/members/")
-    page.get_by_role("link", name="Leïla Haddad").click()
+    click_and_wait(page.get_by_role("link", name="Leïla Haddad"))
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Télécharger tout")).click()
     exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert CONTACT["email"] in json.dumps(exported, ensure_ascii=False)
-    page.get_by_role("link", name="Effacer les données de cette personne").click()
+    click_and_wait(page.get_by_role("link", name="Effacer les données de cette personne"))
     checked_form_page(page, "erase")
-    page.get_by_role("button", name="Effacer").click()
+    click_and_wait(page.get_by_role("button", name="Effacer"))
     assert "effacées" in page.get_by_role("status").first.inner_text()
     with sessions() as session:
         erased = session.scalar(select(Member).where(Member.erased_at.is_not(None)))

@@ -18,7 +18,7 @@ from bridge.app import create_app
 from bridge.config import Settings
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import Component, Proposal, Space
-from tests.browser.conftest import serve
+from tests.browser.conftest import click_and_wait, serve
 from tests.budget.demo_data import demo_budget_database
 
 pytestmark = pytest.mark.browser
@@ -193,8 +193,7 @@ def test_an_instances_settings_pages_lead_to_each_other_not_to_themselves(browse
     tabs = page.get_by_role("navigation", name="ivry", exact=True)
     assert tabs.get_by_role("link").all_inner_texts() == ["Processus et espaces"]
     assert tabs.locator("[aria-current=page]").inner_text() == "Quartiers et thèmes"
-    with page.expect_navigation():  # the links are read on the next page, not this one
-        tabs.get_by_role("link", name="Processus et espaces").click()
+    click_and_wait(tabs.get_by_role("link", name="Processus et espaces"))
     assert tabs.get_by_role("link").all_inner_texts() == ["Quartiers et thèmes"]
     page.close()
 
@@ -258,21 +257,19 @@ def test_the_proposals_list_is_searched_filtered_and_paged(browser, site):
     total = int(re.search(r"sur ([\d\u202f]+)", count).group(1).replace("\u202f", ""))
     assert count.startswith("Propositions 1 à 50 sur") and total > 100
     assert page.locator("tr.proposal").count() == 50
-    page.get_by_role("link", name="Page suivante").click()
+    click_and_wait(page.get_by_role("link", name="Page suivante"))
     assert page.locator("#count").inner_text().startswith("Propositions 51 à 100")
     assert "Page 2 sur" in page.locator(".pager").inner_text()
 
     page.fill("#q", "VÉLO")  # case and accents folded
-    with page.expect_navigation():  # read the page the click opens
-        page.get_by_role("button", name="Filtrer").click()
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
     titles = page.locator("tr.proposal td:first-child a").all_inner_texts()
     assert 0 < len(titles) < 50 and all("vélo" in t.lower() for t in titles)
     assert page.locator("#count").inner_text().startswith("Propositions 1 à")  # back to page 1
 
     page.fill("#q", "")
     page.select_option("#state", label="acceptée")
-    with page.expect_navigation():  # read the page the click opens
-        page.get_by_role("button", name="Filtrer").click()
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
     states = page.locator("tr.proposal .badge").all_inner_texts()
     assert states and set(states) == {"acceptée"}
     page.close()
@@ -285,44 +282,39 @@ def test_the_change_feed_is_searched_filtered_and_paged(browser, site):
     page.goto(f"{base}/admin/instances/ivry/changes")
     assert page.locator("tr.change").count() == 50
     page.select_option("#resource", label="projet")
-    with page.expect_navigation():  # read the page the click opens
-        page.get_by_role("button", name="Filtrer").click()
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
     kinds = {row.inner_text() for row in page.locator("tr.change td:nth-child(2)").all()}
     assert kinds == {"projet"}
     page.goto(f"{base}/admin/instances/ivry/changes")
     page.fill("#q", "VÉLO")  # a word of the changed records' titles, case and accents folded
-    with page.expect_navigation():  # read the page the click opens
-        page.get_by_role("button", name="Filtrer").click()
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
     found = page.locator("tr.change td:nth-child(3)").all_inner_texts()
     assert found and all("vélo" in cell.lower() for cell in found), found
     kinds = set(page.locator("tr.change td:nth-child(2)").all_inner_texts())
     assert len(kinds) > 1, kinds  # proposals and projects alike
     page.select_option("#resource", label="proposition")  # the search stays with a filter
-    page.get_by_role("button", name="Filtrer").click()
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
     assert page.input_value("#q") == "VÉLO"
     assert set(page.locator("tr.change td:nth-child(2)").all_inner_texts()) == {"proposition"}
     page.fill("#q", "projet")  # the kind of record, in French
     page.select_option("#resource", label="Tous")
-    with page.expect_navigation():  # read the page the click opens
-        page.get_by_role("button", name="Filtrer").click()
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
     assert set(page.locator("tr.change td:nth-child(2)").all_inner_texts()) == {"projet"}
     page.fill("#q", "proposition")
-    page.get_by_role("button", name="Filtrer").click()
-    page.get_by_role("link", name="Plus anciennes").click()  # paging keeps the search
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
+    click_and_wait(page.get_by_role("link", name="Plus anciennes"))  # paging keeps the search
     assert "q=proposition" in page.url and page.input_value("#q") == "proposition"
     assert set(page.locator("tr.change td:nth-child(2)").all_inner_texts()) == {"proposition"}
     remote = page.locator("tr.change td:nth-child(3) small").first.inner_text().strip("()")
     page.fill("#q", remote)  # a Decidim id
-    with page.expect_navigation():  # read the page the click opens
-        page.get_by_role("button", name="Filtrer").click()
+    click_and_wait(page.get_by_role("button", name="Filtrer"))
     ids = page.locator("tr.change td:nth-child(3) small").all_inner_texts()
     assert ids and all(remote in i for i in ids), ids
     page.goto(f"{base}/admin/instances/ivry/changes?q=nothing+like+this")
     assert page.locator("tr.change").count() == 0
     page.goto(f"{base}/admin/instances/ivry/changes")
     first_page = page.locator("tr.change").first.inner_text()
-    with page.expect_navigation():  # read the page the click opens
-        page.get_by_role("link", name="Plus anciennes").click()
+    click_and_wait(page.get_by_role("link", name="Plus anciennes"))
     assert page.locator("tr.change").count() > 0
     assert page.locator("tr.change").first.inner_text() != first_page
     page.close()

@@ -22,7 +22,7 @@ from bridge.store.models import CategoryTheme, Instance, Result, SchedulerHeartb
 from bridge.sync.engine import SyncEngine
 from bridge.timeutil import utcnow
 from simulator.testing import free_port, running_simulator
-from tests.browser.conftest import serve
+from tests.browser.conftest import click_and_wait, serve
 from tests.conftest import _database_url
 from tests.sync.test_engine import SETTINGS, add_instance
 
@@ -58,7 +58,7 @@ def sign_in(browser, base: str, **options):
     page.goto(f"{base}/login")
     page.get_by_label("Adresse e-mail").fill(EMAIL)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
     return page
 
 
@@ -69,13 +69,13 @@ def test_sync_now_runs_with_the_embedded_scheduler_and_the_page_shows_it(browser
     base, shutdown = serve(create_app(settings))
     try:
         page = sign_in(browser, base)
-        page.get_by_role("link", name="Tableau de bord").first.click()
+        click_and_wait(page.get_by_role("link", name="Tableau de bord").first)
         page.locator("#scheduler-state").wait_for()
         assert "Planificateur actif" in page.locator("#scheduler-state").inner_text()
         page.goto(f"{base}/admin/instances/ivry")
-        page.get_by_role("button", name="Tester la connexion").click()
+        click_and_wait(page.get_by_role("button", name="Tester la connexion"))
         assert "0.28.4" in page.locator("#version").inner_text()  # stored, not "?"
-        page.get_by_role("button", name="Synchroniser maintenant").click()
+        click_and_wait(page.get_by_role("button", name="Synchroniser maintenant"))
         page.locator("tr.run.succeeded").wait_for(timeout=30000)  # the page refreshes itself
         assert "réussie" in page.locator("tr.run.succeeded").inner_text()
         page.goto(f"{base}/admin/instances")
@@ -118,7 +118,7 @@ def test_a_failed_connection_and_a_failed_run_are_one_french_sentence(browser, c
     try:
         page = sign_in(browser, base)
         page.goto(f"{base}/admin/instances/ivry")
-        page.get_by_role("button", name="Tester la connexion").click()
+        click_and_wait(page.get_by_role("button", name="Tester la connexion"))
         alert = page.get_by_role("alert").first.inner_text()
         assert alert.startswith("Connexion impossible\u202f: le serveur ne répond pas"), alert
         assert "HTTPConnectionPool" not in page.content()
@@ -146,26 +146,26 @@ def test_publish_switch_archive_and_delete_with_confirmation(browser, city):
         assert public.goto(f"{base}/public/ivry/").status == 404  # new: not published
         page = sign_in(browser, base)
         page.goto(f"{base}/admin/instances/ivry")
-        page.get_by_role("button", name="Publier sur le site public").click()
+        click_and_wait(page.get_by_role("button", name="Publier sur le site public"))
         assert "publiée sur le site public" in page.get_by_role("status").first.inner_text()
         assert public.goto(f"{base}/public/ivry/").status == 200
-        page.get_by_role("button", name="Retirer du site public").click()
+        click_and_wait(page.get_by_role("button", name="Retirer du site public"))
         assert public.goto(f"{base}/public/ivry/").status == 404
-        page.get_by_role("button", name="Publier sur le site public").click()
+        click_and_wait(page.get_by_role("button", name="Publier sur le site public"))
 
-        page.get_by_role("button", name="Archiver l’instance").click()
+        click_and_wait(page.get_by_role("button", name="Archiver l’instance"))
         assert page.locator("#archived-notice").is_visible()
         assert page.get_by_role("button", name="Synchroniser maintenant").count() == 0
         assert public.goto(f"{base}/public/ivry/").status == 404  # archived: hidden
 
-        page.get_by_role("link", name="Supprimer l’instance…").click()
+        click_and_wait(page.get_by_role("link", name="Supprimer l’instance…"))
         counts = page.locator("#counts").inner_text()
         assert re.search(r"\d+ propositions", counts), counts
         page.get_by_label(re.compile("tapez le nom de l’instance")).fill("paris")
-        page.get_by_role("button", name="Supprimer définitivement").click()
+        click_and_wait(page.get_by_role("button", name="Supprimer définitivement"))
         assert "rien n’a été supprimé" in page.get_by_role("alert").first.inner_text()
         page.get_by_label(re.compile("tapez le nom de l’instance")).fill("ivry")
-        page.get_by_role("button", name="Supprimer définitivement").click()
+        click_and_wait(page.get_by_role("button", name="Supprimer définitivement"))
         assert "Instance ivry supprimée" in page.get_by_role("status").first.inner_text()
         assert "/admin/instances" in page.url
         with sessions() as session:
@@ -201,7 +201,7 @@ def test_the_follow_up_page_with_filters_and_money_on_a_phone(browser, city):
     try:
         page = browser.new_page(viewport={"width": 375, "height": 740}, java_script_enabled=False)
         page.goto(f"{base}/public/ivry/processes/{space_id}")
-        page.get_by_role("link", name="Voir le suivi des engagements").click()
+        click_and_wait(page.get_by_role("link", name="Voir le suivi des engagements"))
         assert page.locator("h1").inner_text() == "Suivi des engagements"
         everything = page.locator("li.card.result").count()
         assert everything > 0
@@ -211,7 +211,7 @@ def test_the_follow_up_page_with_filters_and_money_on_a_phone(browser, city):
         link = page.locator("li.card.result h3 a").first.get_attribute("href")
         assert re.search(r"/processes/[^/]+/f/\d+/results/\d+$", link), link
         page.get_by_label("Thème").select_option("Nature en ville")
-        page.get_by_role("button", name="Filtrer").click()
+        click_and_wait(page.get_by_role("button", name="Filtrer"))
         assert "theme=Nature" in page.url
         themed = page.locator("li.card.result").count()
         assert 0 < themed <= everything

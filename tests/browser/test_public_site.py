@@ -13,7 +13,7 @@ from bridge.app import create_app
 from bridge.config import Settings
 from bridge.store.db import make_engine, make_sessionmaker
 from bridge.store.models import Project, Space
-from tests.browser.conftest import serve
+from tests.browser.conftest import click_and_wait, serve
 from tests.budget.demo_data import demo_budget_database
 
 pytestmark = pytest.mark.browser
@@ -60,7 +60,7 @@ def test_a_resident_on_a_phone_finds_a_process_and_its_figures(browser, site):
     page.goto(f"{base}/")
     assert page.get_attribute("html", "lang") == "fr"
     assert page.locator("h1").inner_text() == "Participation citoyenne"
-    page.get_by_role("link", name="Ville d'Ivry-sur-Seine").click()
+    click_and_wait(page.get_by_role("link", name="Ville d'Ivry-sur-Seine"))
     assert page.locator("h1").inner_text() == "Ville d'Ivry-sur-Seine"
     assert page.get_by_role("heading", name="Processus participatifs").is_visible()
     assert page.locator("script").count() == 0
@@ -69,7 +69,7 @@ def test_a_resident_on_a_phone_finds_a_process_and_its_figures(browser, site):
     assert re.search("à venir|en cours|terminé", card.locator(".status").inner_text())
     selected = card.locator('[data-figure="selected"] dd').inner_text()
     assert selected == str(expected["selected"])
-    card.get_by_role("link", name=expected["fr"]).click()
+    click_and_wait(card.get_by_role("link", name=expected["fr"]))
 
     assert page.locator("h1").inner_text() == expected["fr"]
     assert page.locator("ul.selected li").count() == expected["selected"]
@@ -77,7 +77,7 @@ def test_a_resident_on_a_phone_finds_a_process_and_its_figures(browser, site):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than the phone"
 
-    page.get_by_role("link", name="Budget de suivi").click()  # a plugin's public page
+    click_and_wait(page.get_by_role("link", name="Budget de suivi"))  # a plugin's public page
     assert page.url.endswith("/budget/")
     assert all(r.startswith(base) for r in requests)  # no CDN, no external service
     page.close()
@@ -97,11 +97,11 @@ def test_english_a_click_away_by_keyboard(browser, site):
     page.wait_for_url("**lang=en")
     assert page.get_attribute("html", "lang") == "en"
     assert page.get_by_role("heading", name="Participatory processes").is_visible()
-    page.get_by_role("link", name=expected["en"]).click()
+    click_and_wait(page.get_by_role("link", name=expected["en"]))
     assert "lang=en" in page.url  # links inside the site keep the language
     assert page.get_by_role("heading", name="Key figures").is_visible()
     assert page.get_by_role("heading", name="Steps").is_visible()
-    page.get_by_role("link", name="Follow-up budget").click()
+    click_and_wait(page.get_by_role("link", name="Follow-up budget"))
     assert page.locator("h1").inner_text() == "Follow-up budget"
     page.close()
 
@@ -134,14 +134,11 @@ def test_public_pages_have_breadcrumbs_back_to_home(browser, site, width):
     ]
     assert trail[-1][1] is None and page.locator(".breadcrumbs [aria-current=page]").count() == 1
     # Each step is read on the page its click opens, not on the one still shown.
-    with page.expect_navigation():
-        page.get_by_role("link", name=expected["fr"], exact=True).first.click()
+    click_and_wait(page.get_by_role("link", name=expected["fr"], exact=True).first)
     assert [label for label, _ in crumbs(page)][-1] == expected["fr"]
-    with page.expect_navigation():
-        page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").nth(1).click()
+    click_and_wait(page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").nth(1))
     assert page.locator("h1").inner_text() == "Ville d'Ivry-sur-Seine"
-    with page.expect_navigation():
-        page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").first.click()
+    click_and_wait(page.get_by_role("navigation", name="Fil d’Ariane").get_by_role("link").first)
     assert page.locator("h1").inner_text() == "Participation citoyenne"
     assert page.locator(".breadcrumbs").count() == 0  # the home page is the top
     page.goto(f"{base}/budget/?lang=en")

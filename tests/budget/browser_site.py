@@ -20,7 +20,7 @@ from bridge.testing.stand_in import SYNC_SETTINGS as SETTINGS
 from bridge.timeutil import utcnow
 from plugins.budget.models import Envelope
 from simulator.testing import running_simulator
-from tests.browser.conftest import serve
+from tests.browser.conftest import click_and_wait, serve
 
 EMAIL, PASSWORD = "finances@ivry.example", "une longue phrase secrète"
 CLIMATE = "Suites de « Pour le climat »"
@@ -79,7 +79,7 @@ def sign_in(page, site: Site) -> None:
     page.goto(f"{site.url}/login")
     page.get_by_label("Adresse e-mail").fill(EMAIL)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    click_and_wait(page.get_by_role("button", name="Se connecter"))
 
 
 def spaced(text: str) -> str:
