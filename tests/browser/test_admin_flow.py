@@ -95,7 +95,7 @@ def test_sign_in_add_instance_sync_read_sign_out(browser, stack, lang):
     assert "Decidim 0.28.4" in page.locator(".notice-ok").inner_text()
 
     click_and_wait(page.get_by_role("button", name=w["sync"]))
-    page.locator("tr.run.succeeded").wait_for(timeout=30000)  # the page refreshes itself
+    page.locator("tr.run.succeeded").wait_for(timeout=120_000)  # the page refreshes itself
     assert "320 / 0 / 0 / 0" in page.locator("tr.run.succeeded").inner_text()
 
     click_and_wait(page.get_by_role("link", name=w["proposals"]))
@@ -153,7 +153,7 @@ def test_a_new_instance_says_how_its_processes_come_and_the_first_sync_brings_th
     assert axe_violations(page) == []
     # the same address again: wait_for_url would be met at once, by the page still shown
     click_and_wait(page.get_by_role("button", name="Lancer la première synchronisation"))
-    page.locator("fieldset[id^=space-]").first.wait_for(timeout=30000)  # it refreshes itself
+    page.locator("fieldset[id^=space-]").first.wait_for(timeout=120_000)  # it refreshes itself
     assert page.get_by_role("button", name="Lancer la première synchronisation").count() == 0
     first = page.locator("fieldset[id^=space-]").first
     first.get_by_label("Synchroniser cet espace").uncheck()

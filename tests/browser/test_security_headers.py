@@ -55,8 +55,8 @@ def test_a_signed_in_page_cannot_be_framed(admin, site):  # noqa: F811
     try:
         page = admin.new_page()
         page.goto(f"http://127.0.0.1:{server.port}/")
-        page.wait_for_timeout(1500)
         frame = next(f for f in page.frames if f is not page.main_frame)
+        frame.wait_for_load_state()  # the page or the browser's refusal, not a guessed delay
         assert EMAIL not in frame.content(), "the users page rendered inside another page"
     finally:
         server.shutdown()
