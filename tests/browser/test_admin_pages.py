@@ -85,7 +85,7 @@ def test_create_a_token_and_see_it_once(browser, site):
     base, _ = site
     page = browser.new_page()
     sign_in(page, base)
-    page.get_by_role("link", name="Jetons d’API").click()
+    click_and_wait(page.get_by_role("link", name="Jetons d’API"))
     page.get_by_label("Nom du jeton").fill("portail open data")
     page.get_by_label("Rôle").select_option("viewer")
     click_and_wait(page.get_by_role("button", name="Créer le jeton"))
