@@ -18,7 +18,7 @@ from typing import Any, cast
 from sqlalchemy import Insert, Table, insert, text
 from sqlalchemy.orm import Session
 
-from bridge.store.driver import driver_form, execute_many
+from bridge.store.driver import driver_form
 from bridge.store.models import Change
 
 # pg_advisory_xact_lock key: "change log", as a stable number (the leader lock uses another).
@@ -41,7 +41,7 @@ def append_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_KEY})
-    execute_many(session, _insert(dialect), driver_form(dialect, _TABLE, _COLUMNS).encode(rows))
+    session.execute(_insert(dialect), driver_form(dialect, _TABLE, _COLUMNS).encode(rows))
 
 
 @functools.cache

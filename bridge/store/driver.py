@@ -6,8 +6,6 @@ record is inserted, that was a third of the bridge's CPU (docs/performance.md). 
 builds a statement's bind parameters so that SQLAlchemy passes the values through, and converts
 each row once, with one JSON encoder, into exactly what SQLAlchemy would have sent: the stored
 values are the same (`tests/sync/test_driver_form.py` reads them back on both databases).
-A statement that needs no rows back (the change log's INSERT) goes further: `execute_many` hands
-the rows to the driver's executemany, without SQLAlchemy building parameters for each row.
 """
 
 from __future__ import annotations
@@ -17,15 +15,10 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from operator import itemgetter
 from typing import Any
-from typing import cast as cast_type
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Table, Text, bindparam, cast
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.elements import ClauseElement, ColumnElement
+from sqlalchemy.sql.elements import ColumnElement
 
 from bridge.store.db import JSON_ENSURE_ASCII
 
@@ -105,23 +98,3 @@ def driver_form(dialect: str, table: Table, columns: tuple[str, ...]) -> DriverF
         if convert is not None:
             conversions.append((name, convert))
     return DriverForm(values, tuple(conversions))
-
-
-def execute_many(session: Session, statement: ClauseElement, rows: list[dict[str, Any]]) -> None:
-    """Run `statement` (its parameters from `DriverForm.values`) once per row of `rows` (from
-    `DriverForm.encode`) through the driver's executemany: SQLAlchemy compiles it once and
-    builds no parameters per row. Nothing is returned (SQLite's executemany returns no rows)."""
-    if not rows:
-        return
-    connection = session.connection()
-    compiled = _compiled(statement, connection.dialect)
-    if compiled.positional:  # SQLite: `?` in the compiled order
-        pick = itemgetter(*(compiled.positiontup or []))  # columns: several, so a tuple
-        connection.exec_driver_sql(compiled.string, [pick(row) for row in rows])
-    else:  # psycopg: `%(name)s`, the rows as they are
-        connection.exec_driver_sql(compiled.string, rows)
-
-
-@functools.lru_cache(maxsize=64)  # a few statements per engine; tests make many engines
-def _compiled(statement: ClauseElement, dialect: Dialect) -> SQLCompiler:
-    return cast_type(SQLCompiler, statement.compile(dialect=dialect))

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import Table, Text, cast, create_engine, insert, select
+from sqlalchemy import Table, Text, cast, create_engine, event, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bridge.store import driver
@@ -243,3 +243,14 @@ def counting_serializer(value: Any) -> str:
     closure may leak)."""
     ENCODED.append(value)
     return _json(value)
+
+
+def test_the_change_log_is_written_through_the_session(sessions, two):
+    """The lock's fence sees only the session's statements (`InstanceLock.fence_writes`): the
+    change log's rows must not be handed to the connection behind its back."""
+    new, _, run_id, place = two
+    seen = []
+    with sessions() as session:
+        event.listen(session, "do_orm_execute", lambda state: seen.append(state.statement))
+        write(session, table_of(Proposal), [{**proposal(1), **place}], new, run_id, NOW)
+    assert any(getattr(statement, "table", None) is table_of(Change) for statement in seen)
