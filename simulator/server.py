@@ -72,6 +72,7 @@ class StandIn:
         self.faults.set(**self.config.faults)
         self.throttle = Throttle(self.config.rate_limit)
         self.tokens: dict[str, float] = {}
+        self.sign_ins = 0  # tokens handed out (a sign-out forgets its token, not this count)
         self.stats: dict[str, int] = {"requests": 0, "api": 0, "errors": 0, "throttled": 0}
         self._lock = threading.Lock()
         self.urls = Map(
@@ -242,6 +243,7 @@ class StandIn:
         if self.config.api_credentials is None or (key, secret) != self.config.api_credentials:
             return _json({"error": "Invalid key or secret."}, 401)
         token = secrets.token_urlsafe(24)
+        self.sign_ins += 1
         self.tokens[token] = time.monotonic() + self.config.token_lifetime
         body = {
             "id": 1,
