@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bridge.store import driver
 from bridge.store.db import _json, normalise_url
-from bridge.store.models import Change, Component, Instance, Proposal, Result, Space, SyncRun
+from bridge.store.models import Change, Instance, Proposal, Result
 from bridge.sync.writer import table_of, write_batch
+from tests.sync.seeding import run_and_component
 
 NOW = datetime(2026, 12, 2, 21, 0, 0)
 LATER = datetime(2026, 12, 2, 22, 30, 0, 120)
@@ -85,33 +86,8 @@ def two(sessions):
             session.add(instance)
             session.flush()
             ids.append(instance.id)
-        run = SyncRun(instance_id=ids[0], started_at=NOW, warnings=[], progress={})
-        space = Space(
-            instance_id=ids[0],
-            remote_id="1",
-            space_type="participatory_process",
-            title={"fr": "Climat"},
-            fingerprint="x",
-            first_seen_at=NOW,
-            last_seen_at=NOW,
-            steps=[],
-        )
-        session.add_all([run, space])
-        session.flush()
-        component = Component(
-            instance_id=ids[0],
-            remote_id="10",
-            space_id=space.id,
-            manifest="Proposals",
-            name={"fr": "Propositions"},
-            fingerprint="x",
-            first_seen_at=NOW,
-            last_seen_at=NOW,
-        )
-        session.add(component)
-        session.commit()
-        place = {"component_id": component.id, "space_id": space.id}
-        return ids[0], ids[1], run.id, place
+        run_id, place = run_and_component(session, ids[0], NOW)
+        return ids[0], ids[1], run_id, place
 
 
 def write(session: Session, table: Table, rows: list[dict], instance_id: int, run_id: int, now):

@@ -8,9 +8,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import event, select, update
 
-from bridge.store.models import Change, Component, Instance, Proposal, Space, SyncRun
+from bridge.store.models import Change, Component, Instance, Proposal
 from bridge.sync import normalise
 from bridge.sync.writer import fingerprint, raw_fingerprint, write_batch, write_nodes
+from tests.sync.seeding import run_and_component
 
 NOW = datetime(2026, 11, 24, 12, 0, 0)
 LATER = datetime(2026, 11, 24, 13, 0, 0)
@@ -22,34 +23,8 @@ def setup(sessions):
         instance = Instance(name="ivry", base_url="http://x", created_at=NOW, updated_at=NOW)
         session.add(instance)
         session.flush()
-        run = SyncRun(instance_id=instance.id, started_at=NOW, warnings=[], progress={})
-        session.add(run)
-        session.flush()
-        space = Space(
-            instance_id=instance.id,
-            remote_id="1",
-            space_type="participatory_process",
-            title={"fr": "Climat"},
-            fingerprint="x",
-            first_seen_at=NOW,
-            last_seen_at=NOW,
-            steps=[],
-        )
-        session.add(space)
-        session.flush()
-        component = Component(
-            instance_id=instance.id,
-            remote_id="10",
-            space_id=space.id,
-            manifest="Proposals",
-            name={"fr": "Propositions"},
-            fingerprint="x",
-            first_seen_at=NOW,
-            last_seen_at=NOW,
-        )
-        session.add(component)
-        session.commit()
-        return instance.id, run.id, {"component_id": component.id, "space_id": space.id}
+        run_id, place = run_and_component(session, instance.id, NOW)
+        return instance.id, run_id, place
 
 
 def proposal_row(rid: str, title: str, votes: int, place: dict) -> dict:
