@@ -166,6 +166,22 @@ def test_a_truncated_body_is_named():
 
 
 @responses.activate
+def test_an_answer_orjson_refuses_is_read_by_the_standard_decoder():
+    # orjson stops at 64-bit integers; a Decidim-like server may count beyond (a big id, a sum).
+    body = '{"data": {"organization": {"name": "Ivry-sur-Seine", "n": %d}}}' % 2**70
+    responses.post(API, body=body, content_type="application/json")
+    assert make_client(version="0.28").organization()["name"] == "Ivry-sur-Seine"
+
+
+@responses.activate
+def test_an_answer_in_utf8_keeps_its_accents_and_emoji():
+    name = "Budget participatif d’Ivry 🌳 – « Ivry-Port »"
+    body = json.dumps({"data": {"organization": {"name": name}}}, ensure_ascii=False)
+    responses.post(API, body=body.encode(), content_type="application/json; charset=utf-8")
+    assert make_client(version="0.28").organization()["name"] == name
+
+
+@responses.activate
 def test_a_login_only_organization_redirect_is_not_followed():
     responses.post(API, status=302, headers={"Location": f"{BASE}/users/sign_in"})
     with pytest.raises(AuthenticationError, match="requires signing in"):

@@ -307,3 +307,10 @@ def test_raw_fingerprint_covers_the_node_its_place_and_the_version(monkeypatch):
     first = raw_fingerprint(node, place)
     monkeypatch.setattr(normalise, "VERSION", normalise.VERSION + 1)
     assert raw_fingerprint(node, place) != first
+
+
+def test_raw_fingerprint_takes_what_orjson_cannot_encode():
+    node, place = proposal_node("1", "A", 3), {"component_id": 1, "space_id": 2}
+    big = {**node, "voteCount": 2**70}  # only the standard decoder lets such a number through
+    assert raw_fingerprint(big, place) != raw_fingerprint(node, place)
+    assert raw_fingerprint(big, place) == raw_fingerprint(dict(big), place)
