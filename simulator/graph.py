@@ -177,7 +177,9 @@ class Graph:
             },
             "categories": lambda info, **_: [self.category(c) for c in s["categories"]],
             "components": lambda info, **_: [
-                self.component(c) for c in s["components"] if c in self.world.components
+                self.component(c)
+                for c in s["components"]
+                if c in self.world.components and self.world.components[c].get("published", True)
             ],
             "steps": [
                 {
@@ -224,8 +226,8 @@ class Graph:
     # -- components -------------------------------------------------------------------------
     def component(self, cid: str) -> dict | None:
         c = self.world.components.get(cid)
-        if c is None:
-            return None
+        if c is None or not c.get("published", True):
+            return None  # Decidim lists and finds published components only
         kind, sid = c["space"]
         space = self.world.spaces[(kind, sid)]
         out = {

@@ -109,6 +109,11 @@ class World:
         """Hide a record (unpublished, moderated, or its space made private)."""
         self.records[kind][str(rid)]["published"] = False
 
+    def unpublish_component(self, cid: str) -> None:
+        """An administrator unpublishes a component: no longer listed in its space, and
+        `component(id:)` answers null (Decidim's `Component.published` in both)."""
+        self.components[str(cid)]["published"] = False
+
     def withdraw(self, rid: str) -> dict:
         return self.edit("proposal", rid, withdrawn=True, state="withdrawn")
 

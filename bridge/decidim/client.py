@@ -35,6 +35,7 @@ from graphql import DocumentNode
 from bridge.decidim import planner, queries
 from bridge.decidim.capabilities import Capabilities, missing_in
 from bridge.decidim.errors import (
+    ComponentGone,
     DecidimError,
     GraphQLErrors,
     HTTPStatusError,
@@ -391,17 +392,14 @@ class DecidimClient:
                 data = self._ask_parts(plan)
             except SchemaMismatch:
                 self._document(current.resource)  # raises when the current one lost a field
-                for stream, _ in plan[1:]:
-                    stream.alone = True
+                self._alone_but(current, plan)
                 continue
             except GraphQLErrors as exc:
                 if self.limits.learn(exc.errors, sum(part.cost() for part in parts)):
                     log.warning("request too large for the server: limits now %s", self.limits)
                     continue
-                if len(plan) == 1:
+                if not self._alone_but(current, plan):
                     raise
-                for stream, _ in plan[1:]:  # one of them may be what the server refuses
-                    stream.alone = True
                 continue
             before = sum(stream.held_items for stream, _ in plan)
             for index, (stream, part) in enumerate(plan):
@@ -412,6 +410,17 @@ class DecidimClient:
             held = sum(s.held_items for s in self._streams.values())
             self.most_ahead = max(self.most_ahead, held)
             return
+
+    @staticmethod
+    def _alone_but(current: _Stream, plan: list[tuple[_Stream, planner.Part]]) -> bool:
+        """After a refused request, read every component it carried beside `current` alone
+        (one of them may be what the server refuses); False when it carried no other. The
+        plan does not always start with `current` (`planner.fill` puts the next components
+        first while its size is unknown): taking `plan[1:]` asked the same request forever."""
+        others = [stream for stream, _ in plan if stream is not current]
+        for stream in others:
+            stream.alone = True
+        return bool(others)
 
     def _ask_parts(self, plan: list[tuple[_Stream, planner.Part]]) -> dict[str, Any]:
         """Send a plan: one window of one component as its page operation with variables,
@@ -455,14 +464,14 @@ class DecidimClient:
         """Keep what one part of an answer holds for its stream. What is wrong fails the
         component being read; for one read ahead, it is read alone when its turn comes."""
 
-        def wrong(message: str) -> None:
+        def wrong(message: str, error: type[DecidimError] = DecidimError) -> None:
             if current:
-                raise DecidimError(message)
+                raise error(message)
             stream.alone = True
 
         cid, connection = stream.component_id, stream.connection
         if component is None:
-            return wrong(f"component {cid} is gone or not published")
+            return wrong(f"component {cid} is gone or not published", ComponentGone)
         for index, first in enumerate(part.firsts):
             conn = component.get(planner.response_keys(0, index, connection)[1])
             if conn is None:

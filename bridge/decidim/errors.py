@@ -82,6 +82,14 @@ class SchemaMismatch(DecidimError):
     connection): the component that needs it fails, not the whole sync."""
 
 
+class ComponentGone(DecidimError):
+    """A component the spaces request listed answers null to `component(id:)` at its turn:
+    Decidim lists and finds only published components, so it was unpublished (or deleted) while
+    the run read the others. That component is left out of the run, its records kept as they
+    were (the next run no longer finds it listed and tombstones them then); the others are read.
+    """
+
+
 class QueryTooDeep(SchemaMismatch):
     """The server refuses queries as deep as the one a component needs (its `max_depth` is
     lower than Decidim's default 15): that component is left out, the others are read."""

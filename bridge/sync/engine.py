@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bridge.config import Settings
 from bridge.decidim import DecidimClient, DecidimError
 from bridge.decidim.capabilities import Capabilities
-from bridge.decidim.errors import SchemaMismatch
+from bridge.decidim.errors import ComponentGone, SchemaMismatch
 from bridge.decidim.http import Credentials
 from bridge.failures import kind_of
 from bridge.pluginhost import PluginHost
@@ -345,6 +345,15 @@ class SyncEngine:
                 # Only this component needs what the server no longer offers: the others go on.
                 state.run.warnings.append(
                     f"component {component.remote_id} ({resource.name}) not read: {exc}"
+                )
+                log.warning("component %s not read: %s", component.remote_id, exc)
+                continue
+            except ComponentGone as exc:
+                # Unpublished while the run read the others: its records stay as they were
+                # until a run no longer finds it listed (then it is tombstoned with them).
+                state.run.warnings.append(
+                    f"component {component.remote_id} ({resource.name}) not read: {exc} "
+                    "since the spaces were read; its records were kept as they were"
                 )
                 log.warning("component %s not read: %s", component.remote_id, exc)
                 continue
