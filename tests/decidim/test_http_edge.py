@@ -168,7 +168,7 @@ def test_a_truncated_body_is_named():
 @responses.activate
 def test_an_answer_orjson_refuses_is_read_by_the_standard_decoder():
     # orjson stops at 64-bit integers; a Decidim-like server may count beyond (a big id, a sum).
-    body = '{"data": {"organization": {"name": "Ivry-sur-Seine", "n": %d}}}' % 2**70
+    body = f'{{"data": {{"organization": {{"name": "Ivry-sur-Seine", "n": {2**70}}}}}}}'
     responses.post(API, body=body, content_type="application/json")
     assert make_client(version="0.28").organization()["name"] == "Ivry-sur-Seine"
 
