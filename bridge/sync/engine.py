@@ -430,6 +430,9 @@ class SyncEngine:
             scope_rows: dict[tuple[str, str], dict[str, Any]] = {}
             category_rows: dict[str, dict[str, Any]] = {}
             component_rows: list[dict[str, Any]] = []
+            # The columns each category and component row was not told (`normalise.untold`).
+            category_untold: dict[str, frozenset[str]] = {}
+            component_untold: list[frozenset[str]] = []
             for space_type, listed in spaces.items():
                 nodes, rows = [], []
                 for node in listed:
@@ -448,6 +451,7 @@ class SyncEngine:
                     rows,
                     resource="spaces",
                     key_extra=("space_type",),
+                    untold=[normalise.untold(node, normalise.SPACE_SOURCES) for node in nodes],
                     **common,
                 )
                 state.tally.add(written)
@@ -461,19 +465,37 @@ class SyncEngine:
                                 **normalise.category(cat),
                                 "space_id": space_id,
                             }
+                            category_untold[str(cat["id"])] = normalise.untold(
+                                cat, normalise.CATEGORY_SOURCES
+                            )
                     for comp in node.get("components") or []:
                         if comp:  # 0.30+: items the caller may not read come back null
                             component_rows.append(
                                 {**normalise.component(comp), "space_id": space_id}
                             )
+                            component_untold.append(
+                                normalise.untold(comp, normalise.COMPONENT_SOURCES)
+                            )
                             live_components.add(str(comp["id"]))
-            for table, resource, rows, extra in (
-                (table_of(models.Scope), "scopes", list(scope_rows.values()), ("kind",)),
-                (table_of(models.Category), "categories", list(category_rows.values()), ()),
-                (table_of(models.Component), "components", component_rows, ()),
+            for table, resource, rows, extra, untold in (
+                (table_of(models.Scope), "scopes", list(scope_rows.values()), ("kind",), None),
+                (
+                    table_of(models.Category),
+                    "categories",
+                    list(category_rows.values()),
+                    (),
+                    list(category_untold.values()),
+                ),
+                (table_of(models.Component), "components", component_rows, (), component_untold),
             ):
                 written = write_batch(
-                    session, table, rows, resource=resource, key_extra=extra, **common
+                    session,
+                    table,
+                    rows,
+                    resource=resource,
+                    key_extra=extra,
+                    untold=untold,
+                    **common,
                 )
                 state.tally.add(written)
             state.scopes_seen.update(scope_rows)
@@ -708,6 +730,7 @@ class SyncEngine:
                 table_of(resource.model),
                 [(node, place) for node in nodes],
                 resource.normalise,
+                resource.sources,
                 resource=resource.name,
                 **common,
             )
@@ -725,6 +748,7 @@ class SyncEngine:
                     table_of(models.Project),
                     projects,
                     normalise.project,
+                    normalise.PROJECT_SOURCES,
                     resource="projects",
                     **common,
                 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Container
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 # Part of every raw record's fingerprint (`writer.raw_fingerprint`). Bump it whenever a function
 # here gives other values for the same node: the next sync normalises every record again, once,
@@ -75,6 +75,34 @@ def _bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
 
+# Column -> the node keys it is read from: see `untold`.
+Sources: TypeAlias = dict[str, tuple[str, ...]]
+
+
+def untold(node: dict[str, Any], sources: Sources) -> frozenset[str]:
+    """The columns none of whose node keys (`sources`) are in `node`: our query no longer asks
+    them, as the server stopped offering the field (schema drift, `bridge.decidim.capabilities`).
+    Their value is not null, it is no longer told: the writer keeps the stored one (a new record
+    gets what the normaliser gives). A key present with null is a null, and is told."""
+    return frozenset(
+        column for column, keys in sources.items() if not any(key in node for key in keys)
+    )
+
+
+# Which node keys each column is read from (`untold`), next to each normaliser. A column read
+# under two names (a rename between versions) is told when either is there; a column not listed
+# (the remote id, the place, a constant) is always told.
+_COMMON_SOURCES: Sources = {
+    "remote_created_at": ("createdAt",),
+    "remote_updated_at": ("updatedAt",),
+}
+_CLASSIFIED_SOURCES: Sources = {
+    "category_remote_id": ("category",),
+    "scope_remote_id": ("scope",),
+    "taxonomy_remote_ids": ("taxonomies",),
+}
+
+
 def _common(node: dict[str, Any]) -> dict[str, Any]:
     return {
         "remote_id": str(node["id"]),
@@ -95,6 +123,23 @@ def organization_name(node: dict[str, Any], locale: str) -> dict[str, str] | Non
     """Before 0.29 the name is one string: it is in the organization's main locale."""
     name = node.get("name")
     return {locale: name} if isinstance(name, str) else translated(name)
+
+
+SPACE_SOURCES: Sources = {
+    **_COMMON_SOURCES,
+    "slug": ("slug",),
+    "reference": ("reference",),
+    "title": ("title",),
+    "subtitle": ("subtitle",),
+    "short_description": ("shortDescription",),
+    "description": ("description",),
+    "start_date": ("startDate",),
+    "end_date": ("endDate",),
+    "published_at": ("publishedAt",),
+    "scope_remote_id": ("scope",),
+    "taxonomy_remote_ids": ("taxonomies",),
+    "steps": ("steps",),
+}
 
 
 def space(node: dict[str, Any], space_type: str) -> dict[str, Any]:
@@ -127,6 +172,14 @@ def space(node: dict[str, Any], space_type: str) -> dict[str, Any]:
     }
 
 
+COMPONENT_SOURCES: Sources = {
+    **_COMMON_SOURCES,
+    "manifest": ("__typename",),
+    "name": ("name",),
+    "weight": ("weight",),
+}
+
+
 def component(node: dict[str, Any]) -> dict[str, Any]:
     return {
         "remote_id": str(node["id"]),
@@ -136,6 +189,9 @@ def component(node: dict[str, Any]) -> dict[str, Any]:
         "name": translated(node.get("name")) or {},
         "weight": node.get("weight"),
     }
+
+
+CATEGORY_SOURCES: Sources = {"name": ("name",), "parent_remote_id": ("parent",)}
 
 
 def category(node: dict[str, Any]) -> dict[str, Any]:
@@ -153,6 +209,25 @@ def scope(node: dict[str, Any], kind: str = "scope") -> dict[str, Any]:
         "name": translated(node.get("name")) or {},
         "parent_remote_id": remote_id(node.get("parent")),
     }
+
+
+PROPOSAL_SOURCES: Sources = {
+    **_COMMON_SOURCES,
+    **_CLASSIFIED_SOURCES,
+    "reference": ("reference",),
+    "title": ("title",),
+    "body": ("body",),
+    "answer": ("answer",),
+    "state": ("state",),
+    "withdrawn": ("withdrawn", "state"),  # 0.29's flag, or the state
+    "answered_at": ("answeredAt",),
+    "published_at": ("publishedAt",),
+    "official": ("official",),
+    "address": ("address",),
+    "vote_count": ("voteCount",),
+    "endorsements_count": ("likesCount", "endorsementsCount"),
+    "comments_count": ("totalCommentsCount",),
+}
 
 
 def proposal(node: dict[str, Any]) -> dict[str, Any]:
@@ -180,6 +255,16 @@ def proposal(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+BUDGET_SOURCES: Sources = {
+    **_COMMON_SOURCES,
+    **_CLASSIFIED_SOURCES,
+    "reference": ("reference",),
+    "title": ("title",),
+    "description": ("description",),
+    "total_budget": ("total_budget",),
+}
+
+
 def budget(node: dict[str, Any]) -> dict[str, Any]:
     return {
         **_common(node),
@@ -189,6 +274,18 @@ def budget(node: dict[str, Any]) -> dict[str, Any]:
         "description": translated(node.get("description")),
         "total_budget": node.get("total_budget"),
     }
+
+
+PROJECT_SOURCES: Sources = {
+    **_COMMON_SOURCES,
+    **_CLASSIFIED_SOURCES,
+    "reference": ("reference",),
+    "title": ("title",),
+    "description": ("description",),
+    "budget_amount": ("budget_amount",),
+    "selected": ("selected",),
+    "confirmed_votes": ("confirmedVotes",),
+}
 
 
 def project(node: dict[str, Any]) -> dict[str, Any]:
@@ -202,6 +299,27 @@ def project(node: dict[str, Any]) -> dict[str, Any]:
         "selected": _bool(node.get("selected")),
         "confirmed_votes": node.get("confirmedVotes"),
     }
+
+
+# `proposal_remote_ids` is not listed: `result` leaves it out itself where it is not told.
+RESULT_SOURCES: Sources = {
+    **_COMMON_SOURCES,
+    **_CLASSIFIED_SOURCES,
+    "reference": ("reference",),
+    "external_id": ("externalId",),
+    "title": ("title",),
+    "description": ("description",),
+    "start_date": ("startDate",),
+    "end_date": ("endDate",),
+    "progress": ("progress",),
+    "weight": ("weight",),
+    "parent_remote_id": ("parent",),
+    "status_remote_id": ("status",),
+    "status_key": ("status",),
+    "status_name": ("status",),
+    "status_progress": ("status",),
+    "timeline": ("milestones", "timelineEntries"),
+}
 
 
 def result(node: dict[str, Any]) -> dict[str, Any]:
@@ -247,6 +365,25 @@ def result(node: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+MEETING_SOURCES: Sources = {
+    **_COMMON_SOURCES,
+    **_CLASSIFIED_SOURCES,
+    "reference": ("reference",),
+    "title": ("title",),
+    "description": ("description",),
+    "start_time": ("startTime",),
+    "end_time": ("endTime",),
+    "type_of_meeting": ("typeOfMeeting",),
+    "address": ("address",),
+    "location": ("location",),
+    "attendee_count": ("attendeeCount",),
+    "contribution_count": ("contributionCount",),
+    "attending_organizations": ("attendingOrganizations",),
+    "closed": ("closed",),
+    "withdrawn": ("withdrawn", "isWithdrawn"),
+}
+
+
 def meeting(node: dict[str, Any]) -> dict[str, Any]:
     return {
         **_common(node),
@@ -265,6 +402,18 @@ def meeting(node: dict[str, Any]) -> dict[str, Any]:
         "closed": _bool(node.get("closed")),
         "withdrawn": bool(node.get("withdrawn", node.get("isWithdrawn"))),
     }
+
+
+DEBATE_SOURCES: Sources = {
+    **_COMMON_SOURCES,
+    **_CLASSIFIED_SOURCES,
+    "reference": ("reference",),
+    "title": ("title",),
+    "description": ("description",),
+    "start_time": ("startTime",),
+    "end_time": ("endTime",),
+    "comments_count": ("totalCommentsCount",),
+}
 
 
 def debate(node: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """What the engine reads inside each kind of component, and where it puts it.
 
 A plain table of descriptors: the query file, its page and by-id operations, the connection and
-single-item field names in Decidim's schema, the local model, and the normaliser.
+single-item field names in Decidim's schema, the local model, and the normaliser with the node
+keys of each of its columns.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from bridge.store import models
 from bridge.sync import normalise
+from bridge.sync.normalise import Sources
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class ComponentResource:
     single: str
     model: type[models.ComponentRecord]
     normalise: Callable[[dict[str, Any]], dict[str, Any]]
+    sources: Sources  # the node keys of each column (`normalise.untold`)
     ordered: bool  # does Decidim order this connection (ORDER BY id)?
 
 
@@ -39,6 +42,7 @@ RESOURCES = {
             "proposal",
             models.Proposal,
             normalise.proposal,
+            normalise.PROPOSAL_SOURCES,
             ordered=True,
         ),
         ComponentResource(
@@ -50,6 +54,7 @@ RESOURCES = {
             "budget",
             models.Budget,
             normalise.budget,
+            normalise.BUDGET_SOURCES,
             ordered=False,
         ),
         ComponentResource(
@@ -61,6 +66,7 @@ RESOURCES = {
             "result",
             models.Result,
             normalise.result,
+            normalise.RESULT_SOURCES,
             ordered=False,
         ),
         ComponentResource(
@@ -72,6 +78,7 @@ RESOURCES = {
             "meeting",
             models.Meeting,
             normalise.meeting,
+            normalise.MEETING_SOURCES,
             ordered=False,
         ),
         ComponentResource(
@@ -83,6 +90,7 @@ RESOURCES = {
             "debate",
             models.Debate,
             normalise.debate,
+            normalise.DEBATE_SOURCES,
             ordered=False,
         ),
     )

@@ -13,6 +13,12 @@ field we ask but do not keep changed, or the normaliser's version was bumped), o
 fingerprint is rewritten and no change is logged. Inserts and updates are one `INSERT ... ON
 CONFLICT DO UPDATE` per batch, in the dialect of the database (SQLite and PostgreSQL both have
 it).
+
+A column the server did not tell (its fields absent from the node: our query no longer asks
+them, the server having dropped them, `normalise.untold`) is not a null: an existing record
+keeps its stored value there, and no change is logged for it; a new record gets the
+normaliser's value, as always (its columns are the same as the other rows', NOT NULL ones
+included). A field present with null is a null, written and logged.
 """
 
 from __future__ import annotations
@@ -104,6 +110,8 @@ class _Incoming:
     remote_id: str
     digest: str
     values: Callable[[], dict[str, Any]]
+    # The columns its node did not tell (`normalise.untold`), asked only should it be changed.
+    untold: Callable[[], frozenset[str]] = frozenset
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,7 @@ def write_nodes(
     table: Table,
     nodes: list[tuple[Node, dict[str, Any]]],
     normaliser: Normaliser,
+    sources: normalise.Sources,
     *,
     instance_id: int,
     run_id: int,
@@ -131,13 +140,15 @@ def write_nodes(
 ) -> Written:
     """Upsert Decidim's nodes into `table`, each with the columns that place it (`component_id`,
     `space_id`, `budget_id`), fingerprinted as sent: `normaliser` runs only for the nodes whose
-    fingerprint is not the stored one."""
+    fingerprint is not the stored one. `sources` (the normaliser's, `normalise.*_SOURCES`) tells
+    which columns a node leaves untold."""
     incoming: dict[tuple[Any, ...], _Incoming] = {}
     for node, place in nodes:  # last wins if a page repeats an item
         incoming[(str(node["id"]),)] = _Incoming(
             str(node["id"]),
             raw_fingerprint(node, place),
             functools.partial(_placed, normaliser, node, place),
+            functools.partial(normalise.untold, node, sources),
         )
     target = _Target(table, instance_id, run_id, now, resource, ())
     return _write(session, target, incoming)
@@ -157,20 +168,24 @@ def write_batch(
     now: datetime,
     resource: str,
     key_extra: tuple[str, ...] = (),
+    untold: list[frozenset[str]] | None = None,
 ) -> Written:
     """Upsert `rows` (normalised values, each with `remote_id`) into `table` for one instance,
     fingerprinted on those values.
 
     `key_extra` names the columns that, with instance and remote id, identify a record (spaces:
-    `space_type`, since processes and assemblies are separate tables upstream).
+    `space_type`, since processes and assemblies are separate tables upstream). `untold`, one
+    set a row where given, names the columns its node did not tell (`normalise.untold`).
     """
+    kept = untold if untold is not None else [frozenset()] * len(rows)
     incoming = {
         _key(row, key_extra): _Incoming(
             row["remote_id"],
             fingerprint({**row, "instance_id": instance_id}),
             functools.partial(dict, row),
+            functools.partial(frozenset, columns),
         )
-        for row in rows  # last wins if a page repeats an item
+        for row, columns in zip(rows, kept, strict=True)  # last wins if a page repeats an item
     }
     target = _Target(table, instance_id, run_id, now, resource, key_extra)
     return _write(session, target, incoming)
@@ -204,7 +219,9 @@ def _write(
     for key, item in incoming.items():
         rid, old = item.remote_id, existing.get(key)
         if key in stale:
-            row = stale[key]
+            # A new record gets the normaliser's values, untold or not: every row of the
+            # upsert has the same columns, and the NOT NULL ones a value.
+            row = stale[key] if old is None else _told(stale[key], old, item.untold())
             out.normalised.append(rid)
             to_write.append(
                 {
@@ -251,6 +268,15 @@ def _write(
         )
     save_changes(session, out.changes)
     return out
+
+
+def _told(row: dict[str, Any], old: Any, untold: frozenset[str]) -> dict[str, Any]:
+    """`row` with the stored value (`old`, the stored row) in each column its node did not
+    tell: the server stopped offering the field, which does not make its value null. Comparing
+    the result with the stored row, such a column never differs, so no change is logged."""
+    if not untold:
+        return row
+    return {**row, **{column: old[column] for column in untold if column in row}}
 
 
 def save_changes(session: Session, changes: list[dict[str, Any]]) -> None:

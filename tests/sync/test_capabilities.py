@@ -95,3 +95,45 @@ def test_results_keep_the_proposals_they_come_from_where_decidim_says(sessions):
             ).all()
         )
     assert linked and {rid: stored[rid] for rid in linked} == linked
+
+
+def stored(sessions, model, column) -> dict[str, object]:
+    with sessions() as session:
+        return dict(session.execute(select(model.remote_id, getattr(model, column))).all())
+
+
+def logged_fields(sessions, run_id: int) -> list[str | None]:
+    with sessions() as session:
+        return list(
+            session.scalars(select(models.Change.field).where(models.Change.run_id == run_id))
+        )
+
+
+def test_a_field_no_longer_offered_keeps_its_stored_values(sessions):
+    with running_simulator(version="0.31") as sim:
+        add_instance(sessions, sim.url)
+        engine = SyncEngine(sessions, SETTINGS)
+        # Known values to keep: official proposals, meetings with an address.
+        proposals = list(sim.world.records["proposal"])
+        sim.world.edit("proposal", proposals[0], official=True, address="1 place de la Mairie")
+        assert engine.run("ivry").status == "succeeded"
+        official, addresses = (
+            stored(sessions, models.Proposal, "official"),
+            stored(sessions, models.Meeting, "address"),
+        )
+        assert official[proposals[0]] is True and None not in official.values()
+        assert any(addresses.values())
+        # The city patches Decidim: proposals no longer tell `official`, meetings their address.
+        sim.app.rename({"Proposal.official": None, "Meeting.address": None})
+        sim.world.edit("proposal", proposals[1], votes=1234)  # a real change, in the same run
+        run = engine.run("ivry")
+        assert run.status == "succeeded", run.error
+        drift = [w for w in run.warnings if "API changed" in w]
+        assert drift and "Proposal.official" in " ".join(drift)
+        assert "Meeting.address" in " ".join(drift)
+        assert stored(sessions, models.Proposal, "official") == official
+        assert stored(sessions, models.Meeting, "address") == addresses
+        fields = logged_fields(sessions, run.id)
+        assert "official" not in fields and "address" not in fields
+        assert "vote_count" in fields
+        assert stored(sessions, models.Proposal, "vote_count")[proposals[1]] == 1234

@@ -53,3 +53,32 @@ def test_a_proposal_with_its_nullable_fields_null():
     assert row["remote_id"] == "35" and row["title"] == {"fr": "Un banc"}
     assert row["body"] is None and row["vote_count"] is None and row["state"] is None
     assert row["published_at"] == datetime(2024, 5, 31, 8, 15)
+
+
+def test_a_column_is_untold_only_when_none_of_its_keys_is_in_the_node():
+    node = {"id": "1", "title": None, "official": None, "likesCount": 3}
+    untold = normalise.untold(node, normalise.PROPOSAL_SOURCES)
+    assert "address" in untold and "vote_count" in untold
+    assert "official" not in untold and "title" not in untold  # present with null: told
+    assert "endorsements_count" not in untold  # read under either name
+    assert "withdrawn" in untold
+    assert "withdrawn" not in normalise.untold({"state": "accepted"}, normalise.PROPOSAL_SOURCES)
+    renamed = {"id": "1", "milestones": []}
+    assert "timeline" not in normalise.untold(renamed, normalise.RESULT_SOURCES)
+    assert "timeline" in normalise.untold({"id": "1"}, normalise.RESULT_SOURCES)
+
+
+def test_every_column_with_sources_is_one_its_normaliser_gives():
+    node = {"id": "1"}
+    for normaliser, sources in (
+        (lambda n: normalise.space(n, "participatory_processes"), normalise.SPACE_SOURCES),
+        (normalise.component, normalise.COMPONENT_SOURCES),
+        (normalise.category, normalise.CATEGORY_SOURCES),
+        (normalise.proposal, normalise.PROPOSAL_SOURCES),
+        (normalise.budget, normalise.BUDGET_SOURCES),
+        (normalise.project, normalise.PROJECT_SOURCES),
+        (normalise.result, normalise.RESULT_SOURCES),
+        (normalise.meeting, normalise.MEETING_SOURCES),
+        (normalise.debate, normalise.DEBATE_SOURCES),
+    ):
+        assert set(sources) <= set(normaliser(node)), sources

@@ -148,6 +148,7 @@ def write_raw(sessions, nodes, instance_id, run_id, place, normaliser, now=NOW):
             Proposal.__table__,
             [(node, place) for node in nodes],
             normaliser,
+            normalise.PROPOSAL_SOURCES,
             instance_id=instance_id,
             run_id=run_id,
             now=now,
@@ -239,7 +240,8 @@ def test_a_new_normaliser_version_logs_the_values_it_changes(sessions, setup, mo
     """A normalising fixed in a new version: records Decidim did not touch get the new values,
     each changed field logged once."""
     instance_id, run_id, place = setup
-    nodes = [proposal_node("1", "A", 3), proposal_node("2", "B", 4)]
+    # Decidim tells the address (null): a column it did not tell would be kept as stored.
+    nodes = [proposal_node("1", "A", 3, address=None), proposal_node("2", "B", 4, address=None)]
     write_raw(sessions, nodes, instance_id, run_id, place, normalise.proposal)
 
     def fixed(node: dict) -> dict:
@@ -314,3 +316,64 @@ def test_raw_fingerprint_takes_what_orjson_cannot_encode():
     big = {**node, "voteCount": 2**70}  # only the standard decoder lets such a number through
     assert raw_fingerprint(big, place) != raw_fingerprint(node, place)
     assert raw_fingerprint(big, place) == raw_fingerprint(dict(big), place)
+
+
+# -- a field the server no longer answers (schema drift) --------------------------------------
+
+
+def stored_proposal(sessions, rid: str) -> Proposal:
+    with sessions() as session:
+        return session.scalar(select(Proposal).where(Proposal.remote_id == rid))
+
+
+def test_a_field_no_longer_answered_keeps_its_stored_value(sessions, setup):
+    instance_id, run_id, place = setup
+    told = proposal_node("1", "A", 3, official=True, address="1 rue de la Paix")
+    write_raw(sessions, [told], instance_id, run_id, place, normalise.proposal)
+    # The server lost `official` and `address` (the key is absent, not null); votes moved.
+    untold = proposal_node("1", "A", 4)
+    new = proposal_node("2", "B", 0)  # first seen without them: what the normaliser gives
+    written, _ = write_raw(sessions, [untold, new], instance_id, run_id, place, normalise.proposal)
+    assert written.updated == ["1"] and written.created == ["2"]
+    changed = [(rid, kind, column) for rid, kind, column, *_ in stored_changes(sessions)]
+    assert ("1", "updated", "vote_count") in changed
+    assert not [c for c in changed if c[2] in ("official", "address")]
+    kept, created = stored_proposal(sessions, "1"), stored_proposal(sessions, "2")
+    assert (kept.official, kept.address, kept.vote_count) == (True, "1 rue de la Paix", 4)
+    assert (created.official, created.address) == (None, None)
+
+
+def test_a_field_answered_null_is_a_null(sessions, setup):
+    instance_id, run_id, place = setup
+    told = proposal_node("1", "A", 3, official=True, address="1 rue de la Paix")
+    write_raw(sessions, [told], instance_id, run_id, place, normalise.proposal)
+    nulled = proposal_node("1", "A", 3, official=None, address=None)
+    written, _ = write_raw(sessions, [nulled], instance_id, run_id, place, normalise.proposal)
+    assert written.updated == ["1"]
+    assert stored_changes(sessions)[-2:] == [
+        ("1", "updated", "official", True, None),
+        ("1", "updated", "address", "1 rue de la Paix", None),
+    ]
+    kept = stored_proposal(sessions, "1")
+    assert (kept.official, kept.address) == (None, None)
+
+
+def test_a_batch_row_keeps_the_stored_value_of_the_columns_it_was_not_told(sessions, setup):
+    instance_id, run_id, place = setup
+    write(sessions, [proposal_row("1", "A", 1, place)], instance_id, run_id)
+    row = {**proposal_row("1", "B", 1, place), "vote_count": None}
+    with sessions() as session:
+        written = write_batch(
+            session,
+            Proposal.__table__,
+            [row],
+            instance_id=instance_id,
+            run_id=run_id,
+            now=LATER,
+            resource="proposals",
+            untold=[frozenset({"vote_count"})],
+        )
+        session.commit()
+    assert written.updated == ["1"]
+    assert [c[2] for c in stored_changes(sessions) if c[1] == "updated"] == ["title"]
+    assert stored_proposal(sessions, "1").vote_count == 1
