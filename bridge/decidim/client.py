@@ -142,6 +142,7 @@ class _Stream:
     held: deque[list[dict]] = field(default_factory=deque)
     # An answer for it was wrong while reading ahead: it is read alone, when its turn comes.
     alone: bool = False
+    unanswered: list[str] = field(default_factory=list)  # items Decidim failed to answer
 
     def want(self, page_cap: int) -> planner.Want:
         remaining = None
@@ -197,6 +198,9 @@ class DecidimClient:
         self.query_set: str | None = None  # a label: the version we believe the server runs
         self.reported_version: str | None = None
         self.drift: list[str] = []  # what changed in the server's schema during this run
+        # Items Decidim failed to answer, by component: its errors' messages (`_send`).
+        self.unanswered: dict[str, list[str]] = {}
+        self._unanswered_now: dict[str, list[str]] = {}  # the last answer's, by response key
         self._probed = False
         self._spaces: dict[str, Any] | None = None
         self.limits = planner.Limits(page_cap=page_size)
@@ -368,6 +372,8 @@ class DecidimClient:
             while stream.held:
                 yield stream.held.popleft()
             if not stream.more:
+                if stream.unanswered:
+                    self.unanswered.setdefault(component_id, []).extend(stream.unanswered)
                 return
             self._read(stream)
 
@@ -404,6 +410,7 @@ class DecidimClient:
             before = sum(stream.held_items for stream, _ in plan)
             for index, (stream, part) in enumerate(plan):
                 key, _ = planner.response_keys(index, 0, stream.connection)
+                stream.unanswered += self._unanswered_now.pop(key, [])
                 self._take(stream, data.get(key), part, stream is current)
             read = sum(stream.held_items for stream, _ in plan) - before
             self.most_read = max(self.most_read, read)
@@ -583,6 +590,22 @@ class DecidimClient:
     def retries_made(self) -> int:
         return self.session.counters.retries
 
+    def _leave_out(self, data: dict[str, Any], error: dict[str, Any]) -> None:
+        """An item Decidim failed to answer (a null in one of its non-null fields, an error in
+        one of its resolvers) becomes a null in its page, as an item Decidim hides: the rest of
+        the page is whole and the cursors still count it. Its field may be answered null beside
+        the error: the whole item is left out rather than stored with a null it does not
+        have. The message is kept for the run's warnings (`unanswered`)."""
+        path, at = error["path"], _item_index(error)
+        assert at is not None  # `_send` took only such errors
+        nodes: Any = data
+        for key in path[:at]:
+            nodes = nodes.get(key) if isinstance(nodes, dict) else None
+        if isinstance(nodes, list) and path[at] < len(nodes):
+            nodes[path[at]] = None
+        message = str(error.get("message") or "unknown error")
+        self._unanswered_now.setdefault(str(path[0]), []).append(message)
+
     # -- the one place gql is called ---------------------------------------------------------
     def _send(
         self,
@@ -591,14 +614,20 @@ class DecidimClient:
         operation: str | None = None,
     ) -> dict[str, Any]:
         request = _Request(document, variable_values=variables, operation_name=operation)
+        self._unanswered_now = {}
         try:
             result = self._client.execute(request)
         except TransportQueryError as exc:
             errors = list(exc.errors or [{"message": str(exc)}])
-            if not isinstance(exc.data, dict) or not all(_only_nulled(e) for e in errors):
+            if not isinstance(exc.data, dict) or not all(
+                _only_nulled(e) or _item_index(e) is not None for e in errors
+            ):
                 raise GraphQLErrors(errors) from exc
             log.debug("Decidim left out what it will not show: %s", errors[0].get("message"))
             result = exc.data
+            for error in errors:
+                if not _only_nulled(error):
+                    self._leave_out(result, error)
         except TransportConnectionFailed as exc:
             if isinstance(exc.__cause__, DecidimError):
                 raise exc.__cause__ from None
@@ -620,6 +649,18 @@ NULLED = frozenset({"NOT_FOUND_ERROR", "UNAUTHORIZED_OBJECT_ERROR", "UNAUTHORIZE
 
 def _only_nulled(error: dict[str, Any]) -> bool:
     return (error.get("extensions") or {}).get("code") in NULLED
+
+
+def _item_index(error: dict[str, Any]) -> int | None:
+    """Where in its `path` an error names an item of a page (the index after the first
+    `nodes`): an error inside one item, which the rest of the answer does not share."""
+    path = error.get("path")
+    if not isinstance(path, list) or "nodes" not in path:
+        return None
+    at = path.index("nodes") + 1
+    if at < len(path) and isinstance(path[at], int) and not isinstance(path[at], bool):
+        return at
+    return None
 
 
 def without_nul(value: Any) -> Any:

@@ -621,6 +621,21 @@ class SyncEngine:
                 f"changing; after {passes} passes {len(seen)} of {slots} items were seen, so "
                 "some may be missing from this run and nothing was marked removed there"
             )
+        unanswered = client.unanswered.pop(component.remote_id, [])
+        if unanswered:
+            # Not seen is not removed: the items Decidim failed to answer keep what was stored.
+            unsettled = True
+            state.run.warnings.append(
+                f"component {component.remote_id} ({resource.name}): Decidim failed to answer "
+                f"{len(unanswered)} item(s) ({unanswered[0]}); the others were read, those "
+                "keep what was stored, and nothing was marked removed there"
+            )
+            log.warning(
+                "%s of component %s: %d item(s) not answered",
+                resource.name,
+                component.remote_id,
+                len(unanswered),
+            )
         self._settle_missing(instance, state, component, resource, seen, seen_projects, unsettled)
 
     def _write_page(

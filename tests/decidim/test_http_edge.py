@@ -7,6 +7,7 @@ import requests
 import responses
 
 from bridge.decidim import DecidimClient, planner, queries
+from bridge.decidim import client as client_module
 from bridge.decidim.capabilities import missing_in
 from bridge.decidim.errors import (
     AuthenticationError,
@@ -437,3 +438,19 @@ def test_the_environment_is_read_once_a_session_and_still_obeyed(monkeypatch):
 def test_graphql_ruby_2_4s_suggestions_do_not_hide_the_field():
     said = "Field 'milestones' doesn't exist on type 'Result' (Did you mean `timelineEntries`?)"
     assert missing_in([{"message": said}]) == {"Result.milestones"}
+
+
+def test_an_error_inside_one_item_leaves_out_that_item_alone():
+    """graphql-ruby answers an error in one item beside the data: a non-null field's null
+    nulls the item, a nullable field's error leaves the item with a null it does not have.
+    Either way the item is left out of its page; an error elsewhere is not about one item."""
+    client = make_client(version="0.28")
+    page = {"nodes": [{"id": "1", "body": None}, {"id": "2"}, None], "pageInfo": {}}
+    data = {"component": {"proposals": page}}
+    error = {"message": "boom", "path": ["component", "proposals", "nodes", 0, "body"]}
+    assert client_module._item_index(error) == 3
+    client._leave_out(data, error)
+    assert page["nodes"] == [None, {"id": "2"}, None]
+    assert client._unanswered_now == {"component": ["boom"]}
+    for path in (["component", "proposals", "pageInfo"], ["component"], None, ["nodes", True]):
+        assert client_module._item_index({"message": "x", "path": path}) is None

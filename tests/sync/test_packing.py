@@ -351,8 +351,44 @@ def test_an_error_in_a_component_read_ahead_is_not_asked_again_forever(sqlite_ur
         world.edit("meeting", meeting, title=None)  # Meeting.title is non-null
         _, engine = run_with(sqlite_url, sim, world=sim.world)
         run = engine.run("ivry")
-    # That component's own turn still fails the run (an error Decidim answers beside its data
-    # is not taken), but the run ends, and says why.
-    assert run.status == "failed"
-    assert "Meeting.title" in run.error
+    # At that component's own turn, the item Decidim failed to answer is left out, with a
+    # warning; the rest of the component and the run are read.
+    assert run.status == "succeeded", run.error
     assert run.requests < 100
+    warning = next(w for w in run.warnings if f"component {after} " in w)
+    assert "failed to answer 1 item(s)" in warning and "Meeting.title" in warning
+    sessions = make_sessionmaker(make_engine(sqlite_url))
+    with sessions() as session:
+        stored = set(session.scalars(select(models.Meeting.remote_id)))
+    listed = {m["id"] for m in world.visible("meeting", after)}
+    assert stored >= listed - {meeting} and meeting not in stored
+
+
+def test_an_item_decidim_fails_to_answer_keeps_what_was_stored(sqlite_url):
+    """An error inside one item (a null in a non-null field, which graphql-ruby answers beside
+    the data, the item a null in its page): the others of its page are read, the item keeps
+    what the last run stored, with a warning, and is not marked removed."""
+    with running_simulator(version="0.28") as sim:
+        world = sim.world
+        component = next(c["id"] for c in world.components.values() if c["manifest"] == "Meetings")
+        broken, changed = (m["id"] for m in world.visible("meeting", component)[:2])
+        sessions, engine = run_with(sqlite_url, sim)
+        assert engine.run("ivry").status == "succeeded"
+        title = {"fr": "Réunion publique", "en": "Public meeting"}
+        world.edit("meeting", changed, title=title)
+        world.edit("meeting", broken, title=None)  # Meeting.title is non-null
+        run = engine.run("ivry")
+    assert run.status == "succeeded", run.error
+    assert any("failed to answer 1 item(s)" in w and "Meeting.title" in w for w in run.warnings)
+    with sessions() as session:
+        rows = dict(
+            session.execute(
+                select(models.Meeting.remote_id, models.Meeting.title).where(
+                    models.Meeting.remote_id.in_([broken, changed])
+                )
+            ).all()
+        )
+        removed = session.scalar(select(func.count()).where(models.Meeting.removed_at.is_not(None)))
+    assert rows[changed] == title
+    assert rows[broken] and rows[broken] != title  # as stored by the first run
+    assert removed == 0
