@@ -142,7 +142,6 @@ class _Stream:
     held: deque[list[dict]] = field(default_factory=deque)
     # An answer for it was wrong while reading ahead: it is read alone, when its turn comes.
     alone: bool = False
-    unanswered: list[str] = field(default_factory=list)  # items Decidim failed to answer
 
     def want(self, page_cap: int) -> planner.Want:
         remaining = None
@@ -198,7 +197,8 @@ class DecidimClient:
         self.query_set: str | None = None  # a label: the version we believe the server runs
         self.reported_version: str | None = None
         self.drift: list[str] = []  # what changed in the server's schema during this run
-        # Items Decidim failed to answer, by component: its errors' messages (`_send`).
+        # Items Decidim failed to answer, by component id: its errors' messages (`_leave_out`);
+        # the engine takes a component's when it has read it.
         self.unanswered: dict[str, list[str]] = {}
         self._unanswered_now: dict[str, list[str]] = {}  # the last answer's, by response key
         self._probed = False
@@ -372,8 +372,6 @@ class DecidimClient:
             while stream.held:
                 yield stream.held.popleft()
             if not stream.more:
-                if stream.unanswered:
-                    self.unanswered.setdefault(component_id, []).extend(stream.unanswered)
                 return
             self._read(stream)
 
@@ -410,7 +408,9 @@ class DecidimClient:
             before = sum(stream.held_items for stream, _ in plan)
             for index, (stream, part) in enumerate(plan):
                 key, _ = planner.response_keys(index, 0, stream.connection)
-                stream.unanswered += self._unanswered_now.pop(key, [])
+                if key in self._unanswered_now:
+                    unanswered = self.unanswered.setdefault(stream.component_id, [])
+                    unanswered += self._unanswered_now.pop(key)
                 self._take(stream, data.get(key), part, stream is current)
             read = sum(stream.held_items for stream, _ in plan) - before
             self.most_read = max(self.most_read, read)
